@@ -1,0 +1,47 @@
+# cityrights: the two commands a newcomer needs are `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+SRC := src tests benchmarks
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: run test install lint test-sqlite test-postgres messages clean
+
+# Reinstall only when the package definition changes.
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+## make run: set up, migrate, load the demo city and serve http://127.0.0.1:8000
+run: $(STAMP)
+	$(BIN)/cityrights migrate --noinput
+	$(BIN)/cityrights demo
+	@echo "Serving http://127.0.0.1:8000 (Ctrl+C to stop)"
+	$(BIN)/cityrights runserver 127.0.0.1:8000
+
+## make test: lint, then the whole suite on SQLite (with the browser suite) and on PostgreSQL
+test: $(STAMP) lint test-sqlite test-postgres
+
+lint: $(STAMP)
+	$(BIN)/ruff check $(SRC)
+	$(BIN)/ruff format --check $(SRC)
+	DJANGO_SETTINGS_MODULE=cityrights.settings.test $(BIN)/cityrights makemigrations --check --dry-run --verbosity 0
+
+test-sqlite: $(STAMP)
+	env -u DATABASE_URL $(BIN)/pytest
+
+test-postgres: $(STAMP)
+	$(BIN)/python scripts/run_postgres_suite.py
+
+## make messages: refresh the translation catalogues after changing interface texts
+messages: $(STAMP)
+	cd src/cityrights && ../../$(BIN)/cityrights makemessages --all --no-obsolete --ignore "*/tests/*"
+	$(BIN)/python scripts/compile_messages.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .hypothesis .ruff_cache .mypy_cache

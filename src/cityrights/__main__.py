@@ -1,0 +1,3 @@
+from cityrights.cli import main
+
+main()

@@ -1,0 +1,85 @@
+"""The JSON API at ``/api/v1/``: one NinjaAPI, one router per app.
+
+Errors always come back as ``{"error": code, "reason": text}``, with
+``details`` for validation problems, never as an HTML page.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from cityrights import __version__
+from cityrights.core.api import router as core_router
+from cityrights.core.api_auth import AUTH
+
+api = NinjaAPI(
+    title="cityrights API",
+    version=__version__,
+    description=(
+        "Machine access to a city's digital-rights data. People authenticate with "
+        "their session; software with an organisation's API key, sent as "
+        "`Authorization: Bearer crk_…` or `X-API-Key: crk_…`."
+    ),
+    auth=AUTH,
+    urls_namespace="api-v1",
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+)
+
+STATUS_CODES = {
+    400: "bad_request",
+    401: "unauthenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    422: "invalid",
+    429: "too_many_requests",
+}
+
+
+def error(request: HttpRequest, status: int, reason: str, **extra: object) -> HttpResponse:
+    body = {"error": STATUS_CODES.get(status, "error"), "reason": reason, **extra}
+    return api.create_response(request, body, status=status)
+
+
+@api.exception_handler(ValidationError)
+def _validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    details = [
+        {
+            "location": ".".join(str(part) for part in item.get("loc", ())),
+            "message": item.get("msg", ""),
+        }
+        for item in exc.errors
+    ]
+    summary = "; ".join(f"{d['location']}: {d['message']}" for d in details[:5])
+    return error(request, 422, f"Invalid input: {summary}", details=details)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return error(request, 401, "Authentication required: log in or send a valid API key.")
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return error(request, exc.status_code, str(exc))
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    text = str(exc)
+    reason = text if text and "matches the given query" not in text else "Not found."
+    return error(request, 404, reason)
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return error(request, 403, str(exc) or "Not allowed.")
+
+
+api.add_router("/", core_router)

@@ -1,0 +1,1 @@
+"""Core: organisations (cities are tenants), departments, people and roles, audit log, theme."""

@@ -1,0 +1,174 @@
+"""Core API routes: who am I, organisations, departments, audit events."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema, Status
+from ninja.errors import HttpError
+
+from django.db import transaction
+from django.utils.text import slugify
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
+from pydantic import Field, field_validator
+
+from . import audit
+from .api_auth import principal, require
+from .models import AuditEvent, Department, Organisation
+
+router = Router(tags=["core"])
+
+
+class MembershipOut(Schema):
+    organisation: str
+    role: str
+
+
+class MeOut(Schema):
+    kind: str
+    name: str
+    organisation: str | None = None
+    memberships: list[MembershipOut] = []
+    scopes: list[str] = []
+
+
+class OrganisationOut(Schema):
+    slug: str
+    name: str
+    kind: str
+    country: str
+    website: str
+
+
+class DepartmentOut(Schema):
+    id: int
+    slug: str
+    name: str
+
+
+class DepartmentIn(Schema):
+    name: str = Field(min_length=1, max_length=200)
+    slug: str = Field(default="", max_length=60, pattern=r"^[-a-z0-9]*$")
+    contact_email: str = Field(default="", max_length=254)
+
+    @field_validator("contact_email")
+    @classmethod
+    def _valid_email(cls, value: str) -> str:
+        if value:
+            try:
+                validate_email(value)
+            except DjangoValidationError as error:
+                raise ValueError("not a valid e-mail address") from error
+        return value
+
+
+class AuditEventOut(Schema):
+    id: int
+    at: datetime
+    actor: str
+    action: str
+    object_type: str
+    object_id: str
+    object_repr: str
+    changes: dict
+
+
+def _visible_org(request: HttpRequest, slug: str) -> Organisation:
+    organisation = Organisation.objects.filter(slug=slug).first()
+    if organisation is None:
+        raise HttpError(404, f"No organisation with the slug '{slug}'.")
+    return organisation
+
+
+@router.get("/me", response=MeOut, summary="Who is calling")
+def me(request: HttpRequest) -> MeOut:
+    who = principal(request)
+    if who.key is not None:
+        return MeOut(
+            kind="api_key",
+            name=who.key.name,
+            organisation=who.key.organisation.slug,
+            scopes=list(who.key.scopes),
+        )
+    assert who.user is not None
+    memberships = [
+        MembershipOut(organisation=m.organisation.slug, role=m.role)
+        for m in who.user.memberships.select_related("organisation")
+    ]
+    kind = "staff" if memberships else "resident"
+    return MeOut(kind=kind, name=str(who.user), memberships=memberships)
+
+
+@router.get("/organisations", response=list[OrganisationOut], auth=None)
+def organisations(request: HttpRequest) -> list[Organisation]:
+    """Public cities and the organisations that work with them."""
+    return list(Organisation.objects.filter(is_public=True))
+
+
+@router.get("/organisations/{slug}", response=OrganisationOut, auth=None)
+def organisation(request: HttpRequest, slug: str) -> Organisation:
+    found = get_object_or_404(Organisation, slug=slug, is_public=True)
+    return found
+
+
+@router.get("/organisations/{slug}/departments", response=list[DepartmentOut])
+def departments(request: HttpRequest, slug: str) -> list:
+    org = _visible_org(request, slug)
+    require(request, org, "view")
+    return list(org.departments.all())
+
+
+@router.post("/organisations/{slug}/departments", response={201: DepartmentOut})
+def create_department(request: HttpRequest, slug: str, payload: DepartmentIn) -> Status:
+    org = _visible_org(request, slug)
+    who = require(request, org, "manage")
+    dept_slug = payload.slug or slugify(payload.name)[:60]
+    if not dept_slug:
+        raise HttpError(422, "Give the department a slug of letters, digits and hyphens.")
+    if org.departments.filter(slug=dept_slug).exists():
+        raise HttpError(409, f"A department with the slug '{dept_slug}' exists already.")
+    with transaction.atomic():
+        department = Department.objects.create(
+            organisation=org,
+            name=payload.name,
+            slug=dept_slug,
+            contact_email=payload.contact_email,
+        )
+        audit.record(
+            actor=who.user,
+            organisation=org,
+            action="create",
+            obj=department,
+            changes=audit.snapshot(department, ["name", "slug", "contact_email"]),
+            object_repr=f"{department} (via API key {who.key.prefix})" if who.key else "",
+        )
+    return Status(201, department)
+
+
+@router.get("/organisations/{slug}/audit-events", response=list[AuditEventOut])
+def audit_events(
+    request: HttpRequest, slug: str, limit: int = 50, before_id: int | None = None
+) -> list[AuditEventOut]:
+    org = _visible_org(request, slug)
+    require(request, org, "manage")
+    if not 1 <= limit <= 500:
+        raise HttpError(422, "limit must be between 1 and 500.")
+    events = AuditEvent.objects.filter(organisation=org)
+    if before_id is not None:
+        events = events.filter(id__lt=before_id)
+    return [
+        AuditEventOut(
+            id=e.id,
+            at=e.at,
+            actor=e.actor_label,
+            action=e.action,
+            object_type=e.object_type,
+            object_id=e.object_id,
+            object_repr=e.object_repr,
+            changes=e.changes,
+        )
+        for e in events[:limit]
+    ]

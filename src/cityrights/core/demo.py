@@ -1,0 +1,103 @@
+"""The demo city: an organisation, departments and one account per role.
+
+``cityrights demo`` calls :func:`load`, which builds the core data and then
+lets every app add its own demo content through an optional ``demo`` module
+with a ``load(context)`` function. Everything is idempotent.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.apps import apps
+from django.db import transaction
+
+from .models import Department, Membership, Organisation, OrganisationKind, Role, User
+
+DEMO_PASSWORD = "demo-rights-2026"  # noqa: S105 - published on purpose, demo only
+CITY_SLUG = "demo-city"
+
+DEPARTMENTS = [
+    ("mobility", "Mobility and Public Space"),
+    ("social", "Social Services"),
+    ("environment", "Environment and Climate"),
+    ("digital", "Digital and Information Office"),
+    ("culture", "Culture, Libraries and Sport"),
+    ("safety", "Public Safety"),
+]
+
+ACCOUNTS = [
+    ("admin@demo-city.example", "Amira Haddad", Role.ADMIN, "digital"),
+    ("editor@demo-city.example", "Erik Janssens", Role.EDITOR, "mobility"),
+    ("reviewer@demo-city.example", "Rosa Vermeulen", Role.REVIEWER, "digital"),
+    ("viewer@demo-city.example", "Victor Lambert", Role.VIEWER, "social"),
+]
+RESIDENT = ("resident@demo-city.example", "Noor de Wit")
+
+
+@dataclass
+class DemoContext:
+    """What app demo loaders receive: the city, its departments and its people."""
+
+    city: Organisation
+    departments: dict[str, Department]
+    users: dict[str, User]
+    logins: list[tuple[str, str, str]] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _user(email: str, name: str) -> User:
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User.objects.create_user(email=email, password=DEMO_PASSWORD, name=name)
+    return user
+
+
+@transaction.atomic
+def load() -> DemoContext:
+    city, _created = Organisation.objects.get_or_create(
+        slug=CITY_SLUG,
+        defaults={
+            "name": "Demo City",
+            "kind": OrganisationKind.CITY,
+            "country": "BE",
+            "contact_email": "digitalrights@demo-city.example",
+            "website": "https://demo-city.example",
+        },
+    )
+    departments = {}
+    for slug, name in DEPARTMENTS:
+        departments[slug], _created = Department.objects.get_or_create(
+            organisation=city,
+            slug=slug,
+            defaults={"name": name, "contact_email": f"{slug}@demo-city.example"},
+        )
+    users: dict[str, User] = {}
+    logins: list[tuple[str, str, str]] = []
+    for email, name, role, dept in ACCOUNTS:
+        user = _user(email, name)
+        Membership.objects.get_or_create(
+            user=user,
+            organisation=city,
+            defaults={"role": role, "department": departments[dept]},
+        )
+        users[str(role)] = user
+        logins.append((str(Role(role).label), email, DEMO_PASSWORD))
+    resident = _user(*RESIDENT)
+    users["resident"] = resident
+    logins.append(("Resident", resident.email, DEMO_PASSWORD))
+
+    context = DemoContext(city=city, departments=departments, users=users, logins=logins)
+    for config in apps.get_app_configs():
+        if not config.name.startswith("cityrights.") or config.label == "core":
+            continue
+        try:
+            module = importlib.import_module(f"{config.name}.demo")
+        except ModuleNotFoundError as error:
+            if error.name != f"{config.name}.demo":
+                raise
+            continue
+        module.load(context)
+    return context

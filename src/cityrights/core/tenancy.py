@@ -1,0 +1,62 @@
+"""Resolve the organisation a request is about and check the person's rights to it.
+
+Views take the organisation's slug as the ``org`` URL argument and are
+decorated with :func:`org_view`. The decorator sets ``request.organisation``
+(and ``request.membership``) before the view runs, so a view can never
+forget the check.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+
+from .models import Organisation
+from .permissions import can, membership_for
+
+View = Callable[..., HttpResponse]
+
+
+def get_organisation(slug: str) -> Organisation:
+    organisation = Organisation.objects.filter(slug=slug).select_related("city").first()
+    if organisation is None:
+        raise Http404(_("There is no organisation at this address."))
+    return organisation
+
+
+def org_view(capability: str | None = None) -> Callable[[View], View]:
+    """Decorate a view that takes ``org``.
+
+    ``capability=None`` marks a public page: anyone may see it when the city
+    publishes its pages; members may always see their own city's pages.
+    Otherwise the person must be logged in and hold the capability.
+    """
+
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def wrapper(request: HttpRequest, org: str, *args: Any, **kwargs: Any) -> HttpResponse:
+            organisation = get_organisation(org)
+            request.organisation = organisation  # type: ignore[attr-defined]
+            request.membership = membership_for(request.user, organisation)  # type: ignore[attr-defined]
+            if capability is None:
+                if not organisation.is_public and request.membership is None:  # type: ignore[attr-defined]
+                    raise Http404(_("This city does not publish its pages."))
+            else:
+                if not request.user.is_authenticated:
+                    return redirect_to_login(request.get_full_path())
+                if not can(request.user, organisation, capability):
+                    raise PermissionDenied(
+                        _("Your account has no role in %(org)s that allows this.")
+                        % {"org": organisation.name}
+                    )
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator

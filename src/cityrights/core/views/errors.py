@@ -1,0 +1,65 @@
+"""Error pages in the city's theme, and JSON errors under ``/api/``."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from ..models import Organisation
+
+REASONS = {
+    400: "bad_request",
+    403: "forbidden",
+    404: "not_found",
+    500: "server_error",
+}
+
+
+def _organisation_from_path(request: HttpRequest) -> Organisation | None:
+    organisation = getattr(request, "organisation", None)
+    if organisation is not None:
+        return organisation
+    parts = request.path.strip("/").split("/")
+    if len(parts) >= 2 and parts[0] in {"cities", "manage"}:
+        return Organisation.objects.filter(slug=parts[1], is_public=True).first()
+    return None
+
+
+def _error(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return JsonResponse({"error": REASONS[status], "reason": message}, status=status)
+    request.organisation = _organisation_from_path(request)  # type: ignore[attr-defined]
+    return render(
+        request,
+        "core/error.html",
+        {"status": status, "title": title, "message": message},
+        status=status,
+    )
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error(request, 400, _("Bad request"), _("The request could not be understood."))
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    message = str(exception) if exception and str(exception) else _("You may not open this page.")
+    return _error(request, 403, _("Not allowed"), message)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    message = _("We could not find this page. It may have moved or never existed.")
+    if exception is not None and exception.args and isinstance(exception.args[0], str):
+        text = exception.args[0]
+        # Django's own resolver messages describe URL patterns; keep ours only.
+        if text and "tried" not in text and "resolve" not in text.lower():
+            message = text
+    return _error(request, 404, _("Page not found"), message)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"error": "server_error", "reason": "An unexpected error occurred."}, status=500
+        )
+    return render(request, "core/500.html", status=500)

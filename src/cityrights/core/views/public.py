@@ -1,0 +1,80 @@
+"""Pages anyone can open: the list of cities, a city's public home, theme and health."""
+
+from __future__ import annotations
+
+import mimetypes
+
+from django.db import connection
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
+
+from ..colours import readable_text_colour
+from ..models import Organisation
+from ..registry import registry
+from ..tenancy import get_organisation, org_view
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    cities = Organisation.objects.cities().public()
+    my_orgs = []
+    if request.user.is_authenticated:
+        my_orgs = [m.organisation for m in request.user.memberships.select_related("organisation")]
+    return render(request, "core/home.html", {"cities": cities, "my_orgs": my_orgs})
+
+
+@require_GET
+@org_view()
+def city_home(request: HttpRequest) -> HttpResponse:
+    organisation = request.organisation  # type: ignore[attr-defined]
+    sections = []
+    for provider in registry.public_sections:
+        section = provider(request, organisation)
+        if section is not None:
+            sections.append(section)
+    sections.sort(key=lambda section: section.order)
+    return render(request, "core/city_home.html", {"sections": sections})
+
+
+@require_GET
+@cache_control(max_age=300, public=True)
+def theme_css(request: HttpRequest, org: str) -> HttpResponse:
+    """The city's colours as CSS custom properties (a file, so no inline style is needed)."""
+    organisation = get_organisation(org)
+    css = (
+        ":root{"
+        f"--colour-primary:{organisation.primary_colour};"
+        f"--colour-on-primary:{readable_text_colour(organisation.primary_colour)};"
+        f"--colour-accent:{organisation.accent_colour};"
+        f"--colour-on-accent:{readable_text_colour(organisation.accent_colour)};"
+        "}"
+    )
+    return HttpResponse(css, content_type="text/css; charset=utf-8")
+
+
+@require_GET
+@cache_control(max_age=3600, public=True)
+def logo(request: HttpRequest, org: str) -> FileResponse:
+    organisation = get_organisation(org)
+    if not organisation.logo:
+        raise Http404(_("This organisation has no logo."))
+    content_type, _encoding = mimetypes.guess_type(organisation.logo.name)
+    response = FileResponse(organisation.logo.open("rb"), content_type=content_type)
+    # An SVG opened directly must not run script.
+    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    return response
+
+
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Liveness and database check for load balancers. Says nothing about people."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:  # noqa: BLE001 - any database failure means "not ready"
+        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})

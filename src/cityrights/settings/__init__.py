@@ -1,0 +1,4 @@
+"""Settings profiles: ``dev`` (default), ``test`` and ``production``.
+
+Every profile reads its configuration from the environment (see ``base``).
+"""

@@ -1,0 +1,23 @@
+"""Top-level URL map. Each app owns its own URL module and namespace."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.static import serve
+
+from cityrights.api import api
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("", include("cityrights.core.urls")),
+]
+
+if settings.DEBUG:
+    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
+
+handler400 = "cityrights.core.views.errors.bad_request"
+handler403 = "cityrights.core.views.errors.permission_denied"
+handler404 = "cityrights.core.views.errors.page_not_found"
+handler500 = "cityrights.core.views.errors.server_error"

@@ -1,0 +1,87 @@
+"""Shared fixtures: two cities with one member per role, a resident, API keys.
+
+In CI (``CI=true``) a skipped test fails the run: the PostgreSQL and browser
+suites must really run there.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from cityrights.core.models import ApiKey, Department, Membership, Organisation, Role, User
+
+PASSWORD = "correct-horse-battery"
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+@dataclass
+class CityFixture:
+    city: Organisation
+    department: Department
+    users: dict[str, User]
+
+    def client_for(self, role: str) -> Client:
+        client = Client()
+        client.force_login(self.users[role])
+        return client
+
+
+def make_city(slug: str, name: str) -> CityFixture:
+    city = Organisation.objects.create(slug=slug, name=name, kind="city")
+    department = Department.objects.create(organisation=city, slug="mobility", name="Mobility")
+    users = {}
+    for role in Role.values:
+        user = User.objects.create_user(f"{role}@{slug}.example", PASSWORD, name=f"{role} {name}")
+        Membership.objects.create(user=user, organisation=city, role=role, department=department)
+        users[role] = user
+    return CityFixture(city=city, department=department, users=users)
+
+
+@pytest.fixture
+def city_a(db) -> CityFixture:
+    return make_city("city-a", "City A")
+
+
+@pytest.fixture
+def city_b(db) -> CityFixture:
+    return make_city("city-b", "City B")
+
+
+@pytest.fixture
+def resident(db) -> User:
+    return User.objects.create_user("resident@example.org", PASSWORD, name="Rita Resident")
+
+
+@pytest.fixture
+def api_key(city_a: CityFixture) -> str:
+    _key, secret = ApiKey.issue(city_a.city, "integration", ["read", "write"])
+    return secret
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Deselect PostgreSQL-only tests when the suite runs on SQLite (they run in the PG pass)."""
+    from django.conf import settings
+
+    engine = settings.DATABASES["default"]["ENGINE"]
+    if engine.endswith("postgresql"):
+        return
+    keep, drop = [], []
+    for item in items:
+        (drop if item.get_closest_marker("postgres") else keep).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if not IN_CI:
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if reporter else []
+    if skipped:
+        reporter.write_line(f"CI=true: {len(skipped)} test(s) were skipped; that fails the run.")
+        session.exitstatus = 1

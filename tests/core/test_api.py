@@ -1,0 +1,168 @@
+"""API basics: OpenAPI document, docs, keys (hashed, revocable, last use), JSON errors."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from cityrights.core.models import ApiKey
+
+
+@pytest.mark.django_db
+def test_openapi_document_and_docs():
+    client = Client()
+    schema = client.get("/api/v1/openapi.json")
+    assert schema.status_code == 200
+    document = schema.json()
+    assert document["openapi"].startswith("3.")
+    assert "/api/v1/me" in document["paths"]
+    docs = client.get("/api/v1/docs")
+    assert docs.status_code == 200
+    assert b"openapi.json" in docs.content
+
+
+@pytest.mark.django_db
+def test_key_is_stored_hashed_and_shown_once(city_a):
+    key, secret = ApiKey.issue(city_a.city, "sensor hub", ["read"])
+    assert secret.startswith(f"crk_{key.prefix}_")
+    stored = ApiKey.objects.get(pk=key.pk)
+    assert secret.split("_", 2)[2] not in stored.secret_hash
+    assert len(stored.secret_hash) == 64
+
+
+@pytest.mark.django_db
+def test_me_with_key_records_last_use(city_a, api_key):
+    response = Client().get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {api_key}")
+    assert response.status_code == 200
+    body = response.json()
+    assert body == {
+        "kind": "api_key",
+        "name": "integration",
+        "organisation": "city-a",
+        "memberships": [],
+        "scopes": ["read", "write"],
+    }
+    assert ApiKey.objects.get().last_used_at is not None
+
+
+@pytest.mark.django_db
+def test_me_as_resident_and_staff(city_a, resident):
+    client = Client()
+    client.force_login(resident)
+    assert client.get("/api/v1/me").json()["kind"] == "resident"
+    staff = city_a.client_for("editor").get("/api/v1/me").json()
+    assert staff["kind"] == "staff"
+    assert staff["memberships"] == [{"organisation": "city-a", "role": "editor"}]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "token",
+    ["", "crk_", "crk_abc", "crk_deadbeef_wrong", "Basic abc", "crk_deadbeef_" + "x" * 43],
+)
+def test_bad_keys_are_refused(city_a, token):
+    response = Client().get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert response.status_code == 401
+    assert response.json()["reason"]
+
+
+@pytest.mark.django_db
+def test_revoked_and_expired_keys_are_refused(city_a):
+    revoked, secret1 = ApiKey.issue(city_a.city, "old", ["read"])
+    revoked.revoked_at = timezone.now()
+    revoked.save()
+    _expired, secret2 = ApiKey.issue(
+        city_a.city, "expired", ["read"], expires_at=timezone.now() - timedelta(days=1)
+    )
+    for secret in (secret1, secret2):
+        response = Client().get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {secret}")
+        assert response.status_code == 401
+
+
+@pytest.mark.django_db
+def test_revoke_through_staff_page(city_a):
+    key, secret = ApiKey.issue(city_a.city, "to revoke", ["read"])
+    client = city_a.client_for("admin")
+    response = client.post(f"/manage/city-a/api-keys/{key.pk}/revoke/")
+    assert response.status_code == 302
+    assert Client().get("/api/v1/me", HTTP_X_API_KEY=secret).status_code == 401
+
+
+@pytest.mark.django_db
+def test_issue_key_through_staff_page_shows_secret_once(city_a):
+    client = city_a.client_for("admin")
+    response = client.post(
+        "/manage/city-a/api-keys/", {"name": "partner", "scopes": ["consent:check"]}
+    )
+    assert response.status_code == 200
+    key = ApiKey.objects.get(name="partner")
+    html = response.content.decode()
+    assert f"crk_{key.prefix}_" in html
+    again = client.get("/manage/city-a/api-keys/").content.decode()
+    secret_part = html.split(f"crk_{key.prefix}_")[1][:20]
+    assert f"crk_{key.prefix}" in again  # the prefix is listed…
+    assert secret_part not in again  # …the secret is not
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        ("/api/v1/does-not-exist", 404),
+        ("/api/v1/organisations/nowhere", 404),
+        ("/api/v1/organisations/nowhere/departments", 404),
+        ("/api/v1/organisations/city-a/audit-events?limit=abc", 422),
+        ("/api/v1/organisations/city-a/audit-events?limit=100000", 422),
+    ],
+)
+def test_api_errors_are_json(city_a, path, status):
+    response = city_a.client_for("admin").get(path)
+    assert response.status_code == status
+    body = response.json()
+    assert body["reason"]
+    assert body["error"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        ("{not json", 400),
+        ("[1, 2]", 422),
+        ('{"name": 12345678}', 422),
+        ('{"slug": "no name"}', 422),
+        ('{"name": "Parks", "slug": "Bad Slug!"}', 422),
+        ('{"name": "Parks", "contact_email": "not-an-address"}', 422),
+        ('{"name": "Parks", "slug": "mobility"}', 409),
+    ],
+)
+def test_bad_bodies_get_4xx_with_reason(city_a, body, status):
+    response = city_a.client_for("admin").post(
+        "/api/v1/organisations/city-a/departments", data=body, content_type="application/json"
+    )
+    assert response.status_code == status
+    assert response.json()["reason"]
+
+
+@pytest.mark.django_db
+def test_create_department_by_api_key_is_audited(city_a, api_key):
+    response = Client().post(
+        "/api/v1/organisations/city-a/departments",
+        data={"name": "Parks and Green Spaces"},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {api_key}",
+    )
+    assert response.status_code == 201
+    assert response.json()["slug"] == "parks-and-green-spaces"
+    event = city_a.city.audit_events.get(object_type="core.department")
+    assert event.action == "create"
+    assert "via API key" in event.object_repr
+
+
+@pytest.mark.django_db
+def test_wrong_method_is_json(city_a):
+    response = city_a.client_for("admin").delete("/api/v1/me")
+    assert response.status_code == 405
