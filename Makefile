@@ -40,8 +40,7 @@ test-postgres: $(STAMP)
 
 ## make messages: refresh the translation catalogues after changing interface texts
 messages: $(STAMP)
-	cd src/cityrights && ../../$(BIN)/cityrights makemessages --all --no-obsolete --ignore "*/tests/*"
-	$(BIN)/python scripts/compile_messages.py
+	BIN=$(BIN) scripts/make_messages.sh
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .hypothesis .ruff_cache .mypy_cache

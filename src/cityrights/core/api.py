@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
-from ninja import Router, Schema, Status
-from ninja.errors import HttpError
-
-from django.db import transaction
-from django.utils.text import slugify
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
+from django.db import transaction
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils.text import slugify
+from ninja import Router, Schema, Status
+from ninja.errors import HttpError
 from pydantic import Field, field_validator
 
 from . import audit

@@ -23,6 +23,8 @@ MAX_VALUE_LENGTH = 500
 def _short(value: Any) -> Any:
     if isinstance(value, models.Model):
         return str(value)
+    if isinstance(value, dict):
+        return {str(key): _short(item) for key, item in value.items()}
     if isinstance(value, list | tuple | set):
         return [_short(item) for item in value]
     if value is None or isinstance(value, bool | int | float):

@@ -31,4 +31,6 @@ def contrast_ratio(first: str, second: str) -> float:
 def readable_text_colour(background: str) -> str:
     """Black or white, whichever contrasts more with ``background``."""
     black, white = "#000000", "#ffffff"
-    return black if contrast_ratio(background, black) >= contrast_ratio(background, white) else white
+    return (
+        black if contrast_ratio(background, black) >= contrast_ratio(background, white) else white
+    )

@@ -46,7 +46,9 @@ def client_address(meta: dict[str, str]) -> str:
     """The client's address; behind ``CITYRIGHTS_TRUSTED_PROXIES`` proxies, from X-Forwarded-For."""
     proxies = settings.CITYRIGHTS_TRUSTED_PROXIES
     if proxies:
-        hops = [hop.strip() for hop in meta.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+        hops = [
+            hop.strip() for hop in meta.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()
+        ]
         if len(hops) >= proxies:
             return hops[-proxies]
     return meta.get("REMOTE_ADDR", "") or "unknown"

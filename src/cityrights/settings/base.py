@@ -50,6 +50,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 CITYRIGHTS_BASE_URL = env("CITYRIGHTS_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
+    # core first: its templates (log-in, password reset) override the admin's.
+    "cityrights.core",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -59,7 +61,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "ninja",
-    "cityrights.core",
     "cityrights.assessment",
     "cityrights.register",
     "cityrights.consent",
@@ -140,7 +141,7 @@ PASSWORD_HASHERS = [
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French")), ("nl", _("Dutch"))]
-LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+# Each app keeps its own catalogue in <app>/locale (see `make messages`).
 TIME_ZONE = env("CITYRIGHTS_TIME_ZONE", "Europe/Brussels")
 USE_I18N = True
 USE_TZ = True
@@ -161,7 +162,10 @@ STORAGES = {
 _redis_url = env("CITYRIGHTS_REDIS_URL")
 if _redis_url:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis_url}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _redis_url,
+        }
     }
 else:
     CACHES = {

@@ -8,7 +8,6 @@ from __future__ import annotations
 from datetime import datetime, time
 
 from django.contrib import messages
-from django.contrib.auth.forms import PasswordResetForm
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from .. import audit
 from ..forms import ApiKeyForm, DepartmentForm, MemberAddForm, MembershipForm, ThemeForm
+from ..mail import send_welcome
 from ..models import ApiKey, AuditEvent, Department, Membership, Role, User
 from ..permissions import capabilities
 from ..registry import registry
@@ -70,21 +70,11 @@ def members(request: HttpRequest) -> HttpResponse:
                 changes={"role": membership.role, "department": membership.department},
             )
         if created:
-            reset = PasswordResetForm({"email": email})
-            if reset.is_valid():
-                reset.save(
-                    request=request,
-                    use_https=request.is_secure(),
-                    subject_template_name="registration/welcome_subject.txt",
-                    email_template_name="registration/welcome_email.txt",
-                    extra_email_context={"organisation": organisation},
-                )
+            send_welcome(user, organisation)
         messages.success(request, _("%(email)s was added.") % {"email": email})
         return redirect("core:members", org=organisation.slug)
     memberships = organisation.memberships.select_related("user", "department")
-    return render(
-        request, "core/staff/members.html", {"form": form, "memberships": memberships}
-    )
+    return render(request, "core/staff/members.html", {"form": form, "memberships": memberships})
 
 
 @org_view("manage")
@@ -109,9 +99,7 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             messages.success(request, _("The membership was updated."))
             return redirect("core:members", org=organisation.slug)
-    return render(
-        request, "core/staff/member_edit.html", {"form": form, "membership": membership}
-    )
+    return render(request, "core/staff/member_edit.html", {"form": form, "membership": membership})
 
 
 def _remove_member(request: HttpRequest, membership: Membership) -> HttpResponse:
@@ -214,9 +202,7 @@ def api_keys(request: HttpRequest) -> HttpResponse:
     new_secret = None
     if request.method == "POST" and form.is_valid():
         expires = form.cleaned_data["expires_at"]
-        expires_at = (
-            timezone.make_aware(datetime.combine(expires, time.max)) if expires else None
-        )
+        expires_at = timezone.make_aware(datetime.combine(expires, time.max)) if expires else None
         with transaction.atomic():
             key, new_secret = ApiKey.issue(
                 organisation,

@@ -15,7 +15,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         context = demo.load()
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {context.city.name}"))
-        self.stdout.write("Demo logins (password for all: %s)" % demo.DEMO_PASSWORD)
+        self.stdout.write(f"Demo logins (password for all: {demo.DEMO_PASSWORD})")
         width = max(len(role) for role, _email, _pw in context.logins)
         for role, email, _password in context.logins:
             self.stdout.write(f"  {role.ljust(width)}  {email}")

@@ -1,0 +1,96 @@
+"""Every core page passes axe's WCAG 2.x A/AA rules, and the basic journeys work in a browser."""
+
+from __future__ import annotations
+
+import pytest
+
+from cityrights.core import demo
+from cityrights.core.models import ApiKey, Department, Membership, User
+
+from .conftest import assert_accessible, login_as
+
+PUBLIC_PAGES = [
+    "/",
+    "/cities/demo-city/",
+    "/accounts/login/",
+    "/accounts/signup/",
+    "/accounts/password/reset/",
+    "/accounts/password/reset/sent/",
+    "/no-such-page/",
+    "/cities/no-such-city/",
+]
+
+ADMIN_PAGES = [
+    "/manage/demo-city/",
+    "/manage/demo-city/members/",
+    "/manage/demo-city/members/{membership}/",
+    "/manage/demo-city/departments/",
+    "/manage/demo-city/departments/{department}/",
+    "/manage/demo-city/settings/",
+    "/manage/demo-city/api-keys/",
+    "/manage/demo-city/audit/",
+    "/accounts/",
+    "/accounts/password/change/",
+]
+
+
+@pytest.fixture
+def demo_city(transactional_db):
+    return demo.load()
+
+
+@pytest.mark.parametrize("path", PUBLIC_PAGES)
+def test_public_pages_are_accessible(page, demo_city, path):
+    assert_accessible(page, path)
+
+
+@pytest.mark.parametrize("path", ADMIN_PAGES)
+def test_admin_pages_are_accessible(page, demo_city, path):
+    ApiKey.issue(demo_city.city, "Sensor hub", ["read"])
+    admin = User.objects.get(email="admin@demo-city.example")
+    login_as(page, admin)
+    url = path.format(
+        membership=Membership.objects.filter(organisation=demo_city.city).first().pk,
+        department=Department.objects.filter(organisation=demo_city.city).first().pk,
+    )
+    assert_accessible(page, url)
+
+
+@pytest.mark.parametrize("role", ["editor", "reviewer", "viewer"])
+def test_role_dashboards_are_accessible(page, demo_city, role):
+    login_as(page, User.objects.get(email=f"{role}@demo-city.example"))
+    assert_accessible(page, "/manage/demo-city/")
+
+
+def test_form_errors_are_accessible(page, demo_city):
+    page.goto("/accounts/signup/")
+    page.locator("#id_password1").fill("short")
+    page.get_by_role("button", name="Create account").click()
+    assert page.locator(".errorlist").first.is_visible()
+    assert_accessible(page, page.url)
+
+
+def test_login_with_the_form_and_reach_the_dashboard(page, demo_city):
+    page.goto("/accounts/login/")
+    page.get_by_label("E-mail address").fill("admin@demo-city.example")
+    page.get_by_label("Password").fill(demo.DEMO_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.goto("/manage/demo-city/")
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Demo City")
+
+
+def test_skip_link_moves_focus_to_main(page, demo_city):
+    page.goto("/cities/demo-city/")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent")
+    assert "Skip to main content" in focused
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+
+
+def test_language_switcher_changes_the_interface(page, demo_city):
+    page.goto("/cities/demo-city/")
+    page.get_by_label("Language").select_option("fr")
+    page.get_by_role("button", name="Change").click()
+    assert page.locator("html").get_attribute("lang") == "fr"
+    assert page.get_by_role("link", name="Se connecter").is_visible()

@@ -1,0 +1,212 @@
+"""Health, error pages, public home, sign-up, log-in throttling, logs without personal data."""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import sys
+
+import pytest
+from django.test import Client, override_settings
+
+from cityrights.core.logging import RedactPersonalData, redact
+from cityrights.core.models import User
+
+from ..conftest import PASSWORD
+
+
+@pytest.mark.django_db
+def test_healthz():
+    response = Client().get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+
+
+@pytest.mark.django_db
+def test_404_is_themed_for_the_city(city_a):
+    response = Client().get("/cities/city-a/no-such-thing/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "Page not found" in html
+    assert "/cities/city-a/theme.css" in html
+
+
+@pytest.mark.django_db
+def test_unknown_city_is_404(db):
+    response = Client().get("/cities/atlantis/")
+    assert response.status_code == 404
+    assert "no organisation at this address" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_private_city_is_hidden_from_the_public_but_not_from_members(city_a):
+    city_a.city.is_public = False
+    city_a.city.save()
+    assert Client().get("/cities/city-a/").status_code == 404
+    assert city_a.client_for("viewer").get("/cities/city-a/").status_code == 200
+    assert "City A" not in Client().get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_security_headers(db):
+    response = Client().get("/")
+    assert "default-src 'self'" in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.django_db
+def test_resident_signup_creates_an_account_without_membership(db):
+    client = Client()
+    response = client.post(
+        "/accounts/signup/",
+        {
+            "name": "Sam",
+            "email": "Sam@Example.org",
+            "language": "nl",
+            "password1": "a-long-passphrase-1",
+            "password2": "a-long-passphrase-1",
+        },
+    )
+    assert response.status_code == 302
+    user = User.objects.get(email="sam@example.org")
+    assert user.is_resident
+    assert user.language == "nl"
+
+
+@pytest.mark.django_db
+def test_signup_errors_are_next_to_fields(resident):
+    response = Client().post(
+        "/accounts/signup/",
+        {"email": resident.email, "language": "en", "password1": "123", "password2": "456"},
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="id_email_errors"' in html
+    assert 'id="id_password2_errors"' in html
+
+
+@pytest.mark.django_db
+@override_settings(CITYRIGHTS_LOGIN_MAX_FAILURES=3)
+def test_login_is_throttled_after_repeated_failures(resident):
+    client = Client()
+    for _ in range(3):
+        response = client.post(
+            "/accounts/login/", {"username": resident.email, "password": "wrong"}
+        )
+        assert response.status_code == 200
+    response = client.post("/accounts/login/", {"username": resident.email, "password": PASSWORD})
+    assert response.status_code == 200
+    assert "Too many failed attempts" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_login_works(resident):
+    client = Client()
+    response = client.post("/accounts/login/", {"username": resident.email, "password": PASSWORD})
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(resident.pk)
+
+
+def test_redaction_removes_personal_data():
+    line = (
+        '"GET /consent/?email=ann@example.org HTTP/1.1" 200 from 192.168.1.20 key crk_ab12_secret'
+    )
+    cleaned = redact(line)
+    assert "ann@example.org" not in cleaned
+    assert "192.168.1.20" not in cleaned
+    assert "secret" not in cleaned
+    assert "/consent/?" in cleaned
+
+
+def test_log_filter_rewrites_records():
+    record = logging.LogRecord(
+        "x", logging.INFO, __file__, 1, "user %s failed", ("bo@x.org",), None
+    )
+    RedactPersonalData().filter(record)
+    assert record.getMessage() == "user [e-mail] failed"
+
+
+def _run_cli(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "cityrights", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        timeout=120,
+        check=False,
+    )
+
+
+def test_production_profile_passes_check_deploy(tmp_path):
+    result = _run_cli(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DJANGO_SETTINGS_MODULE="cityrights.settings.production",
+        SECRET_KEY="k" * 20 + "-production-secret-for-the-deploy-check-0123456789",
+        ALLOWED_HOSTS="rights.example.org",
+        CITYRIGHTS_DATA_DIR=str(tmp_path),
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_profile_requires_a_secret_key(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
+    result = subprocess.run(
+        [sys.executable, "-m", "cityrights", "check"],
+        capture_output=True,
+        text=True,
+        env={
+            **env,
+            "DJANGO_SETTINGS_MODULE": "cityrights.settings.production",
+            "CITYRIGHTS_DATA_DIR": str(tmp_path),
+        },
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_production_uses_argon2_and_secure_cookies(tmp_path):
+    code = (
+        "from django.conf import settings as s;"
+        "print(s.PASSWORD_HASHERS[0], s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE,"
+        " s.SECURE_HSTS_SECONDS, s.DEBUG)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        capture_output=True,
+        text=True,
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "cityrights.settings.production",
+            "SECRET_KEY": "x" * 60,
+            "CITYRIGHTS_DATA_DIR": str(tmp_path),
+        },
+        timeout=120,
+        check=False,
+    )
+    assert result.stdout.split() == [
+        "django.contrib.auth.hashers.Argon2PasswordHasher",
+        "True",
+        "True",
+        "31536000",
+        "False",
+    ], result.stderr
+
+
+@pytest.mark.django_db
+def test_demo_command_is_idempotent():
+    from django.core.management import call_command
+
+    call_command("demo")
+    call_command("demo")
+    assert User.objects.filter(email="admin@demo-city.example").count() == 1
+    admin = User.objects.get(email="admin@demo-city.example")
+    assert admin.memberships.get().role == "admin"
