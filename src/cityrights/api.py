@@ -12,7 +12,13 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from cityrights import __version__
+from cityrights.assessment.api import router as assessment_router
+from cityrights.capacity.api import router as capacity_router
+from cityrights.consent.api import router as consent_router
 from cityrights.core.api import router as core_router
+from cityrights.impact.api import router as impact_router
+from cityrights.register.api import router as register_router
+from cityrights.reporting.api import router as reporting_router
 from cityrights.core.api_auth import AUTH
 
 api = NinjaAPI(
@@ -83,3 +89,9 @@ def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
 
 
 api.add_router("/", core_router)
+api.add_router("/assessment/", assessment_router)
+api.add_router("/register/", register_router)
+api.add_router("/consent/", consent_router)
+api.add_router("/impact/", impact_router)
+api.add_router("/capacity/", capacity_router)
+api.add_router("/reporting/", reporting_router)

@@ -12,6 +12,12 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("", include("cityrights.core.urls")),
+    path("", include("cityrights.assessment.urls")),
+    path("", include("cityrights.register.urls")),
+    path("", include("cityrights.consent.urls")),
+    path("", include("cityrights.impact.urls")),
+    path("", include("cityrights.capacity.urls")),
+    path("", include("cityrights.reporting.urls")),
 ]
 
 if settings.DEBUG:

@@ -1,0 +1,7 @@
+"""URLs of the consent app (public pages under /cities/<org>/, staff pages under /manage/<org>/)."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "consent"
+
+urlpatterns: list = []
