@@ -1,0 +1,36 @@
+"""Template tags shared by all apps."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
+
+from ..registry import registry
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def slot(context: template.Context, name: str, obj: Any) -> SafeString:
+    """Render what other apps contribute to slot ``name`` for ``obj`` (see core.registry)."""
+    request = context.get("request")
+    sections = registry.fill_slot(name, request, obj)
+    html = "".join(
+        render_to_string(
+            "core/includes/slot_section.html", {"section": section, "obj": obj}, request=request
+        )
+        for section in sections
+    )
+    return mark_safe(html)  # each section was rendered by a template with autoescaping
+
+
+@register.filter
+def get_item(mapping: Any, key: Any) -> Any:
+    """``{{ mapping|get_item:key }}`` for dictionaries keyed by variables."""
+    try:
+        return mapping.get(key)
+    except AttributeError:
+        return None
