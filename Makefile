@@ -30,6 +30,7 @@ test: $(STAMP) lint test-sqlite test-postgres
 lint: $(STAMP)
 	$(BIN)/ruff check $(SRC)
 	$(BIN)/ruff format --check $(SRC)
+	$(BIN)/mypy
 	DJANGO_SETTINGS_MODULE=cityrights.settings.test $(BIN)/cityrights makemigrations --check --dry-run --verbosity 0
 
 test-sqlite: $(STAMP)
