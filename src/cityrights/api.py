@@ -16,10 +16,10 @@ from cityrights.assessment.api import router as assessment_router
 from cityrights.capacity.api import router as capacity_router
 from cityrights.consent.api import router as consent_router
 from cityrights.core.api import router as core_router
+from cityrights.core.api_auth import AUTH
 from cityrights.impact.api import router as impact_router
 from cityrights.register.api import router as register_router
 from cityrights.reporting.api import router as reporting_router
-from cityrights.core.api_auth import AUTH
 
 api = NinjaAPI(
     title="cityrights API",

@@ -1,4 +1,4 @@
-"""URLs of the register app (public pages under /cities/<org>/, staff pages under /manage/<org>/)."""
+"""URLs of the register app: public pages under /cities/<org>/, staff under /manage/<org>/."""
 
 from django.urls import path  # noqa: F401
 
