@@ -129,12 +129,18 @@ def test_log_filter_rewrites_records():
     assert record.getMessage() == "user [e-mail] failed"
 
 
+def _clean_env(**extra: str) -> dict[str, str]:
+    """The environment for a child process, without test-only switches of this process."""
+    drop = {"DJANGO_ALLOW_ASYNC_UNSAFE", "DJANGO_SETTINGS_MODULE", "SECRET_KEY"}
+    return {**{k: v for k, v in os.environ.items() if k not in drop}, **extra}
+
+
 def _run_cli(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "cityrights", *args],
         capture_output=True,
         text=True,
-        env={**os.environ, **env},
+        env=_clean_env(**env),
         timeout=120,
         check=False,
     )
@@ -156,18 +162,10 @@ def test_production_profile_passes_check_deploy(tmp_path):
 
 
 def test_production_profile_requires_a_secret_key(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
-    result = subprocess.run(
-        [sys.executable, "-m", "cityrights", "check"],
-        capture_output=True,
-        text=True,
-        env={
-            **env,
-            "DJANGO_SETTINGS_MODULE": "cityrights.settings.production",
-            "CITYRIGHTS_DATA_DIR": str(tmp_path),
-        },
-        timeout=120,
-        check=False,
+    result = _run_cli(
+        "check",
+        DJANGO_SETTINGS_MODULE="cityrights.settings.production",
+        CITYRIGHTS_DATA_DIR=str(tmp_path),
     )
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
@@ -183,12 +181,11 @@ def test_production_uses_argon2_and_secure_cookies(tmp_path):
         [sys.executable, "-c", f"import django; django.setup(); {code}"],
         capture_output=True,
         text=True,
-        env={
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "cityrights.settings.production",
-            "SECRET_KEY": "x" * 60,
-            "CITYRIGHTS_DATA_DIR": str(tmp_path),
-        },
+        env=_clean_env(
+            DJANGO_SETTINGS_MODULE="cityrights.settings.production",
+            SECRET_KEY="x" * 60,
+            CITYRIGHTS_DATA_DIR=str(tmp_path),
+        ),
         timeout=120,
         check=False,
     )
