@@ -3,6 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${BIN:-.venv/bin}
+export CITYRIGHTS_DATA_DIR="$PWD/var"
 for app in src/cityrights/*/; do
     [ -f "$app/apps.py" ] || continue
     mkdir -p "$app/locale"
