@@ -34,6 +34,7 @@ import jsonschema
 import yaml
 
 __all__ = [
+    "FRAMEWORKS_DIR",
     "SCHEMA",
     "Area",
     "Band",
@@ -57,6 +58,8 @@ __all__ = [
 
 DEFAULT_LANGUAGE = "en"
 MAX_REPORTED_PROBLEMS = 25
+FRAMEWORKS_DIR = Path(__file__).resolve().parent / "frameworks"
+"""Where the shipped framework files live (``<id>.v<version>.yaml``)."""
 
 # --------------------------------------------------------------------------------------
 # Translatable text
@@ -664,7 +667,7 @@ def _locate_lines(content: str | None, problems: list[Problem]) -> list[Problem]
     if not content or all(problem.line for problem in problems):
         return problems
     try:
-        root = yaml.compose(content, Loader=yaml.SafeLoader)
+        root = yaml.compose(content, Loader=_BaseLoader)
     except yaml.YAMLError:
         return problems
     located = []
@@ -698,10 +701,13 @@ def _line_for_path(node: yaml.Node | None, path: list[str | int]) -> int | None:
                 if str(key_node.value) == str(part):
                     child, line = value_node, key_node.start_mark.line + 1
                     break
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-            if 0 <= part < len(node.value):
-                child = node.value[part]
-                line = child.start_mark.line + 1
+        elif (
+            isinstance(node, yaml.SequenceNode)
+            and isinstance(part, int)
+            and 0 <= part < len(node.value)
+        ):
+            child = node.value[part]
+            line = child.start_mark.line + 1
         if child is None:
             break
         node = child
