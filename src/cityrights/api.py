@@ -32,7 +32,7 @@ api = NinjaAPI(
     auth=AUTH,
     urls_namespace="api-v1",
     openapi_url="/openapi.json",
-    docs_url="/docs",
+    docs_url=None,  # our own server-rendered reference: cityrights.core.views.api_docs
 )
 
 STATUS_CODES = {

@@ -6,10 +6,12 @@ from django.urls import include, path
 from django.views.static import serve
 
 from cityrights.api import api
+from cityrights.core.views.api_docs import api_reference
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("api/v1/docs", api_reference, name="api_docs"),
     path("api/v1/", api.urls),
     path("", include("cityrights.core.urls")),
     path("", include("cityrights.assessment.urls")),

@@ -16,6 +16,7 @@ PUBLIC_PAGES = [
     "/accounts/signup/",
     "/accounts/password/reset/",
     "/accounts/password/reset/sent/",
+    "/api/v1/docs",
     "/no-such-page/",
     "/cities/no-such-city/",
 ]
