@@ -1,0 +1,300 @@
+"""Consent receipts: compact JWS (EdDSA / Ed25519) any JOSE library can verify offline.
+
+A receipt is the resident's own proof of what they agreed to or withdrew,
+signed by the city. Its payload is grouped like an ISO/IEC TS 27560 consent
+record (header, parties, processing, events) and carries the Kantara Consent
+Receipt v1.1 essentials (receipt id, jurisdiction, language, timestamp,
+collection method, controller and contact, purposes, data categories). Terms
+are given as W3C DPV IRIs so machines can read them; labels are for people.
+
+The payload holds no names: the subject is the pseudonymous id of the ledger.
+It also pins the event in the ledger (sequence number and event hash) and,
+once the sequencer has integrated the event, an inclusion proof against a
+signed checkpoint, so the receipt alone shows the event is in the ledger.
+
+The JWS header is ``{"alg": "EdDSA", "kid": ..., "typ": "JWT"}`` and the payload
+also carries the registered JWT claims ``iss``, ``sub``, ``iat`` and ``jti``, so
+generic JWT tools accept the receipt as it is.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from jwcrypto import jwk as jose_jwk
+from jwcrypto import jws as jose_jws
+from jwcrypto.common import JWException
+
+from cityrights.consent.checkpoints import (
+    CheckpointError,
+    SignedCheckpoint,
+    public_key_to_jwk,
+    verify_checkpoint,
+)
+from cityrights.consent.events import canonical_json, event_leaf, normalise_time
+from cityrights.consent.merkle import verify_inclusion
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "InclusionProof",
+    "Party",
+    "ReceiptError",
+    "Term",
+    "attach_inclusion",
+    "build_receipt_payload",
+    "jwks",
+    "sign_receipt",
+    "verify_receipt",
+    "verify_receipt_inclusion",
+]
+
+SCHEMA_VERSION = "cityrights-consent-receipt/1"
+ALGORITHM = "EdDSA"
+#: Ledger event kind -> ISO/IEC TS 27560 style event type.
+EVENT_TYPES = {"grant": "given", "withdraw": "withdrawn", "expire": "expired", "renew": "renewed"}
+#: Event type -> state of the consent after the event.
+STATE_AFTER = {
+    "given": "active",
+    "renewed": "active",
+    "withdrawn": "withdrawn",
+    "expired": "expired",
+}
+
+
+class ReceiptError(ValueError):
+    """A receipt that cannot be built or does not verify; the message says why."""
+
+
+@dataclass(frozen=True)
+class Party:
+    """An organisation named on a receipt (controller or recipient)."""
+
+    id: str
+    name: str
+    contact: str | None = None
+
+    def to_json(self) -> dict[str, str]:
+        data = {"id": self.id, "name": self.name}
+        if self.contact:
+            data["contact"] = self.contact
+        return data
+
+
+@dataclass(frozen=True)
+class Term:
+    """A vocabulary term: a DPV IRI and the label the resident saw."""
+
+    iri: str
+    label: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"iri": self.iri, "label": self.label}
+
+
+@dataclass(frozen=True)
+class InclusionProof:
+    """Where the event sits in the Merkle tree, and the signed checkpoint it is proven against."""
+
+    leaf_index: int
+    tree_size: int
+    audit_path: Sequence[bytes]
+    checkpoint: str  # the signed note text
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "leafIndex": self.leaf_index,
+            "treeSize": self.tree_size,
+            "auditPath": [base64.b64encode(h).decode("ascii") for h in self.audit_path],
+            "checkpoint": self.checkpoint,
+        }
+
+
+def _require(condition: bool, message: str) -> None:
+    if not condition:
+        raise ReceiptError(message)
+
+
+def build_receipt_payload(
+    *,
+    receipt_id: str,
+    issued_at: datetime,
+    jurisdiction: str,
+    language: str,
+    controller: Party,
+    recipients: Sequence[Party],
+    purposes: Sequence[Term],
+    data_categories: Sequence[Term],
+    legal_basis: Term,
+    retention: str,
+    agreement_id: str,
+    agreement_version: int,
+    event_type: str,
+    event_time: datetime | str,
+    method: str,
+    subject_id: str,
+    ledger_seq: int,
+    event_hash: str,
+    ledger_origin: str | None = None,
+    state_after: str | None = None,
+    inclusion: InclusionProof | None = None,
+) -> dict[str, Any]:
+    """Assemble the receipt payload for one ledger event.
+
+    ``event_type`` may be the ledger kind (``grant``...) or the receipt term
+    (``given``...); ``state_after`` defaults to what the event implies.
+    """
+    event_type = EVENT_TYPES.get(event_type, event_type)
+    _require(event_type in STATE_AFTER, f"event_type: unknown {event_type!r}")
+    _require(bool(purposes), "purposes: at least one purpose is required")
+    _require(bool(data_categories), "data_categories: at least one category is required")
+    _require(len(event_hash) == 64, "event_hash: expected 64 hex digits")
+    issued = normalise_time(issued_at)
+    payload: dict[str, Any] = {
+        "iss": controller.id,
+        "sub": subject_id,
+        "iat": int(datetime.fromisoformat(issued).timestamp()),
+        "jti": receipt_id,
+        "header": {
+            "schemaVersion": SCHEMA_VERSION,
+            "receiptId": receipt_id,
+            "issuedAt": issued,
+            "jurisdiction": jurisdiction,
+            "language": language,
+        },
+        "parties": {
+            "controller": controller.to_json(),
+            "recipients": [party.to_json() for party in recipients],
+            "subject": {"id": subject_id, "idType": "pseudonym"},
+        },
+        "processing": {
+            "agreement": {"id": agreement_id, "version": agreement_version},
+            "purposes": [term.to_json() for term in purposes],
+            "personalData": [term.to_json() for term in data_categories],
+            "legalBasis": legal_basis.to_json(),
+            "retention": retention,
+        },
+        "events": [
+            {
+                "type": event_type,
+                "time": normalise_time(event_time),
+                "method": method,
+                "stateAfter": state_after or STATE_AFTER[event_type],
+            }
+        ],
+        "ledger": {"seq": ledger_seq, "eventHash": event_hash},
+    }
+    if ledger_origin:
+        payload["ledger"]["origin"] = ledger_origin
+    return attach_inclusion(payload, inclusion) if inclusion else payload
+
+
+def attach_inclusion(payload: Mapping[str, Any], inclusion: InclusionProof) -> dict[str, Any]:
+    """A copy of ``payload`` carrying the inclusion proof (for re-issuing after integration)."""
+    copy: dict[str, Any] = json.loads(json.dumps(payload))
+    copy["ledger"]["inclusion"] = inclusion.to_json()
+    return copy
+
+
+def _jose_key(key: Any) -> jose_jwk.JWK:
+    if isinstance(key, jose_jwk.JWK):
+        return key
+    if isinstance(key, Mapping):
+        try:
+            return jose_jwk.JWK(**dict(key))
+        except (JWException, ValueError, TypeError) as exc:
+            raise ReceiptError(f"not a usable JWK: {exc}") from exc
+    raise ReceiptError("expected a JWK (jwcrypto JWK or a JSON object)")
+
+
+def sign_receipt(payload: Mapping[str, Any], private_jwk: Any, kid: str) -> str:
+    """Sign ``payload`` as a compact JWS with EdDSA under key id ``kid``."""
+    key = _jose_key(private_jwk)
+    _require(key.get("kty") == "OKP" and key.get("crv") == "Ed25519", "key: not Ed25519")
+    _require(key.has_private, "key: a private key is required to sign")
+    token = jose_jws.JWS(canonical_json(payload))
+    header = {"alg": ALGORITHM, "kid": kid, "typ": "JWT"}
+    token.add_signature(key, alg=ALGORITHM, protected=json.dumps(header))
+    return str(token.serialize(compact=True))
+
+
+def _b64url_json(part: str, name: str) -> Any:
+    try:
+        return json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
+    except (ValueError, binascii.Error) as exc:
+        raise ReceiptError(f"malformed receipt: the {name} is not base64url JSON") from exc
+
+
+def _find_key(keys: Any, kid: str) -> jose_jwk.JWK:
+    found: jose_jwk.JWK | None
+    if isinstance(keys, jose_jwk.JWKSet):
+        found = keys.get_key(kid)
+    else:
+        entries = keys.get("keys", []) if isinstance(keys, Mapping) else []
+        matching = [k for k in entries if isinstance(k, Mapping) and k.get("kid") == kid]
+        found = _jose_key(matching[0]) if matching else None
+    _require(found is not None, f"unknown signing key {kid!r}")
+    assert found is not None
+    _require(found.get("kty") == "OKP" and found.get("crv") == "Ed25519", "key: not Ed25519")
+    return found
+
+
+def verify_receipt(token: str, jwks: Any) -> dict[str, Any]:
+    """Verify a receipt against a JWKS and return its payload; raises :class:`ReceiptError`.
+
+    Only EdDSA is accepted, whatever the token's header says, so a forged
+    header cannot switch the check to a weaker algorithm.
+    """
+    _require(isinstance(token, str) and token.count(".") == 2, "malformed receipt: not a JWS")
+    header = _b64url_json(token.split(".")[0], "header")
+    _require(isinstance(header, dict), "malformed receipt: the header is not an object")
+    _require(header.get("alg") == ALGORITHM, f"algorithm {header.get('alg')!r} is not EdDSA")
+    kid = header.get("kid")
+    _require(isinstance(kid, str), "malformed receipt: no key id")
+    key = _find_key(jwks, kid)
+    parsed = jose_jws.JWS()
+    try:
+        parsed.deserialize(token)
+        parsed.verify(key, alg=ALGORITHM)
+    except JWException as exc:
+        raise ReceiptError("the receipt signature does not verify") from exc
+    try:
+        payload = json.loads(parsed.payload)
+    except ValueError as exc:
+        raise ReceiptError("malformed receipt: the payload is not JSON") from exc
+    _require(isinstance(payload, dict), "malformed receipt: the payload is not an object")
+    header_part = payload.get("header")
+    version = header_part.get("schemaVersion") if isinstance(header_part, dict) else None
+    _require(version == SCHEMA_VERSION, f"unknown receipt schema {version!r}")
+    return dict(payload)
+
+
+def jwks(public_keys: Mapping[str, Ed25519PublicKey]) -> dict[str, Any]:
+    """The JSON Web Key Set to publish (``{kid: public key}`` in, ``{"keys": [...]}`` out)."""
+    return {"keys": [public_key_to_jwk(key, kid) for kid, key in public_keys.items()]}
+
+
+def verify_receipt_inclusion(payload: Mapping[str, Any], ledger_key: Ed25519PublicKey) -> bool:
+    """True when the receipt's inclusion proof holds against its checkpoint, signed by the ledger.
+
+    This checks the checkpoint signature, that the proof is for the
+    checkpoint's tree size, and the Merkle audit path of the event hash.
+    """
+    try:
+        ledger = payload["ledger"]
+        inclusion = ledger["inclusion"]
+        checkpoint = SignedCheckpoint.from_note(inclusion["checkpoint"])
+        path = [base64.b64decode(h, validate=True) for h in inclusion["auditPath"]]
+        leaf = event_leaf(ledger["eventHash"])
+        index, size = inclusion["leafIndex"], inclusion["treeSize"]
+    except (KeyError, TypeError, ValueError, CheckpointError):
+        return False
+    if not verify_checkpoint(ledger_key, checkpoint) or size != checkpoint.size:
+        return False
+    return verify_inclusion(leaf, index, size, path, checkpoint.root)
