@@ -103,7 +103,7 @@ class MemberAddForm(forms.Form):
     name = forms.CharField(
         label=_("Name"), max_length=150, required=False, help_text=_("For a new account.")
     )
-    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.VIEWER)
     department = forms.ModelChoiceField(
         label=_("Department"), queryset=Department.objects.none(), required=False
     )
