@@ -1,0 +1,865 @@
+"""Open exports of the transparency register: CSV, GeoJSON, DCAT-AP and algorithm-register shapes.
+
+Why pure functions over ``EntryData``: the same code serves the API, file downloads, the
+``export-register`` command and the benchmarks, and each format can be tested by parsing it back
+with its standard tool (csv, json, rdflib). Nothing here touches the database.
+
+Publication rule (defence in depth): every export skips entries that were never published
+(``published_at is None``) unless the caller passes ``include_unpublished=True`` for a staff-only
+export. The Django layer must still build ``EntryData`` from the published version only.
+
+The field mapping to the three algorithm-register standards is documented in
+``docs/register-standards.md``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import uuid
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from types import MappingProxyType
+from typing import Any, TextIO
+
+from cityrights.core import vocab
+from cityrights.register.records import (
+    CSV_HEADERS,
+    MULTI_SEPARATOR,
+    EntryData,
+    LocationData,
+    format_locations,
+)
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def published_only(
+    entries: Iterable[EntryData], include_unpublished: bool = False
+) -> Iterator[EntryData]:
+    """Yield the entries an export may show; drafts and entries in review never leave the house."""
+    for entry in entries:
+        if include_unpublished or entry.is_published:
+            yield entry
+
+
+def _iso(value: date | datetime | None) -> str:
+    return value.isoformat() if value is not None else ""
+
+
+def _join(values: Iterable[str]) -> str:
+    return MULTI_SEPARATOR.join(values)
+
+
+_EMAIL = re.compile(r"[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+")
+
+
+def contact_email(contact: str) -> str | None:
+    """The email address in a contact text: ``a@b.org`` or ``Name <a@b.org>``; else None."""
+    text = (contact or "").strip()
+    if text.endswith(">") and "<" in text:
+        text = text[text.rindex("<") + 1 : -1].strip()
+    return text if _EMAIL.fullmatch(text) else None
+
+
+def _shorten(text: str, limit: int) -> str:
+    """Cut at a word boundary and add an ellipsis, for standards with a maximum length."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0] or text[: limit - 1]
+    return cut.rstrip(" ,;:.") + "…"
+
+
+def _labels(iris: Iterable[str], lang: str) -> list[str]:
+    return [vocab.label(iri, lang) for iri in iris]
+
+
+def _sensitive_labels(entry: EntryData, lang: str) -> list[str]:
+    return [
+        vocab.label(iri, lang) for iri in entry.data_categories if vocab.get_term(iri).sensitive
+    ]
+
+
+# --- CSV -------------------------------------------------------------------------------------
+
+#: Cells starting with these characters are run as formulas by spreadsheet programs.
+_FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+#: Columns whose values are never guarded: coordinates legitimately start with '-'.
+_UNGUARDED = frozenset({"locations", "id", "version"})
+
+
+def guard_formula(value: str) -> str:
+    """Prefix a quote to text a spreadsheet would run as a formula; the importer strips it."""
+    return "'" + value if value.startswith(_FORMULA_TRIGGERS) else value
+
+
+def entry_row(entry: EntryData, lang: str = vocab.DEFAULT_LANGUAGE) -> dict[str, str]:
+    """One CSV row: every column as text, multiple values joined with `` | ``."""
+    row = {
+        "id": "" if entry.id is None else str(entry.id),
+        "short_code": entry.short_code,
+        "slug": entry.slug,
+        "name": entry.name,
+        "kind": entry.kind,
+        "summary": entry.summary,
+        "purposes": _join(entry.purposes),
+        "department": entry.department.name,
+        "contact": entry.contact,
+        "provider": entry.provider,
+        "status": entry.status,
+        "start_date": _iso(entry.start_date),
+        "end_date": _iso(entry.end_date),
+        "legal_bases": _join(entry.legal_bases),
+        "data_categories": _join(entry.data_categories),
+        "data_subjects": entry.data_subjects,
+        "retention": entry.retention,
+        "recipients": entry.recipients,
+        "automation_level": entry.automation_level,
+        "human_oversight": entry.human_oversight,
+        "risk_level": entry.risk_level,
+        "impact_assessment_status": entry.impact_assessment_status,
+        "impact_assessment_url": entry.impact_assessment_url,
+        "source_code_url": entry.source_code_url,
+        "dataset_urls": _join(entry.dataset_urls),
+        "thematic_areas": _join(entry.thematic_areas),
+        "locations": format_locations(entry.locations),
+        "purpose_labels": _join(_labels(entry.purposes, lang)),
+        "data_category_labels": _join(_labels(entry.data_categories, lang)),
+        "legal_basis_labels": _join(_labels(entry.legal_bases, lang)),
+        "sensitive_data": "yes" if _sensitive_labels(entry, lang) else "no",
+        "public_url": entry.public_url,
+        "version": str(entry.version),
+        "published_at": _iso(entry.published_at),
+        "updated_at": _iso(entry.updated_at),
+    }
+    return {key: value if key in _UNGUARDED else guard_formula(value) for key, value in row.items()}
+
+
+def write_csv(
+    entries: Iterable[EntryData],
+    stream: TextIO,
+    *,
+    lang: str = vocab.DEFAULT_LANGUAGE,
+    include_unpublished: bool = False,
+) -> int:
+    """Write a header and one RFC 4180 row per entry to ``stream``; return the number of rows."""
+    writer = csv.DictWriter(stream, fieldnames=CSV_HEADERS, lineterminator="\r\n")
+    writer.writeheader()
+    count = 0
+    for entry in published_only(entries, include_unpublished):
+        writer.writerow(entry_row(entry, lang))
+        count += 1
+    return count
+
+
+def iter_csv(
+    entries: Iterable[EntryData],
+    *,
+    lang: str = vocab.DEFAULT_LANGUAGE,
+    include_unpublished: bool = False,
+    batch: int = 500,
+) -> Iterator[str]:
+    """The CSV in chunks, for a streaming HTTP response that never holds the whole file."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=CSV_HEADERS, lineterminator="\r\n")
+    writer.writeheader()
+    pending = 0
+    for entry in published_only(entries, include_unpublished):
+        writer.writerow(entry_row(entry, lang))
+        pending += 1
+        if pending >= batch:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+            pending = 0
+    yield buffer.getvalue()
+
+
+def to_csv(
+    entries: Iterable[EntryData],
+    *,
+    lang: str = vocab.DEFAULT_LANGUAGE,
+    include_unpublished: bool = False,
+) -> str:
+    """The whole CSV as one string (small registers, tests)."""
+    return "".join(iter_csv(entries, lang=lang, include_unpublished=include_unpublished))
+
+
+# --- GeoJSON (RFC 7946) ----------------------------------------------------------------------
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+GEOJSON_MEDIA_TYPE = "application/geo+json"
+
+
+def _json(value: Any) -> str:
+    """Compact JSON that is also safe inside an HTML <script> block (no raw < > &)."""
+    text = _ENCODER.encode(value)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _feature_id(entry: EntryData, location: LocationData, index: int) -> str | int:
+    if location.id is not None:
+        return location.id
+    return f"{entry.short_code or entry.slug or entry.id}-{index + 1}"
+
+
+def _feature_properties(entry: EntryData, location: LocationData) -> dict[str, str]:
+    return {
+        "name": entry.name,
+        "kind": entry.kind,
+        "status": entry.status,
+        "entry": entry.short_code,
+        "description": location.description,
+        "url": location.url or entry.public_url,
+    }
+
+
+def location_features(
+    entries: Iterable[EntryData], *, include_unpublished: bool = False
+) -> Iterator[dict[str, Any]]:
+    """One GeoJSON Feature per location, coordinates in RFC 7946 order: [longitude, latitude]."""
+    for entry in published_only(entries, include_unpublished):
+        for index, location in enumerate(entry.locations):
+            yield {
+                "type": "Feature",
+                "id": _feature_id(entry, location, index),
+                "geometry": {"type": "Point", "coordinates": [location.lon, location.lat]},
+                "properties": _feature_properties(entry, location),
+            }
+
+
+def to_geojson(
+    entries: Iterable[EntryData], *, include_unpublished: bool = False
+) -> dict[str, Any]:
+    """A FeatureCollection as Python data (for the API layer or tests)."""
+    return {
+        "type": "FeatureCollection",
+        "features": list(location_features(entries, include_unpublished=include_unpublished)),
+    }
+
+
+def iter_geojson(
+    entries: Iterable[EntryData], *, include_unpublished: bool = False, batch: int = 1000
+) -> Iterator[str]:
+    """Compact GeoJSON text in chunks, built without an intermediate FeatureCollection.
+
+    The properties shared by all locations of an entry are encoded once per entry and the
+    per-location parts are spliced in, which keeps 20,000 features well under the 500 ms budget.
+    """
+    yield '{"type":"FeatureCollection","features":['
+    chunk: list[str] = []
+    first = True
+    for entry in published_only(entries, include_unpublished):
+        shared = _json(
+            {
+                "name": entry.name,
+                "kind": entry.kind,
+                "status": entry.status,
+                "entry": entry.short_code,
+            }
+        )[1:-1]
+        for index, location in enumerate(entry.locations):
+            feature = (
+                '{"type":"Feature","id":'
+                + _json(_feature_id(entry, location, index))
+                + ',"geometry":{"type":"Point","coordinates":['
+                + repr(float(location.lon))
+                + ","
+                + repr(float(location.lat))
+                + ']},"properties":{'
+                + shared
+                + ',"description":'
+                + _json(location.description)
+                + ',"url":'
+                + _json(location.url or entry.public_url)
+                + "}}"
+            )
+            chunk.append(feature if first else "," + feature)
+            first = False
+            if len(chunk) >= batch:
+                yield "".join(chunk)
+                chunk = []
+    if chunk:
+        yield "".join(chunk)
+    yield "]}"
+
+
+def geojson_text(entries: Iterable[EntryData], *, include_unpublished: bool = False) -> str:
+    """The whole compact GeoJSON document as one string."""
+    return "".join(iter_geojson(entries, include_unpublished=include_unpublished))
+
+
+# --- DCAT-AP ---------------------------------------------------------------------------------
+
+EU_FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
+EU_DATA_THEME = "http://publications.europa.eu/resource/authority/data-theme/"
+EU_LANGUAGE = "http://publications.europa.eu/resource/authority/language/"
+EU_FREQUENCY = "http://publications.europa.eu/resource/authority/frequency/"
+EU_LICENCE = "http://publications.europa.eu/resource/authority/licence/"
+IANA_MEDIA_TYPE = "https://www.iana.org/assignments/media-types/"
+
+#: ISO 639-1 codes we use mapped to the EU Publications Office language authority table.
+_EU_LANGUAGE_CODES = MappingProxyType({"en": "ENG", "fr": "FRA", "nl": "NLD", "de": "DEU"})
+
+
+@dataclass(frozen=True, slots=True)
+class DistributionFormat:
+    """How one export format is described in DCAT: title, IANA media type, EU file type."""
+
+    title: str
+    media_type: str
+    file_type: str
+    downloadable: bool = True
+
+
+#: The export formats the register offers, keyed as in ``CatalogInfo.distributions``.
+DISTRIBUTION_FORMATS: Mapping[str, DistributionFormat] = MappingProxyType(
+    {
+        "csv": DistributionFormat("CSV file, one row per entry", "text/csv", "CSV"),
+        "geojson": DistributionFormat(
+            "GeoJSON map of sensor locations", "application/geo+json", "GEOJSON"
+        ),
+        "json": DistributionFormat(
+            "JSON API (list and detail)", "application/json", "JSON", downloadable=False
+        ),
+        "turtle": DistributionFormat("This catalogue in RDF Turtle", "text/turtle", "RDF_TURTLE"),
+        "jsonld": DistributionFormat("This catalogue in JSON-LD", "application/ld+json", "JSON_LD"),
+    }
+)
+
+
+@dataclass(frozen=True)
+class CatalogInfo:
+    """What the DCAT description says about the register as an open dataset.
+
+    URLs come from the Django URL configuration; ``distributions`` maps a key of
+    ``DISTRIBUTION_FORMATS`` to the URL of that export.
+    """
+
+    catalog_url: str
+    dataset_url: str
+    landing_page: str
+    title: Mapping[str, str]
+    description: Mapping[str, str]
+    publisher_name: str
+    publisher_url: str
+    contact_email: str
+    contact_name: str = ""
+    licence: str = EU_LICENCE + "CC_BY_4_0"
+    issued: date | None = None
+    modified: datetime | None = None
+    keywords: Mapping[str, tuple[str, ...]] = field(
+        default_factory=lambda: {
+            "en": ("transparency", "algorithms", "sensors", "smart city", "digital rights")
+        }
+    )
+    #: ISO 639-1 codes of the languages the register is published in; the first is the default.
+    languages: tuple[str, ...] = ("en",)
+    #: Optional IRI of the place the register covers (e.g. a GeoNames or EU ATU IRI).
+    spatial: str = ""
+    distributions: Mapping[str, str] = field(default_factory=dict)
+
+
+def _rdf() -> Any:
+    """Import rdflib on first use: the importer and the CSV/GeoJSON paths do not need it."""
+    import rdflib
+
+    return rdflib
+
+
+def _add_texts(graph: Any, subject: Any, predicate: Any, texts: Mapping[str, str]) -> None:
+    Literal = _rdf().Literal
+    for lang, text in texts.items():
+        if text:
+            graph.add((subject, predicate, Literal(text, lang=lang)))
+
+
+def _contact_point(graph: Any, name: str, email: str) -> Any:
+    rdflib = _rdf()
+    VCARD = rdflib.Namespace("http://www.w3.org/2006/vcard/ns#")
+    node = rdflib.BNode()
+    graph.add((node, rdflib.RDF.type, VCARD.Organization))
+    graph.add((node, VCARD.fn, rdflib.Literal(name or email)))
+    if email:
+        graph.add((node, VCARD.hasEmail, rdflib.URIRef("mailto:" + email)))
+    return node
+
+
+def _add_distribution(graph: Any, dataset: Any, key: str, url: str, licence: str) -> None:
+    rdflib = _rdf()
+    DCAT, DCT = rdflib.namespace.DCAT, rdflib.namespace.DCTERMS
+    spec = DISTRIBUTION_FORMATS[key]
+    node = rdflib.URIRef(f"{dataset}#distribution-{key}")
+    graph.add((dataset, DCAT.distribution, node))
+    graph.add((node, rdflib.RDF.type, DCAT.Distribution))
+    graph.add((node, DCT.title, rdflib.Literal(spec.title, lang="en")))
+    graph.add((node, DCAT.accessURL, rdflib.URIRef(url)))
+    if spec.downloadable:
+        graph.add((node, DCAT.downloadURL, rdflib.URIRef(url)))
+    graph.add((node, DCT["format"], rdflib.URIRef(EU_FILE_TYPE + spec.file_type)))
+    graph.add((node, DCAT.mediaType, rdflib.URIRef(IANA_MEDIA_TYPE + spec.media_type)))
+    graph.add((node, DCT.license, rdflib.URIRef(licence)))
+
+
+def _add_entry_dataset(
+    graph: Any, catalog: Any, publisher: Any, entry: EntryData, lang: str, licence: str
+) -> None:
+    """A register entry of kind 'dataset' also becomes a dcat:Dataset of the catalogue."""
+    rdflib = _rdf()
+    DCAT, DCT, XSD = rdflib.namespace.DCAT, rdflib.namespace.DCTERMS, rdflib.namespace.XSD
+    node = rdflib.URIRef(entry.public_url)
+    graph.add((catalog, DCAT.dataset, node))
+    graph.add((node, rdflib.RDF.type, DCAT.Dataset))
+    graph.add((node, DCT.title, rdflib.Literal(entry.name, lang=lang)))
+    graph.add((node, DCT.description, rdflib.Literal(entry.summary, lang=lang)))
+    graph.add((node, DCT.publisher, publisher))
+    graph.add((node, DCAT.landingPage, rdflib.URIRef(entry.public_url)))
+    graph.add((node, DCAT.theme, rdflib.URIRef(EU_DATA_THEME + "GOVE")))
+    for keyword in _labels(entry.purposes, lang):
+        graph.add((node, DCAT.keyword, rdflib.Literal(keyword, lang=lang)))
+    if entry.contact:
+        email = contact_email(entry.contact) or ""
+        graph.add((node, DCAT.contactPoint, _contact_point(graph, entry.department.name, email)))
+    if entry.published_at:
+        graph.add((node, DCT.issued, rdflib.Literal(entry.published_at, datatype=XSD.dateTime)))
+    if entry.updated_at:
+        graph.add((node, DCT.modified, rdflib.Literal(entry.updated_at, datatype=XSD.dateTime)))
+    for index, url in enumerate(entry.dataset_urls, start=1):
+        dist = rdflib.URIRef(f"{entry.public_url}#distribution-{index}")
+        graph.add((node, DCAT.distribution, dist))
+        graph.add((dist, rdflib.RDF.type, DCAT.Distribution))
+        graph.add((dist, DCAT.accessURL, rdflib.URIRef(url)))
+        graph.add((dist, DCT.license, rdflib.URIRef(licence)))
+
+
+def catalog_graph(
+    info: CatalogInfo, entries: Iterable[EntryData] = (), *, include_unpublished: bool = False
+) -> Any:
+    """The register as a DCAT-AP catalogue with one dataset (the register) and its distributions.
+
+    Published entries of kind ``dataset`` that have a public URL are added as further
+    ``dcat:Dataset`` resources of the same catalogue.
+    """
+    rdflib = _rdf()
+    DCAT, DCT, FOAF, XSD = (
+        rdflib.namespace.DCAT,
+        rdflib.namespace.DCTERMS,
+        rdflib.namespace.FOAF,
+        rdflib.namespace.XSD,
+    )
+    graph = rdflib.Graph()
+    graph.bind("dcat", DCAT)
+    graph.bind("dct", DCT)
+    graph.bind("foaf", FOAF)
+    graph.bind("vcard", rdflib.Namespace("http://www.w3.org/2006/vcard/ns#"))
+    for prefix, namespace in vocab.PREFIXES.items():
+        graph.bind(prefix, rdflib.Namespace(namespace))
+
+    catalog = rdflib.URIRef(info.catalog_url)
+    dataset = rdflib.URIRef(info.dataset_url)
+    publisher = rdflib.URIRef(info.publisher_url)
+
+    graph.add((publisher, rdflib.RDF.type, FOAF.Agent))
+    graph.add((publisher, FOAF.name, rdflib.Literal(info.publisher_name)))
+
+    graph.add((catalog, rdflib.RDF.type, DCAT.Catalog))
+    _add_texts(graph, catalog, DCT.title, info.title)
+    _add_texts(graph, catalog, DCT.description, info.description)
+    graph.add((catalog, DCT.publisher, publisher))
+    graph.add((catalog, FOAF.homepage, rdflib.URIRef(info.landing_page)))
+    graph.add((catalog, DCT.license, rdflib.URIRef(info.licence)))
+    graph.add((catalog, DCAT.dataset, dataset))
+
+    graph.add((dataset, rdflib.RDF.type, DCAT.Dataset))
+    _add_texts(graph, dataset, DCT.title, info.title)
+    _add_texts(graph, dataset, DCT.description, info.description)
+    graph.add((dataset, DCT.publisher, publisher))
+    graph.add((dataset, DCAT.landingPage, rdflib.URIRef(info.landing_page)))
+    graph.add(
+        (dataset, DCAT.contactPoint, _contact_point(graph, info.contact_name, info.contact_email))
+    )
+    graph.add((dataset, DCAT.theme, rdflib.URIRef(EU_DATA_THEME + "GOVE")))
+    graph.add((dataset, DCAT.theme, rdflib.URIRef(EU_DATA_THEME + "TECH")))
+    graph.add((dataset, DCT.accrualPeriodicity, rdflib.URIRef(EU_FREQUENCY + "CONT")))
+    for lang, words in info.keywords.items():
+        for word in words:
+            graph.add((dataset, DCAT.keyword, rdflib.Literal(word, lang=lang)))
+    for code in info.languages:
+        if code in _EU_LANGUAGE_CODES:
+            language = rdflib.URIRef(EU_LANGUAGE + _EU_LANGUAGE_CODES[code])
+            graph.add((catalog, DCT.language, language))
+            graph.add((dataset, DCT.language, language))
+    if info.spatial:
+        graph.add((dataset, DCT.spatial, rdflib.URIRef(info.spatial)))
+    for subject in (catalog, dataset):
+        if info.issued:
+            graph.add((subject, DCT.issued, rdflib.Literal(info.issued, datatype=XSD.date)))
+        if info.modified:
+            graph.add((subject, DCT.modified, rdflib.Literal(info.modified, datatype=XSD.dateTime)))
+    for key, url in info.distributions.items():
+        if key not in DISTRIBUTION_FORMATS:
+            raise ValueError(
+                f"Unknown distribution format {key!r}; use {sorted(DISTRIBUTION_FORMATS)}."
+            )
+        _add_distribution(graph, dataset, key, url, info.licence)
+
+    default_lang = info.languages[0] if info.languages else vocab.DEFAULT_LANGUAGE
+    for entry in published_only(entries, include_unpublished):
+        if entry.kind == "dataset" and entry.public_url:
+            _add_entry_dataset(graph, catalog, publisher, entry, default_lang, info.licence)
+    return graph
+
+
+JSONLD_CONTEXT: Mapping[str, str] = MappingProxyType(
+    {
+        "dcat": "http://www.w3.org/ns/dcat#",
+        "dct": "http://purl.org/dc/terms/",
+        "foaf": "http://xmlns.com/foaf/0.1/",
+        "vcard": "http://www.w3.org/2006/vcard/ns#",
+        "xsd": "http://www.w3.org/2001/XMLSchema#",
+    }
+)
+
+
+def dcat_turtle(
+    info: CatalogInfo, entries: Iterable[EntryData] = (), *, include_unpublished: bool = False
+) -> str:
+    """The DCAT-AP description serialised as Turtle."""
+    graph = catalog_graph(info, entries, include_unpublished=include_unpublished)
+    return str(graph.serialize(format="turtle"))
+
+
+def dcat_jsonld(
+    info: CatalogInfo, entries: Iterable[EntryData] = (), *, include_unpublished: bool = False
+) -> str:
+    """The DCAT-AP description serialised as JSON-LD with a small compacting context."""
+    graph = catalog_graph(info, entries, include_unpublished=include_unpublished)
+    return str(graph.serialize(format="json-ld", context=dict(JSONLD_CONTEXT), indent=2))
+
+
+# --- Algorithm-register standards ------------------------------------------------------------
+
+ATRS_VERSION = "3.0"
+EUROCITIES_VERSION = "0.3.1"
+ALGORITMEREGISTER_VERSION = "1.0.0"
+
+
+class NotAnAlgorithmError(ValueError):
+    """The algorithm-register standards describe algorithms only; other kinds are refused."""
+
+
+def _require_algorithm(entry: EntryData, standard: str) -> None:
+    if not entry.is_algorithm:
+        raise NotAnAlgorithmError(
+            f"{standard} describes algorithms only; entry {entry.short_code or entry.name!r} "
+            f"is of kind {entry.kind!r}."
+        )
+
+
+_AUTOMATION_TEXT = MappingProxyType(
+    {
+        "none": "No automation: people take every decision.",
+        "assisted": "The tool gives information to staff, who decide.",
+        "partly_automated": "The tool takes some steps automatically; staff decide the outcome.",
+        "fully_automated": "The tool decides automatically, without a person in each decision.",
+    }
+)
+
+_ATRS_PHASE = MappingProxyType(
+    {
+        "planned": "Pre-deployment",
+        "pilot": "Beta/Pilot",
+        "in_use": "Production",
+        "retired": "Retired",
+    }
+)
+
+
+def _impact_assessment_items(entry: EntryData) -> list[dict[str, str | None]]:
+    if not (entry.impact_assessment_status or entry.impact_assessment_url):
+        return []
+    return [
+        {
+            "assessment_title": "Human-rights and data-protection impact assessment",
+            "assessment_description": entry.impact_assessment_status or None,
+            "assessment_date": None,
+            "assessment_link": entry.impact_assessment_url or None,
+        }
+    ]
+
+
+def to_atrs(entry: EntryData, lang: str = "en") -> dict[str, Any]:
+    """The entry in the shape of the UK Algorithmic Transparency Recording Standard v3.0.
+
+    Keys are snake_case renderings of the template's field names; fields we do not record are
+    present with ``None`` so a reviewer sees what is missing (see docs/register-standards.md).
+    """
+    _require_algorithm(entry, "The ATRS")
+    department = entry.department
+    email = contact_email(entry.contact)
+    phase = _ATRS_PHASE.get(entry.status)
+    return {
+        "standard": "UK Algorithmic Transparency Recording Standard",
+        "standard_version": ATRS_VERSION,
+        "metadata": {
+            "title": entry.name,
+            "reference": entry.short_code or None,
+            "organisation": department.organisation or None,
+            "phase": phase,
+            "date_published": _iso(entry.published_at) or None,
+            "date_updated": _iso(entry.updated_at) or None,
+        },
+        "tier_1": {
+            "name": entry.name,
+            "description": entry.summary,
+            "website_url": entry.public_url or None,
+            "contact_email": email,
+        },
+        "tier_2": {
+            "owner_and_responsibility": {
+                "organisation_or_department": department.organisation or department.name,
+                "team": department.name,
+                "senior_responsible_owner": None,
+                "external_supplier_involvement": "Yes" if entry.provider else "No",
+                "external_supplier": entry.provider or None,
+                "companies_house_number": None,
+                "external_supplier_role": None,
+                "procurement_procedure_type": None,
+                "data_access_terms": None,
+            },
+            "description_and_rationale": {
+                "detailed_description": entry.summary,
+                "scope": "; ".join(_labels(entry.purposes, lang)) or None,
+                "benefit": None,
+                "previous_process": None,
+                "alternatives_considered": None,
+            },
+            "decision_making_process": {
+                "process_integration": _AUTOMATION_TEXT.get(entry.automation_level),
+                "provided_information": None,
+                "frequency_and_scale_of_usage": None,
+                "human_decisions_and_review": entry.human_oversight or None,
+                "required_training": None,
+                "appeals_and_review": None,
+            },
+            "tool_specification": {
+                "system_architecture": None,
+                "phase": phase,
+                "maintenance": None,
+                "models": [],
+                "data_specification": {
+                    "source_data_name": None,
+                    "data_modality": None,
+                    "data_description": "; ".join(_labels(entry.data_categories, lang)) or None,
+                    "data_quantity": None,
+                    "sensitive_attributes": "; ".join(_sensitive_labels(entry, lang)) or None,
+                    "data_completeness_and_representativeness": None,
+                    "source_data_url": list(entry.dataset_urls),
+                    "data_collection": entry.data_subjects or None,
+                    "data_cleaning": None,
+                    "data_sharing_agreements": entry.recipients or None,
+                    "data_access_and_storage": entry.retention or None,
+                },
+            },
+            "risks_mitigations_and_impact_assessments": {
+                "impact_assessments": _impact_assessment_items(entry),
+                "risks": [
+                    {
+                        "risk_name": "Overall risk level assessed by the city",
+                        "risk_description": entry.risk_level,
+                        "risk_mitigation": entry.human_oversight or None,
+                    }
+                ],
+            },
+        },
+    }
+
+
+_EUROCITIES_STATUS = MappingProxyType(
+    {"planned": "planned", "pilot": "pilot", "in_use": "operational", "retired": "retired"}
+)
+#: Our local risk levels mapped onto the EU AI Act tiers used by the Eurocities schema.
+#: An approximation: the city's level is not a legal AI Act classification (see the docs).
+_EUROCITIES_RISK = MappingProxyType(
+    {"low": "minimal risk", "medium": "limited risk", "high": "high risk"}
+)
+#: Namespace for the deterministic UUIDs the Eurocities schema asks for.
+_UUID_NAMESPACE = uuid.UUID("2b1d7c0e-4a57-5b8e-9c51-6f1f0f3b7a10")
+
+
+def registration_uuid(entry: EntryData) -> str:
+    """A stable UUID per entry, derived from its public URL (or short code)."""
+    key = entry.public_url or f"cityrights:{entry.short_code or entry.slug or entry.name}"
+    return str(uuid.uuid5(_UUID_NAMESPACE, key))
+
+
+def to_eurocities(entry: EntryData, lang: str = "en") -> dict[str, Any]:
+    """The entry in the shape of the Eurocities Algorithmic Transparency Standard v0.3.1."""
+    _require_algorithm(entry, "The Eurocities standard")
+    department = entry.department
+    last_change = entry.updated_at or entry.published_at
+    revision = (last_change.date() + timedelta(days=365)) if last_change else None
+    data_text = "; ".join(_labels(entry.data_categories, lang))
+    return {
+        "standard_version": EUROCITIES_VERSION,
+        "uuid": registration_uuid(entry),
+        "lang": lang,
+        "publication_date": entry.published_at.date().isoformat() if entry.published_at else None,
+        "last_change_date": last_change.date().isoformat() if last_change else None,
+        "revision_date": revision.isoformat() if revision else None,
+        "revision_note": "yearly review" if revision else None,
+        "keywords": ", ".join(
+            [
+                *_labels(entry.purposes, lang),
+                *(area.replace("_", " ") for area in entry.thematic_areas),
+            ]
+        )
+        or None,
+        "name": entry.name,
+        "organization": department.organisation or None,
+        "department": department.name,
+        "country": department.organisation_country or None,
+        "contact_email": contact_email(entry.contact),
+        "contact_phone": None,
+        "contact_name": None,
+        "description_short": _shorten(entry.summary, 150),
+        "website": entry.public_url or None,
+        "status": _EUROCITIES_STATUS.get(entry.status),
+        "remark": None,
+        "decision_making_process": None,
+        "domain": None,
+        "area": department.organisation or None,
+        "goal": "; ".join(_labels(entry.purposes, lang)) or None,
+        "impact": entry.data_subjects or None,
+        "risks": entry.impact_assessment_status or None,
+        "risk_category": _EUROCITIES_RISK.get(entry.risk_level),
+        "proportionality": None,
+        "lawful_basis": "; ".join(_labels(entry.legal_bases, lang)) or None,
+        "documentation": entry.impact_assessment_url or None,
+        "training_data": None,
+        "source_data": data_text or None,
+        "data_bias": None,
+        "connected_data_sources": _join(entry.dataset_urls) or None,
+        "DPIA_description": entry.impact_assessment_status or None,
+        "DPIA_url": entry.impact_assessment_url or None,
+        "description": entry.summary,
+        "algorithm_type": None,
+        "methods_and_models": None,
+        "performance": None,
+        "alternatives_considered": None,
+        "product_information": None,
+        "codebase_url": entry.source_code_url or None,
+        "product_page": entry.public_url or None,
+        "AIA_description": entry.impact_assessment_status or None,
+        "AIA_url": entry.impact_assessment_url or None,
+        "type": None,
+        "monitoring": None,
+        "human_intervention": entry.human_oversight or None,
+        "objection_procedure": None,
+        "rollback": None,
+    }
+
+
+_NL_STATUS = MappingProxyType(
+    {
+        "planned": "In ontwikkeling",
+        "pilot": "In ontwikkeling",
+        "in_use": "In gebruik",
+        "retired": "Buiten gebruik",
+    }
+)
+#: Category A (high-risk AI system under the AI Act) is a legal classification we never infer.
+_NL_PUBLICATION_CATEGORY = MappingProxyType(
+    {
+        "low": "Overige algoritmes",
+        "medium": "Impactvolle algoritmes",
+        "high": "Impactvolle algoritmes",
+    }
+)
+
+
+def _year_month(value: date | None) -> str | None:
+    return value.strftime("%Y-%m") if value else None
+
+
+def _links(items: Iterable[tuple[str, str]]) -> list[dict[str, str]]:
+    return [{"title": title, "link": link} for title, link in items]
+
+
+def to_algoritmeregister(entry: EntryData) -> dict[str, Any]:
+    """The entry in the shape of the Dutch Algoritmeregister publication standard 1.0.0.
+
+    Labels are Dutch because the standard only accepts ``lang = "nld"``; the free text (name,
+    summary, oversight) stays as the city wrote it.
+    """
+    _require_algorithm(entry, "The Algoritmeregister standard")
+    department = entry.department
+    tags = [*_labels(entry.purposes, "nl"), *(a.replace("_", " ") for a in entry.thematic_areas)]
+    assessment_links = (
+        _links([("Impact assessment", entry.impact_assessment_url)])
+        if entry.impact_assessment_url
+        else []
+    )
+    return {
+        "name": _shorten(entry.name, 100),
+        "description_short": _shorten(entry.summary, 350),
+        "organization": _shorten(department.organisation, 100) or None,
+        "category": [],
+        "status": _NL_STATUS.get(entry.status),
+        "begin_date": _year_month(entry.start_date),
+        "end_date": _year_month(entry.end_date),
+        "contact_email": entry.contact or None,
+        "website": entry.public_url or None,
+        "publication_category": _NL_PUBLICATION_CATEGORY.get(entry.risk_level),
+        "url": entry.public_url or None,
+        "goal": "; ".join(_labels(entry.purposes, "nl")) or None,
+        "proportionality": None,
+        "human_intervention": entry.human_oversight or None,
+        "risks": entry.impact_assessment_status or None,
+        "lawful_basis": "; ".join(_labels(entry.legal_bases, "nl")) or None,
+        "lawful_basis_grouping": _links(
+            (vocab.label(iri, "nl"), vocab.get_term(iri).iri) for iri in entry.legal_bases
+        ),
+        "process_index_url": None,
+        "impacttoetsen": entry.impact_assessment_status or None,
+        "impacttoetsen_grouping": assessment_links,
+        "source_data": "; ".join(_labels(entry.data_categories, "nl")) or None,
+        "source_data_grouping": _links((url, url) for url in entry.dataset_urls),
+        "methods_and_models": None,
+        "provider": entry.provider or None,
+        "publiccode": entry.source_code_url or None,
+        "lang": "nld",
+        "standard_version": ALGORITMEREGISTER_VERSION,
+        "source_id": entry.short_code or None,
+        "tags": ", ".join(tags) or None,
+    }
+
+
+STANDARD_EXPORTERS = MappingProxyType(
+    {
+        "atrs": to_atrs,
+        "eurocities": to_eurocities,
+        "algoritmeregister": to_algoritmeregister,
+    }
+)
+
+
+def export_standard(
+    entries: Iterable[EntryData], standard: str, *, include_unpublished: bool = False
+) -> list[dict[str, Any]]:
+    """All published algorithm entries in one standard's shape; other kinds are left out."""
+    try:
+        exporter = STANDARD_EXPORTERS[standard]
+    except KeyError:
+        raise ValueError(
+            f"Unknown standard {standard!r}; use one of {sorted(STANDARD_EXPORTERS)}."
+        ) from None
+    return [
+        exporter(entry)
+        for entry in published_only(entries, include_unpublished)
+        if entry.is_algorithm
+    ]

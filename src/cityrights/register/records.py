@@ -1,0 +1,222 @@
+"""Plain, immutable records of register entries, independent of Django.
+
+Why: the exports (CSV, GeoJSON, DCAT, algorithm-register standards) and the bulk importer are
+pure functions. They take and return these records, so they can be tested without a database
+and reused by the API, the management command and the benchmarks. The Django layer converts
+model instances to ``EntryData`` (from the *published* version only) before exporting.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+ENTRY_KINDS: tuple[str, ...] = ("algorithm", "sensor", "service", "platform", "dataset")
+STATUSES: tuple[str, ...] = ("planned", "pilot", "in_use", "retired")
+AUTOMATION_LEVELS: tuple[str, ...] = ("none", "assisted", "partly_automated", "fully_automated")
+RISK_LEVELS: tuple[str, ...] = ("low", "medium", "high")
+#: Keys of the six thematic areas of the Digital Rights Governance Guide.
+THEMATIC_AREAS: tuple[str, ...] = (
+    "inclusion",
+    "autonomy",
+    "transparency",
+    "participation",
+    "privacy",
+    "public_goods",
+)
+
+LAT_RANGE = (-90.0, 90.0)
+LON_RANGE = (-180.0, 180.0)
+
+
+def check_coordinates(lat: float, lon: float) -> None:
+    """Raise ``ValueError`` unless (lat, lon) is a finite WGS 84 position.
+
+    Shared by the records, the importer and (later) the model forms so every path rejects the
+    same inputs with the same wording.
+    """
+    if isinstance(lat, bool) or isinstance(lon, bool):
+        raise ValueError("Coordinates must be numbers.")
+    if not (math.isfinite(lat) and math.isfinite(lon)):
+        raise ValueError("Coordinates must be finite numbers.")
+    if not LAT_RANGE[0] <= lat <= LAT_RANGE[1]:
+        raise ValueError(f"Latitude {lat} is outside -90 to 90.")
+    if not LON_RANGE[0] <= lon <= LON_RANGE[1]:
+        raise ValueError(f"Longitude {lon} is outside -180 to 180.")
+
+
+@dataclass(frozen=True, slots=True)
+class LocationData:
+    """A point where a sensor or camera is installed, with a description of the place."""
+
+    lat: float
+    lon: float
+    description: str = ""
+    id: int | None = None
+    #: Short, stable code of the location (for its QR code and short URL), if it has one.
+    short_code: str = ""
+    #: Public URL of the location (falls back to the entry URL in exports when empty).
+    url: str = ""
+
+    def __post_init__(self) -> None:
+        check_coordinates(self.lat, self.lon)
+
+
+@dataclass(frozen=True, slots=True)
+class DepartmentData:
+    """The department accountable for an entry, and the organisation (city) it belongs to."""
+
+    name: str
+    slug: str = ""
+    organisation: str = ""
+    #: Country of the organisation (name or ISO code); the Eurocities standard asks for it.
+    organisation_country: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class EntryData:
+    """One register entry as residents and exports see it.
+
+    Multi-valued fields are tuples so an ``EntryData`` is hashable and safely shareable between
+    threads. Vocabulary fields hold full DPV IRIs (see ``cityrights.core.vocab``).
+    """
+
+    name: str
+    kind: str
+    summary: str
+    department: DepartmentData
+    contact: str
+    status: str
+    risk_level: str
+    purposes: tuple[str, ...] = ()
+    id: int | None = None
+    short_code: str = ""
+    slug: str = ""
+    provider: str = ""
+    start_date: date | None = None
+    end_date: date | None = None
+    legal_bases: tuple[str, ...] = ()
+    data_categories: tuple[str, ...] = ()
+    #: Whose data, in plain words (e.g. "passers-by, drivers").
+    data_subjects: str = ""
+    retention: str = ""
+    recipients: str = ""
+    automation_level: str = "none"
+    human_oversight: str = ""
+    impact_assessment_status: str = ""
+    impact_assessment_url: str = ""
+    source_code_url: str = ""
+    dataset_urls: tuple[str, ...] = ()
+    thematic_areas: tuple[str, ...] = ()
+    locations: tuple[LocationData, ...] = field(default=())
+    published_at: datetime | None = None
+    version: int = 0
+    updated_at: datetime | None = None
+    public_url: str = ""
+
+    @property
+    def is_published(self) -> bool:
+        """Exports leave out entries that were never published (drafts, entries in review)."""
+        return self.published_at is not None
+
+    @property
+    def is_algorithm(self) -> bool:
+        """Only algorithms go into the algorithm-register standards."""
+        return self.kind == "algorithm"
+
+
+# --- Tabular shape shared by the CSV export and the bulk import ---------------------------------
+
+#: Separator between values of a multi-valued cell (IRIs, URLs, area keys).
+MULTI_SEPARATOR = " | "
+
+#: Columns an inventory spreadsheet may fill; the CSV export writes them too (round trip).
+TEMPLATE_HEADERS: tuple[str, ...] = (
+    "name",
+    "kind",
+    "summary",
+    "purposes",
+    "department",
+    "contact",
+    "provider",
+    "status",
+    "start_date",
+    "end_date",
+    "legal_bases",
+    "data_categories",
+    "data_subjects",
+    "retention",
+    "recipients",
+    "automation_level",
+    "human_oversight",
+    "risk_level",
+    "impact_assessment_status",
+    "impact_assessment_url",
+    "source_code_url",
+    "dataset_urls",
+    "thematic_areas",
+    "locations",
+)
+
+#: Columns only the export writes (identifiers, labels, publication data); the importer skips them.
+EXPORT_ONLY_HEADERS: tuple[str, ...] = (
+    "id",
+    "short_code",
+    "slug",
+    "purpose_labels",
+    "data_category_labels",
+    "legal_basis_labels",
+    "sensitive_data",
+    "public_url",
+    "version",
+    "published_at",
+    "updated_at",
+)
+
+CSV_HEADERS: tuple[str, ...] = (
+    "id",
+    "short_code",
+    "slug",
+    *TEMPLATE_HEADERS,
+    "purpose_labels",
+    "data_category_labels",
+    "legal_basis_labels",
+    "sensitive_data",
+    "public_url",
+    "version",
+    "published_at",
+    "updated_at",
+)
+
+
+def format_number(value: float) -> str:
+    """Shortest decimal that reads back as exactly the same float (Python's float repr)."""
+    return repr(float(value))
+
+
+def _safe_description(text: str) -> str:
+    """Descriptions sit inside parentheses; unbalanced ones are turned into brackets."""
+    depth = 0
+    for char in text:
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth < 0:
+                break
+    if depth != 0:
+        text = text.replace("(", "[").replace(")", "]")
+    return " ".join(text.split())
+
+
+def format_location(location: LocationData) -> str:
+    """``lat,lon (description)``: the cell syntax the importer parses."""
+    text = f"{format_number(location.lat)},{format_number(location.lon)}"
+    description = _safe_description(location.description)
+    return f"{text} ({description})" if description else text
+
+
+def format_locations(locations: tuple[LocationData, ...] | list[LocationData]) -> str:
+    """All locations of an entry in one cell, separated by ``; ``."""
+    return "; ".join(format_location(location) for location in locations)
