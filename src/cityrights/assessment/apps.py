@@ -6,3 +6,13 @@ class AssessmentConfig(AppConfig):
     name = "cityrights.assessment"
     label = "assessment"
     verbose_name = _("Assessment")
+
+    def ready(self) -> None:
+        from cityrights.core.registry import NavLink, registry
+
+        from . import panels
+
+        registry.add_nav_link(NavLink(_("Self-assessment"), "assessment:cycles", "view", 10))
+        registry.add_nav_link(NavLink(_("Roadmap"), "assessment:roadmap", "view", 11))
+        registry.add_staff_panel("view", panels.staff_panel)
+        registry.add_public_section(panels.public_section)

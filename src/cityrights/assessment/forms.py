@@ -1,0 +1,345 @@
+"""Forms of the assessment app. Every error is shown next to the field it concerns."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cityrights.core.models import Organisation, Role, User
+
+from .framework import Framework, Question
+from .models import (
+    EVIDENCE_EXTENSIONS,
+    EVIDENCE_MAX_BYTES,
+    FrameworkVersion,
+    Horizon,
+    RoadmapAction,
+)
+from .scoring import DONT_KNOW, NOT_APPLICABLE
+
+IMPORT_MAX_BYTES = 5 * 1024 * 1024
+
+
+class OpenCycleForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    framework = forms.ModelChoiceField(
+        label=_("Framework version"),
+        queryset=FrameworkVersion.objects.all(),
+        empty_label=None,
+        help_text=_("The questionnaire the cycle is answered with. It never changes later."),
+    )
+    copy_assignments = forms.BooleanField(
+        label=_("Copy the section assignments of the previous cycle"),
+        required=False,
+        initial=True,
+    )
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        self.fields["year"].initial = timezone.now().year
+        latest = FrameworkVersion.objects.order_by("-loaded_at").first()
+        if latest is not None:
+            self.fields["framework"].initial = latest.pk
+
+    def clean_year(self) -> int:
+        year = self.cleaned_data["year"]
+        if self.organisation.assessment_cycles.filter(year=year).exists():
+            raise ValidationError(_("There is already an assessment for this year."))
+        return year
+
+
+def editor_members(organisation: Organisation) -> Any:
+    """People who may answer questions: editors and administrators of the organisation."""
+    return User.objects.filter(
+        memberships__organisation=organisation,
+        memberships__role__in=[Role.EDITOR, Role.ADMIN],
+    ).order_by("name", "email")
+
+
+class AssignmentForm(forms.Form):
+    area = forms.ChoiceField(label=_("Area"), required=False)
+    pillar = forms.ChoiceField(label=_("Pillar"), required=False)
+    department = forms.ModelChoiceField(
+        label=_("Department"),
+        queryset=None,  # set in __init__
+        required=False,
+        help_text=_("Every editor of this department may answer the section."),
+    )
+    user = forms.ModelChoiceField(
+        label=_("Named respondent"),
+        queryset=None,
+        required=False,
+        help_text=_("An editor or administrator of the city."),
+    )
+
+    def __init__(
+        self, *args: Any, organisation: Organisation, framework: Framework, language: str, **kw: Any
+    ) -> None:
+        super().__init__(*args, **kw)
+        self.fields["area"].choices = [("", _("Every area"))] + [
+            (a.key, a.name.get_text(language)) for a in framework.areas
+        ]
+        self.fields["pillar"].choices = [("", _("Every pillar"))] + [
+            (p.key, p.name.get_text(language)) for p in framework.pillars
+        ]
+        self.fields["department"].queryset = organisation.departments.all()
+        self.fields["user"].queryset = editor_members(organisation)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not data.get("area") and not data.get("pillar"):
+            self.add_error("area", _("Choose an area, a pillar, or both."))
+        if not data.get("department") and not data.get("user"):
+            self.add_error("department", _("Choose a department or a named respondent."))
+        return data
+
+
+def value_choices(framework: Framework, question: Question | None, language: str) -> list:
+    choices: list[tuple[str, str]] = [("", str(_("No answer yet")))]
+    for level in framework.scale.levels:
+        label = f"{level.number} · {level.name.get_text(language)}"
+        if question is not None:
+            label += f": {question.descriptor(level.number).get_text(language)}"
+        choices.append((str(level.number), label))
+    choices.append((DONT_KNOW, str(_("Don't know"))))
+    choices.append((NOT_APPLICABLE, str(_("Not applicable"))))
+    return choices
+
+
+def validate_evidence_file(file: Any) -> None:
+    if file and file.size > EVIDENCE_MAX_BYTES:
+        raise ValidationError(
+            _("The file is larger than %(mb)s MB.") % {"mb": EVIDENCE_MAX_BYTES // 1_048_576}
+        )
+
+
+class QuestionnaireForm(forms.Form):
+    """All questions of one section a person may answer; fields are prefixed by question key."""
+
+    def __init__(
+        self,
+        *args: Any,
+        framework: Framework,
+        questions: list[Question],
+        answers: dict[str, Any],
+        language: str,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.questions = questions
+        for question in questions:
+            key = question.key
+            answer = answers.get(key)
+            self.fields[f"{key}-value"] = forms.ChoiceField(
+                label=_("Your answer"),
+                choices=value_choices(framework, question, language),
+                required=False,
+                widget=forms.RadioSelect,
+                initial=answer.value if answer else "",
+            )
+            self.fields[f"{key}-evidence_text"] = forms.CharField(
+                label=_("Evidence"),
+                required=False,
+                max_length=5000,
+                widget=forms.Textarea(attrs={"rows": 3}),
+                initial=answer.evidence_text if answer else "",
+                help_text=_("What shows that this level is reached (documents, decisions)."),
+            )
+            self.fields[f"{key}-evidence_link"] = forms.URLField(
+                label=_("Link to evidence"),
+                required=False,
+                max_length=500,
+                assume_scheme="https",
+                initial=answer.evidence_link if answer else "",
+            )
+            self.fields[f"{key}-evidence_file"] = forms.FileField(
+                label=_("Evidence file"),
+                required=False,
+                validators=[FileExtensionValidator(EVIDENCE_EXTENSIONS), validate_evidence_file],
+                help_text=_("PDF, image, office document, text or CSV; at most %(mb)s MB.")
+                % {"mb": EVIDENCE_MAX_BYTES // 1_048_576},
+            )
+            if answer is not None and answer.evidence_file:
+                self.fields[f"{key}-remove_file"] = forms.BooleanField(
+                    label=_("Remove the file %(name)s")
+                    % {"name": answer.evidence_file.name.rsplit("/", 1)[-1]},
+                    required=False,
+                )
+            self.fields[f"{key}-comment"] = forms.CharField(
+                label=_("Comment"),
+                required=False,
+                max_length=5000,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                initial=answer.comment if answer else "",
+            )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        for question in self.questions:
+            key = question.key
+            if data.get(f"{key}-value"):
+                continue
+            extra = [
+                data.get(f"{key}-evidence_text"),
+                data.get(f"{key}-evidence_link"),
+                data.get(f"{key}-evidence_file"),
+                data.get(f"{key}-comment"),
+            ]
+            if any(extra):
+                self.add_error(
+                    f"{key}-value",
+                    _(
+                        "Choose a level, don't know or not applicable "
+                        "to save evidence or a comment."
+                    ),
+                )
+        return data
+
+    def bound_fields(self, question: Question) -> list[forms.BoundField]:
+        names = ["value", "evidence_text", "evidence_link", "evidence_file", "remove_file"]
+        names.append("comment")
+        return [
+            self[f"{question.key}-{name}"]
+            for name in names
+            if f"{question.key}-{name}" in self.fields
+        ]
+
+
+class ResolveForm(forms.Form):
+    value = forms.ChoiceField(label=_("Resolved answer"), required=False, widget=forms.RadioSelect)
+    note = forms.CharField(
+        label=_("Why"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Kept with the assessment and in the audit log."),
+    )
+
+    def __init__(
+        self, *args: Any, framework: Framework, question: Question, language: str, **kw: Any
+    ) -> None:
+        super().__init__(*args, **kw)
+        choices = value_choices(framework, question, language)
+        choices[0] = ("", str(_("No resolution: use the respondents' median")))
+        self.fields["value"].choices = choices
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("value") and not data.get("note", "").strip():
+            self.add_error("note", _("Say briefly why you resolved the answer this way."))
+        return data
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is the assessment reopened?"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ActionForm(forms.ModelForm):
+    class Meta:
+        model = RoadmapAction
+        fields = [
+            "title",
+            "description",
+            "owner",
+            "horizon",
+            "due_date",
+            "status",
+            "kpi_key",
+            "baseline",
+            "target",
+            "target_level",
+        ]
+        widgets = {
+            "due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(
+        self,
+        *args: Any,
+        organisation: Organisation,
+        framework: Framework | None,
+        language: str,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = organisation.departments.all()
+        self.fields["horizon"].choices = Horizon.choices
+        self.fields["kpi_key"].label = _("Indicator (KPI)")
+        if framework is not None:
+            kpis: dict[str, str] = {}
+            for recommendation in framework.recommendations:
+                for kpi in recommendation.kpis:
+                    kpis.setdefault(kpi.key, f"{kpi.name.get_text(language)} ({kpi.unit})")
+            choices = [("", _("No indicator")), *sorted(kpis.items(), key=lambda kv: kv[1])]
+            current = self.initial.get("kpi_key") or getattr(self.instance, "kpi_key", "")
+            if current and current not in kpis:
+                choices.append((current, current))
+            self.fields["kpi_key"] = forms.ChoiceField(
+                label=_("Indicator (KPI)"), choices=choices, required=False
+            )
+        max_level = framework.scale.max_level if framework else 5
+        self.fields["target_level"].validators.append(_level_validator(max_level))
+        self.fields["target_level"].widget.attrs.update({"min": 1, "max": max_level})
+
+
+def _level_validator(max_level: int) -> Any:
+    def check(value: int | None) -> None:
+        if value is not None and not 1 <= value <= max_level:
+            raise ValidationError(_("Choose a level from 1 to %(max)s.") % {"max": max_level})
+
+    return check
+
+
+class MeasurementForm(forms.Form):
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    value = forms.FloatField(label=_("Measured value"))
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+    def clean_date(self) -> Any:
+        value = self.cleaned_data["date"]
+        if value > timezone.localdate():
+            raise ValidationError(_("A measurement cannot be in the future."))
+        return value
+
+
+class SharingForm(forms.Form):
+    coalition = forms.ModelChoiceField(
+        label=_("Coalition"),
+        queryset=Organisation.objects.filter(kind="coalition"),
+        help_text=_(
+            "The coalition's members will see your validated scores. Everyone sees the "
+            "coalition's medians only when at least 5 cities share."
+        ),
+    )
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Exported assessment (JSON)"),
+        validators=[FileExtensionValidator(["json"])],
+        help_text=_("A file downloaded with “Export JSON” from a cityrights instance."),
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > IMPORT_MAX_BYTES:
+            raise ValidationError(_("The file is larger than 5 MB."))
+        try:
+            self.cleaned_data["data"] = json.loads(upload.read().decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise ValidationError(
+                _("This is not a JSON file: %(error)s") % {"error": error}
+            ) from error
+        return upload

@@ -1,0 +1,643 @@
+"""Writes of the assessment app: load frameworks, run a cycle, resolve, roadmap, sharing.
+
+Each function checks the rule it enforces (cycle status, assignment, scale), writes in one
+transaction and appends an audit event in that same transaction. Views and the API call
+these functions and only translate :class:`AssessmentError` into a message or a 4xx.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cityrights.core import audit
+from cityrights.core.models import Department, Organisation, OrganisationKind
+
+from .framework import Framework, load_framework_file
+from .models import (
+    AssessmentCycle,
+    CoalitionSharing,
+    CycleStatus,
+    FrameworkVersion,
+    Measurement,
+    Resolution,
+    Response,
+    RoadmapAction,
+    SectionAssignment,
+)
+from .scoring import DONT_KNOW, NOT_APPLICABLE
+from .selectors import Answerable, framework_of, result_of, snapshot_scores
+
+if TYPE_CHECKING:
+    from cityrights.core.models import User
+
+
+class AssessmentError(Exception):
+    """A refused change, with the HTTP status the API answers and a message for people."""
+
+    status = 400
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        if status is not None:
+            self.status = status
+
+    @property
+    def message(self) -> str:
+        return str(self.args[0])
+
+
+class CycleClosed(AssessmentError):
+    status = 409
+
+
+class NotAssigned(AssessmentError):
+    status = 403
+
+
+class UnknownQuestion(AssessmentError):
+    status = 404
+
+
+class InvalidValue(AssessmentError):
+    status = 422
+
+
+# --------------------------------------------------------------------------------------
+# Frameworks
+# --------------------------------------------------------------------------------------
+
+
+class FrameworkConflict(AssessmentError):
+    status = 409
+
+
+def store_framework(framework: Framework) -> tuple[FrameworkVersion, bool]:
+    """Keep a validated framework as a snapshot; return it and whether it was new.
+
+    Loading the same content again changes nothing. Different content under an id and
+    version that already exist is refused: published versions are immutable, because
+    cycles answered with them must keep reading and scoring the same.
+    """
+    existing = FrameworkVersion.objects.filter(key=framework.id, version=framework.version).first()
+    if existing is not None:
+        if existing.content_hash != framework.content_hash:
+            raise FrameworkConflict(
+                f"{framework.label} is already loaded with different content "
+                f"(hash {existing.content_hash[:12]}…, file {framework.content_hash[:12]}…). "
+                "Published versions never change: give the file a new version number."
+            )
+        return existing, False
+    with transaction.atomic():
+        version = FrameworkVersion.objects.create(
+            key=framework.id,
+            version=framework.version,
+            title=str(framework.title)[:300],
+            content_hash=framework.content_hash,
+            data=dict(framework.data),
+        )
+        audit.record(
+            actor=None,
+            organisation=None,
+            action="load",
+            obj=version,
+            changes={"content_hash": framework.content_hash},
+        )
+    return version, True
+
+
+def load_framework(path: str | Path) -> tuple[FrameworkVersion, bool]:
+    """Validate the file at ``path`` (raises ``FrameworkError``) and store it."""
+    return store_framework(load_framework_file(path))
+
+
+# --------------------------------------------------------------------------------------
+# Cycles
+# --------------------------------------------------------------------------------------
+
+
+def open_cycle(
+    organisation: Organisation,
+    year: int,
+    version: FrameworkVersion,
+    actor: User,
+    copy_assignments: bool = True,
+) -> AssessmentCycle:
+    """Open the cycle of ``year``; optionally copy the section assignments of the last one."""
+    if AssessmentCycle.objects.filter(organisation=organisation, year=year).exists():
+        raise AssessmentError(_("There is already an assessment for %(year)s.") % {"year": year})
+    previous = (
+        AssessmentCycle.objects.filter(organisation=organisation, year__lt=year)
+        .order_by("-year")
+        .first()
+    )
+    try:
+        with transaction.atomic():
+            cycle = AssessmentCycle.objects.create(
+                organisation=organisation, year=year, framework=version, opened_by=actor
+            )
+            copied = 0
+            if copy_assignments and previous is not None:
+                framework = version.framework
+                areas = {a.key for a in framework.areas}
+                pillars = {p.key for p in framework.pillars}
+                for old in previous.assignments.all():
+                    if (old.area and old.area not in areas) or (
+                        old.pillar and old.pillar not in pillars
+                    ):
+                        continue
+                    SectionAssignment.objects.create(
+                        cycle=cycle,
+                        area=old.area,
+                        pillar=old.pillar,
+                        department=old.department,
+                        user=old.user,
+                    )
+                    copied += 1
+            audit.record(
+                actor=actor,
+                organisation=organisation,
+                action="create",
+                obj=cycle,
+                changes={"year": year, "framework": str(version), "assignments_copied": copied},
+            )
+    except IntegrityError as error:  # a colleague opened the same year at the same moment
+        raise AssessmentError(
+            _("There is already an assessment for %(year)s.") % {"year": year}
+        ) from error
+    return cycle
+
+
+def _require_open(cycle: AssessmentCycle) -> None:
+    if not cycle.is_open:
+        raise CycleClosed(
+            _(
+                "The %(year)s assessment is %(status)s: answers can no longer be changed. "
+                "An administrator can reopen it."
+            )
+            % {"year": cycle.year, "status": cycle.get_status_display().lower()}
+        )
+
+
+def add_assignment(
+    cycle: AssessmentCycle,
+    actor: User,
+    *,
+    area: str,
+    pillar: str,
+    department: Department | None,
+    user: User | None,
+) -> SectionAssignment:
+    framework = framework_of(cycle)
+    if not area and not pillar:
+        raise AssessmentError(_("Choose an area, a pillar, or both."))
+    if area and area not in {a.key for a in framework.areas}:
+        raise AssessmentError(_("Unknown area."))
+    if pillar and pillar not in {p.key for p in framework.pillars}:
+        raise AssessmentError(_("Unknown pillar."))
+    if department is None and user is None:
+        raise AssessmentError(_("Choose a department or a person."))
+    if cycle.status == CycleStatus.VALIDATED:
+        raise CycleClosed(_("A validated assessment cannot be reassigned."))
+    with transaction.atomic():
+        assignment = SectionAssignment.objects.create(
+            cycle=cycle, area=area, pillar=pillar, department=department, user=user
+        )
+        audit.record(
+            actor=actor,
+            organisation=cycle.organisation,
+            action="assign",
+            obj=assignment,
+            changes={"area": area, "pillar": pillar, "department": department, "user": user},
+        )
+    return assignment
+
+
+def remove_assignment(assignment: SectionAssignment, actor: User) -> None:
+    with transaction.atomic():
+        audit.record(
+            actor=actor,
+            organisation=assignment.cycle.organisation,
+            action="unassign",
+            obj=assignment,
+        )
+        assignment.delete()
+
+
+@dataclass
+class AnswerInput:
+    """One question's fields as a respondent sent them. ``value`` "" clears the answer."""
+
+    question: str
+    value: str
+    evidence_text: str = ""
+    evidence_link: str = ""
+    comment: str = ""
+    evidence_file: UploadedFile | None = None
+    remove_file: bool = False
+
+
+def check_value(value: Any, max_level: int) -> str:
+    """Normalise an answer value to its stored form or raise :class:`InvalidValue`."""
+    if value in (DONT_KNOW, NOT_APPLICABLE):
+        return str(value)
+    text = str(value).strip()
+    if isinstance(value, bool) or not text.isdigit() or not 1 <= int(text) <= max_level:
+        raise InvalidValue(
+            _(
+                "%(value)s is not on the scale: give a level from 1 to %(max)s, "
+                "'dont_know' or 'not_applicable'."
+            )
+            % {"value": repr(value), "max": max_level}
+        )
+    return str(int(text))
+
+
+def save_answers(cycle: AssessmentCycle, actor: User, entries: list[AnswerInput]) -> list[Response]:
+    """Save one respondent's answers to some questions of ``cycle``, all or nothing.
+
+    Refused when the cycle is not open, a question is unknown or outside the person's
+    assigned sections, or a value is off the scale. An entry with an empty value deletes
+    the person's answer to that question. One audit event lists what changed.
+    """
+    _require_open(cycle)
+    framework = framework_of(cycle)
+    answerable = Answerable(cycle, actor)
+    max_level = framework.scale.max_level
+    prepared = []
+    keys = [entry.question for entry in entries]
+    if len(keys) != len(set(keys)):
+        raise InvalidValue(_("Each question can be answered only once per save."))
+    for entry in entries:
+        try:
+            question = framework.question(entry.question)
+        except KeyError:
+            raise UnknownQuestion(
+                _("There is no question %(key)s in %(framework)s.")
+                % {"key": entry.question, "framework": framework.label}
+            ) from None
+        if not answerable.cell(question.area, question.pillar):
+            raise NotAssigned(
+                _(
+                    "Question %(key)s belongs to a section that is not assigned to you or "
+                    "your department."
+                )
+                % {"key": entry.question}
+            )
+        value = "" if entry.value in ("", None) else check_value(entry.value, max_level)
+        prepared.append((entry, value))
+
+    key = f"user-{actor.pk}"
+    changes: dict[str, Any] = {}
+    saved = []
+    with transaction.atomic():
+        existing = {
+            r.question: r
+            for r in Response.objects.select_for_update().filter(
+                cycle=cycle, respondent_key=key, question__in=[e.question for e, _v in prepared]
+            )
+        }
+        for entry, value in prepared:
+            response = existing.get(entry.question)
+            if not value:
+                if response is not None:
+                    changes[entry.question] = {"from": response.value, "to": None}
+                    if response.evidence_file:
+                        response.evidence_file.delete(save=False)
+                    response.delete()
+                continue
+            before = audit.snapshot(response) if response else {}
+            if response is None:
+                response = Response(
+                    cycle=cycle,
+                    question=entry.question,
+                    respondent=actor,
+                    respondent_key=key,
+                    respondent_label=str(actor),
+                )
+            response.value = value
+            response.evidence_text = entry.evidence_text.strip()
+            response.evidence_link = entry.evidence_link.strip()
+            response.comment = entry.comment.strip()
+            if entry.remove_file and response.evidence_file:
+                response.evidence_file.delete(save=False)
+                response.evidence_file = ""
+            if entry.evidence_file is not None:
+                response.evidence_file = entry.evidence_file
+            fields = ["value", "evidence_text", "evidence_link", "comment", "evidence_file"]
+            after_values = {f: getattr(response, f) for f in fields}
+            if response.pk is None or any(
+                str(before.get(f, "")) != str(after_values[f] or "") for f in fields
+            ):
+                try:
+                    response.full_clean(exclude=["cycle", "respondent"], validate_unique=False)
+                except ValidationError as error:
+                    raise InvalidValue(f"{entry.question}: {' '.join(error.messages)}") from error
+                response.save()
+                changes[entry.question] = {"from": before.get("value"), "to": value}
+            saved.append(response)
+        if changes:
+            audit.record(
+                actor=actor,
+                organisation=cycle.organisation,
+                action="answer",
+                obj=cycle,
+                changes=changes,
+            )
+    return saved
+
+
+def resolve(
+    cycle: AssessmentCycle, actor: User, question: str, value: str, note: str = ""
+) -> Resolution | None:
+    """Record (or with ``value`` "" remove) the officer's resolved answer to a question."""
+    if cycle.status == CycleStatus.VALIDATED:
+        raise CycleClosed(
+            _("The %(year)s assessment is validated; reopen it to change resolutions.")
+            % {"year": cycle.year}
+        )
+    framework = framework_of(cycle)
+    try:
+        framework.question(question)
+    except KeyError:
+        raise UnknownQuestion(_("There is no question %(key)s.") % {"key": question}) from None
+    stored = check_value(value, framework.scale.max_level) if value else ""
+    with transaction.atomic():
+        existing = Resolution.objects.filter(cycle=cycle, question=question).first()
+        old = existing.value if existing else None
+        if not stored:
+            if existing is not None:
+                existing.delete()
+            resolution = None
+        else:
+            resolution = existing or Resolution(cycle=cycle, question=question)
+            resolution.value = stored
+            resolution.note = note.strip()
+            resolution.resolved_by = actor
+            resolution.save()
+        audit.record(
+            actor=actor,
+            organisation=cycle.organisation,
+            action="resolve",
+            obj=cycle,
+            changes={question: {"from": old, "to": stored or None}, "note": note.strip()},
+        )
+    return resolution
+
+
+def _transition(cycle: AssessmentCycle, actor: User, action: str, **changes: Any) -> None:
+    audit.record(
+        actor=actor, organisation=cycle.organisation, action=action, obj=cycle, changes=changes
+    )
+
+
+def submit(cycle: AssessmentCycle, actor: User) -> None:
+    """open → submitted: answers freeze; the officer resolves and validates."""
+    if cycle.status != CycleStatus.OPEN:
+        raise CycleClosed(_("Only an open assessment can be submitted."))
+    if not cycle.responses.exists():
+        raise AssessmentError(_("Nobody has answered yet: there is nothing to submit."))
+    with transaction.atomic():
+        cycle.status = CycleStatus.SUBMITTED
+        cycle.submitted_at = timezone.now()
+        cycle.save(update_fields=["status", "submitted_at"])
+        _transition(cycle, actor, "submit", status={"from": "open", "to": "submitted"})
+
+
+def validate(cycle: AssessmentCycle, actor: User) -> None:
+    """submitted → validated: the scores are frozen for benchmarks and publication."""
+    if cycle.status != CycleStatus.SUBMITTED:
+        raise CycleClosed(_("Only a submitted assessment can be validated."))
+    with transaction.atomic():
+        cycle.status = CycleStatus.VALIDATED
+        cycle.validated_at = timezone.now()
+        cycle.validated_by = actor
+        cycle.scores = snapshot_scores(result_of(cycle))
+        cycle.save(update_fields=["status", "validated_at", "validated_by", "scores"])
+        _transition(
+            cycle,
+            actor,
+            "validate",
+            status={"from": "submitted", "to": "validated"},
+            overall=cycle.scores["overall"]["score"],
+        )
+
+
+def reopen(cycle: AssessmentCycle, actor: User, reason: str) -> None:
+    """submitted/validated → open, by an administrator, with a reason kept in the audit log."""
+    if cycle.is_open:
+        raise AssessmentError(_("The assessment is already open."))
+    if not reason.strip():
+        raise AssessmentError(_("Say why the assessment is reopened."))
+    with transaction.atomic():
+        old = cycle.status
+        was_published = cycle.published_at is not None
+        cycle.status = CycleStatus.OPEN
+        cycle.published_at = None
+        cycle.scores = {}
+        cycle.save(update_fields=["status", "published_at", "scores"])
+        _transition(
+            cycle,
+            actor,
+            "reopen",
+            status={"from": old, "to": "open"},
+            reason=reason.strip(),
+            unpublished=was_published,
+        )
+
+
+def set_published(cycle: AssessmentCycle, actor: User, published: bool) -> None:
+    if published and not cycle.is_validated:
+        raise CycleClosed(_("Only a validated assessment can be published."))
+    with transaction.atomic():
+        old = cycle.published_at
+        cycle.published_at = timezone.now() if published else None
+        cycle.save(update_fields=["published_at"])
+        _transition(
+            cycle,
+            actor,
+            "publish" if published else "unpublish",
+            published_at={"from": old, "to": cycle.published_at},
+        )
+
+
+# --------------------------------------------------------------------------------------
+# Roadmap
+# --------------------------------------------------------------------------------------
+
+ACTION_FIELDS = [
+    "title",
+    "description",
+    "owner",
+    "horizon",
+    "due_date",
+    "status",
+    "kpi_key",
+    "baseline",
+    "target",
+    "target_level",
+]
+
+
+def action_defaults(cycle: AssessmentCycle, recommendation_key: str, language: str) -> dict:
+    """Initial values of an action made from a recommendation: KPI, horizon, next level."""
+    framework = framework_of(cycle)
+    recommendation = next(
+        (r for r in framework.recommendations if r.key == recommendation_key), None
+    )
+    if recommendation is None:
+        raise UnknownQuestion(
+            _("There is no recommendation %(key)s.") % {"key": recommendation_key}
+        )
+    cell = result_of(cycle).cells.get(recommendation.cell)
+    level = cell.level if cell and cell.level else recommendation.level
+    kpi = recommendation.kpis[0]
+    return {
+        "recommendation": recommendation,
+        "title": recommendation.title.get_text(language),
+        "description": recommendation.text.get_text(language),
+        "horizon": recommendation.horizon or "short",
+        "kpi_key": kpi.key,
+        "target": kpi.target,
+        "start_level": level,
+        "target_level": min(level + 1, framework.scale.max_level),
+    }
+
+
+def kpi_snapshot(framework: Framework, kpi_key: str, language: str) -> dict[str, str]:
+    for recommendation in framework.recommendations:
+        for kpi in recommendation.kpis:
+            if kpi.key == kpi_key:
+                return {
+                    "kpi_name": kpi.name.get_text(language)[:300],
+                    "kpi_unit": kpi.unit[:40],
+                    "kpi_direction": kpi.direction,
+                }
+    return {}
+
+
+def create_action(
+    organisation: Organisation,
+    actor: User,
+    values: dict[str, Any],
+    *,
+    cycle: AssessmentCycle | None,
+    recommendation_key: str = "",
+    language: str = "en",
+) -> RoadmapAction:
+    action = RoadmapAction(organisation=organisation, cycle=cycle, created_by=actor)
+    for field, value in values.items():
+        setattr(action, field, value)
+    if cycle is not None:
+        framework = framework_of(cycle)
+        recommendation = next(
+            (r for r in framework.recommendations if r.key == recommendation_key), None
+        )
+        if recommendation is not None:
+            action.recommendation = recommendation.key
+            action.area, action.pillar = recommendation.area, recommendation.pillar
+            cell = result_of(cycle).cells.get(recommendation.cell)
+            action.start_level = cell.level if cell else None
+        if action.kpi_key:
+            for field, value in kpi_snapshot(framework, action.kpi_key, language).items():
+                setattr(action, field, value)
+    with transaction.atomic():
+        action.save()
+        audit.record(
+            actor=actor,
+            organisation=organisation,
+            action="create",
+            obj=action,
+            changes=audit.snapshot(action, [*ACTION_FIELDS, "recommendation"]),
+        )
+    return action
+
+
+def update_action(action: RoadmapAction, actor: User, values: dict[str, Any]) -> RoadmapAction:
+    before = audit.snapshot(action, ACTION_FIELDS)
+    for field, value in values.items():
+        setattr(action, field, value)
+    with transaction.atomic():
+        action.save()
+        audit.record(
+            actor=actor,
+            organisation=action.organisation,
+            action="update",
+            obj=action,
+            changes=audit.diff(before, audit.snapshot(action, ACTION_FIELDS)),
+        )
+    return action
+
+
+def delete_action(action: RoadmapAction, actor: User) -> None:
+    with transaction.atomic():
+        audit.record(
+            actor=actor,
+            organisation=action.organisation,
+            action="delete",
+            obj=action,
+            changes={"title": action.title},
+        )
+        action.delete()
+
+
+def add_measurement(
+    action: RoadmapAction, actor: User, when: date, value: float, note: str = ""
+) -> Measurement:
+    with transaction.atomic():
+        measurement = Measurement.objects.create(
+            action=action, date=when, value=value, note=note.strip(), recorded_by=actor
+        )
+        audit.record(
+            actor=actor,
+            organisation=action.organisation,
+            action="measure",
+            obj=action,
+            changes={"date": when.isoformat(), "value": value, "note": note.strip()},
+        )
+    return measurement
+
+
+# --------------------------------------------------------------------------------------
+# Coalition sharing
+# --------------------------------------------------------------------------------------
+
+
+def share_with(city: Organisation, coalition: Organisation, actor: User) -> CoalitionSharing:
+    if not city.is_city:
+        raise AssessmentError(_("Only a city can share its assessment."))
+    if coalition.kind != OrganisationKind.COALITION:
+        raise AssessmentError(_("Scores can only be shared with a coalition organisation."))
+    with transaction.atomic():
+        sharing, created = CoalitionSharing.objects.get_or_create(
+            city=city, coalition=coalition, defaults={"created_by": actor}
+        )
+        if created:
+            audit.record(
+                actor=actor,
+                organisation=city,
+                action="share",
+                obj=sharing,
+                changes={"coalition": coalition.name},
+            )
+    return sharing
+
+
+def stop_sharing(sharing: CoalitionSharing, actor: User) -> None:
+    with transaction.atomic():
+        audit.record(
+            actor=actor,
+            organisation=sharing.city,
+            action="unshare",
+            obj=sharing,
+            changes={"coalition": sharing.coalition.name},
+        )
+        sharing.delete()

@@ -1,0 +1,314 @@
+"""Results (staff and public), exports, import, the coalition benchmark and the scale page."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from cityrights.core.models import Organisation
+from cityrights.core.permissions import can
+from cityrights.core.tenancy import org_view
+
+from .. import exports, selectors, services
+from ..forms import ImportForm, SharingForm
+from ..models import AssessmentCycle, CoalitionSharing, RoadmapAction
+from ..results import ResultsView, build_results
+from .workflow import get_cycle, language
+
+
+def results_for(
+    cycle: AssessmentCycle, lang: str, *, public: bool = False, with_charts: bool = True
+) -> tuple[ResultsView, AssessmentCycle | None, selectors.CoalitionBenchmark | None]:
+    """Results of ``cycle`` with its previous cycle and, when shared, the coalition figures."""
+    previous = selectors.previous_cycle(cycle, published_only=public)
+    bench = None
+    coalitions = selectors.coalitions_of(cycle.organisation)
+    if coalitions:
+        bench = selectors.coalition_benchmark(coalitions[0])
+    shown = bench is not None and bench.shown
+    view = build_results(
+        cycle.framework.framework,
+        selectors.result_of(cycle),
+        lang,
+        previous=selectors.result_of(previous) if previous else None,
+        benchmark=bench.stats if shown and bench else None,
+        area_benchmark=bench.areas if shown and bench else None,
+        benchmark_cities=bench.cities if bench else 0,
+        with_charts=with_charts,
+    )
+    return view, previous, bench
+
+
+@org_view("view")
+@require_GET
+def results(request: HttpRequest, year: int) -> HttpResponse:
+    cycle = get_cycle(request, year)
+    view, previous, bench = results_for(cycle, language())
+    actions = {
+        a.recommendation
+        for a in RoadmapAction.objects.filter(organisation=cycle.organisation).only(
+            "recommendation"
+        )
+    }
+    return render(
+        request,
+        "assessment/results.html",
+        {
+            "cycle": cycle,
+            "view": view,
+            "previous": previous,
+            "bench": bench,
+            "public": False,
+            "in_roadmap": actions,
+            "may_edit": can(request.user, cycle.organisation, "edit"),
+        },
+    )
+
+
+def _download(content: str | bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@org_view("view")
+@require_GET
+def export_answers_csv(request: HttpRequest, year: int) -> HttpResponse:
+    cycle = get_cycle(request, year)
+    name = f"{cycle.organisation.slug}-assessment-{year}-answers.csv"
+    return _download(exports.export_answers_csv(cycle), name, "text/csv; charset=utf-8")
+
+
+@org_view("view")
+@require_GET
+def export_scores_csv(request: HttpRequest, year: int) -> HttpResponse:
+    cycle = get_cycle(request, year)
+    name = f"{cycle.organisation.slug}-assessment-{year}-scores.csv"
+    return _download(exports.export_scores_csv(cycle), name, "text/csv; charset=utf-8")
+
+
+@org_view("view")
+@require_GET
+def export_json(request: HttpRequest, year: int) -> HttpResponse:
+    cycle = get_cycle(request, year)
+    body = json.dumps(exports.export_json(cycle), ensure_ascii=False, indent=2)
+    name = f"{cycle.organisation.slug}-assessment-{year}.json"
+    return _download(body, name, "application/json")
+
+
+def report_html(request: HttpRequest | None, cycle: AssessmentCycle, lang: str) -> str:
+    view, previous, bench = results_for(cycle, lang)
+    actions = (
+        RoadmapAction.objects.filter(organisation=cycle.organisation)
+        .select_related("owner")
+        .prefetch_related("measurements")
+    )
+    return render_to_string(
+        "assessment/report_pdf.html",
+        {
+            "cycle": cycle,
+            "organisation": cycle.organisation,
+            "view": view,
+            "previous": previous,
+            "bench": bench,
+            "actions": actions,
+        },
+        request=request,
+    )
+
+
+@org_view("view")
+@require_GET
+def report_pdf(request: HttpRequest, year: int) -> HttpResponse:
+    cycle = get_cycle(request, year)
+    pdf = exports.render_pdf(
+        report_html(request, cycle, language()), request.build_absolute_uri("/")
+    )
+    name = f"{cycle.organisation.slug}-assessment-{year}.pdf"
+    return _download(pdf, name, "application/pdf")
+
+
+@org_view("manage")
+@require_http_methods(["GET", "POST"])
+def import_view(request: HttpRequest) -> HttpResponse:
+    organisation = request.organisation  # type: ignore[attr-defined]
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            cycle = exports.import_json(
+                organisation,
+                form.cleaned_data["data"],
+                request.user,  # type: ignore[arg-type]
+            )
+        except services.AssessmentError as error:
+            form.add_error("file", error.message)
+        else:
+            messages.success(
+                request, _("The %(year)s assessment was imported.") % {"year": cycle.year}
+            )
+            return redirect("assessment:cycle", org=organisation.slug, year=cycle.year)
+    return render(request, "assessment/import.html", {"form": form})
+
+
+@org_view("view")
+@require_http_methods(["GET", "POST"])
+def coalition(request: HttpRequest) -> HttpResponse:
+    """For a city: opt-in sharing and its cells against the coalition; for a coalition: members."""
+    organisation = request.organisation  # type: ignore[attr-defined]
+    lang = language()
+    if not organisation.is_city:
+        if request.method == "POST":
+            raise PermissionDenied(_("Only a city can share its assessment."))
+        rows = selectors.coalition_members_view(organisation)
+        bench = selectors.coalition_benchmark(organisation)
+        framework_version = selectors.latest_framework_version()
+        framework = framework_version.framework if framework_version else None
+        return render(
+            request,
+            "assessment/coalition_members.html",
+            {
+                "rows": rows,
+                "bench": bench,
+                "framework": framework,
+                "area_names": (
+                    [(a.key, a.name.get_text(lang)) for a in framework.areas] if framework else []
+                ),
+            },
+        )
+    may_manage = can(request.user, organisation, "manage")
+    form = SharingForm(request.POST or None) if may_manage else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied(_("Only an administrator can change sharing."))
+        if form.is_valid():
+            try:
+                services.share_with(
+                    organisation,
+                    form.cleaned_data["coalition"],
+                    request.user,  # type: ignore[arg-type]
+                )
+            except services.AssessmentError as error:
+                form.add_error("coalition", error.message)
+            else:
+                messages.success(request, _("Your validated scores are now shared."))
+                return redirect("assessment:coalition", org=organisation.slug)
+    sharings = CoalitionSharing.objects.filter(city=organisation).select_related("coalition")
+    latest = selectors.latest_validated_scores([organisation.pk]).get(organisation.pk)
+    benchmarks = []
+    for sharing in sharings:
+        bench = selectors.coalition_benchmark(sharing.coalition)
+        view = None
+        if latest is not None:
+            cycle = get_cycle(request, latest.year)
+            view = build_results(
+                cycle.framework.framework,
+                selectors.result_of(cycle),
+                lang,
+                benchmark=bench.stats if bench.shown else None,
+                area_benchmark=bench.areas if bench.shown else None,
+                benchmark_cities=bench.cities,
+                with_charts=False,
+            )
+        benchmarks.append((sharing, bench, view))
+    return render(
+        request,
+        "assessment/coalition.html",
+        {
+            "form": form,
+            "sharings": sharings,
+            "benchmarks": benchmarks,
+            "latest": latest,
+            "may_manage": may_manage,
+            "min_cities": selectors.MIN_BENCHMARK_CITIES,
+        },
+    )
+
+
+@org_view("manage")
+@require_POST
+def sharing_stop(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = request.organisation  # type: ignore[attr-defined]
+    sharing = get_object_or_404(CoalitionSharing, pk=pk, city=organisation)
+    services.stop_sharing(sharing, request.user)  # type: ignore[arg-type]
+    messages.success(
+        request,
+        _("Your scores are no longer shared with %(name)s.") % {"name": sharing.coalition.name},
+    )
+    return redirect("assessment:coalition", org=organisation.slug)
+
+
+# --------------------------------------------------------------------------------------
+# Public pages
+# --------------------------------------------------------------------------------------
+
+
+def _published(organisation: Organisation, year: int | None) -> AssessmentCycle:
+    cycles = selectors.cycles_of(organisation).filter(
+        status="validated", published_at__isnull=False
+    )
+    cycle = cycles.filter(year=year).first() if year else cycles.order_by("-year").first()
+    if cycle is None:
+        raise Http404(_("This city has not published an assessment for this year."))
+    return cycle
+
+
+@org_view()
+@require_GET
+def public_results(request: HttpRequest, year: int | None = None) -> HttpResponse:
+    organisation = request.organisation  # type: ignore[attr-defined]
+    cycle = _published(organisation, year)
+    view, previous, bench = results_for(cycle, language(), public=True)
+    published_years = list(
+        selectors.cycles_of(organisation)
+        .filter(status="validated", published_at__isnull=False)
+        .values_list("year", flat=True)
+    )
+    return render(
+        request,
+        "assessment/public/results.html",
+        {
+            "cycle": cycle,
+            "view": view,
+            "previous": previous,
+            "bench": bench,
+            "public": True,
+            "published_years": published_years,
+        },
+    )
+
+
+@org_view()
+@require_GET
+def public_scale(request: HttpRequest) -> HttpResponse:
+    organisation = request.organisation  # type: ignore[attr-defined]
+    cycle = selectors.latest_published(organisation)
+    version = cycle.framework if cycle else selectors.latest_framework_version()
+    if version is None:
+        raise Http404(_("No framework is loaded yet."))
+    lang = language()
+    framework = version.framework
+    bands = {band.level: band for band in framework.scale.bands}
+    levels = [
+        (level, bands.get(level.number), framework.scale.score_for_level(level.number))
+        for level in framework.scale.levels
+    ]
+    return render(
+        request,
+        "assessment/public/scale.html",
+        {
+            "framework": framework,
+            "version": version,
+            "levels": levels,
+            "lang": lang,
+            "areas": framework.areas,
+            "pillars": framework.pillars,
+            "cycle": cycle,
+        },
+    )
