@@ -297,15 +297,13 @@ def charts_for(view: ResultsView) -> dict[str, str]:
     framework, language = view.framework, view.language
     axes = [row.name for row in view.areas]
     series = [
-        charts.Series(
-            _("This assessment"), [row.score or 0.0 for row in view.areas], style="primary"
-        )
+        charts.Series(_("This assessment"), [row.score for row in view.areas], style="primary")
     ]
     if view.has_previous:
         series.append(
             charts.Series(
                 _("Previous assessment"),
-                [row.previous or 0.0 for row in view.areas],
+                [row.previous for row in view.areas],
                 style="secondary",
             )
         )
@@ -313,7 +311,7 @@ def charts_for(view: ResultsView) -> dict[str, str]:
         series.append(
             charts.Series(
                 _("Coalition median"),
-                [row.median or 0.0 for row in view.areas],
+                [row.median for row in view.areas],
                 style="reference",
             )
         )
