@@ -21,17 +21,28 @@ by tests and by offline tooling alike.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import math
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
 import jsonschema
-import yaml
+
+from cityrights.core.datafiles import (
+    DataFileError,
+    Problem,
+    Text,
+    content_hash,
+    find,
+    format_path,
+    locate_lines,
+    optional_text,
+    read_yaml,
+    stringify_keys,
+    text,
+)
 
 __all__ = [
     "FRAMEWORKS_DIR",
@@ -56,73 +67,12 @@ __all__ = [
     "text",
 ]
 
-DEFAULT_LANGUAGE = "en"
-MAX_REPORTED_PROBLEMS = 25
 FRAMEWORKS_DIR = Path(__file__).resolve().parent / "frameworks"
 """Where the shipped framework files live (``<id>.v<version>.yaml``)."""
 
 # --------------------------------------------------------------------------------------
 # Translatable text
 # --------------------------------------------------------------------------------------
-
-
-class Text(Mapping[str, str]):
-    """An immutable, hashable ``{language: text}`` map; English is always present.
-
-    Hashability lets the framework dataclasses stay frozen *and* usable as cache keys.
-    """
-
-    __slots__ = ("_values",)
-
-    def __init__(self, values: Mapping[str, str]) -> None:
-        self._values: dict[str, str] = dict(values)
-
-    def __getitem__(self, language: str) -> str:
-        return self._values[language]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._values)
-
-    def __len__(self) -> int:
-        return len(self._values)
-
-    def __hash__(self) -> int:
-        return hash(frozenset(self._values.items()))
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, Mapping):
-            return dict(self._values) == dict(other)
-        return NotImplemented
-
-    def __repr__(self) -> str:
-        return f"Text({self._values!r})"
-
-    def __str__(self) -> str:
-        return text(self, DEFAULT_LANGUAGE)
-
-    def get_text(self, language: str) -> str:
-        """The text in ``language``, falling back to English (see :func:`text`)."""
-        return text(self, language)
-
-
-def text(value: Mapping[str, str] | str | None, language: str = DEFAULT_LANGUAGE) -> str:
-    """Return ``value`` in ``language``, falling back to the base language, then English.
-
-    ``fr-CA`` falls back to ``fr`` before English, so regional variants need only list the
-    sentences that differ. Plain strings are returned as they are and ``None`` becomes
-    ``""`` so templates never have to test for missing optional texts.
-    """
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    language = (language or DEFAULT_LANGUAGE).replace("_", "-")
-    candidates = [language, language.split("-")[0].lower(), DEFAULT_LANGUAGE]
-    for candidate in candidates:
-        found = value.get(candidate)
-        if found:
-            return found
-    return next(iter(value.values()), "")
 
 
 # --------------------------------------------------------------------------------------
@@ -342,13 +292,13 @@ class Framework:
         return {key: tuple(value) for key, value in grouped.items()}
 
     def area(self, key: str) -> Area:
-        return _find(self.areas, key, "area")
+        return find(self.areas, key, "area")
 
     def pillar(self, key: str) -> Pillar:
-        return _find(self.pillars, key, "pillar")
+        return find(self.pillars, key, "pillar")
 
     def practice(self, key: str) -> Practice:
-        return _find(self.practices, key, "practice")
+        return find(self.practices, key, "practice")
 
     def mechanism(self, number: int) -> Mechanism:
         for mechanism in self.mechanisms:
@@ -374,43 +324,15 @@ class Framework:
         return self._recommendations_by_cell_level.get((area, pillar, level), ())
 
 
-def _find(items: Iterable[Any], key: str, kind: str) -> Any:
-    for item in items:
-        if item.key == key:
-            return item
-    raise KeyError(f"unknown {kind} {key!r}")
-
-
 # --------------------------------------------------------------------------------------
 # Errors
 # --------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with a framework file, located as precisely as possible."""
-
-    path: str
-    message: str
-    line: int | None = None
-
-    def render(self, source: str) -> str:
-        where = f"{source}:{self.line}" if self.line else source
-        return f"{where}: {self.path or '<root>'}: {self.message}"
-
-
-class FrameworkError(ValueError):
+class FrameworkError(DataFileError):
     """A framework file is broken. ``str(error)`` names the file, key path and line."""
 
-    def __init__(self, source: str, problems: Sequence[Problem]) -> None:
-        self.source = source
-        self.problems = tuple(problems)
-        lines = [problem.render(source) for problem in self.problems[:MAX_REPORTED_PROBLEMS]]
-        hidden = len(self.problems) - MAX_REPORTED_PROBLEMS
-        if hidden > 0:
-            lines.append(f"... and {hidden} more problem(s)")
-        header = f"invalid framework {source} ({len(self.problems)} problem(s))"
-        super().__init__(header + ":\n  " + "\n  ".join(lines))
+    noun = "framework"
 
 
 # --------------------------------------------------------------------------------------
@@ -622,114 +544,6 @@ _VALIDATOR = jsonschema.Draft202012Validator(SCHEMA)
 # YAML reading with duplicate-key detection and line lookup
 # --------------------------------------------------------------------------------------
 
-_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _DuplicateKeyError(yaml.YAMLError):
-    def __init__(self, key: object, line: int, first_line: int) -> None:
-        super().__init__(f"duplicated key {key!r} (first defined on line {first_line})")
-        self.key = key
-        self.line = line
-
-
-class _StrictLoader(_BaseLoader):  # type: ignore[valid-type,misc]
-    """Safe loader that refuses duplicated mapping keys (PyYAML keeps the last silently)."""
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        self.flatten_mapping(node)
-        seen: dict[Any, int] = {}
-        for key_node, _value_node in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            line = key_node.start_mark.line + 1
-            if isinstance(key, Mapping | list):
-                continue  # unhashable keys are reported by the base constructor
-            if key in seen:
-                raise _DuplicateKeyError(key, line, seen[key])
-            seen[key] = line
-        return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
-
-
-def _read_yaml(source: str, content: str) -> Any:
-    try:
-        return yaml.load(content, Loader=_StrictLoader)  # noqa: S506 - a safe loader subclass
-    except _DuplicateKeyError as error:
-        raise FrameworkError(source, [Problem("", str(error), error.line)]) from error
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        problem = getattr(error, "problem", None) or str(error)
-        message = f"YAML syntax error: {problem}"
-        raise FrameworkError(source, [Problem("", message, line)]) from error
-
-
-def _locate_lines(content: str | None, problems: list[Problem]) -> list[Problem]:
-    """Fill in line numbers by composing the YAML node tree and walking each key path."""
-    if not content or all(problem.line for problem in problems):
-        return problems
-    try:
-        root = yaml.compose(content, Loader=_BaseLoader)
-    except yaml.YAMLError:
-        return problems
-    located = []
-    for problem in problems:
-        line = problem.line or _line_for_path(root, _split_path(problem.path))
-        located.append(Problem(problem.path, problem.message, line))
-    return located
-
-
-def _split_path(path: str) -> list[str | int]:
-    parts: list[str | int] = []
-    for chunk in path.replace("[", ".[").split("."):
-        if not chunk:
-            continue
-        if chunk.startswith("[") and chunk.endswith("]"):
-            parts.append(int(chunk[1:-1]))
-        else:
-            parts.append(chunk)
-    return parts
-
-
-def _line_for_path(node: yaml.Node | None, path: list[str | int]) -> int | None:
-    """The line of the deepest node reachable along ``path`` (key line for mappings)."""
-    if node is None:
-        return None
-    line = node.start_mark.line + 1
-    for part in path:
-        child: yaml.Node | None = None
-        if isinstance(node, yaml.MappingNode):
-            for key_node, value_node in node.value:
-                if str(key_node.value) == str(part):
-                    child, line = value_node, key_node.start_mark.line + 1
-                    break
-        elif (
-            isinstance(node, yaml.SequenceNode)
-            and isinstance(part, int)
-            and 0 <= part < len(node.value)
-        ):
-            child = node.value[part]
-            line = child.start_mark.line + 1
-        if child is None:
-            break
-        node = child
-    return line
-
-
-def _format_path(parts: Iterable[str | int]) -> str:
-    out = ""
-    for part in parts:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
-
-def _stringify_keys(value: Any) -> Any:
-    """YAML reads ``1:`` as an integer key; JSON (and the schema) only know string keys."""
-    if isinstance(value, Mapping):
-        return {str(key): _stringify_keys(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_stringify_keys(item) for item in value]
-    return value
-
-
 # --------------------------------------------------------------------------------------
 # Public entry points
 # --------------------------------------------------------------------------------------
@@ -746,7 +560,7 @@ def load_framework_file(path: str | Path) -> Framework:
         content = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise FrameworkError(source, [Problem("", f"cannot read file: {error}")]) from error
-    data = _read_yaml(source, content)
+    data = read_yaml(source, content, FrameworkError)
     return framework_from_data(data, source=source, content=content)
 
 
@@ -759,12 +573,12 @@ def framework_from_data(
     """
     if not isinstance(data, Mapping):
         raise FrameworkError(source, [Problem("", "the file must contain a mapping", 1)])
-    plain = _stringify_keys(data)
+    plain = stringify_keys(data)
     problems = _schema_problems(plain)
     if not problems:
         problems = _semantic_problems(plain)
     if problems:
-        raise FrameworkError(source, _locate_lines(content, problems))
+        raise FrameworkError(source, locate_lines(content, problems))
     return _build(plain, source)
 
 
@@ -780,7 +594,7 @@ def _schema_problems(data: Mapping[str, Any]) -> list[Problem]:
                 message = "required key is missing"
         elif error.validator == "anyOf" and parts and parts[0] == "questions":
             message = "a question needs at least one of 'mechanisms' or 'practices'"
-        problems.append(Problem(_format_path(parts), message))
+        problems.append(Problem(format_path(parts), message))
     problems.sort(key=lambda problem: problem.path)
     return problems
 
@@ -1002,16 +816,6 @@ def _recommendation_problems(
 # --------------------------------------------------------------------------------------
 
 
-def _text(value: Mapping[str, str] | None) -> Text | None:
-    return Text(value) if value is not None else None
-
-
-def content_hash(data: Mapping[str, Any]) -> str:
-    """sha256 of the canonical JSON of ``data`` (sorted keys, no spaces, UTF-8)."""
-    canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-
-
 def _build(data: Mapping[str, Any], source: str) -> Framework:
     scale = data["scale"]
     levels = tuple(
@@ -1019,16 +823,21 @@ def _build(data: Mapping[str, Any], source: str) -> Framework:
         for item in scale["levels"]
     )
     bands = tuple(
-        Band(item["level"], float(item["min"]), float(item["max"]), _text(item.get("description")))
+        Band(
+            item["level"],
+            float(item["min"]),
+            float(item["max"]),
+            optional_text(item.get("description")),
+        )
         for item in scale["bands"]
     )
     return Framework(
         id=data["id"],
         version=data["version"],
         title=Text(data["title"]),
-        description=_text(data.get("description")),
+        description=optional_text(data.get("description")),
         languages=tuple(data["languages"]),
-        scale=Scale(levels, bands, _text(scale.get("description"))),
+        scale=Scale(levels, bands, optional_text(scale.get("description"))),
         areas=tuple(_dimension(Area, item) for item in data["areas"]),
         pillars=tuple(_dimension(Pillar, item) for item in data["pillars"]),
         mechanisms=tuple(
@@ -1066,7 +875,7 @@ def _question(item: Mapping[str, Any], max_level: int) -> Question:
         levels=tuple(Text(item["levels"][str(level)]) for level in range(1, max_level + 1)),
         mechanisms=tuple(item.get("mechanisms", ())),
         practices=tuple(item.get("practices", ())),
-        guidance=_text(item.get("guidance")),
+        guidance=optional_text(item.get("guidance")),
         evidence=tuple(Text(entry) for entry in item.get("evidence", ())),
         weight=float(item.get("weight", 1)),
         show_if=Condition(condition["question"], condition["min_level"]) if condition else None,

@@ -24,18 +24,27 @@ This module is pure Python (no Django) so commands, tests and offline tools can 
 
 from __future__ import annotations
 
-import hashlib
-import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
 import jsonschema
-import yaml
 
-from cityrights.assessment.framework import Text, text
+from cityrights.core.datafiles import (
+    DataFileError,
+    Problem,
+    Text,
+    content_hash,
+    find,
+    locate_lines,
+    optional_text,
+    read_yaml,
+    schema_problems,
+    stringify_keys,
+    text,
+)
 
 __all__ = [
     "ANSWER_TYPES",
@@ -78,7 +87,6 @@ TITLE_LANGUAGES = ("en", "fr")
 """Languages every title must have (English is required for every text)."""
 RISK_LEVELS = 4
 BAND_KEYS = ("low", "medium", "high", "very-high")
-MAX_REPORTED_PROBLEMS = 25
 
 Trigger = Literal["dpia", "hria", "both"]
 AnswerType = Literal["text", "choice", "yes-no"]
@@ -124,7 +132,7 @@ class ScreeningTemplate:
         return f"{self.id}.v{self.version}"
 
     def question(self, key: str) -> ScreeningQuestion:
-        return _find(self.questions, key, "screening question")
+        return find(self.questions, key, "screening question")
 
 
 @dataclass(frozen=True)
@@ -146,7 +154,7 @@ class Question:
     required: bool = True
 
     def option(self, key: str) -> Option:
-        return _find(self.options, key, f"option of question {self.key!r}")
+        return find(self.options, key, f"option of question {self.key!r}")
 
 
 @dataclass(frozen=True)
@@ -203,7 +211,7 @@ class RiskScale:
         return self.band_by_key(self.rule[severity - 1][likelihood - 1])
 
     def band_by_key(self, key: str) -> Band:
-        return _find(self.bands, key, "risk band")
+        return find(self.bands, key, "risk band")
 
 
 @dataclass(frozen=True)
@@ -225,10 +233,10 @@ class AssessmentTemplate:
         return f"{self.id}.v{self.version}"
 
     def right(self, key: str) -> Right:
-        return _find(self.rights, key, "right")
+        return find(self.rights, key, "right")
 
     def section(self, key: str) -> Section:
-        return _find(self.sections, key, "section")
+        return find(self.sections, key, "section")
 
     def question(self, key: str) -> Question:
         for section in self.sections:
@@ -274,17 +282,10 @@ class ProcurementChecklist:
         return f"{self.id}.v{self.version}"
 
     def requirement(self, key: str) -> Requirement:
-        return _find(self.requirements, key, "requirement")
+        return find(self.requirements, key, "requirement")
 
 
 Template = ScreeningTemplate | AssessmentTemplate | ProcurementChecklist
-
-
-def _find(items: Iterable[Any], key: str, kind: str) -> Any:
-    for item in items:
-        if item.key == key:
-            return item
-    raise KeyError(f"unknown {kind} {key!r}")
 
 
 # --------------------------------------------------------------------------------------
@@ -292,31 +293,14 @@ def _find(items: Iterable[Any], key: str, kind: str) -> Any:
 # --------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class TemplateProblem:
-    """One thing wrong with a template file, located as precisely as possible."""
-
-    path: str
-    message: str
-    line: int | None = None
-
-    def render(self, source: str) -> str:
-        where = f"{source}:{self.line}" if self.line else source
-        return f"{where}: {self.path or '<root>'}: {self.message}"
+TemplateProblem = Problem
+"""One thing wrong with a template file (the shared :class:`Problem`)."""
 
 
-class TemplateError(ValueError):
+class TemplateError(DataFileError):
     """A template file is broken. ``str(error)`` names the file, key path and line."""
 
-    def __init__(self, source: str, problems: Sequence[TemplateProblem]) -> None:
-        self.source = source
-        self.problems = tuple(problems)
-        lines = [problem.render(source) for problem in self.problems[:MAX_REPORTED_PROBLEMS]]
-        hidden = len(self.problems) - MAX_REPORTED_PROBLEMS
-        if hidden > 0:
-            lines.append(f"... and {hidden} more problem(s)")
-        header = f"invalid impact template {source} ({len(self.problems)} problem(s))"
-        super().__init__(header + ":\n  " + "\n  ".join(lines))
+    noun = "impact template"
 
 
 # --------------------------------------------------------------------------------------
@@ -499,7 +483,7 @@ def load_template_file(path: str | Path) -> Template:
         content = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise TemplateError(source, [TemplateProblem("", f"cannot read file: {error}")]) from error
-    data = _read_yaml(source, content)
+    data = read_yaml(source, content, TemplateError)
     return template_from_data(data, source=source, content=content)
 
 
@@ -515,9 +499,9 @@ def load_template_data(path: str | Path) -> dict[str, Any]:
         content = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise TemplateError(source, [TemplateProblem("", f"cannot read file: {error}")]) from error
-    data = _read_yaml(source, content)
+    data = read_yaml(source, content, TemplateError)
     template_from_data(data, source=source, content=content)
-    return _stringify_keys(data)  # type: ignore[no-any-return]
+    return stringify_keys(data)  # type: ignore[no-any-return]
 
 
 def template_from_data(
@@ -529,16 +513,16 @@ def template_from_data(
     """
     if not isinstance(data, Mapping):
         raise TemplateError(source, [TemplateProblem("", "the file must contain a mapping", 1)])
-    plain = _stringify_keys(data)
+    plain = stringify_keys(data)
     kind = plain.get("kind")
     if kind not in SCHEMAS:
         message = f"'kind' must be one of {sorted(SCHEMAS)}, got {kind!r}"
-        raise TemplateError(source, _locate_lines(content, [TemplateProblem("kind", message)]))
-    problems = _schema_problems(_VALIDATORS[kind], plain)
+        raise TemplateError(source, locate_lines(content, [TemplateProblem("kind", message)]))
+    problems = schema_problems(_VALIDATORS[kind], plain)
     if not problems:
         problems = _SEMANTIC_CHECKS[kind](plain)
     if problems:
-        raise TemplateError(source, _locate_lines(content, problems))
+        raise TemplateError(source, locate_lines(content, problems))
     return _BUILDERS[kind](plain, source)
 
 
@@ -565,132 +549,8 @@ def _load_shipped(template_id: str, version: int, expected: type[Any]) -> Any:
     template = load_template_file(path)
     if not isinstance(template, expected):
         problem = TemplateProblem("kind", f"expected a {expected.__name__} file")
-        raise TemplateError(str(path), _locate_lines(path.read_text("utf-8"), [problem]))
+        raise TemplateError(str(path), locate_lines(path.read_text("utf-8"), [problem]))
     return template
-
-
-# --------------------------------------------------------------------------------------
-# YAML reading with duplicate-key detection and line lookup
-# --------------------------------------------------------------------------------------
-
-_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _DuplicateKeyError(yaml.YAMLError):
-    def __init__(self, key: object, line: int, first_line: int) -> None:
-        super().__init__(f"duplicated key {key!r} (first defined on line {first_line})")
-        self.line = line
-
-
-class _StrictLoader(_BaseLoader):  # type: ignore[valid-type,misc]
-    """Safe loader that refuses duplicated mapping keys (PyYAML keeps the last silently)."""
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        self.flatten_mapping(node)
-        seen: dict[Any, int] = {}
-        for key_node, _value_node in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            line = key_node.start_mark.line + 1
-            if isinstance(key, Mapping | list):
-                continue  # unhashable keys are reported by the base constructor
-            if key in seen:
-                raise _DuplicateKeyError(key, line, seen[key])
-            seen[key] = line
-        return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
-
-
-def _read_yaml(source: str, content: str) -> Any:
-    try:
-        return yaml.load(content, Loader=_StrictLoader)  # noqa: S506 - a safe loader subclass
-    except _DuplicateKeyError as error:
-        raise TemplateError(source, [TemplateProblem("", str(error), error.line)]) from error
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        problem = getattr(error, "problem", None) or str(error)
-        raise TemplateError(
-            source, [TemplateProblem("", f"YAML syntax error: {problem}", line)]
-        ) from error
-
-
-def _locate_lines(content: str | None, problems: list[TemplateProblem]) -> list[TemplateProblem]:
-    """Fill in line numbers by composing the YAML node tree and walking each key path."""
-    if not content or all(problem.line for problem in problems):
-        return problems
-    try:
-        root = yaml.compose(content, Loader=_BaseLoader)
-    except yaml.YAMLError:
-        return problems
-    return [
-        TemplateProblem(p.path, p.message, p.line or _line_for_path(root, _split_path(p.path)))
-        for p in problems
-    ]
-
-
-def _split_path(path: str) -> list[str | int]:
-    parts: list[str | int] = []
-    for chunk in path.replace("[", ".[").split("."):
-        if chunk.startswith("[") and chunk.endswith("]"):
-            parts.append(int(chunk[1:-1]))
-        elif chunk:
-            parts.append(chunk)
-    return parts
-
-
-def _line_for_path(node: yaml.Node | None, path: list[str | int]) -> int | None:
-    """The line of the deepest node reachable along ``path`` (key line for mappings)."""
-    if node is None:
-        return None
-    line = node.start_mark.line + 1
-    for part in path:
-        child: yaml.Node | None = None
-        if isinstance(node, yaml.MappingNode):
-            for key_node, value_node in node.value:
-                if str(key_node.value) == str(part):
-                    child, line = value_node, key_node.start_mark.line + 1
-                    break
-        elif (
-            isinstance(node, yaml.SequenceNode)
-            and isinstance(part, int)
-            and 0 <= part < len(node.value)
-        ):
-            child = node.value[part]
-            line = child.start_mark.line + 1
-        if child is None:
-            break
-        node = child
-    return line
-
-
-def _format_path(parts: Iterable[str | int]) -> str:
-    out = ""
-    for part in parts:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
-
-def _stringify_keys(value: Any) -> Any:
-    """YAML reads ``1:`` as an integer key; JSON (and the schema) only know string keys."""
-    if isinstance(value, Mapping):
-        return {str(key): _stringify_keys(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_stringify_keys(item) for item in value]
-    return value
-
-
-def _schema_problems(validator: Any, data: Mapping[str, Any]) -> list[TemplateProblem]:
-    problems = []
-    for error in validator.iter_errors(data):
-        parts = list(error.absolute_path)
-        message = error.message
-        if error.validator == "required" and isinstance(error.instance, Mapping):
-            missing = [k for k in error.validator_value if k not in error.instance]
-            if len(missing) == 1:
-                parts.append(missing[0])
-                message = "required key is missing"
-        problems.append(TemplateProblem(_format_path(parts), message))
-    problems.sort(key=lambda problem: problem.path)
-    return problems
 
 
 # --------------------------------------------------------------------------------------
@@ -860,22 +720,12 @@ _SEMANTIC_CHECKS = {
 # --------------------------------------------------------------------------------------
 
 
-def _text(value: Mapping[str, str] | None) -> Text | None:
-    return Text(value) if value is not None else None
-
-
-def content_hash(data: Mapping[str, Any]) -> str:
-    """Stable SHA-256 of the content, to tell two files with the same version apart."""
-    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-
-
 def _build_screening(data: Mapping[str, Any], source: str) -> ScreeningTemplate:
     questions = tuple(
         ScreeningQuestion(
             key=q["key"],
             text=Text(q["text"]),
-            help=_text(q.get("help")),
+            help=optional_text(q.get("help")),
             triggers=q["triggers"],
             reason=Text(q["reason"]),
         )
@@ -897,7 +747,7 @@ def _build_question(q: Mapping[str, Any]) -> Question:
     return Question(
         key=q["key"],
         text=Text(q["text"]),
-        help=_text(q.get("help")),
+        help=optional_text(q.get("help")),
         type=q["type"],
         options=tuple(Option(o["key"], Text(o["label"])) for o in q.get("options", ())),
         multiple=bool(q.get("multiple", False)),
@@ -935,7 +785,7 @@ def _build_assessment(data: Mapping[str, Any], source: str) -> AssessmentTemplat
             Section(
                 key=s["key"],
                 title=Text(s["title"]),
-                intro=_text(s.get("intro")),
+                intro=optional_text(s.get("intro")),
                 applies_to=tuple(s["applies_to"]),
                 questions=tuple(_build_question(q) for q in s["questions"]),
                 right=s.get("right"),

@@ -1,0 +1,262 @@
+"""Versioned content files (YAML or JSON): translatable text, strict reading, located errors.
+
+The self-assessment framework and the impact-assessment templates are data that
+city staff and translators edit. A mistake must come back as a message that
+names the file, the key path and the line, never as a stack trace. This module
+holds the parts both loaders share:
+
+* :class:`Text` and :func:`text`: a frozen ``{language: text}`` map with fallback;
+* :func:`read_yaml`: a safe YAML reader that refuses duplicated keys;
+* :class:`Problem` and :class:`DataFileError`: problems located by key path and line;
+* :func:`locate_lines`, :func:`format_path`, :func:`schema_problems`;
+* :func:`content_hash`: the fingerprint that tells two files of one version apart.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import yaml
+
+DEFAULT_LANGUAGE = "en"
+MAX_REPORTED_PROBLEMS = 25
+
+
+class Text(Mapping[str, str]):
+    """An immutable, hashable ``{language: text}`` map; English is always present.
+
+    Hashability lets frozen dataclasses hold texts *and* serve as cache keys.
+    """
+
+    __slots__ = ("_values",)
+
+    def __init__(self, values: Mapping[str, str]) -> None:
+        self._values: dict[str, str] = dict(values)
+
+    def __getitem__(self, language: str) -> str:
+        return self._values[language]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __hash__(self) -> int:
+        return hash(frozenset(self._values.items()))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Mapping):
+            return dict(self._values) == dict(other)
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return f"Text({self._values!r})"
+
+    def __str__(self) -> str:
+        return text(self, DEFAULT_LANGUAGE)
+
+    def get_text(self, language: str) -> str:
+        """The text in ``language``, falling back to English (see :func:`text`)."""
+        return text(self, language)
+
+
+def text(value: Mapping[str, str] | str | None, language: str = DEFAULT_LANGUAGE) -> str:
+    """Return ``value`` in ``language``, falling back to the base language, then English.
+
+    ``fr-CA`` falls back to ``fr`` before English, so regional variants need only list the
+    sentences that differ. Plain strings are returned as they are and ``None`` becomes
+    ``""`` so templates never have to test for missing optional texts.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    language = (language or DEFAULT_LANGUAGE).replace("_", "-")
+    candidates = [language, language.split("-")[0].lower(), DEFAULT_LANGUAGE]
+    for candidate in candidates:
+        found = value.get(candidate)
+        if found:
+            return found
+    return next(iter(value.values()), "")
+
+
+def optional_text(value: Mapping[str, str] | None) -> Text | None:
+    return Text(value) if value is not None else None
+
+
+def find(items: Iterable[Any], key: str, kind: str) -> Any:
+    """The item whose ``key`` is ``key``; ``KeyError`` naming the kind otherwise."""
+    for item in items:
+        if item.key == key:
+            return item
+    raise KeyError(f"unknown {kind} {key!r}")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a content file, located as precisely as possible."""
+
+    path: str
+    message: str
+    line: int | None = None
+
+    def render(self, source: str) -> str:
+        where = f"{source}:{self.line}" if self.line else source
+        return f"{where}: {self.path or '<root>'}: {self.message}"
+
+
+class DataFileError(ValueError):
+    """A content file is broken. ``str(error)`` names the file, key path and line.
+
+    Subclasses set ``noun`` ("framework", "impact template") for the message header.
+    """
+
+    noun: ClassVar[str] = "file"
+
+    def __init__(self, source: str, problems: Sequence[Problem]) -> None:
+        self.source = source
+        self.problems = tuple(problems)
+        lines = [problem.render(source) for problem in self.problems[:MAX_REPORTED_PROBLEMS]]
+        hidden = len(self.problems) - MAX_REPORTED_PROBLEMS
+        if hidden > 0:
+            lines.append(f"... and {hidden} more problem(s)")
+        header = f"invalid {self.noun} {source} ({len(self.problems)} problem(s))"
+        super().__init__(header + ":\n  " + "\n  ".join(lines))
+
+
+# --------------------------------------------------------------------------------------
+# YAML reading with duplicate-key detection and line lookup
+# --------------------------------------------------------------------------------------
+
+_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _DuplicateKeyError(yaml.YAMLError):
+    def __init__(self, key: object, line: int, first_line: int) -> None:
+        super().__init__(f"duplicated key {key!r} (first defined on line {first_line})")
+        self.key = key
+        self.line = line
+
+
+class _StrictLoader(_BaseLoader):  # type: ignore[valid-type,misc]
+    """Safe loader that refuses duplicated mapping keys (PyYAML keeps the last silently)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        self.flatten_mapping(node)
+        seen: dict[Any, int] = {}
+        for key_node, _value_node in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            line = key_node.start_mark.line + 1
+            if isinstance(key, Mapping | list):
+                continue  # unhashable keys are reported by the base constructor
+            if key in seen:
+                raise _DuplicateKeyError(key, line, seen[key])
+            seen[key] = line
+        return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
+
+
+def read_yaml(source: str, content: str, error: type[DataFileError]) -> Any:
+    """Parse ``content``; syntax errors and duplicated keys raise ``error`` with the line."""
+    try:
+        return yaml.load(content, Loader=_StrictLoader)  # noqa: S506 - a safe loader subclass
+    except _DuplicateKeyError as problem:
+        raise error(source, [Problem("", str(problem), problem.line)]) from problem
+    except yaml.YAMLError as problem:
+        mark = getattr(problem, "problem_mark", None) or getattr(problem, "context_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        what = getattr(problem, "problem", None) or str(problem)
+        raise error(source, [Problem("", f"YAML syntax error: {what}", line)]) from problem
+
+
+def locate_lines(content: str | None, problems: list[Problem]) -> list[Problem]:
+    """Fill in line numbers by composing the YAML node tree and walking each key path."""
+    if not content or all(problem.line for problem in problems):
+        return problems
+    try:
+        root = yaml.compose(content, Loader=_BaseLoader)
+    except yaml.YAMLError:
+        return problems
+    return [
+        Problem(p.path, p.message, p.line or _line_for_path(root, split_path(p.path)))
+        for p in problems
+    ]
+
+
+def split_path(path: str) -> list[str | int]:
+    parts: list[str | int] = []
+    for chunk in path.replace("[", ".[").split("."):
+        if not chunk:
+            continue
+        if chunk.startswith("[") and chunk.endswith("]"):
+            parts.append(int(chunk[1:-1]))
+        else:
+            parts.append(chunk)
+    return parts
+
+
+def _line_for_path(node: yaml.Node | None, path: list[str | int]) -> int | None:
+    """The line of the deepest node reachable along ``path`` (key line for mappings)."""
+    if node is None:
+        return None
+    line = node.start_mark.line + 1
+    for part in path:
+        child: yaml.Node | None = None
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                if str(key_node.value) == str(part):
+                    child, line = value_node, key_node.start_mark.line + 1
+                    break
+        elif (
+            isinstance(node, yaml.SequenceNode)
+            and isinstance(part, int)
+            and 0 <= part < len(node.value)
+        ):
+            child = node.value[part]
+            line = child.start_mark.line + 1
+        if child is None:
+            break
+        node = child
+    return line
+
+
+def format_path(parts: Iterable[str | int]) -> str:
+    out = ""
+    for part in parts:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def stringify_keys(value: Any) -> Any:
+    """YAML reads ``1:`` as an integer key; JSON (and the schema) only know string keys."""
+    if isinstance(value, Mapping):
+        return {str(key): stringify_keys(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [stringify_keys(item) for item in value]
+    return value
+
+
+def schema_problems(validator: Any, data: Mapping[str, Any]) -> list[Problem]:
+    """JSON-Schema errors as located problems; a single missing key names that key."""
+    problems = []
+    for error in validator.iter_errors(data):
+        parts = list(error.absolute_path)
+        message = error.message
+        if error.validator == "required" and isinstance(error.instance, Mapping):
+            missing = [k for k in error.validator_value if k not in error.instance]
+            if len(missing) == 1:
+                parts.append(missing[0])
+                message = "required key is missing"
+        problems.append(Problem(format_path(parts), message))
+    problems.sort(key=lambda problem: problem.path)
+    return problems
+
+
+def content_hash(data: Mapping[str, Any]) -> str:
+    """sha256 of the canonical JSON of ``data`` (sorted keys, no spaces, UTF-8)."""
+    canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
