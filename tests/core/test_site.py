@@ -207,3 +207,16 @@ def test_demo_command_is_idempotent():
     assert User.objects.filter(email="admin@demo-city.example").count() == 1
     admin = User.objects.get(email="admin@demo-city.example")
     assert admin.memberships.get().role == "admin"
+
+
+@pytest.mark.django_db
+def test_fields_are_linked_to_their_help_and_errors(resident):
+    response = Client().post(
+        "/accounts/signup/",
+        {"email": resident.email, "language": "en", "password1": "123", "password2": "123"},
+    )
+    html = response.content.decode()
+    assert 'id="id_password1_helptext"' in html
+    assert 'aria-describedby="id_password1_helptext id_password1_errors"' in html
+    assert 'aria-describedby="id_email_errors"' in html
+    assert html.count('aria-invalid="true"') >= 2

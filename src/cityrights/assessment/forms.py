@@ -43,7 +43,7 @@ class OpenCycleForm(forms.Form):
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.organisation = organisation
-        self.fields["year"].initial = timezone.now().year
+        self.fields["year"].initial = next_free_year(organisation)
         latest = FrameworkVersion.objects.order_by("-loaded_at").first()
         if latest is not None:
             self.fields["framework"].initial = latest.pk
@@ -53,6 +53,18 @@ class OpenCycleForm(forms.Form):
         if self.organisation.assessment_cycles.filter(year=year).exists():
             raise ValidationError(_("There is already an assessment for this year."))
         return year
+
+
+def next_free_year(organisation: Organisation) -> int:
+    """The year offered when opening a cycle: this year, or the year after the latest cycle.
+
+    Offering a year that already has a cycle would only produce an error on submit.
+    """
+    this_year = timezone.now().year
+    latest = organisation.assessment_cycles.order_by("-year").values_list("year", flat=True).first()
+    if latest is None or latest < this_year:
+        return this_year
+    return latest + 1
 
 
 def editor_members(organisation: Organisation) -> Any:
@@ -130,6 +142,7 @@ class QuestionnaireForm(forms.Form):
         questions: list[Question],
         answers: dict[str, Any],
         language: str,
+        read_only: bool = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -179,6 +192,25 @@ class QuestionnaireForm(forms.Form):
                 widget=forms.Textarea(attrs={"rows": 2}),
                 initial=answer.comment if answer else "",
             )
+        if read_only:
+            # A submitted or validated cycle is shown for reading: the fields are disabled
+            # so nobody types answers that the server would refuse anyway.
+            for field in self.fields.values():
+                field.disabled = True
+
+    def question_errors(self) -> list[tuple[Question, list[str]]]:
+        """Errors grouped by question, for the summary at the top of a long questionnaire."""
+        grouped = []
+        for question in self.questions:
+            errors = [
+                f"{self.fields[name].label}: {error}"
+                for name in self.fields
+                if name.startswith(f"{question.key}-") and name in self.errors
+                for error in self.errors[name]
+            ]
+            if errors:
+                grouped.append((question, errors))
+        return grouped
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -323,6 +355,17 @@ class SharingForm(forms.Form):
             "coalition's medians only when at least 5 cities share."
         ),
     )
+
+    def __init__(self, *args: Any, city: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Only coalitions the city does not share with yet: choosing one again is pointless.
+        self.fields["coalition"].queryset = Organisation.objects.filter(kind="coalition").exclude(
+            pk__in=city.assessment_sharing.values("coalition")
+        )
+
+    @property
+    def has_choices(self) -> bool:
+        return self.fields["coalition"].queryset.exists()  # type: ignore[attr-defined]
 
 
 class ImportForm(forms.Form):

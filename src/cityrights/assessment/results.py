@@ -202,7 +202,14 @@ def build_results(
 
     gaps_ranked = rank_gaps(result, framework)
     by_key = {c.key: c for c in cells}
-    gaps = [by_key[f"{g.area}/{g.pillar}"] for g in gaps_ranked[:MAX_GAPS]]
+    # A cell is shown as a strength or as a gap, never as both (a sparse assessment with
+    # three cells would otherwise list its best cell in both boxes).
+    strength_keys = {c.key for c in strengths}
+    gaps = [
+        by_key[f"{g.area}/{g.pillar}"]
+        for g in gaps_ranked
+        if f"{g.area}/{g.pillar}" not in strength_keys
+    ][:MAX_GAPS]
     recommendations: list[RecommendationRow] = []
     for gap in gaps_ranked:
         for recommendation in gap.recommendations:

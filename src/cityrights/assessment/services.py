@@ -207,6 +207,10 @@ def add_assignment(
         raise AssessmentError(_("Choose a department or a person."))
     if cycle.status == CycleStatus.VALIDATED:
         raise CycleClosed(_("A validated assessment cannot be reassigned."))
+    if cycle.assignments.filter(
+        area=area, pillar=pillar, department=department, user=user
+    ).exists():
+        raise AssessmentError(_("This section is already assigned to them."))
     with transaction.atomic():
         assignment = SectionAssignment.objects.create(
             cycle=cycle, area=area, pillar=pillar, department=department, user=user

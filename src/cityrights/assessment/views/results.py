@@ -183,7 +183,7 @@ def coalition(request: HttpRequest) -> HttpResponse:
             },
         )
     may_manage = can(request.user, organisation, "manage")
-    form = SharingForm(request.POST or None) if may_manage else None
+    form = SharingForm(request.POST or None, city=organisation) if may_manage else None
     if request.method == "POST":
         if form is None:
             raise PermissionDenied(_("Only an administrator can change sharing."))

@@ -222,6 +222,7 @@ def action_measure(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("assessment:action", org=organisation.slug, pk=action.pk)
     lang = language()
     framework = action.cycle.framework.framework if action.cycle else None
+    measurements = list(action.measurements.all())
     return render(
         request,
         "assessment/action.html",
@@ -231,8 +232,8 @@ def action_measure(request: HttpRequest, pk: int) -> HttpResponse:
                 instance=action, organisation=organisation, framework=framework, language=lang
             ),
             "measurement_form": form,
-            "measurements": list(action.measurements.all()),
-            "chart": "",
+            "measurements": measurements,
+            "chart": measurement_chart(action, measurements) if measurements else "",
             "may_edit": True,
         },
         status=400,

@@ -190,6 +190,7 @@ def answer(request: HttpRequest, year: int, area: str) -> HttpResponse:
         questions=questions,
         answers=mine,
         language=lang,
+        read_only=not cycle.is_open,
     )
     if request.method == "POST":
         if not cycle.is_open:

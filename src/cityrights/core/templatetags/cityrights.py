@@ -34,3 +34,24 @@ def get_item(mapping: Any, key: Any) -> Any:
         return mapping.get(key)
     except AttributeError:
         return None
+
+
+@register.filter
+def described(field: Any) -> SafeString:
+    """Render a bound field's widget linked to its help text and errors.
+
+    ``aria-describedby`` points at ``<id>_helptext`` and ``<id>_errors`` (the ids
+    that ``core/includes/field.html`` gives them) and ``aria-invalid`` marks a
+    field with errors, so screen readers announce both with the field.
+    """
+    ids = []
+    if field.help_text:
+        ids.append(f"{field.auto_id}_helptext")
+    if field.errors:
+        ids.append(f"{field.auto_id}_errors")
+    attrs: dict[str, str] = {}
+    if ids:
+        attrs["aria-describedby"] = " ".join(ids)
+    if field.errors:
+        attrs["aria-invalid"] = "true"
+    return field.as_widget(attrs=attrs)
