@@ -1,5 +1,177 @@
-"""API routes of the impact app, mounted at /api/v1/impact/."""
+"""API routes of the impact app, mounted at /api/v1/impact/.
 
-from ninja import Router
+Reads need the ``view`` capability (``read`` scope for a key). A decision is a person's
+act under the four-eyes rule, so it needs a logged-in reviewer who is not the author;
+API keys cannot decide.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Query, Router, Schema
+from ninja.errors import HttpError
+from pydantic import Field
+
+from cityrights.core.api_auth import require
+from cityrights.core.models import Organisation
+
+from . import exports, selectors, services
+from .models import Band, Decision, ImpactAssessment, Status
 
 router = Router(tags=["impact"])
+
+
+class AssessmentOut(Schema):
+    id: int
+    title: str
+    kind: str
+    status: str
+    decision: str | None
+    department: str | None
+    project_lead: str
+    register_entry: str | None
+    highest_risk: str | None
+    highest_residual_risk: str | None
+    reassessment_due: date | None
+    decided_at: datetime | None
+    updated_at: datetime
+    open_conditions: int = 0
+
+
+class ConditionIn(Schema):
+    text: str = Field(min_length=1, max_length=10_000)
+    owner: str = Field(default="", max_length=200)
+    due: date | None = None
+
+
+class DecisionIn(Schema):
+    decision: str = Field(description="approve, approve_with_conditions, on_hold or reject")
+    reasons: str = Field(min_length=1, max_length=10_000)
+    conditions: list[ConditionIn] = Field(default_factory=list, max_length=20)
+    reassessment_due: date | None = None
+
+
+class Filters(Schema):
+    q: str = Field(default="", max_length=200)
+    status: str = ""
+    decision: str = ""
+    risk: str = ""
+    department: str = Field(default="", description="department slug")
+    right: str = Field(default="", max_length=60)
+    limit: int = Field(default=50, ge=1, le=500)
+    offset: int = Field(default=0, ge=0)
+
+
+def _organisation(slug: str) -> Organisation:
+    organisation = Organisation.objects.filter(slug=slug).first()
+    if organisation is None:
+        raise HttpError(404, f"No organisation with the slug '{slug}'.")
+    return organisation
+
+
+def _out(assessment: ImpactAssessment, open_conditions: int | None = None) -> AssessmentOut:
+    if open_conditions is None:
+        open_conditions = assessment.conditions.filter(closed_at__isnull=True).count()
+    return AssessmentOut(
+        id=assessment.pk,
+        title=assessment.title,
+        kind=assessment.kind,
+        status=assessment.status,
+        decision=assessment.decision or None,
+        department=assessment.department.slug if assessment.department else None,
+        project_lead=str(assessment.author),
+        register_entry=assessment.entry.code if assessment.entry else None,
+        highest_risk=assessment.highest_band or None,
+        highest_residual_risk=assessment.highest_residual_band or None,
+        reassessment_due=assessment.reassessment_due,
+        decided_at=assessment.decided_at,
+        updated_at=assessment.updated_at,
+        open_conditions=open_conditions,
+    )
+
+
+def _check_choice(value: str, allowed: list[str], name: str) -> None:
+    if value and value not in allowed:
+        raise HttpError(422, f"Unknown {name} '{value}'; use one of {', '.join(allowed)}.")
+
+
+@router.get(
+    "/organisations/{slug}/assessments",
+    response=list[AssessmentOut],
+    summary="Search the city's impact assessments",
+)
+def assessments(request: HttpRequest, slug: str, filters: Query[Filters]) -> list[AssessmentOut]:
+    organisation = _organisation(slug)
+    require(request, organisation, "view")
+    _check_choice(filters.status, list(Status.values), "status")
+    _check_choice(filters.decision, list(Decision.values), "decision")
+    _check_choice(filters.risk, list(Band.values), "risk band")
+    department = None
+    if filters.department:
+        department = organisation.departments.filter(slug=filters.department).first()
+        if department is None:
+            raise HttpError(422, f"No department with the slug '{filters.department}'.")
+    found = selectors.search(
+        organisation,
+        q=filters.q,
+        status=filters.status,
+        decision=filters.decision,
+        risk=filters.risk,
+        department=department,
+        right=filters.right,
+    ).order_by("-updated_at", "-id")[filters.offset : filters.offset + filters.limit]
+    return [_out(a, a.open_conditions) for a in found]
+
+
+def _assessment(request: HttpRequest, slug: str, pk: int, capability: str) -> ImpactAssessment:
+    organisation = _organisation(slug)
+    require(request, organisation, capability)
+    return get_object_or_404(selectors.assessments_of(organisation), pk=pk)
+
+
+@router.get(
+    "/organisations/{slug}/assessments/{pk}",
+    response=AssessmentOut,
+    summary="One impact assessment",
+)
+def assessment(request: HttpRequest, slug: str, pk: int) -> AssessmentOut:
+    return _out(_assessment(request, slug, pk, "view"))
+
+
+@router.get(
+    "/organisations/{slug}/assessments/{pk}/export",
+    response=dict[str, Any],
+    summary="The complete assessment as JSON",
+)
+def export(request: HttpRequest, slug: str, pk: int, language: str = "en") -> dict[str, Any]:
+    if language not in {"en", "fr", "nl"}:
+        raise HttpError(422, "language must be en, fr or nl.")
+    return exports.assessment_json(_assessment(request, slug, pk, "view"), language)
+
+
+@router.post(
+    "/organisations/{slug}/assessments/{pk}/decision",
+    response=AssessmentOut,
+    summary="Decide on an assessment under review (a reviewer who is not its author)",
+)
+def decide(request: HttpRequest, slug: str, pk: int, payload: DecisionIn) -> AssessmentOut:
+    found = _assessment(request, slug, pk, "review")
+    who = request.auth  # set by require(): a Principal
+    if getattr(who, "user", None) is None:
+        raise HttpError(403, "A decision must be taken by a person, not with an API key.")
+    try:
+        decided = services.decide(
+            found,
+            who.user,  # type: ignore[union-attr]
+            decision=payload.decision,
+            reasons=payload.reasons,
+            conditions=[c.model_dump() for c in payload.conditions],
+            reassessment_due=payload.reassessment_due,
+        )
+    except services.ImpactError as error:
+        raise HttpError(error.status, error.message) from error
+    return _out(selectors.assessments_of(decided.organisation).get(pk=decided.pk))

@@ -6,3 +6,14 @@ class ImpactConfig(AppConfig):
     name = "cityrights.impact"
     label = "impact"
     verbose_name = _("Impact")
+
+    def ready(self) -> None:
+        from cityrights.core.registry import NavLink, registry
+
+        from . import panels
+
+        registry.add_nav_link(NavLink(_("Impact assessments"), "impact:list", "view", 30))
+        registry.add_staff_panel("view", panels.staff_panel)
+        registry.add_public_section(panels.public_section)
+        registry.add_to_slot("register.entry.public", panels.entry_public)
+        registry.add_to_slot("register.entry.staff", panels.entry_staff)

@@ -1,5 +1,220 @@
-"""API routes of the register app, mounted at /api/v1/register/."""
+"""API routes of the register app, mounted at /api/v1/register/.
 
-from ninja import Router
+Public and read-only: the list (with the catalogue's search, filters and pagination) and the
+detail of published entries. Drafts, entries in review and working copies never appear here;
+the same selectors as the public pages are used.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.utils.translation import get_language
+from ninja import Router, Schema
+from ninja.errors import HttpError
+
+from cityrights.core.models import Organisation
+from cityrights.core.permissions import membership_for
+
+from . import selectors
+from .models import Entry, TermKind
+from .terms import term_label
 
 router = Router(tags=["register"])
+
+MAX_PAGE_SIZE = 100
+
+
+class TermOut(Schema):
+    iri: str
+    label: str
+
+
+class DepartmentOut(Schema):
+    slug: str
+    name: str
+
+
+class LocationOut(Schema):
+    code: str
+    lat: float
+    lon: float
+    description: str
+    url: str
+
+
+class EntrySummaryOut(Schema):
+    code: str
+    name: str
+    kind: str
+    summary: str
+    department: DepartmentOut
+    status: str
+    risk_level: str
+    withdrawn: bool
+    url: str
+    purposes: list[TermOut]
+
+
+class EntryOut(EntrySummaryOut):
+    details: str
+    contact: str
+    provider: str
+    start_date: date | None
+    end_date: date | None
+    data_categories: list[TermOut]
+    legal_bases: list[TermOut]
+    data_subjects: str
+    retention: str
+    recipients: str
+    automation_level: str
+    human_oversight: str
+    source_code_url: str
+    dataset_urls: list[str]
+    areas: list[TermOut]
+    locations: list[LocationOut]
+    version: int
+    published_at: datetime | None
+    updated_at: datetime | None
+    short_url: str
+
+
+class EntryPage(Schema):
+    count: int
+    page: int
+    pages: int
+    page_size: int
+    results: list[EntrySummaryOut]
+
+
+def _organisation(request: HttpRequest, org: str) -> Organisation:
+    organisation = Organisation.objects.filter(slug=org).first()
+    if organisation is None or (
+        not organisation.is_public and membership_for(request.user, organisation) is None
+    ):
+        raise HttpError(404, f"No public city with the slug '{org}'.")
+    return organisation
+
+
+def _terms(entry: Entry, kind: str) -> list[TermOut]:
+    lang = get_language()
+    return [TermOut(iri=v, label=term_label(kind, v, lang)) for v in entry.values_of(kind)]
+
+
+def _base() -> str:
+    return settings.CITYRIGHTS_BASE_URL.rstrip("/")
+
+
+def _summary(entry: Entry) -> dict:
+    return {
+        "code": entry.code,
+        "name": entry.name,
+        "kind": entry.kind,
+        "summary": entry.summary,
+        "department": DepartmentOut(slug=entry.department.slug, name=entry.department.name),
+        "status": entry.status,
+        "risk_level": entry.risk_level,
+        "withdrawn": entry.state == "retired",
+        "url": _base() + entry.get_absolute_url(),
+        "purposes": _terms(entry, TermKind.PURPOSE),
+    }
+
+
+@router.get(
+    "/{org}/entries",
+    response=EntryPage,
+    auth=None,
+    summary="Published register entries, with search, filters and pagination",
+)
+def list_entries(
+    request: HttpRequest,
+    org: str,
+    q: str = "",
+    kind: str = "",
+    department: str = "",
+    purpose: str = "",
+    category: str = "",
+    status: str = "",
+    risk: str = "",
+    area: str = "",
+    retired: bool = False,
+    page: int = 1,
+    page_size: int = 20,
+) -> EntryPage:
+    """Filters take the same values as the catalogue page (purposes and categories as IRIs)."""
+    organisation = _organisation(request, org)
+    if not 1 <= page_size <= MAX_PAGE_SIZE:
+        raise HttpError(422, f"page_size must be between 1 and {MAX_PAGE_SIZE}.")
+    if page < 1:
+        raise HttpError(422, "page starts at 1.")
+    filters = selectors.Filters.from_query(
+        {
+            "q": q,
+            "kind": kind,
+            "department": department,
+            "purpose": purpose,
+            "category": category,
+            "status": status,
+            "risk": risk,
+            "area": area,
+            "retired": "1" if retired else "",
+        }
+    )
+    entries = selectors.catalogue(organisation, filters)
+    count = entries.count()
+    start = (page - 1) * page_size
+    rows = list(entries.select_related("organisation")[start : start + page_size])
+    return EntryPage(
+        count=count,
+        page=page,
+        pages=max(1, math.ceil(count / page_size)),
+        page_size=page_size,
+        results=[EntrySummaryOut(**_summary(entry)) for entry in rows],
+    )
+
+
+@router.get(
+    "/{org}/entries/{code}", response=EntryOut, auth=None, summary="One published register entry"
+)
+def entry_detail(request: HttpRequest, org: str, code: str) -> EntryOut:
+    organisation = _organisation(request, org)
+    entry = selectors.public_entry(organisation, code)
+    if entry is None:
+        raise HttpError(404, f"No published entry with the code '{code}'.")
+    from .snapshots import contact_text
+
+    return EntryOut(
+        **_summary(entry),
+        details=entry.details,
+        contact=contact_text(entry),
+        provider=entry.provider,
+        start_date=entry.start_date,
+        end_date=entry.end_date,
+        data_categories=_terms(entry, TermKind.DATA_CATEGORY),
+        legal_bases=_terms(entry, TermKind.LEGAL_BASIS),
+        data_subjects=entry.data_subjects,
+        retention=entry.retention,
+        recipients=entry.recipients,
+        automation_level=entry.automation_level,
+        human_oversight=entry.human_oversight,
+        source_code_url=entry.source_code_url,
+        dataset_urls=list(entry.dataset_urls or []),
+        areas=_terms(entry, TermKind.AREA),
+        locations=[
+            LocationOut(
+                code=location.code,
+                lat=float(location.latitude),
+                lon=float(location.longitude),
+                description=location.description,
+                url=_base() + location.short_url(),
+            )
+            for location in entry.locations.all()
+        ],
+        version=entry.version,
+        published_at=entry.published_at,
+        updated_at=entry.last_published_at,
+        short_url=_base() + entry.short_url(),
+    )

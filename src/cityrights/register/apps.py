@@ -6,3 +6,12 @@ class RegisterConfig(AppConfig):
     name = "cityrights.register"
     label = "register"
     verbose_name = _("Register")
+
+    def ready(self) -> None:
+        from cityrights.core.registry import NavLink, registry
+
+        from . import panels
+
+        registry.add_nav_link(NavLink(_("Register"), "register:staff_entries", "view", 20))
+        registry.add_staff_panel("view", panels.staff_panel)
+        registry.add_public_section(panels.public_section)

@@ -1,0 +1,1 @@
+"""Pages of the impact app: staff workflow, review, procurement, public summaries, exports."""

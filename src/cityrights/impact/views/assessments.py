@@ -1,0 +1,581 @@
+"""Staff pages where a project lead screens, writes an assessment and rates its risks.
+
+Views are thin: ``org_view`` checks the capability, objects are looked up inside the
+request's city, and :mod:`..services` enforces the rules; its refusals become form errors.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from cityrights.core.tenancy import org_view
+
+from .. import charts_data, content, selectors, services
+from ..forms import (
+    AssessmentForm,
+    CommentForm,
+    MitigationForm,
+    MitigationStatusForm,
+    ReassessmentForm,
+    RiskForm,
+    ScreeningForm,
+    SearchForm,
+    SectionForm,
+    TransitionForm,
+)
+from ..models import Mitigation, RiskItem, Screening, TemplateKind
+from .common import allowed_steps, attach, caps, get_assessment, language, may_comment
+
+PAGE_SIZE = 25
+
+
+# --------------------------------------------------------------------------------------
+# Repository
+# --------------------------------------------------------------------------------------
+
+
+@org_view("view")
+def repository(request: HttpRequest) -> HttpResponse:
+    organisation = request.organisation  # type: ignore[attr-defined]
+    lang = language()
+    form = SearchForm(
+        request.GET or None, organisation=organisation, rights=selectors.all_rights(lang)
+    )
+    filters: dict[str, Any] = {}
+    if form.is_bound and form.is_valid():
+        filters = {k: v for k, v in form.cleaned_data.items() if v not in ("", None)}
+    found = selectors.search(organisation, **filters).order_by("-updated_at", "-id")
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = urlencode([(k, v) for k, v in request.GET.items() if k != "page" and v])
+    return render(
+        request,
+        "impact/repository.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query,
+            "filtered": bool(filters),
+            "held": caps(request),
+            "screenings": Screening.objects.filter(organisation=organisation)[:5],
+        },
+    )
+
+
+# --------------------------------------------------------------------------------------
+# Screening
+# --------------------------------------------------------------------------------------
+
+
+@org_view("edit")
+@require_http_methods(["GET", "POST"])
+def screening(request: HttpRequest) -> HttpResponse:
+    organisation = request.organisation  # type: ignore[attr-defined]
+    try:
+        version = services.latest_template(TemplateKind.SCREENING)
+    except services.ImpactError as error:
+        messages.error(request, error.message)
+        return redirect("impact:list", org=organisation.slug)
+    template = version.template
+    form = ScreeningForm(
+        request.POST or None, organisation=organisation, template=template, language=language()
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.screen(
+                organisation,
+                request.user,  # type: ignore[arg-type]
+                project=form.cleaned_data["project"],
+                department=form.cleaned_data["department"],
+                answers=form.answers(),
+                template=version,
+            )
+        except services.ImpactError as error:
+            attach(form, error)
+        else:
+            return redirect("impact:screening_result", org=organisation.slug, pk=result.pk)
+    return render(
+        request,
+        "impact/screening.html",
+        {"form": form, "version": version, "intro": content.intro_of(template)},
+        status=422 if form.is_bound and form.errors else 200,
+    )
+
+
+@org_view("view")
+@require_http_methods(["GET", "POST"])
+def screening_result(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = request.organisation  # type: ignore[attr-defined]
+    result = get_object_or_404(
+        Screening.objects.select_related("template", "department", "screened_by"),
+        pk=pk,
+        organisation=organisation,
+    )
+    may_start = "edit" in caps(request)
+    initial = {
+        "title": result.project,
+        "kind": result.kind if result.needed else "both",
+        "department": result.department_id,
+        "author": request.user.pk,
+    }
+    form = None
+    if may_start:
+        form = AssessmentForm(request.POST or None, organisation=organisation, initial=initial)
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied(_("Your role does not allow starting an assessment."))
+        created = _create_from_form(request, form, screening=result)
+        if created is not None:
+            return created
+    answers = []
+    template = result.template.template
+    for question in content.screening_questions(template):
+        value = result.answers.get(question.key, "")
+        label = dict(question.choices).get(value, value)
+        answers.append((question, label))
+    try:
+        reasons = content.screen(result.answers, template, language()).reasons
+    except ValueError:
+        reasons = result.reasons
+    return render(
+        request,
+        "impact/screening_result.html",
+        {
+            "screening": result,
+            "reasons": reasons,
+            "answers": answers,
+            "form": form,
+            "assessments": result.assessments.all(),
+        },
+    )
+
+
+def _create_from_form(
+    request: HttpRequest, form: AssessmentForm, screening: Screening | None = None
+) -> HttpResponse | None:
+    if not form.is_valid():
+        return None
+    organisation = request.organisation  # type: ignore[attr-defined]
+    try:
+        assessment = services.create_assessment(
+            organisation,
+            request.user,  # type: ignore[arg-type]
+            title=form.cleaned_data["title"],
+            kind=form.cleaned_data["kind"],
+            department=form.cleaned_data["department"],
+            author=form.cleaned_data["author"],
+            screening=screening,
+            entry=form.cleaned_data.get("entry"),
+        )
+    except services.ImpactError as error:
+        attach(form, error)
+        return None
+    messages.success(request, _("The assessment was created. Start with the first section."))
+    return redirect(assessment.get_absolute_url())
+
+
+@org_view("edit")
+@require_http_methods(["GET", "POST"])
+def create(request: HttpRequest) -> HttpResponse:
+    organisation = request.organisation  # type: ignore[attr-defined]
+    form = AssessmentForm(
+        request.POST or None,
+        organisation=organisation,
+        initial={"author": request.user.pk, "kind": "both"},
+    )
+    if request.method == "POST":
+        created = _create_from_form(request, form)
+        if created is not None:
+            return created
+    return render(request, "impact/create.html", {"form": form})
+
+
+# --------------------------------------------------------------------------------------
+# One assessment
+# --------------------------------------------------------------------------------------
+
+
+def section_rows(assessment: Any, lang: str) -> list[dict[str, Any]]:
+    template = assessment.template.template
+    counts: dict[str, int] = {}
+    for comment in assessment.comments.all():
+        counts[comment.section] = counts.get(comment.section, 0) + 1
+    rows = []
+    for section in content.sections_for(template, assessment.kind):
+        given = assessment.answers.get(section.key, {})
+        answered = sum(1 for q in section.questions if str(given.get(q.key, "")).strip())
+        required = [q for q in section.questions if q.required]
+        missing = sum(1 for q in required if not str(given.get(q.key, "")).strip())
+        rows.append(
+            {
+                "section": section,
+                "title": section.title.get_text(lang),
+                "answered": answered,
+                "total": len(section.questions),
+                "missing": missing,
+                "comments": counts.get(section.key, 0),
+            }
+        )
+    return rows
+
+
+def detail_context(request: HttpRequest, assessment: Any) -> dict[str, Any]:
+    lang = language()
+    steps = allowed_steps(request, assessment)
+    risks = list(selectors.risks_of(assessment))
+    return {
+        "assessment": assessment,
+        "sections": section_rows(assessment, lang),
+        "steps": steps,
+        "held": caps(request),
+        "is_author": request.user.pk == assessment.author_id,
+        "missing": services.missing_answers(assessment) if "submit" in steps else [],
+        "risk_count": len(risks),
+        "risks_without_residual": sum(1 for r in risks if not r.has_residual),
+        "conditions": assessment.conditions.select_related("closed_by"),
+        "history": assessment.decision_history.select_related("decided_by"),
+        "summary": getattr(assessment, "public_summary", None)
+        if hasattr(assessment, "public_summary")
+        else None,
+        "comments": assessment.comments.filter(section="").select_related("author"),
+        "comment_form": CommentForm(prefix="general") if may_comment(request) else None,
+        "transition_form": TransitionForm() if {"return", "withdraw"} & steps else None,
+        "reassessment_form": ReassessmentForm(
+            initial={"reassessment_due": assessment.reassessment_due}
+        )
+        if "review" in caps(request) and assessment.is_decided
+        else None,
+        "entry": getattr(assessment, "entry", None),
+    }
+
+
+@org_view("view")
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = get_assessment(request, pk)
+    return render(request, "impact/detail.html", detail_context(request, assessment))
+
+
+@org_view("edit")
+@require_http_methods(["GET", "POST"])
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = request.organisation  # type: ignore[attr-defined]
+    assessment = get_assessment(request, pk)
+    initial = {
+        "title": assessment.title,
+        "kind": assessment.kind,
+        "department": assessment.department_id,
+        "author": assessment.author_id,
+        "entry": getattr(assessment, "entry_id", None),
+    }
+    form = AssessmentForm(request.POST or None, organisation=organisation, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_details(
+                assessment,
+                request.user,
+                dict(form.cleaned_data),  # type: ignore[arg-type]
+            )
+        except services.ImpactError as error:
+            attach(form, error)
+        else:
+            messages.success(request, _("The details were saved."))
+            return redirect(assessment.get_absolute_url())
+    return render(
+        request,
+        "impact/edit.html",
+        {"form": form, "assessment": assessment},
+        status=409 if form.is_bound and not assessment.is_draft else 200,
+    )
+
+
+@org_view("view")
+@require_http_methods(["GET", "POST"])
+def section(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+    assessment = get_assessment(request, pk)
+    lang = language()
+    template = assessment.template.template
+    found = content.find_section(template, key)
+    if found is None:
+        return render(
+            request,
+            "core/error.html",
+            {"status": 404, "title": _("Not found"), "message": _("There is no such section.")},
+            status=404,
+        )
+    sections = content.sections_for(template, assessment.kind)
+    keys = [s.key for s in sections]
+    next_key = keys[keys.index(key) + 1] if key in keys and keys.index(key) + 1 < len(keys) else ""
+    may_edit = "edit" in caps(request) and assessment.is_draft
+    answers = assessment.answers.get(key, {})
+    form = SectionForm(
+        request.POST or None if may_edit else None, section=found, answers=answers, language=lang
+    )
+    comment_form = CommentForm(prefix="comment") if may_comment(request) else None
+    status = 200
+    if request.method == "POST":
+        if "comment-body" in request.POST:
+            if comment_form is None:
+                raise PermissionDenied(_("Your role does not allow comments."))
+            comment_form = CommentForm(request.POST, prefix="comment")
+            if comment_form.is_valid():
+                try:
+                    services.add_comment(
+                        assessment,
+                        request.user,
+                        key,
+                        comment_form.cleaned_data["body"],  # type: ignore[arg-type]
+                    )
+                except services.ImpactError as error:
+                    attach(comment_form, error)
+                else:
+                    messages.success(request, _("Your comment was added."))
+                    return redirect(request.path + "#comments")
+            status = 422
+        elif not may_edit:
+            if "edit" not in caps(request):
+                raise PermissionDenied(_("Your role does not allow answering."))
+            messages.error(request, _("Only a draft can be changed."))
+            status = 409
+        elif form.is_valid():
+            try:
+                services.save_section(assessment, request.user, key, form.cleaned_data)  # type: ignore[arg-type]
+            except services.ImpactError as error:
+                attach(form, error)
+                status = error.status
+            else:
+                messages.success(request, _("The answers were saved."))
+                if request.POST.get("next") and next_key:
+                    return redirect(
+                        "impact:section", org=assessment.organisation.slug, pk=pk, key=next_key
+                    )
+                return redirect(request.path)
+        else:
+            status = 422
+    return render(
+        request,
+        "impact/section.html",
+        {
+            "assessment": assessment,
+            "section": found,
+            "section_title": found.title.get_text(lang),
+            "section_intro": content.text(getattr(found, "intro", None), lang),
+            "sections": [(s.key, s.title.get_text(lang)) for s in sections],
+            "form": form,
+            "may_edit": may_edit,
+            "answers": [
+                (content.text(q.text, lang), content.display_answer(q, answers.get(q.key), lang))
+                for q in found.questions
+            ],
+            "comments": assessment.comments.filter(section=key).select_related("author"),
+            "comment_form": comment_form,
+            "next_key": next_key,
+        },
+        status=status,
+    )
+
+
+@org_view("view")
+@require_POST
+def comment(request: HttpRequest, pk: int) -> HttpResponse:
+    """A comment on the assessment as a whole (section comments go through ``section``)."""
+    assessment = get_assessment(request, pk)
+    if not may_comment(request):
+        raise PermissionDenied(_("Your role does not allow comments."))
+    form = CommentForm(request.POST, prefix="general")
+    if form.is_valid():
+        try:
+            services.add_comment(assessment, request.user, "", form.cleaned_data["body"])  # type: ignore[arg-type]
+        except services.ImpactError as error:
+            attach(form, error)
+        else:
+            messages.success(request, _("Your comment was added."))
+            return redirect(assessment.get_absolute_url() + "#comments")
+    context = detail_context(request, assessment)
+    context["comment_form"] = form
+    return render(request, "impact/detail.html", context, status=422)
+
+
+# --------------------------------------------------------------------------------------
+# Risks and mitigations
+# --------------------------------------------------------------------------------------
+
+
+def risk_context(request: HttpRequest, assessment: Any) -> dict[str, Any]:
+    lang = language()
+    risks = list(selectors.risks_of(assessment))
+    names = selectors.right_names(assessment, lang)
+    return {
+        "assessment": assessment,
+        "risks": [
+            {
+                "item": r,
+                "right": names.get(r.right, r.right),
+                "band": services.band_of(assessment, r.likelihood, r.severity),
+                "residual_band": services.band_of(
+                    assessment, r.residual_likelihood, r.residual_severity
+                )
+                if r.has_residual
+                else "",
+            }
+            for r in risks
+        ],
+        "inherent": charts_data.matrix(assessment, risks, residual=False, language=lang),
+        "residual": charts_data.matrix(assessment, risks, residual=True, language=lang),
+        "scale": charts_data.scale_rows(assessment.template.template, lang),
+        "may_edit": "edit" in caps(request) and assessment.is_draft,
+    }
+
+
+@org_view("view")
+@require_http_methods(["GET", "POST"])
+def risks(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = get_assessment(request, pk)
+    context = risk_context(request, assessment)
+    form = None
+    status = 200
+    if context["may_edit"]:
+        form = RiskForm(
+            request.POST or None, template=assessment.template.template, language=language()
+        )
+    if request.method == "POST":
+        if "edit" not in caps(request):
+            raise PermissionDenied(_("Your role does not allow adding risks."))
+        if form is None:
+            messages.error(request, _("Only a draft can be changed."))
+            status = 409
+        elif form.is_valid():
+            try:
+                services.add_risk(assessment, request.user, form.cleaned_data)  # type: ignore[arg-type]
+            except services.ImpactError as error:
+                attach(form, error)
+                status = error.status
+            else:
+                messages.success(request, _("The risk was added."))
+                return redirect("impact:risks", org=assessment.organisation.slug, pk=pk)
+        else:
+            status = 422
+    context["form"] = form
+    return render(request, "impact/risks.html", context, status=status)
+
+
+@org_view("view")
+@require_http_methods(["GET", "POST"])
+def risk(request: HttpRequest, pk: int, risk_pk: int) -> HttpResponse:
+    assessment = get_assessment(request, pk)
+    item = get_object_or_404(RiskItem, pk=risk_pk, assessment=assessment)
+    held = caps(request)
+    may_edit = "edit" in held and assessment.is_draft
+    lang = language()
+    initial = {
+        "right": item.right,
+        "description": item.description,
+        "likelihood": item.likelihood,
+        "severity": item.severity,
+        "residual_likelihood": item.residual_likelihood,
+        "residual_severity": item.residual_severity,
+    }
+    post = request.POST if request.method == "POST" else None
+    action = (post or {}).get("action", "")
+    form = RiskForm(
+        post if action == "update" else None,
+        template=assessment.template.template,
+        language=lang,
+        initial=initial,
+    )
+    mitigation_form = MitigationForm(post if action == "mitigate" else None, prefix="new")
+    status = 200
+    if post is not None:
+        if "edit" not in held:
+            raise PermissionDenied(_("Your role does not allow changing risks."))
+        try:
+            if action == "update" and form.is_valid():
+                services.update_risk(item, request.user, form.cleaned_data)  # type: ignore[arg-type]
+                messages.success(request, _("The risk was saved."))
+                return redirect(request.path)
+            if action == "delete":
+                services.delete_risk(item, request.user)  # type: ignore[arg-type]
+                messages.success(request, _("The risk was deleted."))
+                return redirect("impact:risks", org=assessment.organisation.slug, pk=pk)
+            if action == "mitigate" and mitigation_form.is_valid():
+                services.add_mitigation(
+                    item,
+                    request.user,  # type: ignore[arg-type]
+                    action=mitigation_form.cleaned_data["action"],
+                    owner=mitigation_form.cleaned_data["owner"],
+                    due=mitigation_form.cleaned_data["due"],
+                    status=mitigation_form.cleaned_data["status"],
+                )
+                messages.success(request, _("The mitigation was added."))
+                return redirect(request.path + "#mitigations")
+            if action not in {"update", "delete", "mitigate"}:
+                return HttpResponse(_("Unknown action."), status=400)
+            status = 422
+        except services.ImpactError as error:
+            target = mitigation_form if action == "mitigate" else form
+            if action == "delete":
+                messages.error(request, error.message)
+            else:
+                attach(target, error)
+            status = error.status
+    mitigations = [
+        (m, MitigationStatusForm(prefix=f"m{m.pk}", initial={"status": m.status}))
+        for m in item.mitigations.all()
+    ]
+    names = selectors.right_names(assessment, lang)
+    return render(
+        request,
+        "impact/risk.html",
+        {
+            "assessment": assessment,
+            "item": item,
+            "right": names.get(item.right, item.right),
+            "band": services.band_of(assessment, item.likelihood, item.severity),
+            "residual_band": services.band_of(
+                assessment, item.residual_likelihood, item.residual_severity
+            )
+            if item.has_residual
+            else "",
+            "form": form,
+            "mitigation_form": mitigation_form,
+            "mitigations": mitigations,
+            "may_edit": may_edit,
+            "may_track": "edit" in held,
+        },
+        status=status,
+    )
+
+
+@org_view("edit")
+@require_POST
+def mitigation(request: HttpRequest, pk: int, mitigation_pk: int) -> HttpResponse:
+    assessment = get_assessment(request, pk)
+    item = get_object_or_404(
+        Mitigation.objects.select_related("risk"), pk=mitigation_pk, risk__assessment=assessment
+    )
+    back = reverse(
+        "impact:risk",
+        kwargs={"org": assessment.organisation.slug, "pk": pk, "risk_pk": item.risk_id},
+    )
+    try:
+        if request.POST.get("action") == "delete":
+            services.delete_mitigation(item, request.user)  # type: ignore[arg-type]
+            messages.success(request, _("The mitigation was deleted."))
+        else:
+            form = MitigationStatusForm(request.POST, prefix=f"m{item.pk}")
+            if not form.is_valid():
+                messages.error(request, _("Choose a valid status."))
+                return redirect(back + "#mitigations")
+            services.set_mitigation_status(item, request.user, form.cleaned_data["status"])  # type: ignore[arg-type]
+            messages.success(request, _("The status was updated."))
+    except services.ImpactError as error:
+        messages.error(request, error.message)
+    return redirect(back + "#mitigations")

@@ -1,0 +1,248 @@
+"""Forms of the register: entry drafts, locations, workflow notes, questions, import."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.validators import MinLengthValidator, URLValidator
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from cityrights.core.models import Department
+
+from .models import Entry, Location, Question, QuestionStatus, TermKind
+from .records import check_coordinates
+from .terms import choices as term_choices
+from .terms import clean_terms
+
+TERM_FIELDS = {
+    "purposes": TermKind.PURPOSE,
+    "data_categories": TermKind.DATA_CATEGORY,
+    "legal_bases": TermKind.LEGAL_BASIS,
+    "areas": TermKind.AREA,
+}
+
+
+class EntryForm(forms.ModelForm):
+    """A draft entry. Vocabulary fields are lists of IRIs validated against ``core.vocab``."""
+
+    purposes = forms.MultipleChoiceField(
+        label=_("Purposes"),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Why the city uses it. Choose at least one before submitting."),
+        required=False,
+    )
+    data_categories = forms.MultipleChoiceField(
+        label=_("Personal data processed"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    legal_bases = forms.MultipleChoiceField(
+        label=_("Legal basis"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    areas = forms.MultipleChoiceField(
+        label=_("Thematic areas of the Digital Rights Governance Guide"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    dataset_links = forms.CharField(
+        label=_("Dataset links"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("One web address per line."),
+    )
+
+    class Meta:
+        model = Entry
+        fields = [
+            "kind",
+            "name",
+            "summary",
+            "details",
+            "department",
+            "contact_name",
+            "contact_email",
+            "provider",
+            "status",
+            "start_date",
+            "end_date",
+            "data_subjects",
+            "retention",
+            "recipients",
+            "automation_level",
+            "human_oversight",
+            "risk_level",
+            "source_code_url",
+        ]
+        widgets = {
+            "start_date": forms.DateInput(attrs={"type": "date"}),
+            "end_date": forms.DateInput(attrs={"type": "date"}),
+            "summary": forms.Textarea(attrs={"rows": 4}),
+            "details": forms.Textarea(attrs={"rows": 6}),
+            "human_oversight": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args: Any, organisation: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.organisation = organisation
+        self.fields["department"].queryset = Department.objects.filter(organisation=organisation)
+        lang = get_language()
+        for name, kind in TERM_FIELDS.items():
+            field = self.fields[name]
+            field.choices = term_choices(kind, lang)  # type: ignore[attr-defined]
+            if self.instance.pk and not self.is_bound:
+                self.initial[name] = self.instance.values_of(kind)
+        if self.instance.pk and not self.is_bound:
+            self.initial["dataset_links"] = "\n".join(self.instance.dataset_urls or [])
+
+    def clean_dataset_links(self) -> list[str]:
+        urls = [line.strip() for line in self.cleaned_data["dataset_links"].splitlines()]
+        urls = [url for url in urls if url]
+        validate = URLValidator(schemes=["http", "https"])
+        for url in urls:
+            try:
+                validate(url)
+            except ValidationError as error:
+                raise ValidationError(
+                    _("'%(url)s' is not a web address.") % {"url": url[:100]}
+                ) from error
+        return urls[:20]
+
+    def _clean_terms(self, name: str) -> list[str]:
+        return clean_terms(TERM_FIELDS[name], self.cleaned_data.get(name) or [])
+
+    def clean_purposes(self) -> list[str]:
+        return self._clean_terms("purposes")
+
+    def clean_data_categories(self) -> list[str]:
+        return self._clean_terms("data_categories")
+
+    def clean_legal_bases(self) -> list[str]:
+        return self._clean_terms("legal_bases")
+
+    def clean_areas(self) -> list[str]:
+        return self._clean_terms("areas")
+
+    def entry_data(self) -> dict[str, Any]:
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        data["dataset_urls"] = self.cleaned_data["dataset_links"]
+        return data
+
+    def term_data(self) -> dict[str, list[str]]:
+        return {kind: self.cleaned_data[name] for name, kind in TERM_FIELDS.items()}
+
+
+class LocationForm(forms.ModelForm):
+    class Meta:
+        model = Location
+        fields = ["description", "latitude", "longitude"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        lat, lon = data.get("latitude"), data.get("longitude")
+        if lat is not None and lon is not None:
+            try:
+                check_coordinates(float(lat), float(lon))
+            except ValueError as error:
+                raise ValidationError(str(error)) from error
+        return data
+
+
+class NoteForm(forms.Form):
+    """A short text that goes with a workflow step (change summary, reason, note)."""
+
+    text = forms.CharField(
+        label=_("Note"), max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, label: str = "", required: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if label:
+            self.fields["text"].label = label
+        self.fields["text"].required = required
+
+
+class QuestionForm(forms.ModelForm):
+    """Anyone may ask; a honeypot field and a minimum filling time keep most robots out."""
+
+    website = forms.CharField(label=_("Leave this field empty"), required=False)
+    started = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Question
+        fields = ["message", "contact_email"]
+        widgets = {"message": forms.Textarea(attrs={"rows": 6})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["message"].validators.append(MinLengthValidator(10))
+        self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
+        if not self.is_bound:
+            self.initial["started"] = signing.dumps(time.time(), salt="register-question")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("website"):
+            raise ValidationError(_("Your message could not be sent."), code="spam")
+        minimum = getattr(settings, "CITYRIGHTS_REGISTER_QUESTION_MIN_SECONDS", 3)
+        try:
+            started = float(
+                signing.loads(data.get("started") or "", salt="register-question", max_age=86400)
+            )
+        except (signing.BadSignature, TypeError, ValueError):
+            raise ValidationError(
+                _("The form expired. Please copy your message and send it again."), code="stale"
+            ) from None
+        if time.time() - started < minimum:
+            raise ValidationError(
+                _("That was very fast. Please check your message and send it again."),
+                code="too_fast",
+            )
+        return data
+
+
+class QuestionHandleForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=QuestionStatus.choices)
+    note = forms.CharField(
+        label=_("Internal note"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Spreadsheet (CSV or XLSX)"),
+        help_text=_("One entry per row; the first row names the columns. At most 2 MB."),
+    )
+
+    MAX_BYTES = 2 * 1024 * 1024
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        name = (upload.name or "").lower()
+        if not name.endswith((".csv", ".xlsx")):
+            raise ValidationError(_("Upload a .csv or .xlsx file."))
+        if upload.size > self.MAX_BYTES:
+            raise ValidationError(
+                _("The file is %(size)d KB; the limit is %(limit)d KB.")
+                % {"size": upload.size // 1024, "limit": self.MAX_BYTES // 1024}
+            )
+        return upload
+
+
+class SignBatchForm(forms.Form):
+    department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.none())
+    size = forms.ChoiceField(label=_("Paper size"), choices=[("a4", "A4"), ("a5", "A5")])
+
+    def __init__(self, *args: Any, organisation: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = Department.objects.filter(organisation=organisation)

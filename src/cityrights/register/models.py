@@ -1,0 +1,484 @@
+"""The transparency register: entries, their places, their published history, residents' questions.
+
+Design in one paragraph (see docs/register.md for the long version). An :class:`Entry` row is
+what the public sees once it is published. Editing a published entry never changes the public
+row directly: the editor works on a *revision*, a second ``Entry`` row with ``revision_of`` set,
+which goes through the same draft → in review → published workflow. Publishing a revision copies
+it onto the original (same id, same short code, same location codes) and records an immutable
+:class:`EntryVersion`. So the public side only ever reads rows in the ``published`` (or
+``retired``) state and needs no snapshot juggling, and drafts cannot leak through a filter or a
+search index.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from cityrights.core.models import Department, Organisation
+
+# Crockford-style alphabet without look-alikes (no 0/o, 1/l/i, u), easy to read off a sign.
+CODE_ALPHABET = "23456789abcdefghjkmnpqrstvwxyz"
+ENTRY_CODE_LENGTH = 6
+LOCATION_CODE_LENGTH = 8  # a different length, so /r/<code> can never be ambiguous
+
+
+def new_code(length: int) -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
+
+
+class Kind(models.TextChoices):
+    ALGORITHM = "algorithm", _("Algorithm or automated decision system")
+    SENSOR = "sensor", _("Sensor or camera")
+    SERVICE = "service", _("Digital service")
+    PLATFORM = "platform", _("Platform")
+    DATASET = "dataset", _("Dataset")
+
+
+class Status(models.TextChoices):
+    """Where the system is in its life: not the publication workflow."""
+
+    PLANNED = "planned", _("Planned")
+    PILOT = "pilot", _("Pilot")
+    IN_USE = "in_use", _("In use")
+    RETIRED = "retired", _("No longer in use")
+
+
+class State(models.TextChoices):
+    """The publication workflow of an entry (or of a revision of one)."""
+
+    DRAFT = "draft", _("Draft")
+    IN_REVIEW = "in_review", _("In review")
+    PUBLISHED = "published", _("Published")
+    RETIRED = "retired", _("Withdrawn from the register")
+
+
+PUBLIC_STATES = (State.PUBLISHED, State.RETIRED)
+
+
+class Automation(models.TextChoices):
+    NONE = "none", _("No automated decisions")
+    ASSISTED = "assisted", _("Supports a person who decides")
+    PARTLY = "partly_automated", _("Partly automated, a person checks")
+    FULLY = "fully_automated", _("Fully automated")
+
+
+class Risk(models.TextChoices):
+    LOW = "low", _("Low")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High")
+
+
+class Area(models.TextChoices):
+    """The six thematic areas of the Digital Rights Governance Guide."""
+
+    INCLUSION = "inclusion", _("Digital inclusion, equality and equity")
+    AUTONOMY = "autonomy", _("Freedom, autonomy and control")
+    TRANSPARENCY = "transparency", _("Transparency and accountability")
+    PARTICIPATION = "participation", _("Public engagement and participation")
+    PRIVACY = "privacy", _("Privacy, safety and security")
+    PUBLIC_GOODS = "public_goods", _("Public goods and open infrastructure")
+
+
+class TermKind(models.TextChoices):
+    PURPOSE = "purpose", _("Purpose")
+    DATA_CATEGORY = "data_category", _("Personal data")
+    LEGAL_BASIS = "legal_basis", _("Legal basis")
+    AREA = "area", _("Thematic area")
+
+
+class EntryQuerySet(models.QuerySet["Entry"]):
+    def public(self) -> EntryQuerySet:
+        """What anyone may see: published or withdrawn entries (never drafts or revisions)."""
+        return self.filter(state__in=PUBLIC_STATES, revision_of__isnull=True)
+
+    def listed(self) -> EntryQuerySet:
+        """Published and not withdrawn: what the catalogue, map, feed and exports show."""
+        return self.filter(state=State.PUBLISHED, revision_of__isnull=True)
+
+    def primary(self) -> EntryQuerySet:
+        """Entries themselves, without the working copies (revisions) of published ones."""
+        return self.filter(revision_of__isnull=True)
+
+
+class Entry(models.Model):
+    """One algorithm, sensor, service, platform or dataset that the city runs."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="register_entries",
+    )
+    code = models.CharField(_("short code"), max_length=12, unique=True, editable=False)
+    revision_of = models.ForeignKey(
+        "self",
+        verbose_name=_("revision of"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="revisions",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=200)
+    summary = models.TextField(
+        _("summary in plain language"),
+        max_length=1500,
+        help_text=_("One paragraph a resident understands: what it does and why."),
+    )
+    details = models.TextField(
+        _("more detail"),
+        blank=True,
+        max_length=8000,
+        help_text=_("How it works, for readers who want to know more."),
+    )
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("responsible department"),
+        on_delete=models.PROTECT,
+        related_name="register_entries",
+    )
+    contact_name = models.CharField(_("contact point"), max_length=200, blank=True)
+    contact_email = models.EmailField(
+        _("contact e-mail"),
+        blank=True,
+        help_text=_("Questions from residents are sent here (else to the department)."),
+    )
+    provider = models.CharField(_("provider or vendor"), max_length=200, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PLANNED
+    )
+    start_date = models.DateField(_("in use since"), null=True, blank=True)
+    end_date = models.DateField(_("in use until"), null=True, blank=True)
+    data_subjects = models.CharField(
+        _("whose data"),
+        max_length=300,
+        blank=True,
+        help_text=_("In plain words, e.g. 'people walking past', 'applicants'."),
+    )
+    retention = models.CharField(_("how long data is kept"), max_length=300, blank=True)
+    recipients = models.CharField(_("who receives the data"), max_length=500, blank=True)
+    automation_level = models.CharField(
+        _("degree of automation"),
+        max_length=20,
+        choices=Automation.choices,
+        default=Automation.NONE,
+    )
+    human_oversight = models.TextField(_("human oversight"), max_length=2000, blank=True)
+    risk_level = models.CharField(
+        _("risk level"), max_length=10, choices=Risk.choices, default=Risk.LOW
+    )
+    source_code_url = models.URLField(_("source code"), blank=True)
+    dataset_urls = models.JSONField(_("dataset links"), default=list, blank=True)
+
+    state = models.CharField(
+        _("publication state"), max_length=20, choices=State.choices, default=State.DRAFT
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="register_entries",
+    )
+    last_edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    review_note = models.TextField(_("note from the reviewer"), blank=True, max_length=2000)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    published_at = models.DateTimeField(_("first published"), null=True, blank=True)
+    last_published_at = models.DateTimeField(_("last published"), null=True, blank=True)
+    retired_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("published version"), default=0)
+    # PostgreSQL full-text index of the public text, refreshed at each publication (GIN index
+    # created by migration 0002 on PostgreSQL only; unused on SQLite).
+    search_vector = SearchVectorField(null=True, blank=True, editable=False)
+
+    objects = EntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("register entry")
+        verbose_name_plural = _("register entries")
+        indexes = [
+            models.Index(fields=["organisation", "state", "name"], name="register_entry_org_state"),
+            # Newest publication per city: the cache key of public lists (selectors).
+            models.Index(
+                fields=["organisation", "-last_published_at"], name="register_entry_org_pub"
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True)
+                | models.Q(start_date__isnull=True)
+                | models.Q(end_date__gte=models.F("start_date")),
+                name="register_entry_dates_in_order",
+            ),
+            models.UniqueConstraint(
+                fields=["revision_of"],
+                condition=models.Q(revision_of__isnull=False),
+                name="register_one_open_revision",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.code:
+            self.code = unique_code(ENTRY_CODE_LENGTH)
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        errors: dict[str, Any] = {}
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            errors["end_date"] = _("The end date is before the start date.")
+        if self.department_id and self.department.organisation_id != self.organisation_id:
+            errors["department"] = _("The department belongs to another organisation.")
+        if errors:
+            raise ValidationError(errors)
+
+    # Multi-valued vocabulary fields, read from the small EntryTerm table.
+    def values_of(self, kind: str) -> list[str]:
+        cached = getattr(self, "_prefetched_objects_cache", {}).get("terms")
+        rows = cached if cached is not None else self.terms.all()
+        return [row.value for row in sorted(rows, key=lambda t: t.position) if row.kind == kind]
+
+    @property
+    def purposes(self) -> list[str]:
+        return self.values_of(TermKind.PURPOSE)
+
+    @property
+    def data_categories(self) -> list[str]:
+        return self.values_of(TermKind.DATA_CATEGORY)
+
+    @property
+    def legal_bases(self) -> list[str]:
+        return self.values_of(TermKind.LEGAL_BASIS)
+
+    @property
+    def areas(self) -> list[str]:
+        return self.values_of(TermKind.AREA)
+
+    @property
+    def is_public(self) -> bool:
+        return self.revision_of_id is None and self.state in PUBLIC_STATES
+
+    @property
+    def is_revision(self) -> bool:
+        return self.revision_of_id is not None
+
+    @property
+    def contact_address(self) -> str:
+        """Where residents' questions go: the contact point, else the department."""
+        return self.contact_email or self.department.contact_email
+
+    def get_absolute_url(self) -> str:
+        return reverse("register:entry", kwargs={"org": self.organisation.slug, "code": self.code})
+
+    def get_staff_url(self) -> str:
+        return reverse(
+            "register:staff_entry", kwargs={"org": self.organisation.slug, "pk": self.pk}
+        )
+
+    def short_url(self) -> str:
+        return reverse("register:short", kwargs={"code": self.code})
+
+
+def unique_code(length: int) -> str:
+    """A random code not used by any entry or location (collisions are astronomically rare)."""
+    while True:
+        code = new_code(length)
+        if not (
+            Entry.objects.filter(code=code).exists() or Location.objects.filter(code=code).exists()
+        ):
+            return code
+
+
+class EntryTerm(models.Model):
+    """One purpose, personal-data category, legal basis (DPV IRIs) or Guide area of an entry.
+
+    A small table rather than a JSON list so that the catalogue can filter on it on SQLite and
+    PostgreSQL alike, with an index.
+    """
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="terms")
+    kind = models.CharField(max_length=20, choices=TermKind.choices)
+    value = models.CharField(max_length=200)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["entry", "kind", "position"]
+        indexes = [models.Index(fields=["kind", "value"], name="register_term_kind_value")]
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "kind", "value"], name="register_term_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.value}"
+
+
+class Location(models.Model):
+    """A place where a sensor or camera is installed, with its own short code and sign."""
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="locations")
+    code = models.CharField(_("short code"), max_length=12, unique=True, editable=False)
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+        help_text=_("Decimal degrees (WGS 84), between -90 and 90."),
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+        help_text=_("Decimal degrees (WGS 84), between -180 and 180."),
+    )
+    description = models.CharField(
+        _("description of the place"),
+        max_length=300,
+        help_text=_("So people can recognise it, e.g. 'lamp post at the corner of …'."),
+    )
+    # In a revision: the published location this copy will update when published.
+    origin = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="copies"
+    )
+
+    class Meta:
+        ordering = ["entry", "id"]
+        verbose_name = _("location")
+        verbose_name_plural = _("locations")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(latitude__gte=-90, latitude__lte=90),
+                name="register_location_latitude",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(longitude__gte=-180, longitude__lte=180),
+                name="register_location_longitude",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.description
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.code:
+            self.code = unique_code(LOCATION_CODE_LENGTH)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return self.entry.get_absolute_url() + f"#location-{self.code}"
+
+    def short_url(self) -> str:
+        return reverse("register:short", kwargs={"code": self.code})
+
+
+class EntryVersionQuerySet(models.QuerySet["EntryVersion"]):
+    def update(self, **kwargs: Any) -> int:
+        raise PermissionError("Published versions are immutable.")
+
+
+class EntryVersion(models.Model):
+    """What an entry said when it was published (or withdrawn): an immutable snapshot."""
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    snapshot = models.JSONField(_("published content"))
+    change_summary = models.CharField(_("what changed"), max_length=500)
+    published_at = models.DateTimeField(_("published"))
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = EntryVersionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["entry", "-number"]
+        verbose_name = _("published version")
+        verbose_name_plural = _("published versions")
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "number"], name="register_version_once")
+        ]
+        indexes = [models.Index(fields=["-published_at"], name="register_version_published")]
+
+    def __str__(self) -> str:
+        return f"{self.entry} v{self.number}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise PermissionError("Published versions are immutable.")
+        super().save(*args, **kwargs)
+
+
+class QuestionStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    ANSWERED = "answered", _("Answered")
+    CLOSED = "closed", _("Closed without answer")
+
+
+class Question(models.Model):
+    """A resident's question or concern about an entry, for the staff queue."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="register_questions"
+    )
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="questions")
+    message = models.TextField(_("your question or concern"), max_length=4000)
+    contact_email = models.EmailField(
+        _("your e-mail address (optional)"),
+        blank=True,
+        help_text=_("Only if you would like an answer. It is used for nothing else."),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=QuestionStatus.choices, default=QuestionStatus.OPEN
+    )
+    created_at = models.DateTimeField(_("received"), auto_now_add=True)
+    handled_at = models.DateTimeField(_("handled"), null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handled by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    staff_note = models.TextField(_("internal note"), blank=True, max_length=4000)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        indexes = [models.Index(fields=["organisation", "status"], name="register_question_status")]
+
+    def __str__(self) -> str:
+        return f"{self.entry} · {self.created_at:%Y-%m-%d}"

@@ -1,0 +1,389 @@
+"""Reads of the register: the public catalogue with search and filters, staff lists, exports.
+
+Public reads start from ``Entry.objects.public()`` or ``.listed()``, which never include drafts,
+entries in review or revisions; every public channel (pages, API, feed, GeoJSON, exports, QR
+codes, short URLs) goes through one of the functions below.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import F, FloatField, Prefetch, Q, QuerySet
+from django.db.models.functions import Cast
+from django.utils import timezone
+
+from . import snapshots
+from .models import (
+    Area,
+    Entry,
+    EntryTerm,
+    Kind,
+    Location,
+    Question,
+    QuestionStatus,
+    Risk,
+    State,
+    Status,
+    TermKind,
+)
+from .records import DepartmentData, EntryData, LocationData
+
+if TYPE_CHECKING:
+    from cityrights.core.models import Organisation, User
+
+MAX_QUERY_LENGTH = 200
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The catalogue's filters, parsed from a query string; unknown values are ignored."""
+
+    q: str = ""
+    kind: str = ""
+    department: str = ""
+    purpose: str = ""
+    category: str = ""
+    status: str = ""
+    risk: str = ""
+    area: str = ""
+    retired: bool = False
+
+    @classmethod
+    def from_query(cls, params: Mapping[str, Any]) -> Filters:
+        def pick(name: str, allowed: list[str] | None = None) -> str:
+            value = str(params.get(name) or "").strip()[:MAX_QUERY_LENGTH]
+            if allowed is not None and value not in allowed:
+                return ""
+            return value
+
+        return cls(
+            q=" ".join(pick("q").split()),
+            kind=pick("kind", Kind.values),
+            department=pick("department"),
+            purpose=pick("purpose"),
+            category=pick("category"),
+            status=pick("status", Status.values),
+            risk=pick("risk", Risk.values),
+            area=pick("area", Area.values),
+            retired=str(params.get("retired") or "") in {"1", "on", "true"},
+        )
+
+    def as_query(self) -> str:
+        """The filters as a query string for pagination links (without ``page``)."""
+        from urllib.parse import urlencode
+
+        pairs = [(key, value) for key, value in self.__dict__.items() if value and key != "retired"]
+        if self.retired:
+            pairs.append(("retired", "1"))
+        return urlencode(pairs)
+
+    @property
+    def active(self) -> bool:
+        return any(self.__dict__.values())
+
+
+def _with_details(queryset: QuerySet[Entry]) -> QuerySet[Entry]:
+    return queryset.select_related("department", "organisation").prefetch_related(
+        Prefetch("terms", queryset=EntryTerm.objects.order_by("kind", "position")),
+        Prefetch("locations", queryset=Location.objects.order_by("id")),
+    )
+
+
+def catalogue(organisation: Organisation, filters: Filters) -> QuerySet[Entry]:
+    """Public entries matching ``filters``; best matches first when there is a search text."""
+    entries = Entry.objects.filter(organisation=organisation)
+    entries = entries.public() if filters.retired else entries.listed()
+    if filters.kind:
+        entries = entries.filter(kind=filters.kind)
+    if filters.department:
+        entries = entries.filter(department__slug=filters.department)
+    if filters.status:
+        entries = entries.filter(status=filters.status)
+    if filters.risk:
+        entries = entries.filter(risk_level=filters.risk)
+    for kind, value in (
+        (TermKind.PURPOSE, filters.purpose),
+        (TermKind.DATA_CATEGORY, filters.category),
+        (TermKind.AREA, filters.area),
+    ):
+        if value:
+            entries = entries.filter(
+                pk__in=EntryTerm.objects.filter(kind=kind, value=value).values("entry_id")
+            )
+    if filters.q:
+        entries = search(entries, filters.q, organisation)
+    else:
+        entries = entries.order_by("name", "id")
+    return entries.select_related("department").prefetch_related(
+        Prefetch("terms", queryset=EntryTerm.objects.order_by("kind", "position"))
+    )
+
+
+def search(entries: QuerySet[Entry], text: str, organisation: Organisation) -> QuerySet[Entry]:
+    """Full-text search on PostgreSQL (GIN index); word-by-word ``icontains`` on SQLite."""
+    if connection.vendor == "postgresql":
+        from .services import search_config
+
+        query = SearchQuery(text, search_type="websearch", config=search_config(organisation))
+        return (
+            entries.filter(search_vector=query)
+            .annotate(rank=SearchRank(F("search_vector"), query))
+            .order_by("-rank", "name", "id")
+        )
+    for word in text.split()[:10]:
+        entries = entries.filter(
+            Q(name__icontains=word)
+            | Q(summary__icontains=word)
+            | Q(details__icontains=word)
+            | Q(provider__icontains=word)
+            | Q(department__name__icontains=word)
+            | Q(locations__description__icontains=word)
+        )
+    return entries.distinct().order_by("name", "id")
+
+
+def public_entry(organisation: Organisation, code: str) -> Entry | None:
+    return _with_details(
+        Entry.objects.public().filter(organisation=organisation, code=code)
+    ).first()
+
+
+def short_code_target(code: str) -> Entry | Location | None:
+    """The public entry or location behind a short code, or None (drafts included)."""
+    code = code.strip().lower()
+    entry = Entry.objects.public().filter(code=code, organisation__is_public=True).first()
+    if entry is not None:
+        return entry
+    return (
+        Location.objects.select_related("entry__organisation")
+        .filter(
+            code=code,
+            entry__state__in=(State.PUBLISHED, State.RETIRED),
+            entry__revision_of__isnull=True,
+            entry__organisation__is_public=True,
+        )
+        .first()
+    )
+
+
+def public_location(organisation: Organisation, code: str) -> Location | None:
+    return (
+        Location.objects.select_related("entry__department", "entry__organisation")
+        .filter(
+            code=code,
+            entry__organisation=organisation,
+            entry__state__in=(State.PUBLISHED, State.RETIRED),
+            entry__revision_of__isnull=True,
+        )
+        .first()
+    )
+
+
+def listed_records(
+    organisation: Organisation, filters: Filters | None = None, base_url: str | None = None
+) -> Iterator[EntryData]:
+    """``EntryData`` of the listed (published) entries, for the exports. Streams in chunks."""
+    if filters is not None:
+        entries = catalogue(organisation, filters).prefetch_related(None)
+    else:
+        entries = Entry.objects.filter(organisation=organisation).listed().order_by("name", "id")
+    entries = _with_details(entries)
+    for entry in entries.iterator(chunk_size=500):
+        yield snapshots.to_record(entry, base_url)
+
+
+def map_records(organisation: Organisation, base_url: str | None = None) -> list[EntryData]:
+    """Listed entries with their locations, light: only what the GeoJSON map layer needs.
+
+    Two flat queries (entries, then locations with coordinates cast to floats in SQL) instead
+    of full records, so 20,000 points stay well within the map's time budget.
+    """
+    base = (base_url if base_url is not None else settings.CITYRIGHTS_BASE_URL).rstrip("/")
+    listed = Entry.objects.filter(organisation=organisation).listed()
+    # Every listed entry is published; one timestamp stands in for each entry's own date,
+    # which the map does not show (it saves converting 10,000 dates).
+    published = timezone.now()
+    heads = {
+        row[0]: row
+        for row in listed.values_list(
+            "id", "code", "name", "kind", "status", "risk_level"
+        ).order_by()
+    }
+    rows = (
+        Location.objects.filter(entry__in=listed.values("id"))
+        .annotate(lat=Cast("latitude", FloatField()), lon=Cast("longitude", FloatField()))
+        .order_by("entry_id", "id")
+        .values_list("entry_id", "id", "code", "lat", "lon", "description")
+    )
+    points: dict[int, list[LocationData]] = {}
+    for entry_id, pk, code, lat, lon, text in rows.iterator(chunk_size=5000):
+        points.setdefault(entry_id, []).append(
+            LocationData(
+                lat=lat, lon=lon, description=text, id=pk, short_code=code, url=f"{base}/r/{code}"
+            )
+        )
+    department = DepartmentData(name="")
+    records = []
+    for entry_id, places in points.items():
+        _pk, code, name, kind, status, risk = heads[entry_id]
+        records.append(
+            EntryData(
+                id=entry_id,
+                short_code=code,
+                name=name,
+                kind=kind,
+                summary="",
+                department=department,
+                contact="",
+                status=status,
+                risk_level=risk,
+                published_at=published,
+                public_url=f"{base}/r/{code}",
+                locations=tuple(places),
+            )
+        )
+    records.sort(key=lambda record: (record.name, record.id or 0))
+    return records
+
+
+def publication_stamp(organisation: Organisation) -> str:
+    """Changes whenever something is published or withdrawn: a cache key for public data.
+
+    Publishing and withdrawing both set ``last_published_at`` to now, so the newest value
+    (read from an index) moves on every change the public can see.
+    """
+    latest = (
+        Entry.objects.filter(organisation=organisation, last_published_at__isnull=False)
+        .order_by("-last_published_at")
+        .values_list("last_published_at", flat=True)
+        .first()
+    )
+    return f"{organisation.pk}:{latest.isoformat() if latest else '-'}"
+
+
+def map_geojson(organisation: Organisation) -> str:
+    """The map layer as GeoJSON text, cached until the next publication or withdrawal."""
+    key = f"cityrights:register:geojson:{publication_stamp(organisation)}"
+    text = cache.get(key)
+    if text is None:
+        from .exports import geojson_text
+
+        text = geojson_text(map_records(organisation))
+        cache.set(key, text, 3600)
+    return text
+
+
+def department_signs(organisation: Organisation, department_slug: str) -> list[Entry]:
+    """The listed entries of one department, for the batch sign PDF."""
+    return list(
+        _with_details(
+            Entry.objects.filter(organisation=organisation, department__slug=department_slug)
+            .listed()
+            .order_by("name", "id")
+        )
+    )
+
+
+def facets(organisation: Organisation) -> dict[str, Any]:
+    """Which departments, purposes, categories and areas occur, so filters offer only those.
+
+    Cached until the next publication or withdrawal: the catalogue asks on every request.
+    """
+    key = f"cityrights:register:facets:{publication_stamp(organisation)}"
+    found = cache.get(key)
+    if found is None:
+        found = _facets(organisation)
+        cache.set(key, found, 3600)
+    return found
+
+
+def _facets(organisation: Organisation) -> dict[str, Any]:
+    listed = Entry.objects.filter(organisation=organisation).listed()
+    terms = (
+        EntryTerm.objects.filter(entry__in=listed)
+        .values_list("kind", "value")
+        .distinct()
+        .order_by()
+    )
+    by_kind: dict[str, set[str]] = {}
+    for kind, value in terms:
+        by_kind.setdefault(kind, set()).add(value)
+    departments = organisation.departments.filter(pk__in=listed.values("department_id")).order_by(
+        "name"
+    )
+    return {"departments": list(departments), "terms": by_kind}
+
+
+# --- Staff -----------------------------------------------------------------------------------
+
+
+def staff_entries(
+    organisation: Organisation, *, state: str = "", mine_of: User | None = None, q: str = ""
+) -> QuerySet[Entry]:
+    entries = Entry.objects.filter(organisation=organisation).select_related(
+        "department", "author", "revision_of"
+    )
+    if state in State.values:
+        entries = entries.filter(state=state)
+    if mine_of is not None:
+        entries = entries.filter(Q(author=mine_of) | Q(last_edited_by=mine_of))
+    if q:
+        entries = entries.filter(Q(name__icontains=q) | Q(code__iexact=q))
+    return entries.order_by("-updated_at", "-id")
+
+
+def staff_entry(organisation: Organisation, pk: int) -> Entry | None:
+    return _with_details(
+        Entry.objects.filter(organisation=organisation, pk=pk).select_related(
+            "author", "revision_of", "last_edited_by", "submitted_by"
+        )
+    ).first()
+
+
+def my_drafts(organisation: Organisation, user: User) -> QuerySet[Entry]:
+    return Entry.objects.filter(organisation=organisation, state=State.DRAFT).filter(
+        Q(author=user) | Q(last_edited_by=user)
+    )
+
+
+def review_queue(organisation: Organisation, user: User) -> QuerySet[Entry]:
+    """Entries in review that ``user`` may publish (not their own)."""
+    return (
+        Entry.objects.filter(organisation=organisation, state=State.IN_REVIEW)
+        .exclude(author=user)
+        .exclude(last_edited_by=user)
+        .exclude(submitted_by=user)
+        .order_by("submitted_at")
+    )
+
+
+def open_questions(organisation: Organisation) -> QuerySet[Question]:
+    return Question.objects.filter(organisation=organisation, status=QuestionStatus.OPEN)
+
+
+def questions(organisation: Organisation, status: str = "") -> QuerySet[Question]:
+    found = Question.objects.filter(organisation=organisation).select_related("entry", "handled_by")
+    if status in QuestionStatus.values:
+        found = found.filter(status=status)
+    return found
+
+
+def recent_versions(organisation: Organisation, limit: int = 50) -> list[Any]:
+    from .models import EntryVersion
+
+    return list(
+        EntryVersion.objects.filter(
+            entry__organisation=organisation,
+            entry__state__in=(State.PUBLISHED, State.RETIRED),
+            entry__revision_of__isnull=True,
+        )
+        .select_related("entry__organisation")
+        .order_by("-published_at", "-id")[:limit]
+    )

@@ -1,0 +1,726 @@
+"""Every write to the register: drafts, the publication workflow, locations, questions, import.
+
+Each function runs in one transaction, checks the workflow rules itself (views check the
+capability first, but a rule such as "a reviewer other than the author publishes" lives here,
+so the API and the commands obey it too), and writes an audit event.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchVector
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
+from django.db import connection, transaction
+from django.db.models import TextField, Value
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cityrights.core import audit
+from cityrights.core.permissions import can
+
+from . import snapshots
+from .importing import ImportedRow
+from .models import (
+    Entry,
+    EntryTerm,
+    EntryVersion,
+    Location,
+    Question,
+    QuestionStatus,
+    State,
+    Status,
+    TermKind,
+)
+from .terms import clean_terms, term_label
+
+if TYPE_CHECKING:
+    from cityrights.core.models import Organisation, User
+
+#: Plain fields an editor fills in (the multi-valued ones go through ``terms``).
+EDITABLE_FIELDS = (
+    "kind",
+    "name",
+    "summary",
+    "details",
+    "department",
+    "contact_name",
+    "contact_email",
+    "provider",
+    "status",
+    "start_date",
+    "end_date",
+    "data_subjects",
+    "retention",
+    "recipients",
+    "automation_level",
+    "human_oversight",
+    "risk_level",
+    "source_code_url",
+    "dataset_urls",
+)
+TERM_KINDS = (TermKind.PURPOSE, TermKind.DATA_CATEGORY, TermKind.LEGAL_BASIS, TermKind.AREA)
+AUDIT_FIELDS = [f for f in EDITABLE_FIELDS if f != "dataset_urls"] + ["state", "version"]
+
+SEARCH_CONFIGS = {"en": "english", "fr": "french", "nl": "dutch"}
+
+
+class WorkflowError(Exception):
+    """A workflow step that is not allowed now; the message is shown to the person."""
+
+
+def _require(actor: User, organisation: Organisation, capability: str) -> None:
+    if not can(actor, organisation, capability):
+        raise WorkflowError(_("Your role does not allow this."))
+
+
+# --- Drafts ----------------------------------------------------------------------------------
+
+
+def _apply(entry: Entry, data: Mapping[str, Any]) -> None:
+    for field in EDITABLE_FIELDS:
+        if field in data:
+            setattr(entry, field, data[field])
+    if entry.dataset_urls is None:
+        entry.dataset_urls = []
+
+
+def _set_terms(entry: Entry, terms: Mapping[str, Iterable[str]]) -> dict[str, list[str]]:
+    """Replace the given kinds of terms; returns the cleaned values (for the audit trail)."""
+    cleaned: dict[str, list[str]] = {}
+    errors: dict[str, list[str]] = {}
+    for kind, values in terms.items():
+        try:
+            cleaned[kind] = clean_terms(kind, values)
+        except ValidationError as error:
+            errors[kind] = error.messages
+    if errors:
+        raise ValidationError(errors)
+    for kind, values in cleaned.items():
+        EntryTerm.objects.filter(entry=entry, kind=kind).delete()
+        EntryTerm.objects.bulk_create(
+            EntryTerm(entry=entry, kind=kind, value=value, position=index)
+            for index, value in enumerate(values)
+        )
+    return cleaned
+
+
+def _terms_of(entry: Entry) -> dict[str, list[str]]:
+    return {kind: entry.values_of(kind) for kind in TERM_KINDS}
+
+
+def create_entry(
+    *,
+    organisation: Organisation,
+    actor: User,
+    data: Mapping[str, Any],
+    terms: Mapping[str, Iterable[str]] | None = None,
+) -> Entry:
+    """A new draft by ``actor`` (who becomes its author)."""
+    _require(actor, organisation, "edit")
+    with transaction.atomic():
+        entry = Entry(organisation=organisation, author=actor, state=State.DRAFT)
+        _apply(entry, data)
+        entry.full_clean(exclude=["code", "search_vector"])
+        entry.last_edited_by = actor
+        entry.save()
+        cleaned = _set_terms(entry, terms or {})
+        audit.record(
+            actor=actor,
+            organisation=organisation,
+            action="create",
+            obj=entry,
+            changes={**audit.snapshot(entry, AUDIT_FIELDS), **cleaned},
+        )
+    return entry
+
+
+def update_entry(
+    entry: Entry,
+    *,
+    actor: User,
+    data: Mapping[str, Any],
+    terms: Mapping[str, Iterable[str]] | None = None,
+) -> Entry:
+    """Change a draft. Published entries are changed through a revision (``start_revision``)."""
+    _require(actor, entry.organisation, "edit")
+    if entry.state != State.DRAFT:
+        raise WorkflowError(_("Only drafts can be edited; send it back to draft first."))
+    with transaction.atomic():
+        before = {**audit.snapshot(entry, AUDIT_FIELDS), **_terms_of(entry)}
+        _apply(entry, data)
+        entry.full_clean(exclude=["code", "search_vector"])
+        entry.last_edited_by = actor
+        entry.save()
+        _set_terms(entry, terms or {})
+        entry = Entry.objects.get(pk=entry.pk)
+        after = {**audit.snapshot(entry, AUDIT_FIELDS), **_terms_of(entry)}
+        audit.record(
+            actor=actor,
+            organisation=entry.organisation,
+            action="update",
+            obj=entry,
+            changes=audit.diff(before, after),
+        )
+    return entry
+
+
+def discard(entry: Entry, *, actor: User) -> None:
+    """Delete a draft that was never published, or abandon a revision."""
+    _require(actor, entry.organisation, "edit")
+    if entry.is_public or entry.state not in (State.DRAFT, State.IN_REVIEW):
+        raise WorkflowError(_("Published entries cannot be deleted; withdraw them instead."))
+    with transaction.atomic():
+        audit.record(
+            actor=actor,
+            organisation=entry.organisation,
+            action="delete",
+            obj=entry,
+            changes={"state": entry.state, "revision_of": entry.revision_of_id},
+        )
+        entry.delete()
+
+
+def start_revision(entry: Entry, *, actor: User) -> Entry:
+    """A working copy of a published entry; the public keeps seeing the published one."""
+    _require(actor, entry.organisation, "edit")
+    if entry.state != State.PUBLISHED or entry.is_revision:
+        raise WorkflowError(_("Only a published entry can be revised."))
+    existing = entry.revisions.first()
+    if existing is not None:
+        return existing
+    with transaction.atomic():
+        terms = _terms_of(entry)
+        revision = Entry(organisation=entry.organisation, revision_of=entry, author=actor)
+        for field in EDITABLE_FIELDS:
+            setattr(revision, field, getattr(entry, field))
+        revision.state = State.DRAFT
+        revision.last_edited_by = actor
+        revision.save()
+        _set_terms(revision, terms)
+        Location.objects.bulk_create(
+            Location(
+                entry=revision,
+                latitude=location.latitude,
+                longitude=location.longitude,
+                description=location.description,
+                origin=location,
+                code=_copy_code(),
+            )
+            for location in entry.locations.all()
+        )
+        audit.record(
+            actor=actor,
+            organisation=entry.organisation,
+            action="revise",
+            obj=entry,
+            changes={"revision": revision.pk},
+        )
+    return revision
+
+
+def _copy_code() -> str:
+    from .models import LOCATION_CODE_LENGTH, unique_code
+
+    return unique_code(LOCATION_CODE_LENGTH)
+
+
+# --- Workflow --------------------------------------------------------------------------------
+
+
+def submit(entry: Entry, *, actor: User) -> Entry:
+    """Draft → in review: the editor asks a reviewer to publish."""
+    _require(actor, entry.organisation, "edit")
+    if entry.state != State.DRAFT:
+        raise WorkflowError(_("Only a draft can be submitted for review."))
+    problems = missing_for_publication(entry)
+    if problems:
+        raise WorkflowError(" ".join(problems))
+    with transaction.atomic():
+        entry.state = State.IN_REVIEW
+        entry.submitted_at = timezone.now()
+        entry.submitted_by = actor
+        entry.review_note = ""
+        entry.save()
+        audit.record(
+            actor=actor,
+            organisation=entry.organisation,
+            action="submit",
+            obj=entry,
+            changes={"state": {"from": State.DRAFT, "to": State.IN_REVIEW}},
+        )
+    return entry
+
+
+def missing_for_publication(entry: Entry) -> list[str]:
+    """What a resident would miss: checked when submitting, so reviewers see complete entries."""
+    problems = []
+    if not entry.purposes:
+        problems.append(_("Name at least one purpose."))
+    if entry.data_categories and not entry.legal_bases:
+        problems.append(_("Personal data is processed: name the legal basis."))
+    if entry.kind == "sensor" and not entry.locations.exists():
+        problems.append(_("A sensor needs at least one location."))
+    return problems
+
+
+def authors_of(entry: Entry) -> set[int]:
+    """People who wrote this version: they may not publish it (four-eyes rule)."""
+    ids = {entry.author_id, entry.last_edited_by_id, entry.submitted_by_id}
+    return {pk for pk in ids if pk is not None}
+
+
+def may_publish(entry: Entry, actor: User) -> bool:
+    return (
+        entry.state == State.IN_REVIEW
+        and can(actor, entry.organisation, "review")
+        and actor.pk not in authors_of(entry)
+    )
+
+
+def send_back(entry: Entry, *, actor: User, note: str) -> Entry:
+    """In review → draft, with a note telling the editor what to change."""
+    _require(actor, entry.organisation, "review")
+    if entry.state != State.IN_REVIEW:
+        raise WorkflowError(_("Only an entry in review can be sent back."))
+    note = (note or "").strip()
+    if not note:
+        raise WorkflowError(_("Tell the editor what to change."))
+    with transaction.atomic():
+        entry.state = State.DRAFT
+        entry.review_note = note[:2000]
+        entry.save()
+        audit.record(
+            actor=actor,
+            organisation=entry.organisation,
+            action="send_back",
+            obj=entry,
+            changes={"state": {"from": State.IN_REVIEW, "to": State.DRAFT}, "note": note},
+        )
+    return entry
+
+
+def publish(entry: Entry, *, actor: User, change_summary: str = "") -> Entry:
+    """In review → published. Returns the public entry (the original, for a revision)."""
+    _require(actor, entry.organisation, "review")
+    if entry.state != State.IN_REVIEW:
+        raise WorkflowError(_("Only an entry in review can be published."))
+    if actor.pk in authors_of(entry):
+        raise WorkflowError(
+            _("You wrote or submitted this entry: another reviewer has to publish it.")
+        )
+    summary = (change_summary or "").strip()[:500]
+    with transaction.atomic():
+        locked = Entry.objects.select_for_update().get(pk=entry.pk)
+        if locked.state != State.IN_REVIEW:
+            raise WorkflowError(_("Someone else changed this entry in the meantime."))
+        now = timezone.now()
+        if entry.revision_of_id:
+            target = _merge_revision(entry)
+            summary = summary or _("Updated.")
+        else:
+            target = entry
+            summary = summary or _("First publication.")
+        previous = target.versions.order_by("-number").first()
+        target.state = State.PUBLISHED
+        target.review_note = ""
+        target.published_at = target.published_at or now
+        target.last_published_at = now
+        target.version += 1
+        target.save()
+        target = Entry.objects.select_related("department", "organisation").get(pk=target.pk)
+        data = snapshots.snapshot(target)
+        EntryVersion.objects.create(
+            entry=target,
+            number=target.version,
+            snapshot=data,
+            change_summary=summary,
+            published_at=now,
+            published_by=actor,
+        )
+        refresh_search(target)
+        changed = snapshots.changed_fields(previous.snapshot if previous else None, data)
+        audit.record(
+            actor=actor,
+            organisation=target.organisation,
+            action="publish",
+            obj=target,
+            changes={"version": target.version, "summary": summary, "fields": changed},
+        )
+    return target
+
+
+def _merge_revision(revision: Entry) -> Entry:
+    """Copy a revision onto its published entry, keeping the entry's codes, then drop it."""
+    target = Entry.objects.select_for_update().get(pk=revision.revision_of_id)
+    for field in EDITABLE_FIELDS:
+        setattr(target, field, getattr(revision, field))
+    target.author = target.author or revision.author
+    target.full_clean(exclude=["code", "search_vector"])
+    terms = _terms_of(revision)
+    EntryTerm.objects.filter(entry=target).delete()
+    EntryTerm.objects.bulk_create(
+        EntryTerm(entry=target, kind=kind, value=value, position=index)
+        for kind, values in terms.items()
+        for index, value in enumerate(values)
+    )
+    kept: set[int] = set()
+    for copy in revision.locations.all():
+        if copy.origin_id and copy.origin.entry_id == target.pk:
+            original = copy.origin
+            original.latitude, original.longitude = copy.latitude, copy.longitude
+            original.description = copy.description
+            original.save()
+            kept.add(original.pk)
+        else:
+            moved = Location.objects.create(
+                entry=target,
+                latitude=copy.latitude,
+                longitude=copy.longitude,
+                description=copy.description,
+            )
+            kept.add(moved.pk)
+    target.locations.exclude(pk__in=kept).delete()
+    revision.delete()
+    return target
+
+
+def retire(entry: Entry, *, actor: User, reason: str) -> Entry:
+    """Withdraw a published entry: it stays readable, marked as no longer in use."""
+    _require(actor, entry.organisation, "review")
+    if entry.state != State.PUBLISHED or entry.is_revision:
+        raise WorkflowError(_("Only a published entry can be withdrawn."))
+    reason = (reason or "").strip()[:500]
+    if not reason:
+        raise WorkflowError(_("Say why the entry is withdrawn; residents will read it."))
+    with transaction.atomic():
+        entry.revisions.all().delete()
+        now = timezone.now()
+        entry.state = State.RETIRED
+        entry.status = Status.RETIRED
+        entry.retired_at = now
+        entry.end_date = entry.end_date or timezone.localdate()
+        if entry.start_date and entry.end_date < entry.start_date:
+            entry.end_date = entry.start_date
+        entry.version += 1
+        entry.last_published_at = now
+        entry.save()
+        EntryVersion.objects.create(
+            entry=entry,
+            number=entry.version,
+            snapshot=snapshots.snapshot(entry),
+            change_summary=reason,
+            published_at=now,
+            published_by=actor,
+        )
+        refresh_search(entry)
+        audit.record(
+            actor=actor,
+            organisation=entry.organisation,
+            action="retire",
+            obj=entry,
+            changes={"state": {"from": State.PUBLISHED, "to": State.RETIRED}, "reason": reason},
+        )
+    return entry
+
+
+def search_config(organisation: Organisation) -> str:
+    return SEARCH_CONFIGS.get(organisation.default_language, "simple")
+
+
+def refresh_search(entry: Entry) -> None:
+    """Rebuild the PostgreSQL full-text vector of a public entry (no-op on SQLite)."""
+    if connection.vendor != "postgresql":
+        return
+    config = search_config(entry.organisation)
+    lang = entry.organisation.default_language
+    labels = " ".join(
+        term_label(kind, value, lang) for kind in TERM_KINDS for value in entry.values_of(kind)
+    )
+    extra = " ".join(
+        [entry.department.name, entry.provider, entry.data_subjects, entry.get_kind_display()]
+    )
+    places = " ".join(entry.locations.values_list("description", flat=True))
+
+    def text(value: str) -> Value:
+        return Value(value, output_field=TextField())
+
+    vector = (
+        SearchVector(text(entry.name), weight="A", config=config)
+        + SearchVector(text(entry.summary), weight="B", config=config)
+        + SearchVector(text(labels + " " + extra), weight="B", config=config)
+        + SearchVector(text(entry.details + " " + places), weight="C", config=config)
+    )
+    Entry.objects.filter(pk=entry.pk).update(search_vector=vector)
+
+
+# --- Locations -------------------------------------------------------------------------------
+
+
+def _editable(entry: Entry, actor: User) -> None:
+    _require(actor, entry.organisation, "edit")
+    if entry.state != State.DRAFT:
+        raise WorkflowError(_("Locations can only be changed while the entry is a draft."))
+
+
+def save_location(
+    entry: Entry,
+    *,
+    actor: User,
+    latitude: Any,
+    longitude: Any,
+    description: str,
+    location: Location | None = None,
+) -> Location:
+    _editable(entry, actor)
+    with transaction.atomic():
+        created = location is None
+        if location is None:
+            location = Location(entry=entry)
+        elif location.entry_id != entry.pk:
+            raise WorkflowError(_("This location belongs to another entry."))
+        before = audit.snapshot(location, ["latitude", "longitude", "description"])
+        location.latitude, location.longitude = _degrees(latitude), _degrees(longitude)
+        location.description = description
+        location.full_clean(exclude=["code", "entry", "origin"])
+        location.save()
+        after = audit.snapshot(location, ["latitude", "longitude", "description"])
+        audit.record(
+            actor=actor,
+            organisation=entry.organisation,
+            action="create" if created else "update",
+            obj=location,
+            changes=after if created else audit.diff(before, after),
+        )
+        entry.last_edited_by = actor
+        entry.save(update_fields=["last_edited_by", "updated_at"])
+    return location
+
+
+def _degrees(value: Any) -> Decimal:
+    """Coordinates as decimals with six places (about 10 cm), whatever type they came in."""
+    try:
+        number = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError) as error:
+        raise ValidationError(_("'%(value)s' is not a number.") % {"value": value}) from error
+    if not number.is_finite():
+        raise ValidationError(_("Coordinates must be finite numbers."))
+    return number.quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP)
+
+
+def delete_location(location: Location, *, actor: User) -> None:
+    entry = location.entry
+    _editable(entry, actor)
+    with transaction.atomic():
+        audit.record(
+            actor=actor,
+            organisation=entry.organisation,
+            action="delete",
+            obj=location,
+            changes={"entry": entry.name},
+        )
+        location.delete()
+        entry.last_edited_by = actor
+        entry.save(update_fields=["last_edited_by", "updated_at"])
+
+
+# --- Residents' questions --------------------------------------------------------------------
+
+QUESTION_LIMIT = 5  # per client and window
+QUESTION_WINDOW_SECONDS = 3600
+
+
+def _client_key(client: str) -> str:
+    digest = hashlib.sha256(f"{settings.SECRET_KEY}:register-question:{client}".encode())
+    return f"cityrights:register:question:{digest.hexdigest()[:32]}"
+
+
+def question_allowed(client: str) -> bool:
+    """Rate limit by a hash of the client address: the address itself is never stored."""
+    limit = getattr(settings, "CITYRIGHTS_REGISTER_QUESTION_LIMIT", QUESTION_LIMIT)
+    return (cache.get(_client_key(client)) or 0) < limit
+
+
+def _count_question(client: str) -> None:
+    key = _client_key(client)
+    if not cache.add(key, 1, QUESTION_WINDOW_SECONDS):
+        try:
+            cache.incr(key)
+        except ValueError:
+            cache.set(key, 1, QUESTION_WINDOW_SECONDS)
+
+
+def ask(entry: Entry, *, message: str, contact_email: str, client: str) -> Question:
+    """Store a resident's question and send it to the entry's contact point."""
+    if not entry.is_public:
+        raise WorkflowError(_("Questions can only be asked about published entries."))
+    if not question_allowed(client):
+        raise WorkflowError(_("You sent several messages in a short time. Please try later."))
+    with transaction.atomic():
+        question = Question.objects.create(
+            organisation=entry.organisation,
+            entry=entry,
+            message=message.strip(),
+            contact_email=contact_email.strip(),
+        )
+        _count_question(client)
+        recipient = entry.contact_address
+        if recipient:
+            context = {
+                "question": question,
+                "entry": entry,
+                "base_url": settings.CITYRIGHTS_BASE_URL,
+            }
+            subject = _("Question about “%(name)s” in the register") % {"name": entry.name}
+            mail = EmailMessage(
+                subject=subject.replace("\n", " ")[:200],
+                body=render_to_string("register/question_email.txt", context),
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                to=[recipient],
+                reply_to=[question.contact_email] if question.contact_email else None,
+            )
+            transaction.on_commit(lambda: mail.send(fail_silently=True))
+    return question
+
+
+def handle_question(question: Question, *, actor: User, status: str, note: str) -> Question:
+    _require(actor, question.organisation, "edit")
+    if status not in QuestionStatus.values:
+        raise WorkflowError(_("Unknown status."))
+    with transaction.atomic():
+        before = {"status": question.status}
+        question.status = status
+        question.staff_note = (note or "").strip()[:4000]
+        if status == QuestionStatus.OPEN:
+            question.handled_at = None
+            question.handled_by = None
+        else:
+            question.handled_at = timezone.now()
+            question.handled_by = actor
+        question.save()
+        # The message and the resident's address stay out of the audit trail.
+        audit.record(
+            actor=actor,
+            organisation=question.organisation,
+            action="update",
+            obj=question,
+            changes=audit.diff(before, {"status": question.status}),
+        )
+    return question
+
+
+# --- Bulk import -----------------------------------------------------------------------------
+
+
+@dataclass
+class ImportOutcome:
+    created: list[Entry]
+
+
+def import_rows(
+    rows: Iterable[ImportedRow], *, organisation: Organisation, actor: User | None
+) -> ImportOutcome:
+    """Create one draft per parsed row, all or nothing (see ``importing.parse_inventory``).
+
+    The parser has validated every cell; what is checked here needs the database (departments,
+    model rules). Any problem raises ``ValidationError`` naming the row and column, and the
+    transaction leaves nothing behind.
+    """
+    if actor is not None:
+        _require(actor, organisation, "edit")
+    departments = {d.name.casefold(): d for d in organisation.departments.all()}
+    departments.update({d.slug.casefold(): d for d in organisation.departments.all()})
+    created: list[Entry] = []
+    with transaction.atomic():
+        for imported in rows:
+            row, record = imported.row, imported.entry
+            department = departments.get(record.department.name.strip().casefold())
+            if department is None:
+                raise ValidationError(
+                    _("Row %(row)d, column department: no department called '%(name)s'.")
+                    % {"row": row, "name": record.department.name}
+                )
+            name, email = _split_contact(record.contact)
+            entry = Entry(
+                organisation=organisation,
+                author=actor,
+                state=State.DRAFT,
+                kind=record.kind,
+                name=record.name,
+                summary=record.summary,
+                department=department,
+                contact_name=name,
+                contact_email=email,
+                provider=record.provider,
+                status=record.status,
+                start_date=record.start_date,
+                end_date=record.end_date,
+                data_subjects=record.data_subjects,
+                retention=record.retention,
+                recipients=record.recipients,
+                automation_level=record.automation_level,
+                human_oversight=record.human_oversight,
+                risk_level=record.risk_level,
+                source_code_url=record.source_code_url,
+                dataset_urls=list(record.dataset_urls),
+            )
+            try:
+                entry.full_clean(exclude=["code", "search_vector"])
+            except ValidationError as error:
+                raise ValidationError(
+                    [
+                        _("Row %(row)d, column %(column)s: %(problem)s")
+                        % {"row": row, "column": field, "problem": " ".join(messages)}
+                        for field, messages in error.message_dict.items()
+                    ]
+                ) from error
+            entry.last_edited_by = actor
+            entry.save()
+            _set_terms(
+                entry,
+                {
+                    TermKind.PURPOSE: record.purposes,
+                    TermKind.DATA_CATEGORY: record.data_categories,
+                    TermKind.LEGAL_BASIS: record.legal_bases,
+                    TermKind.AREA: record.thematic_areas,
+                },
+            )
+            Location.objects.bulk_create(
+                Location(
+                    entry=entry,
+                    latitude=_degrees(location.lat),
+                    longitude=_degrees(location.lon),
+                    description=location.description or record.name,
+                    code=_copy_code(),
+                )
+                for location in record.locations
+            )
+            created.append(entry)
+        audit.record(
+            actor=actor,
+            organisation=organisation,
+            action="import",
+            object_type="register.entry",
+            object_repr=_("%(count)d register entries") % {"count": len(created)},
+            changes={"created": [entry.name for entry in created]},
+        )
+    return ImportOutcome(created=created)
+
+
+def _split_contact(contact: str) -> tuple[str, str]:
+    """``Name <email>``, ``email`` or ``Name`` → (name, email)."""
+    text = (contact or "").strip()
+    if "<" in text and text.endswith(">"):
+        name, _sep, email = text[:-1].partition("<")
+        return name.strip()[:200], email.strip()
+    if "@" in text and " " not in text:
+        return "", text
+    return text[:200], ""

@@ -1,0 +1,137 @@
+"""QR codes (segno) and printable street signs (WeasyPrint) for entries and locations.
+
+A sign tells a passer-by, in a few lines, what is collected here, why, and who is accountable,
+with a QR code to the entry's short URL (which never changes, so printed signs stay valid when
+the entry is edited). The icons are our own simple drawings in the spirit of the DTPR icon set,
+inlined as SVG so the PDF needs no external files.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import segno
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+
+from .models import Automation, Entry, Location, TermKind
+from .terms import term_label
+
+SIZES = {"a4": "A4", "a5": "A5"}
+
+# WeasyPrint reports every layout step at INFO; one line per step and page drowns the logs.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+
+
+def absolute(path: str) -> str:
+    return settings.CITYRIGHTS_BASE_URL.rstrip("/") + path
+
+
+def _qr(url: str) -> segno.QRCode:
+    return segno.make(url, error="m", micro=False)
+
+
+def qr_svg(url: str, *, title: str = "", scale: int = 6) -> bytes:
+    buffer = io.BytesIO()
+    _qr(url).save(
+        buffer, kind="svg", scale=scale, border=2, title=title or None, xmldecl=True, nl=False
+    )
+    return buffer.getvalue()
+
+
+def qr_png(url: str, *, scale: int = 10) -> bytes:
+    buffer = io.BytesIO()
+    _qr(url).save(buffer, kind="png", scale=scale, border=2)
+    return buffer.getvalue()
+
+
+def qr_inline(url: str) -> SafeString:
+    """The QR code as an inline ``<svg>`` element (segno writes only path data)."""
+    buffer = io.BytesIO()
+    _qr(url).save(buffer, kind="svg", scale=4, border=2, xmldecl=False, svgns=True, nl=False)
+    return mark_safe(buffer.getvalue().decode())  # segno writes only path data: safe
+
+
+@dataclass(frozen=True)
+class Sign:
+    """One printed sign: an entry, optionally at one of its locations."""
+
+    entry: Entry
+    location: Location | None
+    url: str
+    qr: SafeString
+    collected: list[str]
+    purposes: list[str]
+    icons: list[str]
+    sensitive: bool
+
+
+def icon_keys(entry: Entry) -> list[str]:
+    """Which icons a sign shows: technology, data, decisions, accountability."""
+    keys = [f"kind-{entry.kind}"]
+    categories = entry.values_of(TermKind.DATA_CATEGORY)
+    keys.append("data-personal" if categories else "data-none")
+    if entry.automation_level in (Automation.PARTLY, Automation.FULLY):
+        keys.append("decision-automated")
+    elif entry.automation_level == Automation.ASSISTED:
+        keys.append("decision-assisted")
+    keys.append("accountable")
+    return keys
+
+
+def build_sign(entry: Entry, location: Location | None = None) -> Sign:
+    lang = get_language()
+    from cityrights.core import vocab
+
+    categories = entry.values_of(TermKind.DATA_CATEGORY)
+    sensitive = False
+    for iri in categories:
+        try:
+            sensitive = sensitive or vocab.get_term(iri).sensitive
+        except vocab.UnknownTermError:
+            continue
+    url = absolute(location.short_url() if location else entry.short_url())
+    return Sign(
+        entry=entry,
+        location=location,
+        url=url,
+        qr=qr_inline(url),
+        collected=[term_label(TermKind.DATA_CATEGORY, iri, lang) for iri in categories],
+        purposes=[term_label(TermKind.PURPOSE, iri, lang) for iri in entry.purposes],
+        icons=icon_keys(entry),
+        sensitive=sensitive,
+    )
+
+
+def signs_for(entries: Iterable[Entry]) -> list[Sign]:
+    """One sign per location (sensors), or one per entry when it has no location."""
+    signs: list[Sign] = []
+    for entry in entries:
+        locations = list(entry.locations.all())
+        if locations:
+            signs.extend(build_sign(entry, location) for location in locations)
+        else:
+            signs.append(build_sign(entry))
+    return signs
+
+
+def render_document(signs: list[Sign], size: str = "a4") -> Any:
+    """The laid-out WeasyPrint document (pages with their sizes), one sign per page."""
+    from weasyprint import HTML
+
+    size = size if size in SIZES else "a4"
+    html = render_to_string(
+        "register/signs/signs.html", {"signs": signs, "page_size": SIZES[size], "size": size}
+    )
+    return HTML(string=html, base_url=settings.CITYRIGHTS_BASE_URL).render()
+
+
+def render_pdf(signs: list[Sign], size: str = "a4") -> bytes:
+    """A PDF with one sign per page."""
+    return bytes(render_document(signs, size).write_pdf())

@@ -1,0 +1,132 @@
+"""Turn entries into plain data: version snapshots (JSON) and ``records.EntryData`` for exports.
+
+Both read only what the public may see; callers pass published entries. Kept apart from the
+services so the exports, the API and the benchmarks share one conversion.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+
+from .models import Entry, TermKind
+from .records import DepartmentData, EntryData, LocationData
+
+SNAPSHOT_FIELDS = (
+    "kind",
+    "name",
+    "summary",
+    "details",
+    "contact_name",
+    "contact_email",
+    "provider",
+    "status",
+    "data_subjects",
+    "retention",
+    "recipients",
+    "automation_level",
+    "human_oversight",
+    "risk_level",
+    "source_code_url",
+)
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def snapshot(entry: Entry) -> dict[str, Any]:
+    """Everything the public page shows about ``entry``, as JSON-ready data."""
+    data: dict[str, Any] = {field: getattr(entry, field) for field in SNAPSHOT_FIELDS}
+    data.update(
+        code=entry.code,
+        department=entry.department.name,
+        department_slug=entry.department.slug,
+        start_date=_iso(entry.start_date),
+        end_date=_iso(entry.end_date),
+        dataset_urls=list(entry.dataset_urls or []),
+        purposes=entry.purposes,
+        data_categories=entry.data_categories,
+        legal_bases=entry.legal_bases,
+        areas=entry.areas,
+        locations=[
+            {
+                "code": location.code,
+                "lat": float(location.latitude),
+                "lon": float(location.longitude),
+                "description": location.description,
+            }
+            for location in entry.locations.all()
+        ],
+    )
+    return data
+
+
+# Fields whose change is worth naming in the public history, with readable names.
+def changed_fields(before: dict[str, Any] | None, after: dict[str, Any]) -> list[str]:
+    if not before:
+        return []
+    return sorted(key for key in after if key != "code" and before.get(key) != after.get(key))
+
+
+def contact_text(entry: Entry) -> str:
+    name, email = entry.contact_name, entry.contact_email or entry.department.contact_email
+    if name and email:
+        return f"{name} <{email}>"
+    return name or email or entry.department.name
+
+
+def to_record(entry: Entry, base_url: str | None = None) -> EntryData:
+    """``EntryData`` for the exports. Expects terms, locations and department to be prefetched."""
+    base = (base_url if base_url is not None else settings.CITYRIGHTS_BASE_URL).rstrip("/")
+    organisation = entry.organisation
+    entry_url = base + entry.get_absolute_url()
+    locations = tuple(
+        LocationData(
+            lat=float(location.latitude),
+            lon=float(location.longitude),
+            description=location.description,
+            id=location.pk,
+            short_code=location.code,
+            url=base + location.short_url(),
+        )
+        for location in entry.locations.all()
+    )
+    return EntryData(
+        id=entry.pk,
+        short_code=entry.code,
+        slug=entry.code,
+        name=entry.name,
+        kind=entry.kind,
+        summary=entry.summary,
+        department=DepartmentData(
+            name=entry.department.name,
+            slug=entry.department.slug,
+            organisation=organisation.name,
+            organisation_country=organisation.country,
+        ),
+        contact=contact_text(entry),
+        status=entry.status,
+        risk_level=entry.risk_level,
+        purposes=tuple(entry.values_of(TermKind.PURPOSE)),
+        provider=entry.provider,
+        start_date=entry.start_date,
+        end_date=entry.end_date,
+        legal_bases=tuple(entry.values_of(TermKind.LEGAL_BASIS)),
+        data_categories=tuple(entry.values_of(TermKind.DATA_CATEGORY)),
+        data_subjects=entry.data_subjects,
+        retention=entry.retention,
+        recipients=entry.recipients,
+        automation_level=entry.automation_level,
+        human_oversight=entry.human_oversight,
+        source_code_url=entry.source_code_url,
+        dataset_urls=tuple(entry.dataset_urls or ()),
+        thematic_areas=tuple(entry.values_of(TermKind.AREA)),
+        locations=locations,
+        published_at=entry.published_at,
+        version=entry.version,
+        updated_at=entry.last_published_at,
+        public_url=entry_url,
+    )

@@ -1,0 +1,350 @@
+"""Public pages of the register: catalogue, entry page, map, short URLs, QR codes, signs, questions.
+
+Every view is ``@org_view()`` (public) and reads through ``selectors``, which only ever return
+published or withdrawn entries. A draft's code is a 404 here, like a code that does not exist.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from cityrights.core.tenancy import org_view
+from cityrights.core.throttling import client_address
+
+from .. import exports, selectors, services, signs
+from ..forms import QuestionForm
+from ..models import Area, Entry, Kind, Location, Risk, Status, TermKind
+from ..terms import choices as term_choices
+from ..terms import term_label
+
+PAGE_SIZE = 20
+MAP_LIST_PAGE_SIZE = 50
+
+
+def _entry_or_404(request: HttpRequest, code: str) -> Entry:
+    entry = selectors.public_entry(request.organisation, code)  # type: ignore[attr-defined]
+    if entry is None:
+        raise Http404(_("There is no published register entry with this code."))
+    return entry
+
+
+def _location_or_404(request: HttpRequest, code: str) -> Location:
+    location = selectors.public_location(request.organisation, code)  # type: ignore[attr-defined]
+    if location is None:
+        raise Http404(_("There is no published location with this code."))
+    return location
+
+
+def labelled(entry: Entry, kind: str) -> list[tuple[str, str]]:
+    lang = get_language()
+    return [(value, term_label(kind, value, lang)) for value in entry.values_of(kind)]
+
+
+@require_GET
+@org_view()
+def catalogue(request: HttpRequest) -> HttpResponse:
+    organisation = request.organisation  # type: ignore[attr-defined]
+    filters = selectors.Filters.from_query(request.GET)
+    entries = selectors.catalogue(organisation, filters)
+    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    facets = selectors.facets(organisation)
+    lang = get_language()
+
+    def offered(kind: str) -> list[tuple[str, str]]:
+        present = facets["terms"].get(kind, set())
+        return [(value, label) for value, label in term_choices(kind, lang) if value in present]
+
+    return render(
+        request,
+        "register/catalogue.html",
+        {
+            "page": page,
+            "filters": filters,
+            "query": filters.as_query(),
+            "kinds": Kind.choices,
+            "statuses": Status.choices,
+            "risks": Risk.choices,
+            "areas": [(v, label) for v, label in Area.choices],
+            "departments": facets["departments"],
+            "purposes": offered(TermKind.PURPOSE),
+            "categories": offered(TermKind.DATA_CATEGORY),
+            "area_choices": offered(TermKind.AREA),
+        },
+    )
+
+
+@require_GET
+@org_view()
+def entry_detail(request: HttpRequest, code: str) -> HttpResponse:
+    entry = _entry_or_404(request, code)
+    return render(
+        request,
+        "register/entry.html",
+        {
+            "entry": entry,
+            "purposes": labelled(entry, TermKind.PURPOSE),
+            "categories": labelled(entry, TermKind.DATA_CATEGORY),
+            "legal_bases": labelled(entry, TermKind.LEGAL_BASIS),
+            "areas": labelled(entry, TermKind.AREA),
+            "locations": list(entry.locations.all()),
+            "versions": entry.versions.defer("snapshot")[:50],
+            "short_url": signs.absolute(entry.short_url()),
+        },
+    )
+
+
+@require_GET
+def short(request: HttpRequest, code: str) -> HttpResponse:
+    """``/r/<code>``: the address printed on signs. Never changes, whatever is edited."""
+    target = selectors.short_code_target(code)
+    if target is None:
+        raise Http404(_("This short address leads nowhere (any more)."))
+    return redirect(target.get_absolute_url())
+
+
+@require_GET
+@org_view()
+def map_view(request: HttpRequest) -> HttpResponse:
+    organisation = request.organisation  # type: ignore[attr-defined]
+    locations = (
+        Location.objects.filter(
+            entry__organisation=organisation,
+            entry__state="published",
+            entry__revision_of__isnull=True,
+        )
+        .select_related("entry")
+        .order_by("entry__name", "id")
+    )
+    page = Paginator(locations, MAP_LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    tiles = getattr(settings, "CITYRIGHTS_MAP_TILES", "")
+    response = render(
+        request,
+        "register/map.html",
+        {
+            "page": page,
+            "tiles": tiles,
+            "tiles_attribution": getattr(settings, "CITYRIGHTS_MAP_ATTRIBUTION", ""),
+        },
+    )
+    if tiles:
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(tiles.replace("{s}", "a"))
+        host = f"{parts.scheme}://{parts.netloc.replace('a.', '*.', 1)}"
+        response.csp_extra = {"img-src": [host]}  # type: ignore[attr-defined]
+    return response
+
+
+def _geojson(request: HttpRequest) -> HttpResponse:
+    text = selectors.map_geojson(request.organisation)  # type: ignore[attr-defined]
+    response = HttpResponse(text, content_type=exports.GEOJSON_MEDIA_TYPE)
+    response["Cache-Control"] = "public, max-age=60"
+    return response
+
+
+@require_GET
+@org_view()
+def locations_geojson(request: HttpRequest) -> HttpResponse:
+    """The map's data layer: every location of every published entry (RFC 7946)."""
+    return _geojson(request)
+
+
+def _qr_response(url: str, fmt: str, title: str) -> HttpResponse:
+    if fmt not in ("svg", "png"):
+        raise Http404(_("QR codes come as .svg or .png."))
+    if fmt == "svg":
+        response = HttpResponse(signs.qr_svg(url, title=title), content_type="image/svg+xml")
+    else:
+        response = HttpResponse(signs.qr_png(url), content_type="image/png")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+@require_GET
+@org_view()
+def entry_qr(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
+    entry = _entry_or_404(request, code)
+    return _qr_response(signs.absolute(entry.short_url()), fmt, entry.name)
+
+
+@require_GET
+@org_view()
+def location_qr(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
+    location = _location_or_404(request, code)
+    return _qr_response(signs.absolute(location.short_url()), fmt, location.entry.name)
+
+
+def _pdf(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+def _size(request: HttpRequest) -> str:
+    size = request.GET.get("size", "a4").lower()
+    return size if size in signs.SIZES else "a4"
+
+
+@require_GET
+@org_view()
+def entry_sign(request: HttpRequest, code: str) -> HttpResponse:
+    entry = _entry_or_404(request, code)
+    size = _size(request)
+    return _pdf(signs.render_pdf([signs.build_sign(entry)], size), f"sign-{entry.code}-{size}.pdf")
+
+
+@require_GET
+@org_view()
+def location_sign(request: HttpRequest, code: str) -> HttpResponse:
+    location = _location_or_404(request, code)
+    entry = selectors.public_entry(location.entry.organisation, location.entry.code)
+    assert entry is not None
+    size = _size(request)
+    pdf = signs.render_pdf([signs.build_sign(entry, location)], size)
+    return _pdf(pdf, f"sign-{location.code}-{size}.pdf")
+
+
+@require_http_methods(["GET", "POST"])
+@org_view()
+def ask(request: HttpRequest, code: str) -> HttpResponse:
+    entry = _entry_or_404(request, code)
+    form = QuestionForm(request.POST or None)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.ask(
+                entry,
+                message=form.cleaned_data["message"],
+                contact_email=form.cleaned_data["contact_email"],
+                client=client_address(request.META),
+            )
+        except services.WorkflowError as refusal:
+            error = str(refusal)
+        else:
+            messages.success(
+                request,
+                _("Thank you. Your message was sent to the people responsible for this entry."),
+            )
+            return redirect(entry.get_absolute_url())
+    status = 429 if error else 200
+    return render(
+        request, "register/ask.html", {"entry": entry, "form": form, "error": error}, status=status
+    )
+
+
+# --- Open exports ----------------------------------------------------------------------------
+
+
+def _records(request: HttpRequest) -> list:
+    organisation = request.organisation  # type: ignore[attr-defined]
+    filters = selectors.Filters.from_query(request.GET)
+    return list(selectors.listed_records(organisation, filters if filters.active else None))
+
+
+@require_GET
+@org_view()
+def export_csv(request: HttpRequest) -> StreamingHttpResponse:
+    organisation = request.organisation  # type: ignore[attr-defined]
+    filters = selectors.Filters.from_query(request.GET)
+    records = selectors.listed_records(organisation, filters if filters.active else None)
+    response = StreamingHttpResponse(
+        exports.iter_csv(records, lang=get_language() or "en"),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{organisation.slug}-register.csv"'
+    return response
+
+
+@require_GET
+@org_view()
+def export_geojson(request: HttpRequest) -> HttpResponse:
+    response = _geojson(request)
+    organisation = request.organisation  # type: ignore[attr-defined]
+    response["Content-Disposition"] = (
+        f'attachment; filename="{organisation.slug}-register-locations.geojson"'
+    )
+    return response
+
+
+def catalog_info(request: HttpRequest) -> exports.CatalogInfo:
+    organisation = request.organisation  # type: ignore[attr-defined]
+    base = settings.CITYRIGHTS_BASE_URL.rstrip("/")
+
+    def url(name: str, **kwargs: str) -> str:
+        return base + reverse(f"register:{name}", kwargs={"org": organisation.slug, **kwargs})
+
+    latest = selectors.recent_versions(organisation, limit=1)
+    return exports.CatalogInfo(
+        catalog_url=url("export_dcat", fmt="ttl") + "#catalog",
+        dataset_url=url("catalogue") + "#dataset",
+        landing_page=url("catalogue"),
+        title={"en": f"Transparency register of {organisation.name}"},
+        description={
+            "en": (
+                f"The algorithms, sensors, digital services, platforms and datasets that "
+                f"{organisation.name} uses, with their purposes, data and accountable department."
+            )
+        },
+        publisher_name=organisation.name,
+        publisher_url=organisation.website or base + organisation.get_absolute_url(),
+        contact_email=organisation.contact_email or "",
+        contact_name=organisation.name,
+        modified=latest[0].published_at if latest else None,
+        languages=(organisation.default_language,),
+        distributions={
+            "csv": url("export_csv"),
+            "geojson": url("export_geojson"),
+            "json": base + f"/api/v1/register/{organisation.slug}/entries",
+            "turtle": url("export_dcat", fmt="ttl"),
+            "jsonld": url("export_dcat", fmt="jsonld"),
+        },
+    )
+
+
+@require_GET
+@org_view()
+def export_dcat(request: HttpRequest, fmt: str) -> HttpResponse:
+    if fmt not in ("ttl", "jsonld"):
+        raise Http404(_("The DCAT description comes as .ttl or .jsonld."))
+    info = catalog_info(request)
+    records = _records(request)
+    if fmt == "ttl":
+        return HttpResponse(exports.dcat_turtle(info, records), content_type="text/turtle")
+    return HttpResponse(exports.dcat_jsonld(info, records), content_type="application/ld+json")
+
+
+STANDARDS = {
+    "uk-atrs": "atrs",
+    "eurocities": "eurocities",
+    "algoritmeregister": "algoritmeregister",
+}
+
+
+@require_GET
+@org_view()
+def export_standard(request: HttpRequest, standard: str) -> HttpResponse:
+    from django.http import JsonResponse
+
+    key = STANDARDS.get(standard)
+    if key is None:
+        raise Http404(_("Unknown standard."))
+    data = exports.export_standard(_records(request), key)
+    response = JsonResponse(data, safe=False, json_dumps_params={"ensure_ascii": False})
+    response["Content-Disposition"] = (
+        f'inline; filename="{request.organisation.slug}-{standard}.json"'  # type: ignore[attr-defined]
+    )
+    return response
+
+
+@require_GET
+@org_view()
+def exports_page(request: HttpRequest) -> HttpResponse:
+    return render(request, "register/exports.html", {"standards": list(STANDARDS)})

@@ -1,0 +1,471 @@
+"""Staff pages of the register: entries and their workflow, locations, questions, import, signs.
+
+Capabilities: ``view`` to read (drafts included), ``edit`` to write drafts and handle questions,
+``review`` to publish, send back and withdraw. The four-eyes rule is enforced in ``services``.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from cityrights.core.permissions import can
+from cityrights.core.tenancy import org_view
+
+from .. import importing, selectors, services, signs
+from ..forms import (
+    EntryForm,
+    ImportForm,
+    LocationForm,
+    NoteForm,
+    QuestionHandleForm,
+    SignBatchForm,
+)
+from ..models import Entry, Location, Question, QuestionStatus, State, TermKind
+from .public import labelled
+
+STAFF_PAGE_SIZE = 30
+
+
+def _entry(request: HttpRequest, pk: int) -> Entry:
+    entry = selectors.staff_entry(request.organisation, pk)  # type: ignore[attr-defined]
+    if entry is None:
+        raise Http404(_("No such entry in this organisation."))
+    return entry
+
+
+@require_GET
+@org_view("view")
+def entries(request: HttpRequest) -> HttpResponse:
+    organisation = request.organisation  # type: ignore[attr-defined]
+    state = request.GET.get("state", "")
+    mine = request.GET.get("mine") == "1"
+    q = request.GET.get("q", "").strip()[:100]
+    found = selectors.staff_entries(
+        organisation, state=state, mine_of=request.user if mine else None, q=q
+    )
+    page = Paginator(found, STAFF_PAGE_SIZE).get_page(request.GET.get("page"))
+    from urllib.parse import urlencode
+
+    query = urlencode(
+        [(k, v) for k, v in (("state", state), ("q", q)) if v] + ([("mine", "1")] if mine else [])
+    )
+    return render(
+        request,
+        "register/staff/entries.html",
+        {
+            "page": page,
+            "states": State.choices,
+            "state": state,
+            "mine": mine,
+            "q": q,
+            "query": query,
+            "open_questions": selectors.open_questions(organisation).count(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@org_view("edit")
+def entry_new(request: HttpRequest) -> HttpResponse:
+    organisation = request.organisation  # type: ignore[attr-defined]
+    initial = {}
+    membership = request.membership  # type: ignore[attr-defined]
+    if membership and membership.department_id:
+        initial["department"] = membership.department_id
+    form = EntryForm(request.POST or None, organisation=organisation, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            entry = services.create_entry(
+                organisation=organisation,
+                actor=request.user,
+                data=form.entry_data(),
+                terms=form.term_data(),
+            )
+        except ValidationError as error:
+            _attach(form, error)
+        else:
+            messages.success(request, _("The draft was saved."))
+            return redirect(entry.get_staff_url())
+    return render(request, "register/staff/entry_form.html", {"form": form, "entry": None})
+
+
+def _attach(form: EntryForm, error: ValidationError) -> None:
+    fields = {"purpose": "purposes", "data_category": "data_categories"}
+    fields.update({"legal_basis": "legal_bases", "area": "areas"})
+    if hasattr(error, "error_dict"):
+        for field, problems in error.message_dict.items():
+            target = fields.get(field, field)
+            form.add_error(target if target in form.fields else None, problems)
+    else:
+        form.add_error(None, error.messages)
+
+
+@require_http_methods(["GET", "POST"])
+@org_view("edit")
+def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = _entry(request, pk)
+    if entry.state != State.DRAFT:
+        messages.error(request, _("Only drafts can be edited."))
+        return redirect(entry.get_staff_url())
+    form = EntryForm(request.POST or None, instance=entry, organisation=request.organisation)  # type: ignore[attr-defined]
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_entry(
+                entry, actor=request.user, data=form.entry_data(), terms=form.term_data()
+            )
+        except ValidationError as error:
+            _attach(form, error)
+        except services.WorkflowError as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(request, _("The draft was saved."))
+            return redirect(entry.get_staff_url())
+    return render(request, "register/staff/entry_form.html", {"form": form, "entry": entry})
+
+
+@require_GET
+@org_view("view")
+def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = _entry(request, pk)
+    user = request.user
+    organisation = request.organisation  # type: ignore[attr-defined]
+    editable = entry.state == State.DRAFT and can(user, organisation, "edit")
+    return render(
+        request,
+        "register/staff/entry.html",
+        {
+            "entry": entry,
+            "purposes": labelled(entry, TermKind.PURPOSE),
+            "categories": labelled(entry, TermKind.DATA_CATEGORY),
+            "legal_bases": labelled(entry, TermKind.LEGAL_BASIS),
+            "areas": labelled(entry, TermKind.AREA),
+            "locations": list(entry.locations.all()),
+            "versions": entry.versions.defer("snapshot")[:50],
+            "editable": editable,
+            "can_edit": can(user, organisation, "edit"),
+            "can_review": can(user, organisation, "review"),
+            "may_publish": services.may_publish(entry, user),  # type: ignore[arg-type]
+            "is_author": user.pk in services.authors_of(entry),
+            "missing": services.missing_for_publication(entry) if entry.state == "draft" else [],
+            "revision": entry.revisions.first() if not entry.is_revision else None,
+            "location_form": LocationForm() if editable else None,
+            "publish_form": NoteForm(
+                label=_("What changed (shown in the public history)"),
+                required=False,
+                prefix="publish",
+            ),
+            "send_back_form": NoteForm(label=_("What should the editor change?"), prefix="back"),
+            "retire_form": NoteForm(
+                label=_("Why is it withdrawn? (shown publicly)"), prefix="retire"
+            ),
+        },
+    )
+
+
+def _step(request: HttpRequest, entry: Entry, action) -> HttpResponse:  # type: ignore[no-untyped-def]
+    try:
+        result = action()
+    except services.WorkflowError as refusal:
+        messages.error(request, str(refusal))
+        return redirect(entry.get_staff_url())
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(entry.get_staff_url())
+    return result
+
+
+@require_POST
+@org_view("edit")
+def entry_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = _entry(request, pk)
+
+    def act() -> HttpResponse:
+        services.submit(entry, actor=request.user)  # type: ignore[arg-type]
+        messages.success(request, _("Sent for review. A reviewer other than you will publish it."))
+        return redirect(entry.get_staff_url())
+
+    return _step(request, entry, act)
+
+
+@require_POST
+@org_view("review")
+def entry_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = _entry(request, pk)
+    form = NoteForm(request.POST, required=False, prefix="publish")
+    summary = form.cleaned_data["text"] if form.is_valid() else ""
+
+    def act() -> HttpResponse:
+        public = services.publish(entry, actor=request.user, change_summary=summary)  # type: ignore[arg-type]
+        messages.success(request, _("Published. Residents can now read it."))
+        return redirect(public.get_staff_url())
+
+    return _step(request, entry, act)
+
+
+@require_POST
+@org_view("review")
+def entry_send_back(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = _entry(request, pk)
+    form = NoteForm(request.POST, prefix="back")
+    note = form.cleaned_data["text"] if form.is_valid() else ""
+
+    def act() -> HttpResponse:
+        services.send_back(entry, actor=request.user, note=note)  # type: ignore[arg-type]
+        messages.success(request, _("Sent back to the editor."))
+        return redirect(entry.get_staff_url())
+
+    return _step(request, entry, act)
+
+
+@require_POST
+@org_view("review")
+def entry_retire(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = _entry(request, pk)
+    form = NoteForm(request.POST, prefix="retire")
+    reason = form.cleaned_data["text"] if form.is_valid() else ""
+
+    def act() -> HttpResponse:
+        services.retire(entry, actor=request.user, reason=reason)  # type: ignore[arg-type]
+        messages.success(request, _("The entry was withdrawn. Its page stays readable."))
+        return redirect(entry.get_staff_url())
+
+    return _step(request, entry, act)
+
+
+@require_POST
+@org_view("edit")
+def entry_revise(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = _entry(request, pk)
+
+    def act() -> HttpResponse:
+        revision = services.start_revision(entry, actor=request.user)  # type: ignore[arg-type]
+        messages.success(
+            request, _("A working copy was made. The public keeps seeing the published text.")
+        )
+        return redirect(revision.get_staff_url())
+
+    return _step(request, entry, act)
+
+
+@require_POST
+@org_view("edit")
+def entry_discard(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = _entry(request, pk)
+    organisation = request.organisation  # type: ignore[attr-defined]
+    target = entry.revision_of
+
+    def act() -> HttpResponse:
+        services.discard(entry, actor=request.user)  # type: ignore[arg-type]
+        messages.success(request, _("The draft was deleted."))
+        if target is not None:
+            return redirect(target.get_staff_url())
+        return redirect("register:staff_entries", org=organisation.slug)
+
+    return _step(request, entry, act)
+
+
+# --- Locations -------------------------------------------------------------------------------
+
+
+@require_POST
+@org_view("edit")
+def location_add(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = _entry(request, pk)
+    form = LocationForm(request.POST)
+    if form.is_valid():
+        try:
+            services.save_location(
+                entry,
+                actor=request.user,  # type: ignore[arg-type]
+                latitude=form.cleaned_data["latitude"],
+                longitude=form.cleaned_data["longitude"],
+                description=form.cleaned_data["description"],
+            )
+        except (services.WorkflowError, ValidationError) as error:
+            messages.error(request, _message(error))
+        else:
+            messages.success(request, _("The location was added."))
+            return redirect(entry.get_staff_url() + "#locations")
+    return render(request, "register/staff/location_form.html", {"form": form, "entry": entry})
+
+
+def _message(error: Exception) -> str:
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error)
+
+
+@require_http_methods(["GET", "POST"])
+@org_view("edit")
+def location_edit(request: HttpRequest, pk: int, location_pk: int) -> HttpResponse:
+    entry = _entry(request, pk)
+    location = get_object_or_404(Location, pk=location_pk, entry=entry)
+    form = LocationForm(request.POST or None, instance=location)
+    if request.method == "POST":
+        if "delete" in request.POST:
+            try:
+                services.delete_location(location, actor=request.user)  # type: ignore[arg-type]
+            except services.WorkflowError as refusal:
+                messages.error(request, str(refusal))
+            else:
+                messages.success(request, _("The location was removed."))
+            return redirect(entry.get_staff_url() + "#locations")
+        if form.is_valid():
+            try:
+                services.save_location(
+                    entry,
+                    actor=request.user,  # type: ignore[arg-type]
+                    location=Location.objects.get(pk=location.pk),
+                    latitude=form.cleaned_data["latitude"],
+                    longitude=form.cleaned_data["longitude"],
+                    description=form.cleaned_data["description"],
+                )
+            except (services.WorkflowError, ValidationError) as error:
+                messages.error(request, _message(error))
+            else:
+                messages.success(request, _("The location was saved."))
+                return redirect(entry.get_staff_url() + "#locations")
+    return render(
+        request,
+        "register/staff/location_form.html",
+        {"form": form, "entry": entry, "location": location},
+    )
+
+
+# --- Questions -------------------------------------------------------------------------------
+
+
+@require_GET
+@org_view("view")
+def questions(request: HttpRequest) -> HttpResponse:
+    organisation = request.organisation  # type: ignore[attr-defined]
+    status = request.GET.get("status", QuestionStatus.OPEN)
+    if status not in QuestionStatus.values and status != "all":
+        status = QuestionStatus.OPEN
+    found = selectors.questions(organisation, "" if status == "all" else status)
+    page = Paginator(found, STAFF_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "register/staff/questions.html",
+        {
+            "page": page,
+            "status": status,
+            "statuses": QuestionStatus.choices,
+            "query": f"status={status}",
+            "can_edit": can(request.user, organisation, "edit"),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@org_view("view")
+def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = request.organisation  # type: ignore[attr-defined]
+    question = get_object_or_404(
+        Question.objects.select_related("entry", "handled_by"), pk=pk, organisation=organisation
+    )
+    may_handle = can(request.user, organisation, "edit")
+    form = QuestionHandleForm(
+        request.POST or None, initial={"status": question.status, "note": question.staff_note}
+    )
+    if request.method == "POST":
+        if not may_handle:
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied(_("Your role does not allow handling questions."))
+        if form.is_valid():
+            services.handle_question(
+                question,
+                actor=request.user,  # type: ignore[arg-type]
+                status=form.cleaned_data["status"],
+                note=form.cleaned_data["note"],
+            )
+            messages.success(request, _("The question was updated."))
+            return redirect("register:staff_questions", org=organisation.slug)
+    return render(
+        request,
+        "register/staff/question.html",
+        {"question": question, "form": form, "may_handle": may_handle},
+    )
+
+
+# --- Import and signs ------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@org_view("edit")
+def import_view(request: HttpRequest) -> HttpResponse:
+    organisation = request.organisation  # type: ignore[attr-defined]
+    form = ImportForm(request.POST or None, request.FILES or None)
+    issues: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        departments = [d.name for d in organisation.departments.all()]
+        departments += [d.slug for d in organisation.departments.all()]
+        result = importing.parse_inventory(
+            upload.read(), upload.name, max_bytes=ImportForm.MAX_BYTES, departments=departments
+        )
+        if not result.ok:
+            issues = [str(issue) for issue in result.issues]
+        else:
+            try:
+                outcome = services.import_rows(
+                    result.rows,
+                    organisation=organisation,
+                    actor=request.user,  # type: ignore[arg-type]
+                )
+            except ValidationError as error:
+                issues = list(error.messages)
+            else:
+                messages.success(
+                    request,
+                    _("%(count)d drafts were created. Review them and submit them for publication.")
+                    % {"count": len(outcome.created)},
+                )
+                return redirect("register:staff_entries", org=organisation.slug)
+    return render(
+        request,
+        "register/staff/import.html",
+        {"form": form, "issues": issues, "headers": importing.template_headers()},
+    )
+
+
+@require_GET
+@org_view("edit")
+def import_template(request: HttpRequest, fmt: str) -> HttpResponse:
+    if fmt not in ("csv", "xlsx"):
+        raise Http404(_("The template comes as .csv or .xlsx."))
+    if fmt == "csv":
+        response = HttpResponse(importing.template_csv(), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(
+            importing.template_xlsx(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="register-template.{fmt}"'
+    return response
+
+
+@require_GET
+@org_view("view")
+def sign_batch(request: HttpRequest) -> HttpResponse:
+    organisation = request.organisation  # type: ignore[attr-defined]
+    form = SignBatchForm(request.GET or None, organisation=organisation)
+    if request.GET and form.is_valid():
+        department = form.cleaned_data["department"]
+        found = selectors.department_signs(organisation, department.slug)
+        if found:
+            pdf = signs.render_pdf(signs.signs_for(found), form.cleaned_data["size"])
+            response = HttpResponse(pdf, content_type="application/pdf")
+            response["Content-Disposition"] = (
+                f'attachment; filename="signs-{department.slug}-{form.cleaned_data["size"]}.pdf"'
+            )
+            return response
+        form.add_error("department", _("This department has no published entries."))
+    return render(request, "register/staff/signs.html", {"form": form})

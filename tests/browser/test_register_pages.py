@@ -1,0 +1,180 @@
+"""Every register page passes axe's WCAG 2.x A/AA rules; the map works by keyboard; and the
+journey editor → reviewer publishes → resident finds it by search, map and short URL works."""
+
+from __future__ import annotations
+
+import pytest
+
+from cityrights.core import demo
+from cityrights.core.models import User
+from cityrights.register.models import Entry, Location, Question
+
+from .conftest import assert_accessible, login_as
+
+R = "/cities/demo-city/register/"
+M = "/manage/demo-city/register/"
+
+
+@pytest.fixture
+def demo_city(transactional_db, settings):
+    settings.CITYRIGHTS_REGISTER_QUESTION_MIN_SECONDS = 0
+    return demo.load()
+
+
+def _published() -> Entry:
+    return Entry.objects.listed().filter(locations__isnull=False).distinct().first()
+
+
+PUBLIC_PAGES = [
+    R,
+    R + "?q=camera",
+    R + "?kind=sensor&risk=low&retired=1",
+    R + "map/",
+    R + "open-data/",
+    "{entry}",
+    "{retired}",
+    "{entry}ask/",
+    "/cities/demo-city/",
+]
+
+
+@pytest.mark.parametrize("path", PUBLIC_PAGES)
+def test_public_register_pages_are_accessible(page, demo_city, path):
+    entry = _published()
+    retired = Entry.objects.get(state="retired")
+    url = path.format(entry=entry.get_absolute_url(), retired=retired.get_absolute_url())
+    assert_accessible(page, url)
+
+
+STAFF_PAGES = [
+    M,
+    M + "?state=draft",
+    M + "new/",
+    M + "questions/",
+    M + "questions/{question}/",
+    M + "import/",
+    M + "signs/",
+    M + "{draft}/",
+    M + "{draft}/edit/",
+    M + "{draft}/locations/{location}/",
+    M + "{review}/",
+    M + "{published}/",
+    M + "{retired}/",
+    "/manage/demo-city/",
+]
+
+
+@pytest.mark.parametrize("path", STAFF_PAGES)
+def test_staff_register_pages_are_accessible(page, demo_city, path):
+    draft = Entry.objects.filter(state="draft", revision_of__isnull=True).first()
+    Location.objects.create(entry=draft, latitude=50.88, longitude=4.31, description="Depot")
+    entry = _published()
+    question = Question.objects.create(
+        organisation=demo_city.city, entry=entry, message="Who can see the images?"
+    )
+    url = path.format(
+        draft=draft.pk,
+        location=draft.locations.first().pk,
+        review=Entry.objects.filter(state="in_review").first().pk,
+        published=entry.pk,
+        retired=Entry.objects.get(state="retired").pk,
+        question=question.pk,
+    )
+    login_as(page, User.objects.get(email="admin@demo-city.example"))
+    assert_accessible(page, url)
+
+
+def test_reviewer_page_with_publish_form_is_accessible(page, demo_city):
+    login_as(page, User.objects.get(email="reviewer@demo-city.example"))
+    entry = Entry.objects.filter(state="in_review").first()
+    assert_accessible(page, M + f"{entry.pk}/")
+    assert page.get_by_role("button", name="Publish").is_visible()
+
+
+def test_form_errors_are_accessible(page, demo_city):
+    login_as(page, User.objects.get(email="editor@demo-city.example"))
+    page.goto(M + "new/")
+    page.get_by_role("button", name="Save draft").click()
+    assert page.locator(".errorlist").first.is_visible()
+    assert_accessible(page, page.url)
+    page.goto(_published().get_absolute_url() + "ask/")
+    page.get_by_role("button", name="Send").click()
+    assert page.locator(".errorlist").first.is_visible()
+    assert_accessible(page, page.url)
+
+
+def test_map_is_usable_by_keyboard(page, demo_city):
+    page.goto(R + "map/")
+    page.wait_for_selector("#register-map[data-ready='true']")
+    assert_accessible(page, R + "map/")
+    page.wait_for_selector("#register-map[data-ready='true']")
+    single = page.locator("img.leaflet-marker-icon").first
+    assert single.get_attribute("tabindex") == "0"
+    assert single.get_attribute("role") == "button"
+    assert single.get_attribute("alt")
+    single.focus()
+    page.keyboard.press("Enter")
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for()
+    assert popup.get_by_role("link", name="Read more").first.is_visible()
+    page.keyboard.press("Escape")
+    groups = page.locator(".register-group")
+    if groups.count():
+        before = page.locator(".leaflet-marker-icon").count()
+        groups.first.focus()
+        page.keyboard.press("Enter")
+        page.wait_for_timeout(600)
+        assert page.locator(".leaflet-marker-icon").count() >= 1
+        assert before >= 1
+    # The list alternative carries the same places without JavaScript.
+    assert page.get_by_role("table").locator("tbody tr").count() >= 20
+
+
+def test_journey_editor_reviewer_resident(page, demo_city, browser, live_server):
+    editor = User.objects.get(email="editor@demo-city.example")
+    login_as(page, editor)
+    page.goto(M + "new/")
+    page.locator("#id_kind").select_option("sensor")
+    page.locator("#id_name").fill("Heat-stress sensors in Willow Park")
+    page.get_by_label("Summary in plain language").fill(
+        "Sensors in Willow Park measure heat and humidity so the city can plan shade."
+    )
+    page.get_by_label("Tackling climate change").check()
+    page.get_by_role("button", name="Save draft").click()
+    page.get_by_label("Description of the place").fill("Willow Park, by the pond")
+    page.get_by_label("Latitude").fill("50.8777")
+    page.get_by_label("Longitude").fill("4.3001")
+    page.get_by_role("button", name="Add location").click()
+    page.get_by_role("button", name="Submit for review").click()
+    entry = Entry.objects.get(name="Heat-stress sensors in Willow Park")
+    assert entry.state == "in_review"
+
+    reviewer_context = browser.new_context(base_url=live_server.url, locale="en-GB")
+    reviewer_page = reviewer_context.new_page()
+    login_as(reviewer_page, User.objects.get(email="reviewer@demo-city.example"))
+    reviewer_page.goto(M + f"{entry.pk}/")
+    reviewer_page.get_by_label("What changed (shown in the public history)").fill("New pilot.")
+    reviewer_page.get_by_role("button", name="Publish").click()
+    reviewer_context.close()
+    entry.refresh_from_db()
+    assert entry.state == "published"
+
+    resident_context = browser.new_context(base_url=live_server.url, locale="en-GB")
+    resident = resident_context.new_page()
+    resident.goto(R)
+    resident.get_by_role("searchbox", name="Search").fill("Willow heat")
+    resident.get_by_role("button", name="Search", exact=True).click()
+    resident.get_by_role("link", name="Heat-stress sensors in Willow Park").click()
+    assert resident.get_by_role("heading", level=1).inner_text() == (
+        "Heat-stress sensors in Willow Park"
+    )
+    assert "New pilot." in resident.content()
+    resident.goto(R + "map/")
+    resident.wait_for_selector("#register-map[data-ready='true']")
+    assert resident.get_by_role("row", name="Willow Park, by the pond").is_visible()
+    resident.goto(f"/r/{entry.code}")
+    assert resident.url.endswith(entry.get_absolute_url())
+    location = entry.locations.get()
+    resident.goto(f"/r/{location.code}")
+    assert f"#location-{location.code}" in resident.url
+    resident_context.close()

@@ -1,0 +1,151 @@
+"""Public catalogue and JSON API: search (full text on PostgreSQL), filters, pagination."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from .conftest import make_entry
+
+pytestmark = pytest.mark.django_db
+
+BASE = "/cities/city-a/register/"
+API = "/api/v1/register/city-a/entries"
+
+
+@pytest.fixture
+def register(city_a):
+    from cityrights.core.models import Department
+
+    social = Department.objects.create(organisation=city_a.city, slug="social", name="Social")
+    make_entry(
+        city_a,
+        name="Parking guidance",
+        kind="algorithm",
+        summary="Predicts free parking places in car parks.",
+        purposes=["dpv:ImproveTransportMobility"],
+        areas=["public_goods"],
+        locations=0,
+    )
+    make_entry(
+        city_a,
+        name="Benefits check model",
+        kind="algorithm",
+        summary="Scores benefit files for extra checks.",
+        purposes=["dpv:FraudPreventionAndDetection"],
+        categories=["pd:Income"],
+        risk_level="high",
+        status="planned",
+        department=social,
+        locations=0,
+    )
+    make_entry(
+        city_a,
+        name="Air quality sensors",
+        summary="Measure fine dust on lamp posts.",
+        purposes=["dpv:CombatClimateChange"],
+        areas=["public_goods", "privacy"],
+        locations=2,
+    )
+    make_entry(city_a, state="draft", name="Draft parking cameras", locations=0)
+
+
+def names(response) -> list[str]:
+    return [item["name"] for item in response.json()["results"]]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("", ["Air quality sensors", "Benefits check model", "Parking guidance"]),
+        ("q=parking", ["Parking guidance"]),
+        ("q=benefit", ["Benefits check model"]),
+        ("q=dust", ["Air quality sensors"]),
+        ("q=nothing-like-this", []),
+        ("kind=algorithm", ["Benefits check model", "Parking guidance"]),
+        ("kind=sensor", ["Air quality sensors"]),
+        ("department=social", ["Benefits check model"]),
+        ("risk=high", ["Benefits check model"]),
+        ("status=planned", ["Benefits check model"]),
+        ("purpose=https://w3id.org/dpv%23CombatClimateChange", ["Air quality sensors"]),
+        ("category=https://w3id.org/dpv/pd%23Income", ["Benefits check model"]),
+        ("area=public_goods", ["Air quality sensors", "Parking guidance"]),
+        ("area=privacy&kind=sensor", ["Air quality sensors"]),
+        ("kind=bogus", ["Air quality sensors", "Benefits check model", "Parking guidance"]),
+    ],
+)
+def test_search_and_filters_in_api_and_page(register, query, expected):
+    response = Client().get(f"{API}?{query}")
+    assert response.status_code == 200
+    assert sorted(names(response)) == expected
+    html = Client().get(f"{BASE}?{query}").content.decode()
+    for name in ["Air quality sensors", "Benefits check model", "Parking guidance"]:
+        assert (f">{name}</a>" in html) == (name in expected), (query, name)
+    assert "Draft parking cameras" not in html
+
+
+def test_full_text_search_finds_words_by_stem_and_label(register):
+    # "sensor" matches "sensors" (stemming on PostgreSQL, substring on SQLite).
+    assert names(Client().get(f"{API}?q=sensor")) == ["Air quality sensors"]
+    # Several words must all match.
+    assert names(Client().get(f"{API}?q=parking predicts")) == ["Parking guidance"]
+
+
+@pytest.mark.postgres
+def test_postgres_uses_the_search_vector_and_ranks(register):
+    from cityrights.register.models import Entry
+
+    assert Entry.objects.listed().filter(search_vector__isnull=True).count() == 0
+    # Labels of purposes are indexed too: the resident's words, not only the editor's.
+    assert names(Client().get(f"{API}?q=climate")) == ["Air quality sensors"]
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = 'register_entry_search_gin'"
+        )
+        assert "gin" in cursor.fetchone()[0].lower()
+
+
+def test_pagination(city_a):
+    for index in range(25):
+        make_entry(city_a, name=f"Sensor {index:02d}", locations=0, kind="dataset")
+    first = Client().get(f"{API}?page_size=10").json()
+    assert first["count"] == 25
+    assert first["pages"] == 3
+    assert len(first["results"]) == 10
+    last = Client().get(f"{API}?page_size=10&page=3").json()
+    assert len(last["results"]) == 5
+    beyond = Client().get(f"{API}?page_size=10&page=9").json()
+    assert beyond["results"] == []
+    html = Client().get(BASE + "?kind=dataset&page=2").content.decode()
+    assert "Page 2 of 2" in html
+    assert "kind=dataset&amp;page=1" in html
+    assert Client().get(BASE + "?page=abc").status_code == 200
+
+
+@pytest.mark.parametrize("query", ["page_size=0", "page_size=101", "page=0", "page=x"])
+def test_api_bad_parameters_are_422_json(register, query):
+    response = Client().get(f"{API}?{query}")
+    assert response.status_code == 422
+    assert response.json()["error"] == "invalid"
+
+
+def test_api_detail_shape(published):
+    data = Client().get(f"{API}/{published.code}").json()
+    assert data["code"] == published.code
+    assert data["purposes"][0]["iri"] == "https://w3id.org/dpv#CombatClimateChange"
+    assert data["purposes"][0]["label"]
+    assert data["locations"][0]["url"].endswith(f"/r/{published.locations.get().code}")
+    assert data["short_url"].endswith(f"/r/{published.code}")
+    assert data["version"] == 1
+    missing = Client().get(f"{API}/nothere")
+    assert missing.status_code == 404
+    assert missing.json()["error"] == "not_found"
+    assert Client().get("/api/v1/register/atlantis/entries").status_code == 404
+
+
+def test_very_long_and_odd_queries_do_not_fail(register):
+    for query in ["q=" + "a" * 5000, "q=%27%22%3C%3E", "q=!!!", "q=a%20or%20b", "q=-"]:
+        assert Client().get(f"{BASE}?{query}").status_code == 200
+        assert Client().get(f"{API}?{query}").status_code == 200

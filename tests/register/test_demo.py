@@ -1,0 +1,30 @@
+"""The demo city's register: enough realistic entries, in several states, loaded idempotently."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from cityrights.core import demo
+from cityrights.register.models import Entry, EntryVersion, Location
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_register_is_rich_and_idempotent():
+    demo.load()
+    states = Counter(Entry.objects.primary().values_list("state", flat=True))
+    assert sum(states.values()) >= 25
+    assert states["published"] >= 20
+    assert states["draft"] >= 1 and states["in_review"] >= 1 and states["retired"] == 1
+    assert Entry.objects.filter(revision_of__isnull=False, state="in_review").exists()
+    assert Location.objects.filter(entry__state="published").count() >= 40
+    assert EntryVersion.objects.filter(number=2).count() >= 3
+    fraud = Entry.objects.get(name__startswith="Benefits-fraud")
+    assert fraud.risk_level == "high" and fraud.status == "planned"
+    kinds = set(Entry.objects.values_list("kind", flat=True))
+    assert kinds == {"algorithm", "sensor", "service", "platform", "dataset"}
+    count = Entry.objects.count()
+    demo.load()
+    assert Entry.objects.count() == count

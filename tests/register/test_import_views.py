@@ -1,0 +1,162 @@
+"""Bulk import on the staff page and as a command: all or nothing, errors name row and column."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from cityrights.core.models import AuditEvent
+from cityrights.register import importing
+from cityrights.register.models import Entry, Location, State
+
+pytestmark = pytest.mark.django_db
+
+URL = "/manage/city-a/register/import/"
+HEADERS = importing.template_headers()
+
+
+def inventory(*rows: dict[str, str]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=HEADERS)
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({header: row.get(header, "") for header in HEADERS})
+    return buffer.getvalue().encode()
+
+
+def row(**overrides: str) -> dict[str, str]:
+    data = {
+        "name": "Air sensors",
+        "kind": "sensor",
+        "summary": "Measure the air.",
+        "purposes": "dpv:CombatClimateChange",
+        "department": "Mobility",
+        "contact": "Air team <air@example.org>",
+        "status": "in_use",
+        "risk_level": "low",
+        "automation_level": "none",
+        "thematic_areas": "public_goods",
+        "locations": "50.85,4.35 (Town hall); 50.86,4.36 (Park)",
+    }
+    data.update(overrides)
+    return data
+
+
+def upload(client, content: bytes, name: str = "inventory.csv"):
+    return client.post(URL, {"file": SimpleUploadedFile(name, content)})
+
+
+def test_import_creates_drafts_with_locations(city_a):
+    content = inventory(row(), row(name="Parking app", kind="service", locations=""))
+    response = upload(city_a.client_for("editor"), content)
+    assert response.status_code == 302
+    entries = Entry.objects.order_by("name")
+    assert [e.name for e in entries] == ["Air sensors", "Parking app"]
+    assert all(e.state == State.DRAFT for e in entries)
+    air = entries[0]
+    assert air.contact_name == "Air team"
+    assert air.contact_email == "air@example.org"
+    assert air.author == city_a.users["editor"]
+    assert air.purposes == ["https://w3id.org/dpv#CombatClimateChange"]
+    assert Location.objects.filter(entry=air).count() == 2
+    assert AuditEvent.objects.filter(action="import").count() == 1
+
+
+def test_one_bad_row_imports_nothing_and_names_row_and_column(city_a):
+    content = inventory(
+        row(),
+        row(name="Bad one", purposes="dpv:ServiceProvison", locations="95,4 (Nowhere)"),
+        row(name="Bad two", department="Atlantis"),
+    )
+    response = upload(city_a.client_for("editor"), content)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "nothing was imported" in html
+    assert "Row 3" in html and "purposes" in html and "dpv:ServiceProvision" in html
+    assert "locations" in html
+    assert "Row 4" in html and "Atlantis" in html
+    assert not Entry.objects.exists()
+    assert not Location.objects.exists()
+
+
+def test_database_problem_rolls_back_earlier_rows(city_a, monkeypatch):
+    """A failure while saving row 3 leaves nothing of rows 2 and 3 behind."""
+    from cityrights.register import services
+
+    original = services._set_terms
+    calls = {"n": 0}
+
+    def failing(entry, terms):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            from django.core.exceptions import ValidationError
+
+            raise ValidationError("Row 3, column purposes: simulated failure")
+        return original(entry, terms)
+
+    monkeypatch.setattr(services, "_set_terms", failing)
+    response = upload(city_a.client_for("editor"), inventory(row(), row(name="Second")))
+    assert "simulated failure" in response.content.decode()
+    assert not Entry.objects.exists()
+    assert not AuditEvent.objects.filter(action="import").exists()
+
+
+def test_wrong_type_and_oversized_files_are_refused(city_a, settings):
+    client = city_a.client_for("editor")
+    response = upload(client, b"hello", name="notes.txt")
+    assert "Upload a .csv or .xlsx file" in response.content.decode()
+    big = b"x" * (2 * 1024 * 1024 + 1)
+    response = upload(client, big, name="big.csv")
+    assert "the limit is 2048 KB" in response.content.decode()
+    response = upload(client, b"PK\x03\x04broken", name="broken.xlsx")
+    assert "nothing was imported" in response.content.decode()
+    assert not Entry.objects.exists()
+
+
+def test_xlsx_import(city_a):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(HEADERS)
+    data = row()
+    sheet.append([data.get(header, "") for header in HEADERS])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    response = upload(city_a.client_for("admin"), buffer.getvalue(), name="inventory.xlsx")
+    assert response.status_code == 302
+    assert Entry.objects.get().name == "Air sensors"
+
+
+def test_reviewers_and_viewers_cannot_import(city_a):
+    for role in ("reviewer", "viewer"):
+        assert upload(city_a.client_for(role), inventory(row())).status_code == 403
+    assert not Entry.objects.exists()
+
+
+def test_template_downloads_parse_back(city_a):
+    client = city_a.client_for("editor")
+    text = client.get(URL + "template.csv").content.decode("utf-8-sig")
+    assert next(csv.reader(io.StringIO(text)))[: len(HEADERS)] == HEADERS
+    assert client.get(URL + "template.pdf").status_code == 404
+
+
+def test_command_imports_all_or_nothing(city_a, tmp_path):
+    good = tmp_path / "good.csv"
+    good.write_bytes(inventory(row()))
+    call_command("import-register", "city-a", str(good), author="editor@city-a.example")
+    assert Entry.objects.get().author == city_a.users["editor"]
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(inventory(row(name="Other"), row(kind="robot")))
+    with pytest.raises(CommandError, match="Nothing was imported"):
+        call_command("import-register", "city-a", str(bad))
+    assert Entry.objects.count() == 1
+    with pytest.raises(CommandError, match="larger than"):
+        call_command("import-register", "city-a", str(good), max_bytes=10)
+    with pytest.raises(CommandError, match="not a member"):
+        call_command("import-register", "city-a", str(good), author="nobody@example.org")

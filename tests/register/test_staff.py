@@ -1,0 +1,253 @@
+"""Staff pages: role matrix, cross-city isolation, forms with errors, the journey over HTTP."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from cityrights.core.models import AuditEvent
+from cityrights.register.models import Entry, Location, State
+
+from .conftest import make_entry
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["admin", "editor", "reviewer", "viewer"]
+VIEW = set(ROLES)
+EDIT = {"admin", "editor"}
+REVIEW = {"admin", "reviewer"}
+
+M = "/manage/city-a/register/"
+
+
+def pages(entry: Entry, question_pk: int) -> dict[str, set[str]]:
+    return {
+        M: VIEW,
+        M + "new/": EDIT,
+        M + "questions/": VIEW,
+        M + f"questions/{question_pk}/": VIEW,
+        M + "import/": EDIT,
+        M + "import/template.csv": EDIT,
+        M + "import/template.xlsx": EDIT,
+        M + "signs/": VIEW,
+        M + f"{entry.pk}/": VIEW,
+        M + f"{entry.pk}/edit/": EDIT,
+        M + f"{entry.pk}/locations/{entry.locations.get().pk}/": EDIT,
+    }
+
+
+@pytest.fixture
+def draft(city_a):
+    return make_entry(city_a, state="draft", name="Draft sensor")
+
+
+@pytest.fixture
+def question(published):
+    from cityrights.register.models import Question
+
+    return Question.objects.create(
+        organisation=published.organisation, entry=published, message="What is measured?"
+    )
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_staff_page_role_matrix(city_a, draft, question, role):
+    client = city_a.client_for(role)
+    for url, allowed in pages(draft, question.pk).items():
+        response = client.get(url)
+        expected = 200 if role in allowed else 403
+        assert response.status_code == expected, (url, role, response.status_code)
+
+
+def test_anonymous_is_sent_to_login_and_resident_is_refused(city_a, draft, question, resident):
+    anonymous = Client()
+    resident_client = Client()
+    resident_client.force_login(resident)
+    for url in pages(draft, question.pk):
+        response = anonymous.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"].startswith("/accounts/login/")
+        assert resident_client.get(url).status_code == 403, url
+
+
+def test_other_city_staff_are_refused_and_ids_do_not_cross(city_a, city_b, draft):
+    assert city_b.client_for("admin").get(M + f"{draft.pk}/").status_code == 403
+    other = make_entry(city_b, state="draft", name="B sensor")
+    client = city_a.client_for("admin")
+    assert client.get(M + f"{other.pk}/").status_code == 404
+    assert client.post(M + f"{other.pk}/submit/").status_code == 404
+    assert client.get(M + f"{draft.pk}/locations/{other.locations.get().pk}/").status_code == 404
+
+
+ACTIONS = {
+    "submit": EDIT,
+    "revise": EDIT,
+    "delete": EDIT,
+    "publish": REVIEW,
+    "send-back": REVIEW,
+    "withdraw": REVIEW,
+    "locations": EDIT,
+}
+
+
+@pytest.mark.parametrize("action", sorted(ACTIONS))
+@pytest.mark.parametrize("role", ["editor", "reviewer", "viewer"])
+def test_workflow_posts_need_the_capability(city_a, draft, role, action):
+    response = city_a.client_for(role).post(M + f"{draft.pk}/{action}/", {})
+    if role in ACTIONS[action]:
+        assert response.status_code in (200, 302)
+    else:
+        assert response.status_code == 403
+
+
+def test_workflow_posts_refuse_get(city_a, draft):
+    assert city_a.client_for("admin").get(M + f"{draft.pk}/submit/").status_code == 405
+
+
+def form_data(department, **extra):
+    data = {
+        "kind": "sensor",
+        "name": "Noise sensor on Quay Street",
+        "summary": "Measures how loud it is at night.",
+        "department": department.pk,
+        "status": "pilot",
+        "automation_level": "none",
+        "risk_level": "low",
+        "purposes": ["https://w3id.org/dpv#PublicBenefit"],
+        "areas": ["public_goods"],
+        "dataset_links": "https://data.example.org/noise",
+    }
+    data.update(extra)
+    return data
+
+
+def test_form_errors_are_shown_next_to_fields(city_a):
+    client = city_a.client_for("editor")
+    response = client.post(
+        M + "new/",
+        form_data(
+            city_a.department,
+            name="",
+            purposes=["https://w3id.org/dpv#NoSuchPurpose"],
+            dataset_links="not a link",
+            source_code_url="javascript:alert(1)",
+        ),
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="id_name_errors"' in html
+    assert 'id="id_purposes_errors"' in html
+    assert "is not a web address" in html
+    assert 'id="id_source_code_url_errors"' in html
+    assert not Entry.objects.exists()
+
+
+def test_journey_over_http(city_a):
+    editor = city_a.client_for("editor")
+    response = editor.post(M + "new/", form_data(city_a.department))
+    assert response.status_code == 302
+    entry = Entry.objects.get()
+    assert entry.dataset_urls == ["https://data.example.org/noise"]
+    bad = editor.post(
+        M + f"{entry.pk}/locations/", {"description": "Quay", "latitude": "95", "longitude": "4"}
+    )
+    assert bad.status_code == 200
+    assert "latitude" in bad.content.decode().lower()
+    assert not Location.objects.exists()
+    editor.post(
+        M + f"{entry.pk}/locations/",
+        {"description": "Quay Street 4", "latitude": "50.85", "longitude": "4.35"},
+    )
+    assert Location.objects.count() == 1
+    editor.post(M + f"{entry.pk}/submit/")
+    entry.refresh_from_db()
+    assert entry.state == State.IN_REVIEW
+    # The editor cannot publish, the reviewer can.
+    assert editor.post(M + f"{entry.pk}/publish/").status_code == 403
+    reviewer = city_a.client_for("reviewer")
+    page = reviewer.get(M + f"{entry.pk}/").content.decode()
+    assert "Publish" in page
+    reviewer.post(M + f"{entry.pk}/publish/", {"publish-text": "Pilot starts."})
+    entry.refresh_from_db()
+    assert entry.state == State.PUBLISHED
+    assert entry.versions.get().change_summary == "Pilot starts."
+    public = Client().get(f"/cities/city-a/register/{entry.code}/").content.decode()
+    assert "Noise sensor on Quay Street" in public
+    assert "Pilot starts." in public
+    assert AuditEvent.objects.filter(organisation=city_a.city, action="publish").exists()
+
+
+def test_admin_who_wrote_entry_sees_why_they_cannot_publish(city_a):
+    admin = city_a.client_for("admin")
+    admin.post(M + "new/", form_data(city_a.department, kind="service"))
+    entry = Entry.objects.get()
+    admin.post(M + f"{entry.pk}/submit/")
+    page = admin.get(M + f"{entry.pk}/").content.decode()
+    assert "another reviewer has to publish it" in page
+    response = admin.post(M + f"{entry.pk}/publish/", follow=True)
+    assert "another reviewer" in response.content.decode()
+    entry.refresh_from_db()
+    assert entry.state == State.IN_REVIEW
+
+
+def test_revise_and_publish_over_http_keeps_the_short_url(city_a, published):
+    editor = city_a.client_for("editor")
+    response = editor.post(M + f"{published.pk}/revise/")
+    revision = Entry.objects.get(revision_of=published)
+    assert response["Location"] == M + f"{revision.pk}/"
+    data = form_data(city_a.department, name="Renamed camera", kind="sensor")
+    assert editor.post(M + f"{revision.pk}/edit/", data).status_code == 302
+    editor.post(M + f"{revision.pk}/submit/")
+    city_a.client_for("reviewer").post(M + f"{revision.pk}/publish/", {"publish-text": "New name"})
+    response = Client().get(f"/r/{published.code}", follow=True)
+    assert "Renamed camera" in response.content.decode()
+
+
+def test_send_back_and_withdraw_over_http(city_a):
+    entry = make_entry(city_a, state="in_review")
+    reviewer = city_a.client_for("reviewer")
+    reviewer.post(M + f"{entry.pk}/send-back/", {"back-text": ""})
+    entry.refresh_from_db()
+    assert entry.state == State.IN_REVIEW  # a note is required
+    reviewer.post(M + f"{entry.pk}/send-back/", {"back-text": "Add the retention."})
+    entry.refresh_from_db()
+    assert entry.state == State.DRAFT
+    dashboard = city_a.client_for("editor").get("/manage/city-a/").content.decode()
+    assert "sent back" in dashboard
+    city_a.client_for("editor").post(M + f"{entry.pk}/submit/")
+    reviewer.post(M + f"{entry.pk}/publish/")
+    reviewer.post(M + f"{entry.pk}/withdraw/", {"retire-text": "Switched off."})
+    entry.refresh_from_db()
+    assert entry.state == State.RETIRED
+
+
+def test_dashboard_panels_per_role(city_a):
+    make_entry(city_a, state="in_review", name="Waiting sensor")
+    make_entry(city_a, state="draft", name="My draft sensor")
+    editor = city_a.client_for("editor").get("/manage/city-a/").content.decode()
+    assert "My draft sensor" in editor
+    assert "Waiting for your review" not in editor
+    reviewer = city_a.client_for("reviewer").get("/manage/city-a/").content.decode()
+    assert "Waiting sensor" in reviewer
+    assert "My drafts" not in reviewer
+    assert "/manage/city-a/register/" in reviewer  # the navigation link
+    viewer = city_a.client_for("viewer").get("/manage/city-a/").content.decode()
+    assert "Transparency register" in viewer
+
+
+def test_city_home_shows_the_register_once_something_is_published(city_a):
+    assert "Transparency register" not in Client().get("/cities/city-a/").content.decode()
+    make_entry(city_a)
+    home = Client().get("/cities/city-a/").content.decode()
+    assert "Transparency register" in home
+    assert "/cities/city-a/register/map/" in home
+
+
+def test_staff_list_filters(city_a):
+    make_entry(city_a, state="draft", name="Alpha draft")
+    make_entry(city_a, name="Beta published")
+    client = city_a.client_for("viewer")
+    html = client.get(M + "?state=draft").content.decode()
+    assert "Alpha draft" in html
+    assert "Beta published" not in html
+    assert "Beta published" in client.get(M + "?q=beta").content.decode()
