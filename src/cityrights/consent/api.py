@@ -1,5 +1,277 @@
-"""API routes of the consent app, mounted at /api/v1/consent/."""
+"""API routes of the consent app, mounted at /api/v1/consent/.
 
-from ninja import Router
+* ``POST /check`` and ``POST /check/batch``: partners (API key with the
+  ``consent:check`` scope) ask whether they may use a person's data.
+* ``/webhooks``: partners (scope ``webhooks``) register where withdrawal
+  notices go.
+* ``/jwks.json``, ``/checkpoints/…``, ``/proofs/…``: public, so anyone can
+  verify receipts and audit the ledger without an account.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpRequest, HttpResponse
+from ninja import Router, Schema, Status
+from ninja.errors import HttpError
+from pydantic import Field
+
+from cityrights.core.api_auth import require_scope
+
+from . import checks, issuing, ledger, services
+from .events import event_leaf
+from .models import Checkpoint, LedgerEvent, Webhook
 
 router = Router(tags=["consent"])
+
+IRI = Field(min_length=1, max_length=200)
+
+
+class IdentifierIn(Schema):
+    kind: str = Field(min_length=1, max_length=40, pattern=r"^[a-z][a-z0-9_-]*$")
+    value: str = Field(min_length=1, max_length=200)
+
+
+class CheckIn(Schema):
+    subject: str | None = Field(
+        default=None, max_length=64, description="The pseudonymous subject id (subj-…)."
+    )
+    identifier: IdentifierIn | None = Field(
+        default=None, description="Or an identifier you know the person by (hashed on our side)."
+    )
+    agreement: str = Field(min_length=1, max_length=80, description="The agreement's short name.")
+    purpose: str = Field(min_length=1, max_length=200, description="DPV purpose IRI.")
+    categories: list[str] = Field(
+        min_length=1, max_length=50, description="DPV personal-data category IRIs."
+    )
+
+
+class CheckOut(Schema):
+    decision: str = Field(description="permit or deny")
+    reason: str
+    event_id: int | None = Field(description="The ledger event that decides, if any.")
+    agreement: str
+    agreement_version: int | None
+    expires_at: datetime | None
+    checked_at: datetime
+
+
+class BatchIn(Schema):
+    items: list[CheckIn] = Field(description=f"At most {checks.MAX_BATCH} items.")
+
+
+class BatchOut(Schema):
+    results: list[CheckOut]
+    permitted: int
+    denied: int
+
+
+def _item(payload: CheckIn) -> checks.CheckItem:
+    return checks.CheckItem(
+        agreement=payload.agreement,
+        purpose=payload.purpose,
+        categories=tuple(payload.categories),
+        subject=payload.subject or None,
+        identifier_kind=payload.identifier.kind if payload.identifier else None,
+        identifier_value=payload.identifier.value if payload.identifier else None,
+    )
+
+
+def _decide(request: HttpRequest, items: list[checks.CheckItem], batch: bool) -> list[dict]:
+    key = require_scope(request, "consent:check")
+    try:
+        answers = checks.decide(key, items, batch=batch)
+    except checks.CheckInputError as error:
+        raise HttpError(error.status, error.reason) from error
+    return [answer.__dict__ for answer in answers]
+
+
+def _json(data: object) -> HttpResponse:
+    """The answer as JSON, written directly: this is the hot path (the schema documents it)."""
+    return HttpResponse(json.dumps(data, cls=DjangoJSONEncoder), content_type="application/json")
+
+
+@router.post("/check", response=CheckOut, summary="May I use this person's data?")
+def check(request: HttpRequest, payload: CheckIn) -> HttpResponse:
+    """Permit or deny, with the reason and the ledger event that decides.
+
+    An unknown person gets the same answer as a person who never consented:
+    *no consent on record*. Every check is shown to the person.
+    """
+    return _json(_decide(request, [_item(payload)], batch=False)[0])
+
+
+@router.post("/check/batch", response=BatchOut, summary="Many checks in one request")
+def check_batch(request: HttpRequest, payload: BatchIn) -> HttpResponse:
+    if len(payload.items) > checks.MAX_BATCH:
+        raise HttpError(
+            413, f"A batch holds at most {checks.MAX_BATCH} items; got {len(payload.items)}."
+        )
+    results = _decide(request, [_item(item) for item in payload.items], batch=True)
+    permitted = sum(1 for r in results if r["decision"] == "permit")
+    return _json({"results": results, "permitted": permitted, "denied": len(results) - permitted})
+
+
+# --- webhooks ---------------------------------------------------------------------------------
+class WebhookIn(Schema):
+    url: str = Field(min_length=8, max_length=500)
+
+
+class WebhookOut(Schema):
+    id: int
+    url: str
+    active: bool
+    created_at: datetime
+
+
+class WebhookCreated(WebhookOut):
+    secret: str = Field(description="Shown once: verify each notice's HMAC signature with it.")
+
+
+@router.get("/webhooks", response=list[WebhookOut], summary="Your webhooks")
+def webhooks(request: HttpRequest) -> list[Webhook]:
+    key = require_scope(request, "webhooks")
+    return list(Webhook.objects.filter(recipient=key.organisation).order_by("id"))
+
+
+@router.post("/webhooks", response={201: WebhookCreated}, summary="Register a webhook")
+def webhook_create(request: HttpRequest, payload: WebhookIn) -> Status:
+    key = require_scope(request, "webhooks")
+    try:
+        hook, secret = services.create_webhook(
+            key.organisation, payload.url, actor=None, via_key=key
+        )
+    except services.ConsentError as error:
+        raise HttpError(422, str(error)) from error
+    return Status(
+        201,
+        WebhookCreated(
+            id=hook.pk, url=hook.url, active=hook.active, created_at=hook.created_at, secret=secret
+        ),
+    )
+
+
+@router.delete("/webhooks/{webhook_id}", response={204: None}, summary="Switch a webhook off")
+def webhook_delete(request: HttpRequest, webhook_id: int) -> Status:
+    key = require_scope(request, "webhooks")
+    hook = Webhook.objects.filter(pk=webhook_id, recipient=key.organisation).first()
+    if hook is None:
+        raise HttpError(404, f"You have no webhook {webhook_id}.")
+    if hook.active:
+        services.set_webhook_active(hook, False, actor=None, via_key=key)
+    return Status(204, None)
+
+
+# --- public: keys, checkpoints, proofs -------------------------------------------------------
+class CheckpointOut(Schema):
+    origin: str
+    size: int
+    root: str = Field(description="Merkle root, hex")
+    time: str
+    key_id: str
+    signature: str = Field(description="Ed25519 signature, base64")
+    note: str = Field(description="The C2SP signed note")
+
+
+class InclusionOut(Schema):
+    event_id: int
+    event_hash: str
+    leaf_hash: str
+    leaf_index: int
+    tree_size: int
+    audit_path: list[str] = Field(description="Hex hashes, nearest sibling first")
+    checkpoint: CheckpointOut
+
+
+class ConsistencyOut(Schema):
+    first: CheckpointOut
+    second: CheckpointOut
+    proof: list[str]
+
+
+def _checkpoint_out(cp: Checkpoint) -> CheckpointOut:
+    note = ledger.signed(cp)
+    return CheckpointOut(
+        origin=cp.origin,
+        size=cp.size,
+        root=cp.root,
+        time=note.to_json()["time"],
+        key_id=cp.key_id,
+        signature=cp.signature,
+        note=cp.note,
+    )
+
+
+def _checkpoint(size: int) -> Checkpoint:
+    cp = Checkpoint.objects.filter(size=size).first()
+    if cp is None:
+        raise HttpError(404, f"There is no checkpoint of size {size}.")
+    return cp
+
+
+@router.get("/jwks.json", auth=None, summary="Public keys for receipts (JWKS)")
+def jwks(request: HttpRequest) -> dict:
+    return issuing.public_jwks()
+
+
+@router.get("/checkpoints/latest", response=CheckpointOut, auth=None)
+def checkpoint_latest(request: HttpRequest) -> CheckpointOut:
+    cp = ledger.latest_checkpoint()
+    if cp is None:
+        raise HttpError(404, "The ledger has no checkpoint yet.")
+    return _checkpoint_out(cp)
+
+
+@router.get("/checkpoints", response=list[CheckpointOut], auth=None)
+def checkpoint_list(request: HttpRequest, limit: int = 50, before: int | None = None) -> list:
+    if not 1 <= limit <= 500:
+        raise HttpError(422, "limit must be between 1 and 500.")
+    rows = Checkpoint.objects.order_by("-size")
+    if before is not None:
+        rows = rows.filter(size__lt=before)
+    return [_checkpoint_out(cp) for cp in rows[:limit]]
+
+
+@router.get("/checkpoints/{size}", response=CheckpointOut, auth=None)
+def checkpoint_at(request: HttpRequest, size: int) -> CheckpointOut:
+    return _checkpoint_out(_checkpoint(size))
+
+
+@router.get("/proofs/inclusion", response=InclusionOut, auth=None)
+def proof_inclusion(
+    request: HttpRequest, event_id: int, tree_size: int | None = None
+) -> InclusionOut:
+    """Audit path of an event against a checkpoint (default: the latest that covers it)."""
+    event = LedgerEvent.objects.filter(pk=event_id).first()
+    if event is None:
+        raise HttpError(404, f"There is no ledger event {event_id}.")
+    if event.leaf_index is None:
+        raise HttpError(409, "The event is not integrated into the tree yet; try again later.")
+    cp = _checkpoint(tree_size) if tree_size is not None else None
+    proof = ledger.inclusion_proof(event, cp)
+    if proof is None:
+        raise HttpError(409, "No checkpoint covers this event yet; try again later.")
+    return InclusionOut(
+        event_id=event.pk,
+        event_hash=event.hash,
+        leaf_hash=event_leaf(event.hash).hex(),
+        leaf_index=proof.leaf_index,
+        tree_size=proof.tree_size,
+        audit_path=[h.hex() for h in proof.path],
+        checkpoint=_checkpoint_out(proof.checkpoint),
+    )
+
+
+@router.get("/proofs/consistency", response=ConsistencyOut, auth=None)
+def proof_consistency(request: HttpRequest, first: int, second: int) -> ConsistencyOut:
+    """Proof that the ledger at checkpoint ``first`` is a prefix of the one at ``second``."""
+    if first > second:
+        raise HttpError(422, "first must not be larger than second.")
+    a, b = _checkpoint(first), _checkpoint(second)
+    proof = ledger.consistency_proof(a, b)
+    return ConsistencyOut(
+        first=_checkpoint_out(a), second=_checkpoint_out(b), proof=[h.hex() for h in proof]
+    )

@@ -1,0 +1,237 @@
+"""Demo content: partners, agreements, a resident with a consent history, a webhook, checkpoints.
+
+Idempotent: organisations and agreements are found by slug, the resident's
+history is written only once, and a checkpoint is signed only when the tree
+grew. The mobility lab gets a published demo API key (like the demo
+password, for trying the consent-check API on a laptop; never in production).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from cityrights.core.demo import DemoContext
+from cityrights.core.models import ApiKey, Organisation, OrganisationKind
+from cityrights.core.vocab import DPV, EU_GDPR, PD
+
+from . import checks, ledger, services
+from .models import AgreementVersion, EventKind, EventMethod, ProcessingAgreement, Webhook
+
+DEMO_KEY_PREFIX = "demomlab"
+DEMO_KEY_SECRET = "demo-mobility-lab-check-key"  # noqa: S105 - published on purpose, demo only
+DEMO_KEY = f"crk_{DEMO_KEY_PREFIX}_{DEMO_KEY_SECRET}"
+
+PARTNERS = [
+    ("demo-mobility-lab", "University Mobility Lab", OrganisationKind.PUBLIC_BODY),
+    ("demo-public-library", "Demo City Public Library", OrganisationKind.PUBLIC_BODY),
+    ("demo-sports-centre", "Riverside Sports Centre", OrganisationKind.COMPANY),
+    ("demo-tax-office", "Regional Tax Office", OrganisationKind.PUBLIC_BODY),
+]
+
+AGREEMENTS: list[dict[str, Any]] = [
+    {
+        "slug": "mobility-study",
+        "title": "Crowd-sensing mobility study",
+        "recipient": "demo-mobility-lab",
+        "legal_basis": EU_GDPR + "A9-2-a",
+        "purposes": [DPV + "AcademicResearch", DPV + "ImproveTransportMobility"],
+        "categories": [PD + "GPSCoordinate", PD + "PhysicalHealth"],
+        "description": (
+            "Volunteers carry the city's cycling app for their daily trips. The university lab "
+            "receives the GPS track of each trip and, if you allow it, the heart rate from your "
+            "sports watch, to learn which streets feel stressful to cycle in. Results are "
+            "published only as maps and totals."
+        ),
+        "retention": "Until the study report is published, at most two years",
+        "expires_on": date(2028, 6, 30),
+        "valid_days": 365,
+    },
+    {
+        "slug": "library-services",
+        "title": "Library reminders and reading suggestions",
+        "recipient": "demo-public-library",
+        "legal_basis": DPV + "Consent",
+        "purposes": [DPV + "ServicePersonalisation", DPV + "CommunicationManagement"],
+        "categories": [PD + "EmailAddress", PD + "ServiceConsumptionBehavior"],
+        "description": (
+            "The library e-mails you before a loan is due and suggests books based on what you "
+            "borrowed. Without your consent you can still borrow; you just get no e-mails."
+        ),
+        "retention": "As long as your library card is valid",
+        "expires_on": None,
+        "valid_days": None,
+    },
+    {
+        "slug": "sports-offers",
+        "title": "Sports centre membership offers",
+        "recipient": "demo-sports-centre",
+        "legal_basis": DPV + "Consent",
+        "purposes": [DPV + "ServiceProvision", DPV + "CommunicationManagement"],
+        "categories": [PD + "Name", PD + "EmailAddress", PD + "Age"],
+        "description": (
+            "Residents who sign up at a city event can receive the sports centre's offers for "
+            "their age group. The centre gets your name, e-mail address and age, nothing else."
+        ),
+        "retention": "One year after your last visit",
+        "expires_on": None,
+        "valid_days": 730,
+    },
+    {
+        "slug": "tax-record",
+        "title": "Local tax record",
+        "recipient": "demo-tax-office",
+        "legal_basis": EU_GDPR + "A6-1-c",
+        "purposes": [DPV + "LegalCompliance"],
+        "categories": [PD + "Name", PD + "PhysicalAddress", PD + "Tax"],
+        "description": (
+            "The city passes the data needed to levy the local waste and property taxes to the "
+            "regional tax office. The law requires it, so it does not depend on your consent."
+        ),
+        "retention": "Ten years, as tax law requires",
+        "expires_on": None,
+        "valid_days": None,
+    },
+]
+
+
+def _partner(city: Organisation, slug: str, name: str, kind: str) -> Organisation:
+    partner, _created = Organisation.objects.get_or_create(
+        slug=slug,
+        defaults={
+            "name": name,
+            "kind": kind,
+            "city": city,
+            "is_public": False,
+            "country": city.country,
+            "contact_email": f"privacy@{slug}.example",
+        },
+    )
+    return partner
+
+
+def _agreement(
+    city: Organisation, spec: dict[str, Any], partners: dict[str, Organisation], ctx: DemoContext
+) -> ProcessingAgreement:
+    agreement = ProcessingAgreement.objects.filter(organisation=city, slug=spec["slug"]).first()
+    if agreement is not None:
+        return agreement
+    agreement = ProcessingAgreement.objects.create(
+        organisation=city,
+        slug=spec["slug"],
+        title=spec["title"],
+        controller=city,
+        recipient=partners[spec["recipient"]],
+        legal_basis=spec["legal_basis"],
+        created_by=ctx.users["editor"],
+    )
+    AgreementVersion.objects.create(
+        agreement=agreement,
+        number=1,
+        status=AgreementVersion.Status.PUBLISHED,
+        purposes=spec["purposes"],
+        data_categories=spec["categories"],
+        description=spec["description"],
+        retention=spec["retention"],
+        expires_on=spec["expires_on"],
+        consent_valid_days=spec["valid_days"],
+        created_by=ctx.users["editor"],
+        published_by=ctx.users["reviewer"],
+        published_at=timezone.now(),
+    )
+    return agreement
+
+
+def _demo_key(partner: Organisation) -> None:
+    if ApiKey.objects.filter(prefix=DEMO_KEY_PREFIX).exists():
+        return
+    ApiKey.objects.create(
+        organisation=partner,
+        name="Demo consent checks (published demo key)",
+        prefix=DEMO_KEY_PREFIX,
+        secret_hash=hashlib.sha256(DEMO_KEY_SECRET.encode()).hexdigest(),
+        scopes=["consent:check", "webhooks"],
+    )
+
+
+def load(context: DemoContext) -> None:
+    city = context.city
+    with transaction.atomic():
+        partners = {slug: _partner(city, slug, name, kind) for slug, name, kind in PARTNERS}
+        agreements = {
+            spec["slug"]: _agreement(city, spec, partners, context) for spec in AGREEMENTS
+        }
+        lab = partners["demo-mobility-lab"]
+        _demo_key(lab)
+        if not Webhook.objects.filter(recipient=lab).exists():
+            services.create_webhook(
+                lab,
+                "https://mobility-lab.demo-city.example/hooks/consent-withdrawn",
+                actor=context.users["admin"],
+            )
+    resident = context.users["resident"]
+    subject = services.subject_for_user(city, resident, create=True)
+    assert subject is not None
+    if subject.head_seq == 0:
+        _history(subject, agreements, context)
+        key = ApiKey.objects.get(prefix=DEMO_KEY_PREFIX)
+        study = agreements["mobility-study"].current_version()
+        assert study is not None
+        checks.decide(
+            key,
+            [
+                checks.CheckItem(
+                    agreement="mobility-study",
+                    purpose=DPV + "AcademicResearch",
+                    categories=(PD + "GPSCoordinate",),
+                    subject=subject.pseudonym,
+                ),
+                checks.CheckItem(
+                    agreement="mobility-study",
+                    purpose=DPV + "AcademicResearch",
+                    categories=(PD + "PhysicalHealth",),
+                    subject=subject.pseudonym,
+                ),
+            ],
+            batch=True,
+        )
+    ledger.checkpoint()
+    context.logins.append(("Partner API key (mobility lab)", DEMO_KEY, ""))
+
+
+def _history(subject: Any, agreements: dict[str, ProcessingAgreement], ctx: DemoContext) -> None:
+    now = timezone.now()
+    study = agreements["mobility-study"]
+    library = agreements["library-services"]
+    sports = agreements["sports-offers"]
+    steps = [
+        (study, EventKind.GRANT, None, EventMethod.WEB, None, 40),
+        (library, EventKind.GRANT, None, EventMethod.WEB, None, 30),
+        (study, EventKind.WITHDRAW, [PD + "PhysicalHealth"], EventMethod.WEB, None, 12),
+        (
+            sports,
+            EventKind.GRANT,
+            [PD + "EmailAddress", PD + "Age"],
+            EventMethod.PAPER,
+            ctx.users["editor"].name or "City desk",
+            5,
+        ),
+    ]
+    for agreement, kind, categories, method, witness, days_ago in steps:
+        version = agreement.current_version()
+        assert version is not None
+        scope = categories or version.data_categories
+        ledger.append(
+            subject,
+            kind=kind,
+            version=version,
+            categories=scope,
+            method=method,
+            witness=witness,
+            at=now - timedelta(days=days_ago),
+        )
+    services.link_identifier(subject, "library-card", "LIB-0042-7781")

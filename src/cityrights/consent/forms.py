@@ -1,0 +1,216 @@
+"""Forms of the consent app. Vocabulary fields offer DPV terms by their labels."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from cityrights.core.models import ApiKeyScope, Organisation, OrganisationKind
+
+from . import services, terms
+from .models import AgreementVersion, EventKind, ProcessingAgreement
+
+
+def _organisations(city: Organisation) -> Any:
+    return Organisation.objects.filter(Q(pk=city.pk) | Q(city=city)).order_by("name")
+
+
+class AgreementForm(forms.ModelForm):
+    legal_basis = forms.ChoiceField(
+        label=_("Legal basis"),
+        help_text=_("Only agreements based on consent can be granted and withdrawn by residents."),
+    )
+
+    class Meta:
+        model = ProcessingAgreement
+        fields = ["title", "slug", "controller", "recipient", "legal_basis"]
+        help_texts = {
+            "slug": _("Letters, digits and hyphens; partners name the agreement by it in the API."),
+        }
+
+    def __init__(self, *args: Any, city: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.city = city
+        self.fields["controller"].queryset = _organisations(city)
+        self.fields["recipient"].queryset = _organisations(city)
+        self.fields["legal_basis"].choices = terms.choices("legal_basis")
+
+    def clean_slug(self) -> str:
+        slug = self.cleaned_data["slug"]
+        taken = ProcessingAgreement.objects.filter(organisation=self.city, slug=slug)
+        if self.instance.pk:
+            taken = taken.exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise ValidationError(_("Another agreement of the city uses this short name."))
+        return slug
+
+
+class VersionForm(forms.ModelForm):
+    purposes = forms.MultipleChoiceField(
+        label=_("Purposes"), widget=forms.CheckboxSelectMultiple, choices=()
+    )
+    data_categories = forms.MultipleChoiceField(
+        label=_("Data categories"), widget=forms.CheckboxSelectMultiple, choices=()
+    )
+
+    class Meta:
+        model = AgreementVersion
+        fields = [
+            "purposes",
+            "data_categories",
+            "description",
+            "retention",
+            "expires_on",
+            "consent_valid_days",
+        ]
+        widgets = {
+            "expires_on": forms.DateInput(attrs={"type": "date"}),
+            "description": forms.Textarea(attrs={"rows": 5}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["purposes"].choices = terms.choices("purpose")
+        self.fields["data_categories"].choices = terms.choices("category")
+
+    def version_data(self) -> dict[str, Any]:
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        data["purposes"] = sorted(data["purposes"])
+        data["data_categories"] = sorted(data["data_categories"])
+        return data
+
+
+class PaperConsentForm(forms.Form):
+    agreement = forms.ModelChoiceField(label=_("Agreement"), queryset=None)
+    action = forms.ChoiceField(
+        label=_("What the person signed"),
+        widget=forms.RadioSelect,
+        choices=[
+            (EventKind.GRANT, _("Gives consent")),
+            (EventKind.WITHDRAW, _("Withdraws consent")),
+        ],
+    )
+    categories = forms.MultipleChoiceField(
+        label=_("Data categories"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Leave all unticked for the whole agreement."),
+    )
+    email = forms.EmailField(
+        label=_("E-mail address of the person's account"),
+        required=False,
+        help_text=_("If the person has an account. Otherwise give an identifier below."),
+    )
+    identifier_kind = forms.ChoiceField(
+        label=_("Identifier on the form"),
+        required=False,
+        choices=[
+            ("", _("none")),
+            ("library-card", _("Library card number")),
+            ("resident-number", _("Resident number")),
+            ("phone", _("Phone number")),
+        ],
+    )
+    identifier_value = forms.CharField(label=_("Identifier value"), required=False, max_length=100)
+    name = forms.CharField(
+        label=_("Name on the form"),
+        required=False,
+        max_length=200,
+        help_text=_("Stored only encrypted, and destroyed if the person asks for erasure."),
+    )
+    witness = forms.CharField(
+        label=_("Witness"),
+        max_length=200,
+        help_text=_("The member of staff who saw the form signed."),
+    )
+
+    def __init__(self, *args: Any, city: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agreement"].queryset = ProcessingAgreement.objects.filter(
+            organisation=city, consent_based=True, versions__status="published"
+        ).distinct()
+        self.fields["categories"].choices = terms.choices("category")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        agreement = cleaned.get("agreement")
+        categories = cleaned.get("categories") or []
+        if agreement is not None and categories:
+            version = agreement.current_version()
+            outside = [c for c in categories if version and c not in version.data_categories]
+            if outside:
+                self.add_error(
+                    "categories",
+                    _("Not part of this agreement: %(names)s")
+                    % {"names": ", ".join(terms.label(c) for c in outside)},
+                )
+        has_identifier = cleaned.get("identifier_kind") and cleaned.get("identifier_value")
+        if not cleaned.get("email") and not has_identifier:
+            self.add_error("email", _("Give the account's e-mail address or an identifier."))
+        if cleaned.get("identifier_kind") and not cleaned.get("identifier_value"):
+            self.add_error("identifier_value", _("Give the identifier's value."))
+        if has_identifier:
+            try:
+                services.identifier_digest(cleaned["identifier_kind"], cleaned["identifier_value"])
+            except ValueError:
+                self.add_error("identifier_value", _("This identifier is not valid."))
+        return cleaned
+
+
+class WebhookForm(forms.Form):
+    recipient = forms.ModelChoiceField(label=_("Recipient"), queryset=None)
+    url = forms.URLField(
+        label=_("Address (URL)"),
+        max_length=500,
+        assume_scheme="https",
+        help_text=_("Withdrawal notices are sent here as signed JSON. It must use https://."),
+    )
+
+    def __init__(self, *args: Any, city: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["recipient"].queryset = _organisations(city)
+
+    def clean_url(self) -> str:
+        try:
+            return services.check_webhook_url(self.cleaned_data["url"])
+        except services.ConsentError as error:
+            raise ValidationError(str(error)) from error
+
+
+class PartnerForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = ["name", "slug", "kind", "website", "contact_email"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [
+            choice for choice in OrganisationKind.choices if choice[0] != OrganisationKind.CITY
+        ]
+
+
+class PartnerKeyForm(forms.Form):
+    partner = forms.ModelChoiceField(label=_("Partner"), queryset=None)
+    name = forms.CharField(label=_("Name of the key"), max_length=100)
+    scopes = forms.MultipleChoiceField(
+        label=_("Allowed uses"),
+        widget=forms.CheckboxSelectMultiple,
+        choices=[
+            (ApiKeyScope.CONSENT_CHECK.value, ApiKeyScope.CONSENT_CHECK.label),
+            (ApiKeyScope.WEBHOOKS.value, ApiKeyScope.WEBHOOKS.label),
+        ],
+    )
+
+    def __init__(self, *args: Any, city: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["partner"].queryset = Organisation.objects.filter(city=city)
+
+
+class EraseForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("I understand that my consents are withdrawn and my identifying data destroyed."),
+    )

@@ -1,0 +1,85 @@
+"""Receipts for ledger events: the signed JWS and the facts a human-readable page shows.
+
+A receipt is rebuilt from the event whenever it is asked for. Ed25519
+signatures are deterministic and the receipt's issue time is the event's
+time, so the same event always yields the same token until the event is
+integrated; from then on the token also carries the inclusion proof against
+the latest checkpoint that covers it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.utils import translation
+
+from cityrights.core.models import Organisation
+
+from . import keys, ledger, terms
+from .models import LedgerEvent
+from .receipts import InclusionProof, Party, Term, build_receipt_payload, jwks, sign_receipt
+
+RECEIPT_NAMESPACE = uuid.UUID("6f1f2a5e-4d0b-4f0e-9a43-5b8f0c2d7e61")
+
+
+def _party(org: Organisation) -> Party:
+    return Party(
+        id=f"{settings.CITYRIGHTS_BASE_URL}/organisations/{org.slug}",
+        name=org.name,
+        contact=org.contact_email or "",
+    )
+
+
+def receipt_id(event: LedgerEvent) -> str:
+    return str(uuid.uuid5(RECEIPT_NAMESPACE, event.hash))
+
+
+def payload_for(event: LedgerEvent) -> dict[str, Any]:
+    version = event.agreement_version
+    agreement = version.agreement
+    inclusion = None
+    proof = ledger.inclusion_proof(event)
+    if proof is not None:
+        inclusion = InclusionProof(
+            leaf_index=proof.leaf_index,
+            tree_size=proof.tree_size,
+            audit_path=proof.path,
+            checkpoint=proof.checkpoint.note,
+        )
+    with translation.override("en"):  # one language, so the signed bytes do not vary
+        purposes = [Term(iri, terms.label(iri)) for iri in version.purposes]
+        categories = [Term(iri, terms.label(iri)) for iri in event.scope]
+        basis = Term(agreement.legal_basis, terms.label(agreement.legal_basis))
+    return build_receipt_payload(
+        receipt_id=receipt_id(event),
+        issued_at=event.at,
+        jurisdiction=agreement.organisation.country or "",
+        language="en",
+        controller=_party(agreement.controller),
+        recipients=[_party(agreement.recipient)],
+        purposes=purposes,
+        data_categories=categories,
+        legal_basis=basis,
+        retention=version.retention,
+        agreement_id=str(agreement.uid),
+        agreement_version=version.number,
+        event_type=event.kind,
+        event_time=event.at,
+        method=event.method,
+        subject_id=event.subject.pseudonym,
+        ledger_seq=event.pk,
+        event_hash=event.hash,
+        ledger_origin=keys.origin(),
+        inclusion=inclusion,
+    )
+
+
+def token_for(event: LedgerEvent) -> str:
+    key = keys.signing_key()
+    return sign_receipt(payload_for(event), key.private_jwk(), key.kid)
+
+
+def public_jwks() -> dict[str, Any]:
+    return jwks(keys.public_keys())

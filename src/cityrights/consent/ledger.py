@@ -1,0 +1,665 @@
+"""The consent ledger on the database: append, integrate, checkpoint, prove, verify.
+
+How the pieces fit (docs/consent-ledger.md has the long form):
+
+* :func:`append` writes one event. It locks only the subject's row
+  (``SELECT … FOR UPDATE``), so writers for different residents never wait
+  for each other; it allocates the event id inside that lock (the id is the
+  hashed ``seq``), chains the event to the subject's head, updates the
+  derived :class:`~cityrights.consent.models.ConsentState` and queues
+  withdrawal notices, all in one transaction.
+* :func:`integrate` is the sequencer. Holding the single ``LedgerTree`` row,
+  it takes committed events without a tree position in id order, gives them
+  the next leaf indexes and extends the RFC 9162 tree from its stored
+  frontier. Only it serialises, and it works in batches.
+* :func:`checkpoint` signs (size, root) with the Ed25519 ledger key.
+* :func:`inclusion_proof` and :func:`consistency_proof` read leaf hashes and
+  stored subtree hashes, never the whole tree.
+* :func:`verify` recomputes everything in one streaming pass and reports the
+  first broken position.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from . import keys
+from .checkpoints import SignedCheckpoint, sign_checkpoint, verify_checkpoint
+from .events import EventError, event_hash, event_leaf, genesis_hash, normalise_time
+from .merkle import NODE_STORE_MIN_LEVEL, MerkleFrontier, TreeReader, leaf_hash
+from .models import (
+    AgreementVersion,
+    Checkpoint,
+    ConsentState,
+    DataSubject,
+    EventKind,
+    LedgerEvent,
+    LedgerTree,
+    MerkleNode,
+    NoticeOutbox,
+    Webhook,
+)
+
+EVENT_TABLE = LedgerEvent._meta.db_table
+SEQUENCE = "consent_ledgerevent_seq"
+DEFAULT_BATCH = 10_000
+
+
+class LedgerError(ValueError):
+    """An event that cannot be appended (the message says why, for people)."""
+
+
+# --- append ---------------------------------------------------------------------------------
+def _next_event_id() -> int:
+    """Allocate the next event id. Called while holding the subject's lock."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT nextval(%s)", [SEQUENCE])
+        else:
+            # SQLite has one writer at a time (IMMEDIATE transactions), so max + 1 is safe.
+            cursor.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {EVENT_TABLE}")  # noqa: S608
+        return int(cursor.fetchone()[0])
+
+
+def consent_expiry(version: AgreementVersion, at: datetime) -> datetime | None:
+    """When a consent given at ``at`` under ``version`` stops being valid (None: never)."""
+    candidates = []
+    if version.consent_valid_days:
+        candidates.append(at + timedelta(days=version.consent_valid_days))
+    if version.expires_on:
+        end = datetime.combine(version.expires_on, datetime.max.time())
+        candidates.append(timezone.make_aware(end, timezone.get_default_timezone()))
+    return min(candidates) if candidates else None
+
+
+@dataclass(frozen=True)
+class StateChange:
+    """What one event does to the derived state of one category."""
+
+    status: str
+    expires_at: datetime | None
+
+
+def state_after(kind: str, version: AgreementVersion, at: datetime) -> StateChange:
+    if kind in (EventKind.GRANT, EventKind.RENEW):
+        return StateChange(ConsentState.Status.GRANTED, consent_expiry(version, at))
+    if kind == EventKind.WITHDRAW:
+        return StateChange(ConsentState.Status.WITHDRAWN, None)
+    return StateChange(ConsentState.Status.EXPIRED, None)
+
+
+def append(
+    subject: DataSubject | int,
+    *,
+    kind: str,
+    version: AgreementVersion,
+    categories: Iterable[str],
+    method: str,
+    witness: str | None = None,
+    at: datetime | None = None,
+) -> LedgerEvent:
+    """Append one event to the subject's chain and apply it to the derived state.
+
+    Runs in its own transaction (or joins the caller's). Validation of what a
+    person may do (consent-based agreement, published version, categories of
+    that version) happens in :mod:`cityrights.consent.services`; here only the
+    ledger's own invariants are enforced.
+    """
+    scope = sorted(set(categories))
+    if not scope:
+        raise LedgerError("An event needs at least one data category.")
+    unknown = set(scope) - set(version.data_categories)
+    if unknown:
+        raise LedgerError("These categories are not part of the agreement: " + ", ".join(unknown))
+    at = at or timezone.now()
+    at = at.replace(microsecond=at.microsecond)  # keep microseconds: they are hashed
+    agreement = version.agreement
+    subject_pk = subject.pk if isinstance(subject, DataSubject) else subject
+    with transaction.atomic():
+        head = (
+            DataSubject.objects.select_for_update()
+            .only("id", "pseudonym", "head_seq", "head_hash", "organisation_id")
+            .get(pk=subject_pk)
+        )
+        event_id = _next_event_id()
+        prev = head.head_hash or genesis_hash(head.pseudonym)
+        seq = head.head_seq + 1
+        fields = {
+            "agreement": str(agreement.uid),
+            "agreement_version": version.number,
+            "kind": kind,
+            "method": method,
+            "scope": scope,
+            "seq": event_id,
+            "subject": head.pseudonym,
+            "subject_seq": seq,
+            "time": at,
+            "witness": witness,
+        }
+        try:
+            digest = event_hash(fields, prev)
+        except EventError as error:
+            raise LedgerError(str(error)) from error
+        event = LedgerEvent(
+            id=event_id,
+            organisation_id=head.organisation_id,
+            subject_id=head.pk,
+            subject_seq=seq,
+            kind=kind,
+            agreement_version=version,
+            scope=scope,
+            method=method,
+            witness=witness,
+            at=at,
+            prev_hash=prev,
+            hash=digest,
+        )
+        event.save(force_insert=True)
+        DataSubject.objects.filter(pk=head.pk).update(head_seq=seq, head_hash=digest)
+        change = state_after(kind, version, at)
+        ConsentState.objects.bulk_create(
+            [
+                ConsentState(
+                    subject_id=head.pk,
+                    agreement_id=agreement.pk,
+                    category=category,
+                    status=change.status,
+                    version=version,
+                    event=event,
+                    expires_at=change.expires_at,
+                    updated_at=at,
+                )
+                for category in scope
+            ],
+            update_conflicts=True,
+            unique_fields=["subject", "agreement", "category"],
+            update_fields=["status", "version", "event", "expires_at", "updated_at"],
+        )
+        if kind in (EventKind.WITHDRAW, EventKind.EXPIRE):
+            _queue_notices(event, head.pseudonym, agreement, version, scope)
+    return event
+
+
+def _queue_notices(
+    event: LedgerEvent, pseudonym: str, agreement: Any, version: AgreementVersion, scope: list[str]
+) -> None:
+    """Outbox rows for the recipient's webhooks, written in the event's transaction."""
+    hooks = list(Webhook.objects.filter(recipient_id=agreement.recipient_id, active=True))
+    if not hooks:
+        return
+    payload = {
+        "type": "consent.withdrawn" if event.kind == EventKind.WITHDRAW else "consent.expired",
+        "event_id": event.pk,
+        "event_hash": event.hash,
+        "subject": pseudonym,
+        "agreement": agreement.slug,
+        "agreement_uid": str(agreement.uid),
+        "agreement_version": version.number,
+        "categories": scope,
+        "at": normalise_time(event.at),
+    }
+    NoticeOutbox.objects.bulk_create(
+        [NoticeOutbox(webhook=hook, event=event, payload=payload) for hook in hooks],
+        ignore_conflicts=True,
+    )
+
+
+# --- derived state as a pure replay ---------------------------------------------------------
+def replay(events: Sequence[LedgerEvent]) -> dict[tuple[int, str], tuple[str, int, int]]:
+    """The state the events imply: ``(agreement, category) -> (status, version, event)``.
+
+    The derived table must always equal this replay (tested with hypothesis);
+    it is also how the table can be rebuilt after a restore.
+    """
+    state: dict[tuple[int, str], tuple[str, int, int]] = {}
+    for event in sorted(events, key=lambda e: e.subject_seq):
+        version = event.agreement_version
+        change = state_after(event.kind, version, event.at)
+        for category in event.scope:
+            state[(version.agreement_id, category)] = (
+                change.status,
+                version.pk,
+                event.pk,
+            )
+    return state
+
+
+# --- the sequencer --------------------------------------------------------------------------
+def _tree_row() -> LedgerTree:
+    tree = LedgerTree.objects.select_for_update().filter(pk=1).first()
+    if tree is None:
+        LedgerTree.objects.get_or_create(pk=1)
+        tree = LedgerTree.objects.select_for_update().get(pk=1)
+    return tree
+
+
+def _set_leaf_indexes(pairs: list[tuple[int, int]]) -> None:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"UPDATE {EVENT_TABLE} AS e SET leaf_index = v.leaf "  # noqa: S608
+                "FROM (SELECT unnest(%s::bigint[]) AS id, unnest(%s::bigint[]) AS leaf) AS v "
+                "WHERE e.id = v.id AND e.leaf_index IS NULL",
+                [[p[0] for p in pairs], [p[1] for p in pairs]],
+            )
+        else:
+            cursor.executemany(
+                f"UPDATE {EVENT_TABLE} SET leaf_index = %s "  # noqa: S608
+                "WHERE id = %s AND leaf_index IS NULL",
+                [(leaf, event_id) for event_id, leaf in pairs],
+            )
+
+
+def integrate(batch: int = DEFAULT_BATCH) -> int:
+    """Give up to ``batch`` committed, pending events their tree positions. Returns how many."""
+    with transaction.atomic():
+        tree = _tree_row()
+        rows = list(
+            LedgerEvent.objects.filter(leaf_index__isnull=True)
+            .order_by("id")
+            .values_list("id", "hash")[:batch]
+        )
+        if not rows:
+            return 0
+        frontier = MerkleFrontier.from_json(tree.frontier)
+        start = frontier.size
+        completed = frontier.extend(
+            (event_leaf(digest) for _id, digest in rows), store_min_level=NODE_STORE_MIN_LEVEL
+        )
+        _set_leaf_indexes([(event_id, start + n) for n, (event_id, _h) in enumerate(rows)])
+        if completed:
+            MerkleNode.objects.bulk_create(
+                [MerkleNode(level=lv, index=ix, hash=h.hex()) for lv, ix, h in completed],
+                ignore_conflicts=True,
+            )
+        tree.size = frontier.size
+        tree.frontier = frontier.to_json()
+        tree.root = frontier.root().hex()
+        tree.updated_at = timezone.now()
+        tree.save()
+        return len(rows)
+
+
+def integrate_all(batch: int = DEFAULT_BATCH) -> int:
+    total = 0
+    while True:
+        done = integrate(batch)
+        total += done
+        if done < batch:
+            return total
+
+
+def pending_count() -> int:
+    return LedgerEvent.objects.filter(leaf_index__isnull=True).count()
+
+
+# --- checkpoints ----------------------------------------------------------------------------
+def checkpoint(at: datetime | None = None) -> Checkpoint | None:
+    """Integrate what is pending, then sign the tree head unless it is signed already."""
+    integrate_all()
+    with transaction.atomic():
+        tree = _tree_row()
+        if tree.size == 0:
+            return None
+        existing = Checkpoint.objects.filter(size=tree.size).first()
+        if existing is not None:
+            return existing
+        key = keys.signing_key()
+        signed = sign_checkpoint(
+            key.private, keys.origin(), tree.size, bytes.fromhex(tree.root), at or timezone.now()
+        )
+        data = signed.to_json()
+        return Checkpoint.objects.create(
+            size=tree.size,
+            root=tree.root,
+            at=signed.time,
+            origin=signed.origin,
+            key_id=data["key_id"],
+            signature=data["signature"],
+            note=signed.to_note(),
+            frontier=tree.frontier,
+        )
+
+
+def latest_checkpoint() -> Checkpoint | None:
+    return Checkpoint.objects.order_by("-size").first()
+
+
+def signed(cp: Checkpoint) -> SignedCheckpoint:
+    return SignedCheckpoint.from_note(cp.note)
+
+
+# --- proofs ---------------------------------------------------------------------------------
+def _leaf_hashes(start: int, end: int) -> list[bytes]:
+    rows = (
+        LedgerEvent.objects.filter(leaf_index__gte=start, leaf_index__lt=end)
+        .order_by("leaf_index")
+        .values_list("hash", flat=True)
+    )
+    return [event_leaf(digest) for digest in rows]
+
+
+def _node_hash(level: int, index: int) -> bytes | None:
+    value = MerkleNode.objects.filter(level=level, index=index).values_list("hash", flat=True)
+    found = value.first()
+    return bytes.fromhex(found) if found else None
+
+
+def reader(size: int) -> TreeReader:
+    return TreeReader(size, _leaf_hashes, _node_hash)
+
+
+@dataclass(frozen=True)
+class Inclusion:
+    leaf_index: int
+    tree_size: int
+    path: list[bytes]
+    checkpoint: Checkpoint
+
+
+def inclusion_proof(event: LedgerEvent, cp: Checkpoint | None = None) -> Inclusion | None:
+    """Audit path of an integrated event against ``cp`` (default: the latest that covers it)."""
+    if event.leaf_index is None:
+        return None
+    if cp is None:
+        cp = Checkpoint.objects.filter(size__gt=event.leaf_index).order_by("-size").first()
+    if cp is None or cp.size <= event.leaf_index:
+        return None
+    return Inclusion(
+        event.leaf_index, cp.size, reader(cp.size).inclusion_proof(event.leaf_index), cp
+    )
+
+
+def consistency_proof(first: Checkpoint, second: Checkpoint) -> list[bytes]:
+    """Proof that the tree at ``first`` is a prefix of the tree at ``second``."""
+    if first.size > second.size:
+        raise LedgerError("The first checkpoint must not be larger than the second.")
+    return reader(second.size).consistency_proof(first.size)
+
+
+# --- verification ---------------------------------------------------------------------------
+@dataclass
+class VerifyReport:
+    ok: bool = True
+    events: int = 0
+    seconds: float = 0.0
+    position: int | None = None  # leaf index, or the position after the last leaf
+    event_id: int | None = None
+    reason: str = ""
+    checkpoints: int = 0
+    subjects: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def rate(self) -> float:
+        return self.events / self.seconds if self.seconds else 0.0
+
+    def fail(self, position: int | None, event_id: int | None, reason: str) -> VerifyReport:
+        self.ok, self.position, self.event_id, self.reason = False, position, event_id, reason
+        return self
+
+
+def _columns() -> str:
+    """The verified columns; on PostgreSQL the time comes as canonical text (no parsing)."""
+    if connection.vendor == "postgresql":
+        at, scope = (
+            """to_char(e.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')""",
+            "e.scope::text",
+        )
+    else:
+        at, scope = "e.at", "e.scope"
+    return (
+        "e.id, e.leaf_index, e.subject_id, s.pseudonym, e.subject_seq, e.kind, "
+        f"e.agreement_version_id, {scope}, e.method, e.witness, {at}, e.prev_hash, e.hash"
+    )
+
+
+def _stream(chunk: int = 20_000) -> Iterator[tuple[Any, ...]]:
+    """All events, integrated ones in tree order, then pending ones in id order."""
+    sql = (
+        f"SELECT {_columns()} FROM {EVENT_TABLE} e "  # noqa: S608
+        f"JOIN {DataSubject._meta.db_table} s ON s.id = e.subject_id "
+        "ORDER BY e.leaf_index ASC NULLS LAST, e.id ASC"
+    )
+    with transaction.atomic(), connection.chunked_cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.itersize = chunk
+        cursor.execute(sql)
+        while True:
+            rows = cursor.fetchmany(chunk)
+            if not rows:
+                return
+            yield from rows
+
+
+def _as_time(value: Any) -> str:
+    """Canonical time text; raw SQLite rows carry UTC without an offset."""
+    if isinstance(value, str) and value.endswith("Z"):
+        return value
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if isinstance(value, datetime) and value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return normalise_time(value)
+
+
+_encode = json.encoder.encode_basestring  # type: ignore[attr-defined]
+
+
+def _scope_text(raw: Any) -> str | None:
+    """The canonical JSON items of a stored scope, or None when it needs the strict path."""
+    try:
+        items = json.loads(raw) if isinstance(raw, str) else raw
+    except ValueError:
+        return None
+    if not isinstance(items, list) or not items:
+        return None
+    if not all(type(item) is str and item for item in items):
+        return None
+    return ",".join(map(_encode, sorted(set(items))))
+
+
+def canonical_hash(
+    agreement: str,
+    version: int,
+    kind: str,
+    method: str,
+    prev_hash: str,
+    scope_text: str,
+    seq: int,
+    subject: str,
+    subject_seq: int,
+    time_text: str,
+    witness: str | None,
+) -> str:
+    """The same bytes as :func:`events.encode_event`, for values already known to be valid.
+
+    verify-ledger hashes millions of rows; the generic encoder re-validates
+    every field, which costs more than the hashing. The caller checks the
+    preconditions (kinds, methods, witness rule, positive numbers, canonical
+    time and scope) and falls back to :func:`events.event_hash` otherwise; a
+    property test keeps both encoders byte-for-byte equal.
+    """
+    text = (
+        f'{{"agreement":{_encode(agreement)},"agreement_version":{version},"kind":"{kind}",'
+        f'"method":"{method}","prev_hash":"{prev_hash}","scope":[{scope_text}],'
+        f'"seq":{seq},"subject":{_encode(subject)},"subject_seq":{subject_seq},'
+        f'"time":"{time_text}","witness":{"null" if witness is None else _encode(witness)}}}'
+    )
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+_KINDS = frozenset(EventKind.values)
+_METHODS = frozenset({"web", "api", "paper", "system"})
+_MAX_INT = 2**53 - 1
+
+
+def verify(progress: Any = None) -> VerifyReport:
+    """Recompute every hash, chain, tree root, stored node and checkpoint signature.
+
+    Stops at the first problem and says where: the leaf index (tree position)
+    and the event id. ``progress``, if given, is called with the count every
+    100,000 events.
+    """
+    started = time.perf_counter()
+    report = _verify(VerifyReport(), progress)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _strict_hash(fields: dict[str, Any], prev_hash: str) -> str:
+    if isinstance(fields["scope"], str):
+        try:
+            fields["scope"] = json.loads(fields["scope"])
+        except ValueError as error:
+            raise EventError("scope: not JSON") from error
+    return event_hash(fields, prev_hash)
+
+
+def _verify(report: VerifyReport, progress: Any) -> VerifyReport:
+    versions = {
+        pk: (str(uid), number)
+        for pk, uid, number in AgreementVersion.objects.values_list(
+            "pk", "agreement__uid", "number"
+        )
+    }
+    checkpoints = list(Checkpoint.objects.order_by("size"))
+    report.checkpoints = len(checkpoints)
+    for cp in checkpoints:
+        try:
+            note = SignedCheckpoint.from_note(cp.note)
+        except ValueError:
+            return report.fail(cp.size, None, f"checkpoint of size {cp.size} is malformed")
+        public = keys.public_key_for_note(note.key_id)
+        if public is None or not verify_checkpoint(public, note):
+            return report.fail(cp.size, None, f"checkpoint of size {cp.size}: bad signature")
+        if note.size != cp.size or note.root.hex() != cp.root:
+            return report.fail(cp.size, None, f"checkpoint of size {cp.size} was altered")
+    roots = {cp.size: cp.root for cp in checkpoints}
+    stops = sorted(roots)
+    stored_nodes = {
+        (lv, ix): h for lv, ix, h in MerkleNode.objects.values_list("level", "index", "hash")
+    }
+    heads: dict[int, tuple[int, str]] = {}
+    scopes: dict[Any, str | None] = {}
+    frontier = MerkleFrontier()
+    leaves: list[bytes] = []
+    position = 0  # leaves seen so far
+    pending = False
+    last_id = None
+    stop_at = 0
+
+    def flush() -> str | None:
+        """Add the collected leaves to the tree; check stored nodes and checkpoint roots."""
+        for level, index, value in frontier.extend(leaves, store_min_level=NODE_STORE_MIN_LEVEL):
+            if stored_nodes.get((level, index), value.hex()) != value.hex():
+                return f"stored tree node ({level}, {index}) was altered"
+        leaves.clear()
+        expected = roots.get(frontier.size)
+        if expected is not None and frontier.root().hex() != expected:
+            return f"tree root at size {frontier.size} differs from the signed checkpoint"
+        return None
+
+    while stop_at < len(stops) and stops[stop_at] <= 0:
+        stop_at += 1
+    for row in _stream():
+        (event_id, leaf, subject_id, pseudonym, subject_seq, kind, version_id, scope, method,
+         witness, at, prev_hash, digest) = row  # fmt: skip
+        report.events += 1
+        if leaf is None:
+            if not pending:
+                pending = True
+                problem = flush()
+                if problem:
+                    return report.fail(position - 1, last_id, problem)
+        elif pending or leaf != position:
+            return report.fail(position, event_id, "tree positions have a gap or are out of order")
+        last_seq, last_hash = heads.get(subject_id, (0, ""))
+        if subject_seq != last_seq + 1:
+            return report.fail(
+                position, event_id, f"chain of subject {pseudonym}: expected event {last_seq + 1}"
+            )
+        expected_prev = last_hash or genesis_hash(pseudonym)
+        if prev_hash != expected_prev:
+            return report.fail(
+                position, event_id, "does not chain to the previous event of its subject"
+            )
+        agreement_uid, number = versions.get(version_id, ("?", 0))
+        time_text = _as_time(at)
+        scope_text = scopes.get(scope, "")
+        if scope_text == "":
+            scope_text = scopes[scope] = _scope_text(scope)
+        fast = (
+            scope_text is not None
+            and kind in _KINDS
+            and method in _METHODS
+            and (method == "paper") == (witness is not None)
+            and (witness is None or (type(witness) is str and witness != ""))
+            and 1 <= number <= _MAX_INT
+            and 1 <= event_id <= _MAX_INT
+            and subject_seq <= _MAX_INT
+            and type(pseudonym) is str
+            and pseudonym != ""
+        )
+        try:
+            if fast:
+                recomputed = canonical_hash(
+                    agreement_uid, number, kind, method, prev_hash, scope_text or "",
+                    event_id, pseudonym, subject_seq, time_text, witness,
+                )  # fmt: skip
+            else:
+                recomputed = _strict_hash(
+                    {
+                        "agreement": agreement_uid, "agreement_version": number, "kind": kind,
+                        "method": method, "scope": scope, "seq": event_id,
+                        "subject": pseudonym, "subject_seq": subject_seq, "time": time_text,
+                        "witness": witness,
+                    },
+                    prev_hash,
+                )  # fmt: skip
+        except (EventError, UnicodeEncodeError) as error:
+            return report.fail(position, event_id, f"malformed event: {error}")
+        if recomputed != digest:
+            return report.fail(position, event_id, "hash does not match the event's fields")
+        heads[subject_id] = (subject_seq, digest)
+        if leaf is not None:
+            leaves.append(leaf_hash(bytes.fromhex(digest)))
+            position += 1
+            last_id = event_id
+            if len(leaves) >= 4096 or (stop_at < len(stops) and position == stops[stop_at]):
+                while stop_at < len(stops) and stops[stop_at] <= position:
+                    stop_at += 1
+                problem = flush()
+                if problem:
+                    return report.fail(position - 1, event_id, problem)
+        if progress and report.events % 100_000 == 0:
+            progress(report.events)
+    problem = flush()
+    if problem:
+        return report.fail(position - 1, last_id, problem)
+    missing = [size for size in stops if size > position]
+    if missing:
+        return report.fail(position, None, f"checkpoint of size {missing[0]} covers missing events")
+    tree = LedgerTree.objects.filter(pk=1).first()
+    if tree is not None and (
+        tree.size != position or (position and tree.root != frontier.root().hex())
+    ):
+        return report.fail(position, None, "the stored tree head does not match the events")
+    for subject_id, pseudonym, head_seq, head_hash in DataSubject.objects.values_list(
+        "id", "pseudonym", "head_seq", "head_hash"
+    ).iterator(chunk_size=20_000):
+        report.subjects += 1
+        if heads.get(subject_id, (0, "")) != (head_seq, head_hash):
+            return report.fail(
+                position, None, f"chain of subject {pseudonym} is shorter than its head says"
+            )
+    return report

@@ -1,0 +1,43 @@
+"""``cityrights verify-ledger``: recompute every hash, chain, root and checkpoint signature."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from cityrights.consent import ledger
+
+
+class Command(BaseCommand):
+    help = (
+        "Check the consent ledger: every event hash, every subject's chain, the Merkle root at "
+        "every checkpoint and every checkpoint signature. Exits with status 1 and names the "
+        "first broken position when anything was changed, deleted or reordered."
+    )
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--quiet", action="store_true", help="Print only problems.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        def progress(count: int) -> None:
+            if not options["quiet"]:
+                self.stderr.write(f"  … {count:,} events checked")
+
+        report = ledger.verify(progress=progress)
+        rate = f"{report.rate:,.0f} events/s"
+        if not report.ok:
+            where = f"position {report.position}" if report.position is not None else "the end"
+            event = f" (event {report.event_id})" if report.event_id is not None else ""
+            raise CommandError(
+                f"LEDGER BROKEN at {where}{event}: {report.reason}. "
+                f"Checked {report.events:,} events before stopping ({rate}).",
+                returncode=1,
+            )
+        if not options["quiet"]:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Ledger verified: {report.events:,} events, {report.subjects:,} subjects, "
+                    f"{report.checkpoints:,} checkpoints in {report.seconds:.2f} s ({rate})."
+                )
+            )

@@ -1,0 +1,56 @@
+"""What the consent app adds to core pages: staff nav link, dashboard panel, public section."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from cityrights.core.registry import Section
+
+from . import selectors
+from .models import AgreementVersion, ProcessingAgreement
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from cityrights.core.models import Organisation
+
+
+def staff_panel(request: HttpRequest, organisation: Organisation) -> Section | None:
+    if not organisation.is_city:
+        return None
+    return Section(
+        title=_("Consent and data sharing"),
+        url=reverse("consent:staff_agreements", kwargs={"org": organisation.slug}),
+        template="consent/includes/staff_panel.html",
+        context={
+            "agreements": ProcessingAgreement.objects.filter(organisation=organisation).count(),
+            "drafts": AgreementVersion.objects.filter(
+                agreement__organisation=organisation, status=AgreementVersion.Status.DRAFT
+            ).count(),
+            "status": selectors.ledger_status(organisation),
+            "notices_pending": selectors.outbox_counts(organisation)["pending"],
+        },
+        order=30,
+    )
+
+
+def public_section(request: HttpRequest, organisation: Organisation) -> Section | None:
+    pairs = selectors.published_agreements(organisation)
+    if not pairs:
+        return None
+    consent = [agreement for agreement, _version in pairs if agreement.consent_based]
+    return Section(
+        title=_("Your consent to data sharing"),
+        url=reverse("consent:public_agreements", kwargs={"org": organisation.slug}),
+        template="consent/includes/public_section.html",
+        context={
+            "org": organisation.slug,
+            "agreements": consent,
+            "consent_count": len(consent),
+            "other_count": len(pairs) - len(consent),
+        },
+        order=30,
+    )

@@ -1,0 +1,1 @@
+"""Views of the consent app: the resident portal and the staff pages."""

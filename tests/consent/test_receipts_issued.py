@@ -1,0 +1,77 @@
+"""Receipts issued for real ledger events verify with PyJWT (an independent JOSE library)
+against the published JWKS, and carry an inclusion proof once the event is integrated."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import jwt
+import pytest
+from django.test import Client
+
+from cityrights.consent import ledger, merkle, services
+from cityrights.consent.checkpoints import SignedCheckpoint, public_key_from_jwk, verify_checkpoint
+from cityrights.consent.events import event_leaf
+from cityrights.consent.receipts import verify_receipt_inclusion
+
+pytestmark = pytest.mark.django_db
+
+
+def _verify_with_pyjwt(token: str) -> dict:
+    jwks = Client().get("/.well-known/jwks.json").json()
+    header = jwt.get_unverified_header(token)
+    assert header["alg"] == "EdDSA"
+    jwk = next(k for k in jwks["keys"] if k["kid"] == header["kid"])
+    key = jwt.PyJWK.from_dict(jwk)
+    return jwt.decode(token, key=key.key, algorithms=["EdDSA"], options={"verify_aud": False})
+
+
+def test_receipt_verifies_with_pyjwt_then_carries_an_inclusion_proof(sharing, resident):
+    client = Client()
+    client.force_login(resident)
+    client.post(f"/cities/city-a/my-data/agreements/{sharing.study.pk}/", {"action": "grant"})
+    person = services.subject_for_user(sharing.city, resident)
+    event = person.events.get()
+    url = f"/cities/city-a/my-data/receipts/{event.pk}.jws"
+
+    payload = _verify_with_pyjwt(client.get(url).content.decode())
+    assert payload["sub"] == person.pseudonym
+    assert payload["ledger"] == {**payload["ledger"], "seq": event.pk, "eventHash": event.hash}
+    assert "inclusion" not in payload["ledger"]
+    assert payload["processing"]["agreement"]["version"] == 1
+    assert {t["iri"] for t in payload["processing"]["personalData"]} == set(event.scope)
+    assert payload["events"][0]["type"] == "given"
+    assert person.user.email not in json.dumps(payload)
+
+    # More events, then the sequencer and a checkpoint.
+    for action in ("withdraw", "grant", "withdraw"):
+        services.change_consent(person, sharing.study, action=action)
+    ledger.checkpoint()
+    payload = _verify_with_pyjwt(client.get(url).content.decode())
+    inclusion = payload["ledger"]["inclusion"]
+    checkpoint = SignedCheckpoint.from_note(inclusion["checkpoint"])
+    assert inclusion["treeSize"] == checkpoint.size == 4
+    path = [base64.b64decode(h) for h in inclusion["auditPath"]]
+    assert merkle.verify_inclusion(
+        event_leaf(event.hash), inclusion["leafIndex"], inclusion["treeSize"], path, checkpoint.root
+    )
+    jwk = Client().get("/api/v1/consent/jwks.json").json()["keys"][0]
+    public = public_key_from_jwk(jwk)
+    assert verify_checkpoint(public, checkpoint)
+    assert verify_receipt_inclusion(payload, public)
+
+
+def test_a_tampered_receipt_fails(sharing, resident):
+    person = services.subject_for_user(sharing.city, resident, create=True)
+    event = services.change_consent(person, sharing.study, action="grant")
+    from cityrights.consent import issuing
+
+    token = issuing.token_for(event)
+    assert token == issuing.token_for(event)  # deterministic until integrated
+    head, body, signature = token.split(".")
+    data = json.loads(base64.urlsafe_b64decode(body + "=="))
+    data["events"][0]["type"] = "withdrawn"
+    forged = base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
+    with pytest.raises(jwt.InvalidSignatureError):
+        _verify_with_pyjwt(f"{head}.{forged}.{signature}")
