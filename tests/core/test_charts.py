@@ -125,7 +125,7 @@ def test_script_labels_are_escaped_everywhere() -> None:
 @settings(max_examples=60, deadline=None)
 @given(label=st.text(max_size=30))
 def test_any_label_keeps_the_document_well_formed(label: str) -> None:
-    svg = charts.bar_chart([label], [1.0], title=label or "t", description=label)
+    svg = charts.bar_chart([label], [1.0], title=label if label.strip() else "t", description=label)
     root = parse(svg)
     expected = "".join(ch for ch in INVALID_XML.sub("", label) if not ch.isspace())
     found = ["".join(ch for ch in t if not ch.isspace()) for t in texts(root)]
