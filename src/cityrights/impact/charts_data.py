@@ -42,9 +42,11 @@ def matrix(
     """Counts per cell, the SVG and the table rows of one matrix (inherent or residual)."""
     template = assessment.template.template
     counts: Counter[tuple[int, int]] = Counter()
+    unrated = 0
     for item in risks:
         if residual:
             if not item.has_residual:
+                unrated += 1
                 continue
             counts[(item.residual_likelihood, item.residual_severity)] += 1
         else:
@@ -96,4 +98,7 @@ def matrix(
         "likelihood_labels": likelihood,
         "rows": rows,
         "total": total,
+        # Risks without a rating after mitigation are missing from the residual matrix; the
+        # page says how many, so an emptier matrix is not read as a better one.
+        "unrated": unrated,
     }

@@ -52,6 +52,11 @@ def assessment_json(assessment: ImpactAssessment, language: str = "en") -> dict[
                         "question": question.key,
                         "text": content.text(question.text, language),
                         "answer": given.get(question.key, ""),
+                        # Choice answers are stored as option keys; readers (and the PDF)
+                        # need the option labels in the export's language.
+                        "answer_text": content.display_answer(
+                            question, given.get(question.key), language
+                        ),
                     }
                     for question in section.questions
                 ],

@@ -18,12 +18,8 @@ from cityrights.core.models import Organisation, Role, User
 from . import content
 from .models import AssessmentKind, Band, Decision, MitigationStatus, Status
 
-LEVEL_CHOICES = [
-    (1, _("1 · Low")),
-    (2, _("2 · Moderate")),
-    (3, _("3 · High")),
-    (4, _("4 · Very high")),
-]
+LEVEL_CHOICES = [(n, str(n)) for n in range(1, 5)]
+"""Levels 1–4; RiskForm names them after the assessment template's own scale."""
 TEXT_MAX = 10_000
 CONDITION_ROWS = 3
 
@@ -157,8 +153,12 @@ class SectionForm(forms.Form):
                     widget=forms.RadioSelect,
                 )
             field.label = text_of(question.text, language)
+            if not question.required:
+                # Nearly every question is needed to submit (checked on submit, not here, so
+                # drafts can be saved half-done); naming the few optional ones says so.
+                field.label = _("%(question)s (optional)") % {"question": field.label}
             field.help_text = text_of(question.help, language)
-            field.required = False  # drafts may be saved half-done; submit checks completeness
+            field.required = False
             field.initial = given
             self.fields[question.key] = field
 
@@ -196,6 +196,17 @@ class RiskForm(forms.Form):
         self.fields["right"].choices = [("", _("Choose a right"))] + [
             (right.key, text_of(right.title, language)) for right in content.rights_of(template)
         ]
+        # Name the levels as the template does ("2 · Possible", "3 · Serious"), so the form
+        # speaks the same language as the matrix and the level table on the same page; generic
+        # names like "High" would also clash with the band of the cell.
+        scales = {
+            "likelihood": content.likelihood_labels(template, language),
+            "severity": content.severity_labels(template, language),
+        }
+        for axis, labels in scales.items():
+            choices = [(n, f"{n} · {label}") for n, label in enumerate(labels, start=1)]
+            self.fields[axis].choices = choices
+            self.fields[f"residual_{axis}"].choices = [("", _("not rated yet")), *choices]
 
 
 class MitigationForm(forms.Form):
@@ -221,6 +232,14 @@ class TransitionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Needed when you return the assessment: say what has to change."),
     )
+
+    def __init__(self, *args: Any, steps: set[str] | frozenset[str] = frozenset(), **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        if "return" not in steps:
+            # The project lead only withdraws: a help text about returning would mislead.
+            self.fields["note"].help_text = _(
+                "Optional: why you withdraw the submission. It is kept as a comment."
+            )
 
 
 class DecisionForm(forms.Form):

@@ -28,3 +28,20 @@ def band_label(value: str) -> str:
         return str(Band(value).label)
     except ValueError:
         return value
+
+
+@register.filter
+def level(value: Any, names: list[str]) -> str:
+    """A level with the template's name for it, ``3 · Likely``: a bare 3 says little.
+
+    ``names`` are the level names of one axis (likelihood or severity), lowest first.
+    """
+    if value in (None, ""):
+        return "–"
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return str(value)
+    if 1 <= number <= len(names):
+        return f"{number} · {names[number - 1]}"
+    return str(number)

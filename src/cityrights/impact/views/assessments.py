@@ -248,7 +248,7 @@ def detail_context(request: HttpRequest, assessment: Any) -> dict[str, Any]:
         else None,
         "comments": assessment.comments.filter(section="").select_related("author"),
         "comment_form": CommentForm(prefix="general") if may_comment(request) else None,
-        "transition_form": TransitionForm() if {"return", "withdraw"} & steps else None,
+        "transition_form": TransitionForm(steps=steps) if {"return", "withdraw"} & steps else None,
         "reassessment_form": ReassessmentForm(
             initial={"reassessment_due": assessment.reassessment_due}
         )
@@ -431,7 +431,17 @@ def risk_context(request: HttpRequest, assessment: Any) -> dict[str, Any]:
         "inherent": charts_data.matrix(assessment, risks, residual=False, language=lang),
         "residual": charts_data.matrix(assessment, risks, residual=True, language=lang),
         "scale": charts_data.scale_rows(assessment.template.template, lang),
+        **level_names(assessment, lang),
         "may_edit": "edit" in caps(request) and assessment.is_draft,
+    }
+
+
+def level_names(assessment: Any, lang: str) -> dict[str, list[str]]:
+    """The template's names of the likelihood and severity levels, for the ``level`` filter."""
+    template = assessment.template.template
+    return {
+        "likelihood_names": content.likelihood_labels(template, lang),
+        "severity_names": content.severity_labels(template, lang),
     }
 
 
@@ -547,6 +557,7 @@ def risk(request: HttpRequest, pk: int, risk_pk: int) -> HttpResponse:
             "form": form,
             "mitigation_form": mitigation_form,
             "mitigations": mitigations,
+            **level_names(assessment, lang),
             "may_edit": may_edit,
             "may_track": "edit" in held,
         },
