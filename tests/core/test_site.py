@@ -220,3 +220,13 @@ def test_fields_are_linked_to_their_help_and_errors(resident):
     assert 'aria-describedby="id_password1_helptext id_password1_errors"' in html
     assert 'aria-describedby="id_email_errors"' in html
     assert html.count('aria-invalid="true"') >= 2
+
+
+def test_english_dates_are_written_the_european_way():
+    from datetime import date
+
+    from django.utils import formats, translation
+
+    with translation.override("en"):
+        assert formats.date_format(date(2026, 11, 22)) == "22 November 2026"
+        assert formats.date_format(date(2026, 11, 22), "SHORT_DATE_FORMAT") == "22/11/2026"

@@ -144,6 +144,8 @@ LANGUAGES = [("en", _("English")), ("fr", _("French")), ("nl", _("Dutch"))]
 # Each app keeps its own catalogue in <app>/locale (see `make messages`).
 TIME_ZONE = env("CITYRIGHTS_TIME_ZONE", "Europe/Brussels")
 USE_I18N = True
+# European date and time formats for English (Django's default English is American).
+FORMAT_MODULE_PATH = ["cityrights.formats"]
 USE_TZ = True
 
 STATIC_URL = "/static/"
