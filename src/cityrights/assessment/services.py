@@ -582,15 +582,9 @@ def update_action(action: RoadmapAction, actor: User, values: dict[str, Any]) ->
 
 
 def delete_action(action: RoadmapAction, actor: User) -> None:
-    with transaction.atomic():
-        audit.record(
-            actor=actor,
-            organisation=action.organisation,
-            action="delete",
-            obj=action,
-            changes={"title": action.title},
-        )
-        action.delete()
+    audit.delete(
+        action, actor=actor, organisation=action.organisation, changes={"title": action.title}
+    )
 
 
 def add_measurement(

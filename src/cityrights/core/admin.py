@@ -38,10 +38,7 @@ class AuditedAdmin(admin.ModelAdmin):
         )
 
     def delete_model(self, request: HttpRequest, obj: Model) -> None:
-        audit.record(
-            actor=request.user, organisation=self._organisation(obj), action="delete", obj=obj
-        )
-        super().delete_model(request, obj)
+        audit.delete(obj, actor=request.user, organisation=self._organisation(obj))
 
     def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
         for obj in queryset:

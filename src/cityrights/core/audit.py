@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.db import models
+from django.db import models, transaction
 
 from .models import AuditEvent
 
@@ -82,3 +82,16 @@ def record(
         object_repr=object_repr[:300],
         changes={key: _short(value) for key, value in (changes or {}).items()},
     )
+
+
+def delete(
+    obj: models.Model,
+    *,
+    actor: User | AnonymousUser | None,
+    organisation: Organisation | None,
+    changes: dict[str, Any] | None = None,
+) -> None:
+    """Delete ``obj`` and record it, in one transaction: no deletion goes unlogged."""
+    with transaction.atomic():
+        record(actor=actor, organisation=organisation, action="delete", obj=obj, changes=changes)
+        obj.delete()

@@ -530,15 +530,12 @@ def delete_mitigation(mitigation: Mitigation, actor: User) -> None:
     assessment = mitigation.risk.assessment
     _require(actor, assessment, "edit")
     _require_draft(assessment)
-    with transaction.atomic():
-        audit.record(
-            actor=actor,
-            organisation=assessment.organisation,
-            action="delete",
-            obj=mitigation,
-            changes={"owner": mitigation.owner},
-        )
-        mitigation.delete()
+    audit.delete(
+        mitigation,
+        actor=actor,
+        organisation=assessment.organisation,
+        changes={"owner": mitigation.owner},
+    )
 
 
 # --------------------------------------------------------------------------------------

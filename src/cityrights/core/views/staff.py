@@ -108,15 +108,9 @@ def _remove_member(request: HttpRequest, membership: Membership) -> HttpResponse
     if membership.role == Role.ADMIN and not others.exists():
         messages.error(request, _("The organisation needs at least one administrator."))
         return redirect("core:member_edit", org=organisation.slug, pk=membership.pk)
-    with transaction.atomic():
-        audit.record(
-            actor=request.user,
-            organisation=organisation,
-            action="delete",
-            obj=membership,
-            changes={"role": membership.role},
-        )
-        membership.delete()
+    audit.delete(
+        membership, actor=request.user, organisation=organisation, changes={"role": membership.role}
+    )
     messages.success(request, _("The member was removed."))
     return redirect("core:members", org=organisation.slug)
 
