@@ -89,4 +89,84 @@ def test_batch_for_empty_department_explains(city_a):
     response = city_a.client_for("viewer").get(
         f"/manage/city-a/register/signs/?department={empty.pk}&size=a4"
     )
-    assert "no published entries" in response.content.decode()
+    assert response.status_code == 200
+    assert "department" in response.context["form"].errors
+
+
+def test_print_form_offers_departments_with_signs_and_says_how_many(city_a):
+    """An editor sees which departments have something to print and how many sheets it takes."""
+    from cityrights.core.models import Department
+
+    Department.objects.create(organisation=city_a.city, slug="empty", name="Empty")
+    make_entry(city_a, name="One", locations=2)
+    make_entry(city_a, name="Two", locations=0, kind="service")
+    make_entry(city_a, state="draft", name="Hidden", locations=4)
+    response = city_a.client_for("viewer").get("/manage/city-a/register/signs/")
+    html = response.content.decode()
+    assert f"{city_a.department.name} (3 signs)" in html
+    assert ">Empty" not in html
+
+
+@pytest.mark.parametrize("size", ["a4", "a5"])
+def test_a_sign_with_the_longest_texts_still_fits_one_page(city_a, size):
+    """A sign is one sheet on a pole: long texts are shortened; the entry page has the rest."""
+    entry = make_entry(
+        city_a,
+        name="Camera " * 28,
+        summary="Counts the cars that pass and keeps the counts for planning. " * 24,
+        retention="Kept for a long time, then deleted after review. " * 5,
+        categories=[
+            "pd:VehicleLicense",
+            "pd:Health",
+            "pd:Location",
+            "pd:Picture",
+            "pd:Income",
+            "pd:Name",
+            "pd:EmailAddress",
+            "pd:Age",
+        ],
+        purposes=["dpv:CombatClimateChange", "dpv:LegalCompliance", "dpv:ServiceProvision"],
+        locations=1,
+    )
+    location = entry.locations.get()
+    location.description = "At the corner of a very long street name near the bridge " * 4
+    location.save()
+    document = signs.render_document([signs.build_sign(entry, location)], size)
+    assert len(document.pages) == 1
+    assert len(signs.build_sign(entry).summary) <= signs.SUMMARY_CHARS + 1
+
+
+@pytest.mark.parametrize(
+    ("level", "icon"),
+    [
+        ("none", None),
+        ("assisted", "decision-assisted"),
+        ("partly_automated", "decision-partly"),
+        ("fully_automated", "decision-automated"),
+    ],
+)
+def test_decision_icon_follows_the_degree_of_automation(city_a, level, icon):
+    """A partly automated system where a person checks must not be signed as fully automated."""
+    entry = make_entry(city_a, kind="service", automation_level=level, locations=0)
+    keys = signs.icon_keys(entry)
+    decision = [key for key in keys if key.startswith("decision-")]
+    assert decision == ([icon] if icon else [])
+
+
+@pytest.mark.parametrize("size", ["a4", "a5"])
+def test_a_full_sign_just_below_the_dense_threshold_fits_one_page(city_a, size):
+    """The largest sign printed at full size (big type, big QR code) still fits its sheet."""
+    entry = make_entry(
+        city_a,
+        name="Number-plate cameras at the entrances of the zone",
+        summary=signs.shorten("Cameras read the plates of vehicles entering the zone. " * 8),
+        retention="Allowed vehicles: deleted at once. Possible offences: one year, then erased.",
+        categories=["pd:VehicleLicense", "pd:Picture", "pd:Location", "pd:Health"],
+        purposes=["dpv:CombatClimateChange", "dpv:LegalCompliance"],
+    )
+    location = entry.locations.get()
+    location.description = "Zone entrance at the North Gate, on the lamp post by the crossing"
+    location.save()
+    sign = signs.build_sign(entry, location)
+    assert not sign.dense
+    assert len(signs.render_document([sign], size).pages) == 1

@@ -251,3 +251,33 @@ def test_staff_list_filters(city_a):
     assert "Alpha draft" in html
     assert "Beta published" not in html
     assert "Beta published" in client.get(M + "?q=beta").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("latitude", "longitude", "field"),
+    [("95", "4", "latitude"), ("50.8", "-181", "longitude"), ("north", "4", "latitude")],
+)
+def test_a_bad_coordinate_gets_one_error_next_to_its_field(city_a, latitude, longitude, field):
+    """Not a second, unplaced copy of the same complaint at the top of the form."""
+    entry = make_entry(city_a, state="draft", locations=0)
+    response = city_a.client_for("editor").post(
+        M + f"{entry.pk}/locations/",
+        {"description": "Quay", "latitude": latitude, "longitude": longitude},
+    )
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert list(form.errors) == [field]
+    assert len(form.errors[field]) == 1
+    assert not Location.objects.exists()
+
+
+def test_coordinates_pasted_from_a_map_are_rounded_not_refused(city_a):
+    entry = make_entry(city_a, state="draft", locations=0)
+    response = city_a.client_for("editor").post(
+        M + f"{entry.pk}/locations/",
+        {"description": "Quay", "latitude": "50.88512345678", "longitude": "4.310123456"},
+    )
+    assert response.status_code == 302
+    location = Location.objects.get()
+    assert str(location.latitude) == "50.885123"
+    assert str(location.longitude) == "4.310123"

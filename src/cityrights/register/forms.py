@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -10,13 +11,12 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import MinLengthValidator, URLValidator
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from cityrights.core.models import Department
 
 from .models import Entry, Location, Question, QuestionStatus, TermKind
-from .records import check_coordinates
 from .terms import choices as term_choices
 from .terms import clean_terms
 
@@ -139,20 +139,38 @@ class EntryForm(forms.ModelForm):
         return {kind: self.cleaned_data[name] for name, kind in TERM_FIELDS.items()}
 
 
+class CoordinateField(forms.DecimalField):
+    """Decimal degrees as people paste them from a map: any precision, rounded to 6 places.
+
+    6 decimal places is about 10 cm, far finer than a sign on a lamp post needs; refusing a
+    value copied with 7 or 14 places would only make editors retype it.
+    """
+
+    def __init__(self, *, limit: int, **kwargs: Any) -> None:
+        super().__init__(min_value=-limit, max_value=limit, **kwargs)
+
+    def clean(self, value: Any) -> Any:
+        number = super().clean(value)
+        return None if number is None else number.quantize(Decimal("0.000001"))
+
+
 class LocationForm(forms.ModelForm):
+    """One place of an entry; each coordinate gets at most one error, next to its field."""
+
+    latitude = CoordinateField(
+        limit=90,
+        label=_("Latitude"),
+        help_text=_("Decimal degrees (WGS 84), between -90 and 90."),
+    )
+    longitude = CoordinateField(
+        limit=180,
+        label=_("Longitude"),
+        help_text=_("Decimal degrees (WGS 84), between -180 and 180."),
+    )
+
     class Meta:
         model = Location
         fields = ["description", "latitude", "longitude"]
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        lat, lon = data.get("latitude"), data.get("longitude")
-        if lat is not None and lon is not None:
-            try:
-                check_coordinates(float(lat), float(lon))
-            except ValueError as error:
-                raise ValidationError(str(error)) from error
-        return data
 
 
 class NoteForm(forms.Form):
@@ -245,4 +263,15 @@ class SignBatchForm(forms.Form):
 
     def __init__(self, *args: Any, organisation: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = Department.objects.filter(organisation=organisation)
+        from .selectors import sign_counts
+
+        counts = sign_counts(organisation)
+        field = self.fields["department"]
+        field.queryset = Department.objects.filter(organisation=organisation, pk__in=counts)
+        field.label_from_instance = lambda department: (
+            ngettext(
+                "%(name)s (%(count)d sign)", "%(name)s (%(count)d signs)", counts[department.pk]
+            )
+            % {"name": department.name, "count": counts[department.pk]}
+        )
+        field.help_text = _("Only departments with published entries are listed.")

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import F, FloatField, Prefetch, Q, QuerySet
+from django.db.models import Count, F, FloatField, Prefetch, Q, QuerySet
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -289,6 +289,24 @@ def department_signs(organisation: Organisation, department_slug: str) -> list[E
             .order_by("name", "id")
         )
     )
+
+
+def sign_counts(organisation: Organisation) -> dict[int, int]:
+    """How many signs the batch PDF of each department would print (department id → count).
+
+    One per place, or one per entry without places, as ``signs.signs_for`` lays them out; the
+    print form offers only departments that have something to print and says how many sheets.
+    """
+    rows = (
+        Entry.objects.filter(organisation=organisation)
+        .listed()
+        .annotate(places=Count("locations"))
+        .values_list("department_id", "places")
+    )
+    counts: dict[int, int] = {}
+    for department_id, places in rows:
+        counts[department_id] = counts.get(department_id, 0) + max(places, 1)
+    return counts
 
 
 def facets(organisation: Organisation) -> dict[str, Any]:

@@ -25,6 +25,13 @@ from .terms import term_label
 
 SIZES = {"a4": "A4", "a5": "A5"}
 
+# A sign is read standing in the street: a few lines, large type. Longer summaries are cut at a
+# word boundary (the QR code leads to the full text), so every sign stays on one sheet.
+SUMMARY_CHARS = 260
+PLACE_CHARS = 140
+LONG_NAME = 60  # longer names get a smaller heading
+DENSE_CHARS = 700
+
 # WeasyPrint reports every layout step at INFO; one line per step and page drowns the logs.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
@@ -70,6 +77,15 @@ class Sign:
     purposes: list[str]
     icons: list[str]
     sensitive: bool
+    summary: str
+    place: str
+    retention: str
+
+    @property
+    def dense(self) -> bool:
+        """Much text: the sign uses smaller type and QR code so it still fits one sheet."""
+        texts = [self.entry.name, self.summary, self.place, self.retention, *self.collected]
+        return sum(len(text) for text in texts) + 20 * len(self.purposes) > DENSE_CHARS
 
 
 def icon_keys(entry: Entry) -> list[str]:
@@ -77,12 +93,23 @@ def icon_keys(entry: Entry) -> list[str]:
     keys = [f"kind-{entry.kind}"]
     categories = entry.values_of(TermKind.DATA_CATEGORY)
     keys.append("data-personal" if categories else "data-none")
-    if entry.automation_level in (Automation.PARTLY, Automation.FULLY):
+    if entry.automation_level == Automation.FULLY:
         keys.append("decision-automated")
+    elif entry.automation_level == Automation.PARTLY:
+        keys.append("decision-partly")
     elif entry.automation_level == Automation.ASSISTED:
         keys.append("decision-assisted")
     keys.append("accountable")
     return keys
+
+
+def shorten(text: str, limit: int = SUMMARY_CHARS) -> str:
+    """``text`` cut at the last word boundary before ``limit`` characters, with an ellipsis."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0].rstrip(",;:.-")
+    return cut + "…"
 
 
 def build_sign(entry: Entry, location: Location | None = None) -> Sign:
@@ -106,6 +133,9 @@ def build_sign(entry: Entry, location: Location | None = None) -> Sign:
         purposes=[term_label(TermKind.PURPOSE, iri, lang) for iri in entry.purposes],
         icons=icon_keys(entry),
         sensitive=sensitive,
+        summary=shorten(entry.summary),
+        place=shorten(location.description, PLACE_CHARS) if location else "",
+        retention=shorten(entry.retention, PLACE_CHARS),
     )
 
 
@@ -127,7 +157,8 @@ def render_document(signs: list[Sign], size: str = "a4") -> Any:
 
     size = size if size in SIZES else "a4"
     html = render_to_string(
-        "register/signs/signs.html", {"signs": signs, "page_size": SIZES[size], "size": size}
+        "register/signs/signs.html",
+        {"signs": signs, "page_size": SIZES[size], "size": size, "long_name": LONG_NAME},
     )
     return HTML(string=html, base_url=settings.CITYRIGHTS_BASE_URL).render()
 

@@ -3,7 +3,10 @@
    Markers are real Leaflet markers, so they are in the Tab order (role "button") and open
    with Enter. Places that would overlap at the current zoom are drawn as one numbered group
    marker, so every target stays at least 24 by 24 pixels and apart from its neighbours
-   (WCAG 2.5.8); Enter on a group zooms in, or lists the places when they share one spot.
+   (WCAG 2.5.8); Enter (or Space) on a group zooms in and puts the focus on the first place
+   inside it, or lists the places when they share one spot. Opening a popup moves the focus to
+   its "Read more" link and Escape brings it back to the marker, so a keyboard user never has to
+   Tab through every other marker to reach the link.
    Popups are built with textContent, never innerHTML, so names can never inject markup. */
 (function () {
   "use strict";
@@ -36,6 +39,44 @@
     }
     var layer = L.layerGroup().addTo(map);
     var points = [];
+    var focusAfterZoom = null;  // bounds of the group that was opened with the keyboard
+
+    function zoomInto(bounds, byKeyboard) {
+      focusAfterZoom = byKeyboard ? bounds : null;
+      map.fitBounds(bounds, { padding: [48, 48] });
+    }
+
+    function onEnter(node, action) {
+      node.addEventListener("keydown", function (event) {
+        if (event.key === "Enter" || event.key === " ") {
+          event.preventDefault();
+          event.stopPropagation();
+          action();
+        }
+      });
+    }
+
+    function keyboardPopups(marker) {
+      marker.on("popupopen", function (event) {
+        var box = event.popup.getElement();
+        if (!box) { return; }
+        if (!box.dataset.escape) {
+          box.dataset.escape = "true";
+          box.addEventListener("keydown", function (key) {
+            if (key.key === "Escape") { key.preventDefault(); marker.closePopup(); }
+          });
+        }
+        var target = box.querySelector(".leaflet-popup-content a");
+        if (target) { target.focus(); }
+      });
+      marker.on("popupclose", function () {
+        var node = marker.getElement();
+        var active = document.activeElement;
+        var lost = !active || active === document.body || !document.body.contains(active) ||
+          (map.getPane("popupPane").contains(active));
+        if (node && document.body.contains(node) && lost) { node.focus(); }
+      });
+    }
 
     function popupFor(items) {
       var box = document.createElement("div");
@@ -77,8 +118,9 @@
         if (items.length === 1) {
           var p = items[0];
           var label = p.name + " — " + p.description;
-          L.marker(p.latlng, { keyboard: true, title: label, alt: label })
+          var single = L.marker(p.latlng, { keyboard: true, title: label, alt: label })
             .bindPopup(popupFor([p])).addTo(layer);
+          keyboardPopups(single);
           return;
         }
         var bounds = L.latLngBounds(items.map(function (item) { return item.latlng; }));
@@ -96,10 +138,21 @@
         var samePlace = bounds.getNorthEast().equals(bounds.getSouthWest());
         if (samePlace || map.getZoom() >= map.getMaxZoom()) {
           marker.bindPopup(popupFor(items));
+          keyboardPopups(marker);
         } else {
-          marker.on("click", function () { map.fitBounds(bounds, { padding: [48, 48] }); });
+          marker.on("click", function () { zoomInto(bounds, false); });
+          if (node) { onEnter(node, function () { zoomInto(bounds, true); }); }
         }
       });
+      if (focusAfterZoom) {
+        var wanted = focusAfterZoom;
+        focusAfterZoom = null;
+        var first = null;
+        layer.eachLayer(function (drawn) {
+          if (!first && wanted.pad(0.01).contains(drawn.getLatLng())) { first = drawn; }
+        });
+        if (first && first.getElement()) { first.getElement().focus(); }
+      }
     }
 
     map.setView([0, 0], 2);
