@@ -178,15 +178,12 @@ def discard(entry: Entry, *, actor: User) -> None:
     _require(actor, entry.organisation, "edit")
     if entry.is_public or entry.state not in (State.DRAFT, State.IN_REVIEW):
         raise WorkflowError(_("Published entries cannot be deleted; withdraw them instead."))
-    with transaction.atomic():
-        audit.record(
-            actor=actor,
-            organisation=entry.organisation,
-            action="delete",
-            obj=entry,
-            changes={"state": entry.state, "revision_of": entry.revision_of_id},
-        )
-        entry.delete()
+    audit.delete(
+        entry,
+        actor=actor,
+        organisation=entry.organisation,
+        changes={"state": entry.state, "revision_of": entry.revision_of_id},
+    )
 
 
 def start_revision(entry: Entry, *, actor: User) -> Entry:
@@ -520,14 +517,9 @@ def delete_location(location: Location, *, actor: User) -> None:
     entry = location.entry
     _editable(entry, actor)
     with transaction.atomic():
-        audit.record(
-            actor=actor,
-            organisation=entry.organisation,
-            action="delete",
-            obj=location,
-            changes={"entry": entry.name},
+        audit.delete(
+            location, actor=actor, organisation=entry.organisation, changes={"entry": entry.name}
         )
-        location.delete()
         entry.last_edited_by = actor
         entry.save(update_fields=["last_edited_by", "updated_at"])
 
