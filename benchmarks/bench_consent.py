@@ -436,7 +436,9 @@ def main() -> None:
     select = bench_select(args.subjects, info["agreement"], args.requests)
     print(
         f"single check over HTTP ({args.server_workers} gunicorn workers, {args.requests} "
-        f"sequential requests): p50 {http_figures['p50']:.2f} ms, p99 {http_figures['p99']:.2f} ms "
+        f"sequential requests, durable check log: "
+        f"{os.environ.get('CITYRIGHTS_CONSENT_DURABLE_CHECK_LOG', 'true')}): "
+        f"p50 {http_figures['p50']:.2f} ms, p99 {http_figures['p99']:.2f} ms "
         f"(targets 5 / 20 ms)"
     )
     select_ratio = http_figures["p50"] / select["p50"]

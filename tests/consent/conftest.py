@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from django.test import Client
 
-from cityrights.consent import keys
+from cityrights.consent import keycache, keys
 from cityrights.consent.models import AgreementVersion, ProcessingAgreement
 from cityrights.core.models import ApiKey, Organisation, User
 from cityrights.core.vocab import DPV, EU_GDPR, PD
@@ -26,8 +26,10 @@ def consent_keys(settings, tmp_path):
     """Every test signs with its own fresh ledger key, master key and pepper."""
     settings.CITYRIGHTS_CONSENT_KEY_DIR = str(tmp_path / "keys")
     keys.forget_cached_keys()
+    keycache.forget()
     yield tmp_path / "keys"
     keys.forget_cached_keys()
+    keycache.forget()
 
 
 @dataclass

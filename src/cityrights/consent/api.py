@@ -21,7 +21,7 @@ from pydantic import Field
 
 from cityrights.core.api_auth import require_scope
 
-from . import checks, issuing, ledger, services
+from . import checks, issuing, keycache, ledger, services
 from .events import event_leaf
 from .models import Checkpoint, LedgerEvent, Webhook
 
@@ -94,7 +94,9 @@ def _json(data: object) -> HttpResponse:
     return HttpResponse(json.dumps(data, cls=DjangoJSONEncoder), content_type="application/json")
 
 
-@router.post("/check", response=CheckOut, summary="May I use this person's data?")
+@router.post(
+    "/check", response=CheckOut, auth=keycache.AUTH, summary="May I use this person's data?"
+)
 def check(request: HttpRequest, payload: CheckIn) -> HttpResponse:
     """Permit or deny, with the reason and the ledger event that decides.
 
@@ -104,7 +106,9 @@ def check(request: HttpRequest, payload: CheckIn) -> HttpResponse:
     return _json(_decide(request, [_item(payload)], batch=False)[0])
 
 
-@router.post("/check/batch", response=BatchOut, summary="Many checks in one request")
+@router.post(
+    "/check/batch", response=BatchOut, auth=keycache.AUTH, summary="Many checks in one request"
+)
 def check_batch(request: HttpRequest, payload: BatchIn) -> HttpResponse:
     if len(payload.items) > checks.MAX_BATCH:
         raise HttpError(

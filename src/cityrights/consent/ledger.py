@@ -23,12 +23,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import queue
+import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import psycopg
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -124,6 +127,8 @@ def append(
     at = at.replace(microsecond=at.microsecond)  # keep microseconds: they are hashed
     agreement = version.agreement
     subject_pk = subject.pk if isinstance(subject, DataSubject) else subject
+    if connection.vendor == "postgresql":
+        return _append_postgres(subject_pk, kind, version, agreement, scope, method, witness, at)
     with transaction.atomic():
         head = (
             DataSubject.objects.select_for_update()
@@ -187,6 +192,146 @@ def append(
         if kind in (EventKind.WITHDRAW, EventKind.EXPIRE):
             _queue_notices(event, head.pseudonym, agreement, version, scope)
     return event
+
+
+# Two statements inside the transaction. The first locks the subject's head row and only then
+# takes the id: the CTE is MATERIALIZED, so its FOR UPDATE has finished (the lock is held)
+# before the outer SELECT evaluates nextval(). Ids therefore increase along every chain.
+_LOCK_HEAD = (
+    "WITH h AS MATERIALIZED (SELECT id, pseudonym, head_seq, head_hash, organisation_id "
+    "FROM consent_datasubject WHERE id = %s FOR UPDATE) "
+    "SELECT id, pseudonym, head_seq, head_hash, organisation_id, "
+    "nextval('consent_ledgerevent_seq') FROM h"
+)
+# The second inserts the event, moves the head and upserts one state row per category.
+# Foreign keys are DEFERRABLE INITIALLY DEFERRED, and the states read the event id from the
+# INSERT … RETURNING, so the order inside the statement does not matter.
+_WRITE_EVENT = (
+    "WITH ev AS ("
+    "INSERT INTO consent_ledgerevent (id, organisation_id, subject_id, subject_seq, kind, "
+    "agreement_version_id, scope, method, witness, at, prev_hash, hash) "
+    "VALUES (%s, %s, %s, %s, %s, %s, %s::jsonb, %s, %s, %s, %s, %s) RETURNING id), "
+    "hd AS (UPDATE consent_datasubject SET head_seq = %s, head_hash = %s "
+    "WHERE id = %s) "
+    "INSERT INTO consent_consentstate (subject_id, agreement_id, category, status, "
+    "version_id, event_id, expires_at, updated_at) "
+    "SELECT %s, %s, c, %s, %s, ev.id, %s, %s FROM ev, unnest(%s::varchar[]) AS c "
+    "ON CONFLICT (subject_id, agreement_id, category) DO UPDATE SET "
+    "status = EXCLUDED.status, version_id = EXCLUDED.version_id, "
+    "event_id = EXCLUDED.event_id, expires_at = EXCLUDED.expires_at, "
+    "updated_at = EXCLUDED.updated_at"
+)
+
+
+def _append_postgres(
+    subject_pk: int,
+    kind: str,
+    version: AgreementVersion,
+    agreement: Any,
+    scope: list[str],
+    method: str,
+    witness: str | None,
+    at: datetime,
+) -> LedgerEvent:
+    """The PostgreSQL append: two statements (lock + id, then one write) in one transaction.
+
+    The ORM version costs seven round trips and about 2.8 ms of Python per
+    event; this one does the same writes with the same lock discipline.
+    """
+    change = state_after(kind, version, at)
+    with transaction.atomic():
+        # A server-side-binding psycopg cursor: psycopg prepares statements that repeat, so
+        # PostgreSQL parses and plans these two once per connection, not once per event.
+        with psycopg.Cursor(connection.connection) as cursor:
+            cursor.execute(_LOCK_HEAD, [subject_pk])
+            row = cursor.fetchone()
+            if row is not None:
+                event_id = row[5]
+                prev, digest, seq = _hash_new_event(
+                    row, event_id, kind, version, agreement, scope, method, witness, at
+                )
+                cursor.execute(
+                    _WRITE_EVENT,
+                    [
+                        event_id,
+                        row[4],
+                        row[0],
+                        seq,
+                        kind,
+                        version.pk,
+                        json.dumps(scope),
+                        method,
+                        witness,
+                        at,
+                        prev,
+                        digest,
+                        seq,
+                        digest,
+                        row[0],
+                        row[0],
+                        agreement.pk,
+                        change.status,
+                        version.pk,
+                        change.expires_at,
+                        at,
+                        scope,
+                    ],
+                )
+        if row is None:
+            raise DataSubject.DoesNotExist(f"There is no data subject {subject_pk}.")
+        head_pk, pseudonym, _seq, _hash, organisation_id, event_id = row
+        event = LedgerEvent(
+            id=event_id,
+            organisation_id=organisation_id,
+            subject_id=head_pk,
+            subject_seq=seq,
+            kind=kind,
+            agreement_version=version,
+            scope=scope,
+            method=method,
+            witness=witness,
+            at=at,
+            prev_hash=prev,
+            hash=digest,
+        )
+        event._state.adding = False
+        event._state.db = connection.alias
+        if kind in (EventKind.WITHDRAW, EventKind.EXPIRE):
+            _queue_notices(event, pseudonym, agreement, version, scope)
+    return event
+
+
+def _hash_new_event(
+    head: tuple[Any, ...],
+    event_id: int,
+    kind: str,
+    version: AgreementVersion,
+    agreement: Any,
+    scope: list[str],
+    method: str,
+    witness: str | None,
+    at: datetime,
+) -> tuple[str, str, int]:
+    """(prev_hash, hash, subject_seq) of the event that follows ``head`` in its chain."""
+    _pk, pseudonym, head_seq, head_hash, _org = head[:5]
+    prev = head_hash or genesis_hash(pseudonym)
+    seq = head_seq + 1
+    fields = {
+        "agreement": str(agreement.uid),
+        "agreement_version": version.number,
+        "kind": kind,
+        "method": method,
+        "scope": scope,
+        "seq": event_id,
+        "subject": pseudonym,
+        "subject_seq": seq,
+        "time": at,
+        "witness": witness,
+    }
+    try:
+        return prev, event_hash(fields, prev), seq
+    except EventError as error:
+        raise LedgerError(str(error)) from error
 
 
 def _queue_notices(
@@ -434,11 +579,58 @@ def _stream(chunk: int = 20_000) -> Iterator[tuple[Any, ...]]:
         if connection.vendor == "postgresql":
             cursor.itersize = chunk
         cursor.execute(sql)
+        if connection.vendor == "postgresql":
+            # The next chunk travels while this one is hashed: psycopg waits on the
+            # network without the GIL, so PostgreSQL and Python work at the same time.
+            yield from _prefetched(cursor.cursor.fetchmany, chunk)
+            return
         while True:
             rows = cursor.fetchmany(chunk)
             if not rows:
                 return
             yield from rows
+
+
+def _prefetched(fetch: Any, chunk: int, depth: int = 3) -> Iterator[tuple[Any, ...]]:
+    """Rows of ``fetch(chunk)`` calls made by a helper thread, at most ``depth`` chunks ahead.
+
+    The thread is the only user of the cursor until it has stopped; leaving the
+    generator early (verification stops at the first problem) stops and joins it.
+    """
+    chunks: queue.Queue[Any] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def offer(item: Any) -> None:
+        while not stop.is_set():
+            try:
+                chunks.put(item, timeout=0.1)
+                return
+            except queue.Full:
+                continue
+
+    def run() -> None:
+        try:
+            while not stop.is_set():
+                rows = fetch(chunk)
+                offer(rows)
+                if not rows:
+                    return
+        except BaseException as error:  # handed to the consumer, which re-raises it
+            offer(error)
+
+    helper = threading.Thread(target=run, name="verify-ledger-fetch", daemon=True)
+    helper.start()
+    try:
+        while True:
+            item = chunks.get()
+            if isinstance(item, BaseException):
+                raise item
+            if not item:
+                return
+            yield from item
+    finally:
+        stop.set()
+        helper.join()
 
 
 def _as_time(value: Any) -> str:

@@ -220,6 +220,11 @@ CITYRIGHTS_LOGIN_LOCKOUT_SECONDS = int(env("CITYRIGHTS_LOGIN_LOCKOUT_SECONDS", "
 # How many reverse proxies add themselves to X-Forwarded-For in front of the app.
 CITYRIGHTS_TRUSTED_PROXIES = int(env("CITYRIGHTS_TRUSTED_PROXIES", "0"))
 
+# Every consent check is logged for the resident. By default the log row reaches the disk
+# before the partner gets its answer; set this to false to trade the last fraction of a
+# second of log rows (on a database-server crash only) for speed. See docs/consent.md.
+CITYRIGHTS_CONSENT_DURABLE_CHECK_LOG = env_bool("CITYRIGHTS_CONSENT_DURABLE_CHECK_LOG", True)
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

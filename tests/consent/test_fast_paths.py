@@ -1,0 +1,126 @@
+"""The hot paths tuned for speed: cached key lookup, the PostgreSQL append and check log,
+and the prefetching reader of verify-ledger. Each keeps the behaviour of the plain path."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.db import connection, transaction
+from django.utils import timezone
+
+from cityrights.consent import keycache, ledger, services
+from cityrights.consent.models import ConsentCheck, ConsentState, DataSubject, LedgerEvent
+from cityrights.core.models import ApiKey
+
+from .conftest import GPS, HEART
+from .test_api import BATCH, CHECK, item, post
+
+
+@pytest.fixture
+def person(sharing):
+    return services.create_subject(sharing.city)
+
+
+# --- cached API keys -------------------------------------------------------------------------
+def test_a_revoked_key_is_refused_once_its_cache_entry_lapses(sharing, person, monkeypatch):
+    key, secret = ApiKey.issue(sharing.lab, "short-lived", ["consent:check"])
+    client = sharing.api(secret)
+    assert post(client, CHECK, item(person.pseudonym)).status_code == 200
+    ApiKey.objects.filter(pk=key.pk).update(revoked_at=timezone.now())
+    # Within the cache's lifetime the same process may still accept it (documented) …
+    assert post(client, CHECK, item(person.pseudonym)).status_code == 200
+    # … and never after: at most TTL seconds.
+    clock = keycache.time.monotonic() + keycache.TTL + 0.01
+    monkeypatch.setattr(keycache.time, "monotonic", lambda: clock)
+    assert post(client, CHECK, item(person.pseudonym)).status_code == 401
+
+
+def test_expiry_and_wrong_secrets_are_not_cached(sharing, person):
+    _key, secret = ApiKey.issue(sharing.lab, "expiring", ["consent:check"])
+    client = sharing.api(secret)
+    assert post(client, CHECK, item(person.pseudonym)).status_code == 200
+    wrong = secret[:-2] + ("aa" if not secret.endswith("aa") else "bb")
+    assert post(sharing.api(wrong), CHECK, item(person.pseudonym)).status_code == 401
+    # Expiry is read from the cached row on every request, so it takes effect at once.
+    cached = next(iter(keycache._cache.values()))[1]
+    cached.expires_at = timezone.now()
+    assert post(client, CHECK, item(person.pseudonym)).status_code == 401
+    assert post(sharing.api("crk_nope_nope"), CHECK, item(person.pseudonym)).status_code == 401
+
+
+def test_key_header_is_accepted_on_the_check_route(sharing, person):
+    from django.test import Client
+
+    client = Client(HTTP_X_API_KEY=sharing.lab_key)
+    assert post(client, CHECK, item(person.pseudonym)).status_code == 200
+
+
+# --- appends: inside and outside a caller's transaction ---------------------------------------
+def test_append_inside_and_outside_a_transaction_chains_the_same_way(sharing, person):
+    version = sharing.study.current_version()
+    first = ledger.append(person, kind="grant", version=version, categories=[GPS], method="api")
+    with transaction.atomic():
+        second = ledger.append(
+            person.pk, kind="withdraw", version=version, categories=[GPS, HEART], method="web"
+        )
+    assert second.pk > first.pk
+    assert (second.subject_seq, second.prev_hash) == (2, first.hash)
+    stored = LedgerEvent.objects.get(pk=second.pk)
+    assert (stored.hash, stored.scope, stored.kind) == (second.hash, [GPS, HEART], "withdraw")
+    person.refresh_from_db()
+    assert (person.head_seq, person.head_hash) == (2, second.hash)
+    states = dict(ConsentState.objects.filter(subject=person).values_list("category", "event_id"))
+    assert states == {GPS: second.pk, HEART: second.pk}
+    ledger.checkpoint()
+    assert ledger.verify().ok
+
+
+def test_append_to_an_unknown_subject_fails_cleanly(sharing):
+    version = sharing.study.current_version()
+    with pytest.raises(DataSubject.DoesNotExist):
+        ledger.append(10**9, kind="grant", version=version, categories=[GPS], method="api")
+    assert LedgerEvent.objects.count() == 0
+
+
+# --- verify-ledger's prefetching reader ---------------------------------------------------------
+def test_prefetch_yields_every_row_in_order_and_passes_errors_on():
+    chunks = iter([[(1,), (2,)], [(3,)], []])
+    assert list(ledger._prefetched(lambda size: next(chunks), 2)) == [(1,), (2,), (3,)]
+
+    def broken(size):
+        raise RuntimeError("connection lost")
+
+    with pytest.raises(RuntimeError, match="connection lost"):
+        list(ledger._prefetched(broken, 2))
+
+
+def test_leaving_the_prefetch_early_stops_its_thread():
+    before = threading.active_count()
+    rows = ledger._prefetched(lambda size: [(n,) for n in range(size)], 5)
+    assert next(rows) == (0,)
+    rows.close()
+    assert threading.active_count() == before
+
+
+# --- PostgreSQL only: the check log outside a transaction --------------------------------------
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("durable", [True, False])
+def test_checks_outside_a_transaction_are_logged(sharing, person, durable, settings):
+    settings.CITYRIGHTS_CONSENT_DURABLE_CHECK_LOG = durable
+    assert connection.vendor == "postgresql"
+    services.change_consent(person, sharing.study, action="grant", categories=[GPS])
+    client = sharing.api()
+    assert post(client, CHECK, item(person.pseudonym)).json()["decision"] == "permit"
+    items = [item(person.pseudonym), item("subj-unknown"), item(person.pseudonym, [HEART])]
+    assert post(client, BATCH, {"items": items}).status_code == 200
+    rows = list(
+        ConsentCheck.objects.order_by("id").values_list("subject_id", "decision", "categories")
+    )
+    assert rows == [
+        (person.pk, "permit", [GPS]),
+        (person.pk, "permit", [GPS]),
+        (None, "deny", [GPS]),
+        (person.pk, "deny", [HEART]),
+    ]
