@@ -225,6 +225,11 @@ CITYRIGHTS_TRUSTED_PROXIES = int(env("CITYRIGHTS_TRUSTED_PROXIES", "0"))
 # second of log rows (on a database-server crash only) for speed. See docs/consent.md.
 CITYRIGHTS_CONSENT_DURABLE_CHECK_LOG = env_bool("CITYRIGHTS_CONSENT_DURABLE_CHECK_LOG", True)
 
+# Background map of the register: a tile URL such as https://{s}.tile.example.org/{z}/{x}/{y}.png
+# (its host is added to the map page's Content-Security-Policy) and the attribution to show.
+CITYRIGHTS_MAP_TILES = env("CITYRIGHTS_MAP_TILES")
+CITYRIGHTS_MAP_ATTRIBUTION = env("CITYRIGHTS_MAP_ATTRIBUTION")
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
