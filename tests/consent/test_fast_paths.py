@@ -36,6 +36,15 @@ def test_a_revoked_key_is_refused_once_its_cache_entry_lapses(sharing, person, m
     assert post(client, CHECK, item(person.pseudonym)).status_code == 401
 
 
+def test_a_key_revoked_by_saving_it_is_refused_at_once(sharing, person):
+    key, secret = ApiKey.issue(sharing.lab, "revoked in the staff area", ["consent:check"])
+    client = sharing.api(secret)
+    assert post(client, CHECK, item(person.pseudonym)).status_code == 200
+    key.revoked_at = timezone.now()
+    key.save(update_fields=["revoked_at"])  # what the staff page does
+    assert post(client, CHECK, item(person.pseudonym)).status_code == 401
+
+
 def test_expiry_and_wrong_secrets_are_not_cached(sharing, person):
     _key, secret = ApiKey.issue(sharing.lab, "expiring", ["consent:check"])
     client = sharing.api(secret)

@@ -1,5 +1,16 @@
+from typing import Any
+
 from django.apps import AppConfig
+from django.db.models.signals import post_save
 from django.utils.translation import gettext_lazy as _
+
+
+def _forget_revoked_keys(sender: type, instance: Any, **kwargs: Any) -> None:
+    """A key revoked in this process stops working here at once, not after the cache TTL."""
+    if instance.revoked_at is not None:
+        from . import keycache
+
+        keycache.forget()
 
 
 class ConsentConfig(AppConfig):
@@ -8,6 +19,7 @@ class ConsentConfig(AppConfig):
     verbose_name = _("Consent")
 
     def ready(self) -> None:
+        from cityrights.core.models import ApiKey
         from cityrights.core.registry import NavLink, registry
 
         from . import panels
@@ -15,3 +27,4 @@ class ConsentConfig(AppConfig):
         registry.add_nav_link(NavLink(_("Consent"), "consent:staff_agreements", "view", 30))
         registry.add_staff_panel("view", panels.staff_panel)
         registry.add_public_section(panels.public_section)
+        post_save.connect(_forget_revoked_keys, sender=ApiKey, dispatch_uid="consent-forget-keys")
