@@ -3,13 +3,18 @@ and the prefetching reader of verify-ledger. Each keeps the behaviour of the pla
 
 from __future__ import annotations
 
+import hashlib
 import threading
+from datetime import UTC, datetime
 
 import pytest
 from django.db import connection, transaction
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from cityrights.consent import keycache, ledger, services
+from cityrights.consent.events import encode_event
 from cityrights.consent.models import ConsentCheck, ConsentState, DataSubject, LedgerEvent
 from cityrights.core.models import ApiKey
 
@@ -92,6 +97,21 @@ def test_append_to_an_unknown_subject_fails_cleanly(sharing):
     assert LedgerEvent.objects.count() == 0
 
 
+def test_an_event_that_cannot_be_hashed_is_refused_before_anything_is_written(sharing, person):
+    version = sharing.study.current_version()
+    cases = [
+        {"kind": "grant", "method": "paper", "witness": None},  # paper needs a witness
+        {"kind": "grant", "method": "api", "witness": "A. Clerk"},  # only paper has one
+        {"kind": "grant", "method": "api", "witness": None, "at": datetime(2025, 1, 1)},  # naive
+        {"kind": "grant", "method": "web", "witness": None, "categories": [GPS + "\ud800"]},
+    ]
+    for case in cases:
+        args = {"categories": [GPS], "at": None, **case}
+        with pytest.raises(ledger.LedgerError):
+            ledger.append(person, version=version, **args)
+    assert LedgerEvent.objects.count() == 0
+
+
 # --- verify-ledger's prefetching reader ---------------------------------------------------------
 def test_prefetch_yields_every_row_in_order_and_passes_errors_on():
     chunks = iter([[(1,), (2,)], [(3,)], []])
@@ -133,3 +153,64 @@ def test_checks_outside_a_transaction_are_logged(sharing, person, durable, setti
         (None, "deny", [GPS]),
         (person.pk, "deny", [HEART]),
     ]
+
+
+# --- PostgreSQL only: the database hashes an event exactly like Python -------------------------
+texts = st.text(
+    alphabet=st.characters(blacklist_categories=["Cs"], blacklist_characters=["\x00"]),
+    min_size=1,
+    max_size=40,
+)
+
+
+@pytest.mark.postgres
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    agreement=texts,
+    subject=texts,
+    witness=st.none() | texts,
+    scope=st.lists(texts, min_size=1, max_size=4, unique=True).map(sorted),
+    numbers=st.tuples(st.integers(1, 2**31 - 1), st.integers(1, 2**53 - 1), st.integers(1, 10**6)),
+    at=st.datetimes(
+        min_value=datetime(1970, 1, 1), max_value=datetime(9999, 12, 31), timezones=st.just(UTC)
+    ),
+)
+def test_the_database_encodes_events_like_python(
+    db, agreement, subject, witness, scope, numbers, at
+):
+    version, seq, subject_seq = numbers
+    prev = hashlib.sha256(subject.encode()).hexdigest()
+    fields = {
+        "agreement": agreement, "agreement_version": version, "kind": "grant",
+        "method": "paper" if witness else "api", "scope": scope, "seq": seq,
+        "subject": subject, "subject_seq": subject_seq, "time": at, "witness": witness,
+    }  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT consent_event_text(%s, %s, %s, %s, %s, %s::text[], %s, %s, %s, %s, %s)",
+            [agreement, version, "grant", fields["method"], prev, scope, seq, subject,
+             subject_seq, at, witness],
+        )  # fmt: skip
+        in_database = cursor.fetchone()[0]
+    assert in_database.encode("utf-8") == encode_event(fields, prev)
+
+
+@pytest.mark.postgres
+def test_the_database_append_chains_from_the_genesis_like_python(sharing, person):
+    version = sharing.study.current_version()
+    first = ledger.append(person, kind="grant", version=version, categories=[GPS], method="api")
+    second = ledger.append(
+        person, kind="grant", version=version, categories=[GPS, HEART], method="paper",
+        witness="Clerk \"Ann\" \u00e9\n",
+    )  # fmt: skip
+    assert (
+        first.prev_hash
+        == hashlib.sha256(
+            b"cityrights:consent-ledger:genesis:v1:" + person.pseudonym.encode()
+        ).hexdigest()
+    )
+    assert second.prev_hash == first.hash
+    ledger.checkpoint()
+    assert ledger.verify().ok

@@ -13,11 +13,10 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from cityrights.core.api_auth import require_scope
 
@@ -30,12 +29,15 @@ router = Router(tags=["consent"])
 IRI = Field(min_length=1, max_length=200)
 
 
-class IdentifierIn(Schema):
+# Request bodies of the check routes are plain pydantic models, not ninja Schemas: a Schema
+# validates every object through a Django-aware wrapper, which in a batch of 1,000 items cost
+# more than deciding them.
+class IdentifierIn(BaseModel):
     kind: str = Field(min_length=1, max_length=40, pattern=r"^[a-z][a-z0-9_-]*$")
     value: str = Field(min_length=1, max_length=200)
 
 
-class CheckIn(Schema):
+class CheckIn(BaseModel):
     subject: str | None = Field(
         default=None, max_length=64, description="The pseudonymous subject id (subj-…)."
     )
@@ -59,7 +61,7 @@ class CheckOut(Schema):
     checked_at: datetime
 
 
-class BatchIn(Schema):
+class BatchIn(BaseModel):
     items: list[CheckIn] = Field(description=f"At most {checks.MAX_BATCH} items.")
 
 
@@ -86,12 +88,36 @@ def _decide(request: HttpRequest, items: list[checks.CheckItem], batch: bool) ->
         answers = checks.decide(key, items, batch=batch)
     except checks.CheckInputError as error:
         raise HttpError(error.status, error.reason) from error
-    return [answer.__dict__ for answer in answers]
+    if not answers:
+        return []
+    checked_at = _iso(answers[0].checked_at)  # one time for the whole request
+    return [
+        {
+            "decision": a.decision,
+            "reason": a.reason,
+            "event_id": a.event_id,
+            "agreement": a.agreement,
+            "agreement_version": a.agreement_version,
+            "expires_at": None if a.expires_at is None else _iso(a.expires_at),
+            "checked_at": checked_at,
+        }
+        for a in answers
+    ]
+
+
+def _iso(value: datetime) -> str:
+    """The same text DjangoJSONEncoder writes for an aware datetime (milliseconds, Z)."""
+    text = value.isoformat()
+    if value.microsecond:
+        text = text[:23] + text[26:]
+    if text.endswith("+00:00"):
+        text = text.removesuffix("+00:00") + "Z"
+    return text
 
 
 def _json(data: object) -> HttpResponse:
     """The answer as JSON, written directly: this is the hot path (the schema documents it)."""
-    return HttpResponse(json.dumps(data, cls=DjangoJSONEncoder), content_type="application/json")
+    return HttpResponse(json.dumps(data), content_type="application/json")
 
 
 @router.post(

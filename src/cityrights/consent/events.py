@@ -76,6 +76,7 @@ __all__ = [
     "canonical_event",
     "canonical_json",
     "chain_events",
+    "check_event_input",
     "encode_event",
     "event_hash",
     "event_leaf",
@@ -185,18 +186,41 @@ def _scope(value: Any) -> list[str]:
     return items
 
 
+def _kind_method_witness(kind: Any, method: Any, witness: Any) -> str | None:
+    if kind not in KINDS:
+        raise EventError(f"kind: expected one of {sorted(KINDS)}")
+    if method not in METHODS:
+        raise EventError(f"method: expected one of {sorted(METHODS)}")
+    if method == "paper":
+        return _text("witness", witness)
+    if witness is not None:
+        raise EventError("witness: only a paper consent has a witness")
+    return None
+
+
+def check_event_input(
+    kind: str, method: str, witness: str | None, scope: Sequence[str], time: datetime
+) -> None:
+    """Refuse what a new event cannot hash: the checks of :func:`encode_event` on the fields
+    a writer chooses (the database function that appends on PostgreSQL hashes the rest)."""
+    try:
+        _kind_method_witness(kind, method, witness)
+        if list(scope) != _scope(scope):
+            raise EventError("scope: expected sorted, distinct data category IRIs")
+        for value in (*scope, witness or "x"):
+            value.encode("utf-8")
+    except TypeError as exc:
+        raise EventError(f"malformed event: {exc}") from exc
+    except UnicodeEncodeError as exc:
+        raise EventError("a text field is not valid Unicode") from exc
+    normalise_time(time)
+
+
 def _values(fields: Mapping[str, Any], prev_hash: str) -> tuple[Any, ...]:
     """The hashed values in :data:`EVENT_FIELDS` order, validated and normalised."""
     try:
-        kind, method, witness = fields["kind"], fields["method"], fields.get("witness")
-        if kind not in KINDS:
-            raise EventError(f"kind: expected one of {sorted(KINDS)}")
-        if method not in METHODS:
-            raise EventError(f"method: expected one of {sorted(METHODS)}")
-        if method == "paper":
-            witness = _text("witness", witness)
-        elif witness is not None:
-            raise EventError("witness: only a paper consent has a witness")
+        kind, method = fields["kind"], fields["method"]
+        witness = _kind_method_witness(kind, method, fields.get("witness"))
         return (
             _text("agreement", fields["agreement"]),
             _int("agreement_version", fields["agreement_version"], 1),

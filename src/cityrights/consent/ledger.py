@@ -2,12 +2,12 @@
 
 How the pieces fit (docs/consent-ledger.md has the long form):
 
-* :func:`append` writes one event. It locks only the subject's row
-  (``SELECT … FOR UPDATE``), so writers for different residents never wait
-  for each other; it allocates the event id inside that lock (the id is the
-  hashed ``seq``), chains the event to the subject's head, updates the
-  derived :class:`~cityrights.consent.models.ConsentState` and queues
-  withdrawal notices, all in one transaction.
+* :func:`append` writes one event. It touches only the subject's row, so
+  writers for different residents never wait for each other (on PostgreSQL
+  it is one call of a database function, see migration 0006). The event id
+  (the hashed ``seq``) increases along every chain; the event, the new head,
+  the derived :class:`~cityrights.consent.models.ConsentState` and
+  withdrawal notices are written atomically.
 * :func:`integrate` is the sequencer. Holding the single ``LedgerTree`` row,
   it takes committed events without a tree position in id order, gives them
   the next leaf indexes and extends the RFC 9162 tree from its stored
@@ -37,7 +37,14 @@ from django.utils import timezone
 
 from . import keys
 from .checkpoints import SignedCheckpoint, sign_checkpoint, verify_checkpoint
-from .events import EventError, event_hash, event_leaf, genesis_hash, normalise_time
+from .events import (
+    EventError,
+    check_event_input,
+    event_hash,
+    event_leaf,
+    genesis_hash,
+    normalise_time,
+)
 from .merkle import NODE_STORE_MIN_LEVEL, MerkleFrontier, TreeReader, leaf_hash
 from .models import (
     AgreementVersion,
@@ -194,33 +201,12 @@ def append(
     return event
 
 
-# Two statements inside the transaction. The first locks the subject's head row and only then
-# takes the id: the CTE is MATERIALIZED, so its FOR UPDATE has finished (the lock is held)
-# before the outer SELECT evaluates nextval(). Ids therefore increase along every chain.
-_LOCK_HEAD = (
-    "WITH h AS MATERIALIZED (SELECT id, pseudonym, head_seq, head_hash, organisation_id "
-    "FROM consent_datasubject WHERE id = %s FOR UPDATE) "
-    "SELECT id, pseudonym, head_seq, head_hash, organisation_id, "
-    "nextval('consent_ledgerevent_seq') FROM h"
-)
-# The second inserts the event, moves the head and upserts one state row per category.
-# Foreign keys are DEFERRABLE INITIALLY DEFERRED, and the states read the event id from the
-# INSERT … RETURNING, so the order inside the statement does not matter.
-_WRITE_EVENT = (
-    "WITH ev AS ("
-    "INSERT INTO consent_ledgerevent (id, organisation_id, subject_id, subject_seq, kind, "
-    "agreement_version_id, scope, method, witness, at, prev_hash, hash) "
-    "VALUES (%s, %s, %s, %s, %s, %s, %s::jsonb, %s, %s, %s, %s, %s) RETURNING id), "
-    "hd AS (UPDATE consent_datasubject SET head_seq = %s, head_hash = %s "
-    "WHERE id = %s) "
-    "INSERT INTO consent_consentstate (subject_id, agreement_id, category, status, "
-    "version_id, event_id, expires_at, updated_at) "
-    "SELECT %s, %s, c, %s, %s, ev.id, %s, %s FROM ev, unnest(%s::varchar[]) AS c "
-    "ON CONFLICT (subject_id, agreement_id, category) DO UPDATE SET "
-    "status = EXCLUDED.status, version_id = EXCLUDED.version_id, "
-    "event_id = EXCLUDED.event_id, expires_at = EXCLUDED.expires_at, "
-    "updated_at = EXCLUDED.updated_at"
-)
+# The PostgreSQL append is one call of the function consent_append_event (migration 0006):
+# it locks the subject's chain head, takes the next id inside that lock (so ids increase along
+# every chain), hashes the event with the same canonical encoding as events.encode_event,
+# inserts it, moves the head and upserts the states. One round trip per event, and outside a
+# caller's transaction no BEGIN/COMMIT either; the lock lasts as long as the statement.
+_APPEND_SQL = "SELECT * FROM consent_append_event(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
 
 
 def _append_postgres(
@@ -233,77 +219,28 @@ def _append_postgres(
     witness: str | None,
     at: datetime,
 ) -> LedgerEvent:
-    """The PostgreSQL append: two statements (lock + id, then one write) in one transaction.
+    """The PostgreSQL append: one statement; a withdrawal also queues its notices.
 
     The ORM version costs seven round trips and about 2.8 ms of Python per
-    event; this one does the same writes with the same lock discipline.
+    event. A withdrawal or expiry runs in a transaction that also holds its
+    notices.
     """
-    change = state_after(kind, version, at)
-    with transaction.atomic():
-        # A server-side-binding psycopg cursor: psycopg prepares statements that repeat, so
-        # PostgreSQL parses and plans these two once per connection, not once per event.
-        with psycopg.Cursor(connection.connection) as cursor:
-            cursor.execute(_LOCK_HEAD, [subject_pk])
-            row = cursor.fetchone()
-            if row is not None:
-                event_id = row[5]
-                prev, digest, seq = _hash_new_event(
-                    row, event_id, kind, version, agreement, scope, method, witness, at
-                )
-                cursor.execute(
-                    _WRITE_EVENT,
-                    [
-                        event_id,
-                        row[4],
-                        row[0],
-                        seq,
-                        kind,
-                        version.pk,
-                        json.dumps(scope),
-                        method,
-                        witness,
-                        at,
-                        prev,
-                        digest,
-                        seq,
-                        digest,
-                        row[0],
-                        row[0],
-                        agreement.pk,
-                        change.status,
-                        version.pk,
-                        change.expires_at,
-                        at,
-                        scope,
-                    ],
-                )
-        if row is None:
-            raise DataSubject.DoesNotExist(f"There is no data subject {subject_pk}.")
-        head_pk, pseudonym, _seq, _hash, organisation_id, event_id = row
-        event = LedgerEvent(
-            id=event_id,
-            organisation_id=organisation_id,
-            subject_id=head_pk,
-            subject_seq=seq,
-            kind=kind,
-            agreement_version=version,
-            scope=scope,
-            method=method,
-            witness=witness,
-            at=at,
-            prev_hash=prev,
-            hash=digest,
-        )
-        event._state.adding = False
-        event._state.db = connection.alias
-        if kind in (EventKind.WITHDRAW, EventKind.EXPIRE):
+    try:
+        check_event_input(kind, method, witness, scope, at)
+    except EventError as error:
+        raise LedgerError(str(error)) from error
+    if kind in (EventKind.WITHDRAW, EventKind.EXPIRE):
+        with transaction.atomic():
+            event, pseudonym = _write_postgres(
+                subject_pk, kind, version, agreement, scope, method, witness, at
+            )
             _queue_notices(event, pseudonym, agreement, version, scope)
-    return event
+        return event
+    return _write_postgres(subject_pk, kind, version, agreement, scope, method, witness, at)[0]
 
 
-def _hash_new_event(
-    head: tuple[Any, ...],
-    event_id: int,
+def _write_postgres(
+    subject_pk: int,
     kind: str,
     version: AgreementVersion,
     agreement: Any,
@@ -311,27 +248,41 @@ def _hash_new_event(
     method: str,
     witness: str | None,
     at: datetime,
-) -> tuple[str, str, int]:
-    """(prev_hash, hash, subject_seq) of the event that follows ``head`` in its chain."""
-    _pk, pseudonym, head_seq, head_hash, _org = head[:5]
-    prev = head_hash or genesis_hash(pseudonym)
-    seq = head_seq + 1
-    fields = {
-        "agreement": str(agreement.uid),
-        "agreement_version": version.number,
-        "kind": kind,
-        "method": method,
-        "scope": scope,
-        "seq": event_id,
-        "subject": pseudonym,
-        "subject_seq": seq,
-        "time": at,
-        "witness": witness,
-    }
-    try:
-        return prev, event_hash(fields, prev), seq
-    except EventError as error:
-        raise LedgerError(str(error)) from error
+) -> tuple[LedgerEvent, str]:
+    change = state_after(kind, version, at)
+    connection.ensure_connection()
+    # prepare=True (Django turns psycopg's automatic preparation off, see the settings):
+    # PostgreSQL plans the call once per connection.
+    with psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(
+            _APPEND_SQL,
+            [
+                subject_pk, kind, version.pk, agreement.pk, str(agreement.uid), version.number,
+                scope, method, witness, at, change.status, change.expires_at,
+            ],
+            prepare=True,
+        )  # fmt: skip
+        row = cursor.fetchone()
+    if row is None:
+        raise DataSubject.DoesNotExist(f"There is no data subject {subject_pk}.")
+    event_id, seq, prev, digest, pseudonym, organisation_id = row
+    event = LedgerEvent(
+        id=event_id,
+        organisation_id=organisation_id,
+        subject_id=subject_pk,
+        subject_seq=seq,
+        kind=kind,
+        agreement_version=version,
+        scope=scope,
+        method=method,
+        witness=witness,
+        at=at,
+        prev_hash=prev,
+        hash=digest,
+    )
+    event._state.adding = False
+    event._state.db = connection.alias
+    return event, pseudonym
 
 
 def _queue_notices(

@@ -322,12 +322,28 @@ class ConsentState(models.Model):
         WITHDRAWN = "withdrawn", _("Withdrawn")
         EXPIRED = "expired", _("Expired")
 
-    subject = models.ForeignKey(DataSubject, on_delete=models.CASCADE, related_name="states")
+    # Every append rewrites the row's status, version and event. None of those columns is
+    # indexed (the subject is the unique constraint's first column), so PostgreSQL updates
+    # the row in place (a HOT update) instead of adding an entry to every index.
+    subject = models.ForeignKey(
+        DataSubject, on_delete=models.CASCADE, related_name="states", db_index=False
+    )
     agreement = models.ForeignKey(ProcessingAgreement, on_delete=models.PROTECT, related_name="+")
     category = models.CharField(max_length=200)
     status = models.CharField(max_length=12, choices=Status.choices)
-    version = models.ForeignKey(AgreementVersion, on_delete=models.PROTECT, related_name="+")
-    event = models.ForeignKey(LedgerEvent, on_delete=models.PROTECT, related_name="+")
+    version = models.ForeignKey(
+        AgreementVersion, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    # No database constraint: the event is inserted by the same statement that writes this
+    # row (its id comes from INSERT … RETURNING) and events are never deleted (a trigger
+    # refuses it). The constraint's check at commit cost a quarter of an append.
+    event = models.ForeignKey(
+        LedgerEvent,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
     expires_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField()
 

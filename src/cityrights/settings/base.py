@@ -119,6 +119,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
+    "CITYRIGHTS_DB_PREPARED_STATEMENTS", True
+):
+    # Django leaves psycopg's statement preparation off. The consent hot paths ask for it
+    # (execute(..., prepare=True)), so PostgreSQL plans them once per connection; a
+    # threshold no ORM query reaches keeps everything else as it was. Turn it off behind a
+    # pooler in transaction mode (PgBouncer), which cannot keep prepared statements.
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 2**31 - 1
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
 LOGIN_URL = "core:login"
