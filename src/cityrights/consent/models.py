@@ -280,7 +280,9 @@ class LedgerEvent(models.Model):
     at = models.DateTimeField()
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
-    leaf_index = models.BigIntegerField(null=True, blank=True, unique=True)
+    # Unique among integrated events only (a partial index, below): a new event has no tree
+    # position yet, so an append does not add a NULL to that index.
+    leaf_index = models.BigIntegerField(null=True, blank=True)
 
     objects = LedgerEventQuerySet.as_manager()
 
@@ -289,7 +291,12 @@ class LedgerEvent(models.Model):
         verbose_name = _("ledger event")
         verbose_name_plural = _("ledger events")
         constraints = [
-            models.UniqueConstraint(fields=["subject", "subject_seq"], name="consent_event_chain")
+            models.UniqueConstraint(fields=["subject", "subject_seq"], name="consent_event_chain"),
+            models.UniqueConstraint(
+                fields=["leaf_index"],
+                name="consent_event_leaf",
+                condition=models.Q(leaf_index__isnull=False),
+            ),
         ]
         indexes = [
             models.Index(
