@@ -198,6 +198,38 @@ def test_production_uses_argon2_and_secure_cookies(tmp_path):
     ], result.stderr
 
 
+@pytest.mark.parametrize(
+    ("url", "switch", "expected"),
+    [
+        ("postgres://u@db:5432/city", None, "2147483647"),
+        ("postgres://u@db:5432/city", "false", "None"),
+        ("sqlite:////tmp/x.sqlite3", None, "None"),
+    ],
+)
+def test_statement_preparation_follows_the_database_and_the_switch(tmp_path, url, switch, expected):
+    # Settings only: nothing connects. PostgreSQL gets a threshold no ORM query reaches (only
+    # the consent hot paths ask for preparation); a pooler in transaction mode can turn it off.
+    code = (
+        "from django.conf import settings as s; "
+        "print(s.DATABASES['default'].get('OPTIONS', {}).get('prepare_threshold'))"
+    )
+    extra = {"CITYRIGHTS_DB_PREPARED_STATEMENTS": switch} if switch else {}
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        capture_output=True,
+        text=True,
+        env=_clean_env(
+            DJANGO_SETTINGS_MODULE="cityrights.settings.dev",
+            DATABASE_URL=url,
+            CITYRIGHTS_DATA_DIR=str(tmp_path),
+            **extra,
+        ),
+        timeout=120,
+        check=False,
+    )
+    assert result.stdout.split() == [expected], result.stderr
+
+
 @pytest.mark.django_db
 def test_demo_command_is_idempotent():
     from django.core.management import call_command
