@@ -146,6 +146,18 @@ def _run_cli(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+def _settings_in_child(code: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """Run ``code`` after django.setup() in a fresh process with the given environment."""
+    return subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        capture_output=True,
+        text=True,
+        env=_clean_env(**env),
+        timeout=120,
+        check=False,
+    )
+
+
 def test_production_profile_passes_check_deploy(tmp_path):
     result = _run_cli(
         "check",
@@ -177,17 +189,11 @@ def test_production_uses_argon2_and_secure_cookies(tmp_path):
         "print(s.PASSWORD_HASHERS[0], s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE,"
         " s.SECURE_HSTS_SECONDS, s.DEBUG)"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", f"import django; django.setup(); {code}"],
-        capture_output=True,
-        text=True,
-        env=_clean_env(
-            DJANGO_SETTINGS_MODULE="cityrights.settings.production",
-            SECRET_KEY="x" * 60,
-            CITYRIGHTS_DATA_DIR=str(tmp_path),
-        ),
-        timeout=120,
-        check=False,
+    result = _settings_in_child(
+        code,
+        DJANGO_SETTINGS_MODULE="cityrights.settings.production",
+        SECRET_KEY="x" * 60,
+        CITYRIGHTS_DATA_DIR=str(tmp_path),
     )
     assert result.stdout.split() == [
         "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -214,18 +220,12 @@ def test_statement_preparation_follows_the_database_and_the_switch(tmp_path, url
         "print(s.DATABASES['default'].get('OPTIONS', {}).get('prepare_threshold'))"
     )
     extra = {"CITYRIGHTS_DB_PREPARED_STATEMENTS": switch} if switch else {}
-    result = subprocess.run(
-        [sys.executable, "-c", f"import django; django.setup(); {code}"],
-        capture_output=True,
-        text=True,
-        env=_clean_env(
-            DJANGO_SETTINGS_MODULE="cityrights.settings.dev",
-            DATABASE_URL=url,
-            CITYRIGHTS_DATA_DIR=str(tmp_path),
-            **extra,
-        ),
-        timeout=120,
-        check=False,
+    result = _settings_in_child(
+        code,
+        DJANGO_SETTINGS_MODULE="cityrights.settings.dev",
+        DATABASE_URL=url,
+        CITYRIGHTS_DATA_DIR=str(tmp_path),
+        **extra,
     )
     assert result.stdout.split() == [expected], result.stderr
 
