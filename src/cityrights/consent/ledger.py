@@ -23,19 +23,23 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import queue
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import psycopg
 from django.db import connection, transaction
 from django.utils import timezone
 
-from . import keys
+from . import keys, treecheck
 from .checkpoints import SignedCheckpoint, sign_checkpoint, verify_checkpoint
 from .events import (
     EventError,
@@ -45,7 +49,7 @@ from .events import (
     genesis_hash,
     normalise_time,
 )
-from .merkle import NODE_STORE_MIN_LEVEL, MerkleFrontier, TreeReader, leaf_hash
+from .merkle import NODE_STORE_MIN_LEVEL, MerkleFrontier, TreeReader
 from .models import (
     AgreementVersion,
     Checkpoint,
@@ -520,12 +524,24 @@ def _columns() -> str:
 
 
 def _stream(chunk: int = 20_000) -> Iterator[tuple[Any, ...]]:
-    """All events, integrated ones in tree order, then pending ones in id order."""
-    sql = (
+    """All events, integrated ones in tree order, then pending ones in id order.
+
+    Two queries, each walking an index in its order (the tree positions, the
+    pending ids): one query ordered by both would sort the whole ledger before
+    the first row arrives.
+    """
+    base = (
         f"SELECT {_columns()} FROM {EVENT_TABLE} e "  # noqa: S608
         f"JOIN {DataSubject._meta.db_table} s ON s.id = e.subject_id "
-        "ORDER BY e.leaf_index ASC NULLS LAST, e.id ASC"
     )
+    for where in (
+        "WHERE e.leaf_index IS NOT NULL ORDER BY e.leaf_index",
+        "WHERE e.leaf_index IS NULL ORDER BY e.id",
+    ):
+        yield from _rows(base + where, chunk)
+
+
+def _rows(sql: str, chunk: int) -> Iterator[tuple[Any, ...]]:
     with transaction.atomic(), connection.chunked_cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.itersize = chunk
@@ -646,15 +662,32 @@ _METHODS = frozenset({"web", "api", "paper", "system"})
 _MAX_INT = 2**53 - 1
 
 
-def verify(progress: Any = None) -> VerifyReport:
+#: From this many events on, verify-ledger checks the tree in a second process (PostgreSQL).
+PARALLEL_MIN_EVENTS = 200_000
+
+
+def verify(progress: Any = None, parallel: bool | None = None) -> VerifyReport:
     """Recompute every hash, chain, tree root, stored node and checkpoint signature.
 
     Stops at the first problem and says where: the leaf index (tree position)
     and the event id. ``progress``, if given, is called with the count every
-    100,000 events.
+    100,000 events. On PostgreSQL, outside a transaction, everything is read
+    from one snapshot, and the Merkle tree is checked by a second process
+    (:mod:`cityrights.consent.treecheck`) while this one checks the chains;
+    ``parallel`` forces that on or off (default: from
+    :data:`PARALLEL_MIN_EVENTS` events on).
     """
     started = time.perf_counter()
-    report = _verify(VerifyReport(), progress)
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        report = _verify(VerifyReport(), progress, parallel=False)
+    else:
+        with transaction.atomic(), connection.cursor() as cursor:
+            # One snapshot for everything: appends made while verifying are simply not seen.
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            if parallel is None:
+                cursor.execute(f"SELECT count(*) FROM {EVENT_TABLE}")  # noqa: S608
+                parallel = cursor.fetchone()[0] >= PARALLEL_MIN_EVENTS
+            report = _verify(VerifyReport(), progress, parallel=parallel)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -668,7 +701,60 @@ def _strict_hash(fields: dict[str, Any], prev_hash: str) -> str:
     return event_hash(fields, prev_hash)
 
 
-def _verify(report: VerifyReport, progress: Any) -> VerifyReport:
+class TreeProcess:
+    """The tree half of verify-ledger in a second process, on this transaction's snapshot.
+
+    The caller keeps the transaction open until :meth:`result` has answered.
+    """
+
+    def __init__(self, roots: dict[int, str]) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_export_snapshot()")
+            snapshot = cursor.fetchone()[0]
+        conninfo = {
+            key: value
+            for key, value in connection.get_connection_params().items()
+            if isinstance(value, str | int) and key != "prepare_threshold"
+        }
+        request = {
+            "conninfo": conninfo,
+            "snapshot": snapshot,
+            "roots": roots,
+            "tables": {
+                "event": EVENT_TABLE,
+                "node": MerkleNode._meta.db_table,
+                "tree": LedgerTree._meta.db_table,
+            },
+        }
+        source = str(Path(treecheck.__file__).resolve().parents[2])
+        path = os.pathsep.join(filter(None, [source, os.environ.get("PYTHONPATH")]))
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "cityrights.consent.treecheck"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env={**os.environ, "PYTHONPATH": path},
+            text=True,
+        )
+        # Sent now, so the second process works while this one checks the chains; handed
+        # over (not kept on the Popen), so that communicate() only reads the answer.
+        stdin, self.process.stdin = self.process.stdin, None
+        assert stdin is not None
+        with stdin:
+            stdin.write(json.dumps(request))
+
+    def result(self) -> treecheck.Problem | None:
+        out, err = self.process.communicate()
+        try:
+            if self.process.returncode != 0:
+                raise ValueError(err.strip().splitlines()[-1] if err.strip() else "no output")
+            found = json.loads(out)["problem"]
+        except (ValueError, KeyError, IndexError) as error:
+            raise LedgerError(f"The tree check (second process) failed: {error}") from error
+        return treecheck.Problem(*found) if found else None
+
+
+def _verify(report: VerifyReport, progress: Any, parallel: bool) -> VerifyReport:
     versions = {
         pk: (str(uid), number)
         for pk, uid, number in AgreementVersion.objects.values_list(
@@ -688,56 +774,64 @@ def _verify(report: VerifyReport, progress: Any) -> VerifyReport:
         if note.size != cp.size or note.root.hex() != cp.root:
             return report.fail(cp.size, None, f"checkpoint of size {cp.size} was altered")
     roots = {cp.size: cp.root for cp in checkpoints}
-    stops = sorted(roots)
-    stored_nodes = {
-        (lv, ix): h for lv, ix, h in MerkleNode.objects.values_list("level", "index", "hash")
-    }
+    tree: treecheck.TreeCheck | None = None
+    tree_result: TreeProcess | None = None
+    if parallel:
+        tree_result = TreeProcess(roots)
+    else:
+        stored = MerkleNode.objects.values_list("level", "index", "hash")
+        tree = treecheck.TreeCheck(roots, {(lv, ix): h for lv, ix, h in stored})
     heads: dict[int, tuple[int, str]] = {}
+    problem, leaves = _check_chains(report, progress, versions, tree, heads)
+    if problem is None and tree is not None:
+        head = LedgerTree.objects.filter(pk=1).values_list("size", "root").first()
+        problem = tree.finish(head)
+    if problem is None:
+        problem = _check_heads(report, heads, leaves)
+    if tree_result is not None:
+        tree_problem = tree_result.result()
+        if tree_problem and (problem is None or tree_problem.key() < problem.key()):
+            problem = tree_problem
+    if problem is not None:
+        return report.fail(problem.position, problem.event_id, problem.reason)
+    return report
+
+
+def _check_chains(
+    report: VerifyReport,
+    progress: Any,
+    versions: dict[int, tuple[str, int]],
+    tree: treecheck.TreeCheck | None,
+    heads: dict[int, tuple[int, str]],
+) -> tuple[treecheck.Problem | None, int]:
+    """Every event's hash and every subject's chain, in tree order; the tree too if given.
+
+    Fills ``heads`` (the last event of each subject) and returns the first
+    problem and how many integrated events were seen.
+    """
     scopes: dict[Any, str | None] = {}
-    frontier = MerkleFrontier()
-    leaves: list[bytes] = []
-    position = 0  # leaves seen so far
-    pending = False
-    last_id = None
-    stop_at = 0
+    position = 0  # integrated events seen so far
 
-    def flush() -> str | None:
-        """Add the collected leaves to the tree; check stored nodes and checkpoint roots."""
-        for level, index, value in frontier.extend(leaves, store_min_level=NODE_STORE_MIN_LEVEL):
-            if stored_nodes.get((level, index), value.hex()) != value.hex():
-                return f"stored tree node ({level}, {index}) was altered"
-        leaves.clear()
-        expected = roots.get(frontier.size)
-        if expected is not None and frontier.root().hex() != expected:
-            return f"tree root at size {frontier.size} differs from the signed checkpoint"
-        return None
+    def problem(event_id: int | None, reason: str) -> tuple[treecheck.Problem, int]:
+        return treecheck.Problem(position, event_id, reason, treecheck.CHAIN), position
 
-    while stop_at < len(stops) and stops[stop_at] <= 0:
-        stop_at += 1
     for row in _stream():
         (event_id, leaf, subject_id, pseudonym, subject_seq, kind, version_id, scope, method,
          witness, at, prev_hash, digest) = row  # fmt: skip
         report.events += 1
-        if leaf is None:
-            if not pending:
-                pending = True
-                problem = flush()
-                if problem:
-                    return report.fail(position - 1, last_id, problem)
-        elif pending or leaf != position:
-            return report.fail(position, event_id, "tree positions have a gap or are out of order")
+        if tree is not None:
+            # Integrated events come first; the first pending one closes the tree.
+            found = tree.check_position(leaf, event_id) if leaf is not None else tree.flush()
+            if found:
+                return found, position
         last_seq, last_hash = heads.get(subject_id, (0, ""))
         if subject_seq != last_seq + 1:
-            return report.fail(
-                position, event_id, f"chain of subject {pseudonym}: expected event {last_seq + 1}"
-            )
+            return problem(event_id, f"chain of subject {pseudonym}: expected event {last_seq + 1}")
         expected_prev = last_hash or genesis_hash(pseudonym)
         if prev_hash != expected_prev:
-            return report.fail(
-                position, event_id, "does not chain to the previous event of its subject"
-            )
+            return problem(event_id, "does not chain to the previous event of its subject")
         agreement_uid, number = versions.get(version_id, ("?", 0))
-        time_text = _as_time(at)
+        time_text = at if type(at) is str and at.endswith("Z") else _as_time(at)
         scope_text = scopes.get(scope, "")
         if scope_text == "":
             scope_text = scopes[scope] = _scope_text(scope)
@@ -770,39 +864,34 @@ def _verify(report: VerifyReport, progress: Any) -> VerifyReport:
                     prev_hash,
                 )  # fmt: skip
         except (EventError, UnicodeEncodeError) as error:
-            return report.fail(position, event_id, f"malformed event: {error}")
+            return problem(event_id, f"malformed event: {error}")
         if recomputed != digest:
-            return report.fail(position, event_id, "hash does not match the event's fields")
+            return problem(event_id, "hash does not match the event's fields")
         heads[subject_id] = (subject_seq, digest)
         if leaf is not None:
-            leaves.append(leaf_hash(bytes.fromhex(digest)))
+            if tree is not None:
+                found = tree.append(event_id, digest)
+                if found:
+                    return found, position
             position += 1
-            last_id = event_id
-            if len(leaves) >= 4096 or (stop_at < len(stops) and position == stops[stop_at]):
-                while stop_at < len(stops) and stops[stop_at] <= position:
-                    stop_at += 1
-                problem = flush()
-                if problem:
-                    return report.fail(position - 1, event_id, problem)
         if progress and report.events % 100_000 == 0:
             progress(report.events)
-    problem = flush()
-    if problem:
-        return report.fail(position - 1, last_id, problem)
-    missing = [size for size in stops if size > position]
-    if missing:
-        return report.fail(position, None, f"checkpoint of size {missing[0]} covers missing events")
-    tree = LedgerTree.objects.filter(pk=1).first()
-    if tree is not None and (
-        tree.size != position or (position and tree.root != frontier.root().hex())
-    ):
-        return report.fail(position, None, "the stored tree head does not match the events")
+    return None, position
+
+
+def _check_heads(
+    report: VerifyReport, heads: dict[int, tuple[int, str]], position: int
+) -> treecheck.Problem | None:
+    """Every subject's stored chain head is the last event seen of that subject."""
     for subject_id, pseudonym, head_seq, head_hash in DataSubject.objects.values_list(
         "id", "pseudonym", "head_seq", "head_hash"
     ).iterator(chunk_size=20_000):
         report.subjects += 1
         if heads.get(subject_id, (0, "")) != (head_seq, head_hash):
-            return report.fail(
-                position, None, f"chain of subject {pseudonym} is shorter than its head says"
+            return treecheck.Problem(
+                position,
+                None,
+                f"chain of subject {pseudonym} is shorter than its head says",
+                treecheck.HEADS,
             )
-    return report
+    return None

@@ -24,7 +24,10 @@ class Command(BaseCommand):
             if not options["quiet"]:
                 self.stderr.write(f"  … {count:,} events checked")
 
-        report = ledger.verify(progress=progress)
+        try:
+            report = ledger.verify(progress=progress)
+        except ledger.LedgerError as error:  # the check could not run; nothing was judged
+            raise CommandError(f"Verification could not finish: {error}", returncode=2) from error
         rate = f"{report.rate:,.0f} events/s"
         if not report.ok:
             where = f"position {report.position}" if report.position is not None else "the end"
