@@ -295,6 +295,20 @@ def test_checkpoint_on_demand(sharing, city_a, resident):
     assert "1 events" in city_a.client_for("viewer").get(f"{BASE}ledger/").content.decode()
 
 
+def test_ledger_status_counts_only_this_citys_events_and_subjects(sharing, sharing_b):
+    from cityrights.consent import selectors
+
+    ours = [services.create_subject(sharing.city) for _ in range(2)]
+    theirs = services.create_subject(sharing_b.city)
+    for action in ("grant", "withdraw", "grant"):
+        services.change_consent(ours[0], sharing.study, action=action)
+    services.change_consent(theirs, sharing_b.study, action="grant")
+    status = selectors.ledger_status(sharing.city)
+    assert (status.city_events, status.city_subjects, status.pending) == (3, 2, 4)
+    other = selectors.ledger_status(sharing_b.city)
+    assert (other.city_events, other.city_subjects) == (1, 1)
+
+
 def test_dashboard_panel_nav_and_public_section(sharing, city_a):
     html = city_a.client_for("viewer").get("/manage/city-a/").content.decode()
     assert "Consent and data sharing" in html and BASE in html
