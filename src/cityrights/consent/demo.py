@@ -1,7 +1,7 @@
-"""Demo content: partners, agreements, a resident with a consent history, a webhook, checkpoints.
+"""Demo content: partners, agreements, residents with consent histories, a webhook, checkpoints.
 
-Idempotent: organisations and agreements are found by slug, the resident's
-history is written only once, and a checkpoint is signed only when the tree
+Idempotent: organisations and agreements are found by slug, the residents'
+histories are written only once, and a checkpoint is signed only when the tree
 grew. The mobility lab gets a published demo API key (like the demo
 password, for trying the consent-check API on a laptop; never in production).
 """
@@ -199,8 +199,53 @@ def load(context: DemoContext) -> None:
             ],
             batch=True,
         )
+    _volunteers(city, agreements, key=ApiKey.objects.get(prefix=DEMO_KEY_PREFIX))
     ledger.checkpoint()
     context.logins.append(("Partner API key (mobility lab)", DEMO_KEY, ""))
+
+
+VOLUNTEERS = 12  # study participants known to the lab by their participant number only
+
+
+def _volunteers(
+    city: Organisation, agreements: dict[str, ProcessingAgreement], key: ApiKey
+) -> None:
+    """Residents without an account, enrolled at the lab's desk: each a short history.
+
+    Some gave GPS and heart rate, some GPS only, some withdrew later; the lab
+    has checked each of them once. The partner API can be tried on them with
+    the demo key (``{"identifier": {"kind": "participant", "value": "MS-2026-001"}}``).
+    """
+    study = agreements["mobility-study"]
+    version = study.current_version()
+    assert version is not None
+    gps, heart = PD + "GPSCoordinate", PD + "PhysicalHealth"
+    now = timezone.now()
+    items = []
+    for n in range(1, VOLUNTEERS + 1):
+        number = f"MS-2026-{n:03d}"
+        if services.subject_by_identifier(city, "participant", number) is not None:
+            continue
+        subject = services.create_subject(city)
+        services.link_identifier(subject, "participant", number)
+        first = [gps, heart] if n % 3 else [gps]
+        ledger.append(subject, kind=EventKind.GRANT, version=version, categories=first,
+                      method=EventMethod.PAPER, witness="Mobility study desk",
+                      at=now - timedelta(days=60 - n))  # fmt: skip
+        if n % 4 == 0:
+            ledger.append(subject, kind=EventKind.WITHDRAW, version=version, categories=first,
+                          method=EventMethod.WEB, at=now - timedelta(days=20 - n))  # fmt: skip
+        items.append(
+            checks.CheckItem(
+                agreement="mobility-study",
+                purpose=DPV + "AcademicResearch",
+                categories=(gps,),
+                identifier_kind="participant",
+                identifier_value=number,
+            )
+        )
+    if items:
+        checks.decide(key, items, batch=True)
 
 
 def _history(subject: Any, agreements: dict[str, ProcessingAgreement], ctx: DemoContext) -> None:
