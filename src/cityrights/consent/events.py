@@ -207,7 +207,7 @@ def check_event_input(
         _kind_method_witness(kind, method, witness)
         if list(scope) != _scope(scope):
             raise EventError("scope: expected sorted, distinct data category IRIs")
-        for value in (*scope, witness or "x"):
+        for value in (*scope, *([witness] if witness else [])):
             value.encode("utf-8")
     except TypeError as exc:
         raise EventError(f"malformed event: {exc}") from exc

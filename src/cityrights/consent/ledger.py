@@ -831,7 +831,7 @@ def _check_chains(
         if prev_hash != expected_prev:
             return problem(event_id, "does not chain to the previous event of its subject")
         agreement_uid, number = versions.get(version_id, ("?", 0))
-        time_text = at if type(at) is str and at.endswith("Z") else _as_time(at)
+        time_text = _as_time(at)
         scope_text = scopes.get(scope, "")
         if scope_text == "":
             scope_text = scopes[scope] = _scope_text(scope)
