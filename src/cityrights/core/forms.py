@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
@@ -146,11 +147,23 @@ class MembershipForm(forms.ModelForm):
 
 
 class ThemeForm(forms.ModelForm):
+    additional_languages = forms.MultipleChoiceField(
+        label=_("Other languages of the city's texts"),
+        choices=settings.LANGUAGES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Staff enter descriptions, drafts and summaries in these languages too; "
+            "residents read their language, or the default language when a text is missing."
+        ),
+    )
+
     class Meta:
         model = Organisation
         fields = [
             "name",
             "default_language",
+            "additional_languages",
             "is_public",
             "website",
             "contact_email",
@@ -162,6 +175,17 @@ class ThemeForm(forms.ModelForm):
             "primary_colour": forms.TextInput(attrs={"type": "color"}),
             "accent_colour": forms.TextInput(attrs={"type": "color"}),
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        stored = self.instance.additional_languages if self.instance else ""
+        self.initial["additional_languages"] = [c for c in stored.split(",") if c]
+
+    def clean_additional_languages(self) -> str:
+        chosen = self.cleaned_data.get("additional_languages") or []
+        default = self.cleaned_data.get("default_language") or self.data.get("default_language")
+        codes = [code for code, _name in settings.LANGUAGES if code in chosen and code != default]
+        return ",".join(codes)
 
 
 class DepartmentForm(forms.ModelForm):

@@ -26,6 +26,17 @@ from .colours import contrast_ratio
 HEX_COLOUR = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Enter a colour as #RRGGBB."))
 
 
+def validate_language_list(value: str) -> None:
+    """Refuse codes the interface does not offer in a comma-separated language list."""
+    offered = {code for code, _name in settings.LANGUAGES}
+    unknown = [code for code in value.split(",") if code.strip() and code.strip() not in offered]
+    if unknown:
+        raise ValidationError(
+            _("Unknown language: %(codes)s. Choose among %(offered)s."),
+            params={"codes": ", ".join(unknown), "offered": ", ".join(sorted(offered))},
+        )
+
+
 class UserManager(BaseUserManager["User"]):
     """Users log in with their e-mail address; there is no separate user name."""
 
@@ -133,7 +144,21 @@ class Organisation(models.Model):
         help_text=_("Show this city's public pages (register, reports) to everyone."),
     )
     default_language = models.CharField(
-        _("default language"), max_length=8, choices=settings.LANGUAGES, default="en"
+        _("default language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="en",
+        help_text=_("The language of the city's own texts when a translation is missing."),
+    )
+    additional_languages = models.CharField(
+        _("other languages of the city's texts"),
+        max_length=64,
+        blank=True,
+        validators=[validate_language_list],
+        help_text=_(
+            "Staff enter descriptions, drafts and summaries in these languages too "
+            "(comma-separated codes)."
+        ),
     )
     primary_colour = models.CharField(
         _("primary colour"), max_length=7, default="#1d4f91", validators=[HEX_COLOUR]
@@ -185,6 +210,16 @@ class Organisation(models.Model):
             errors["city"] = _("A city cannot belong to another city.")
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def content_languages(self) -> tuple[str, ...]:
+        """The languages of the city's own texts, its default language first."""
+        codes = [self.default_language]
+        for code in self.additional_languages.split(","):
+            code = code.strip()
+            if code and code not in codes:
+                codes.append(code)
+        return tuple(codes)
 
     @property
     def is_city(self) -> bool:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from .models import Organisation
 from .permissions import can, membership_for
+from .translation import city_languages
 
 View = Callable[..., HttpResponse]
 
@@ -55,7 +56,8 @@ def org_view(capability: str | None = None) -> Callable[[View], View]:
                         _("Your account has no role in %(org)s that allows this.")
                         % {"org": organisation.name}
                     )
-            return view(request, *args, **kwargs)
+            with city_languages(organisation.content_languages):
+                return view(request, *args, **kwargs)
 
         return wrapper
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import template
@@ -9,6 +10,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 from ..registry import registry
+from ..translation import Shown, shown, shown_from_mapping
 
 register = template.Library()
 
@@ -55,3 +57,21 @@ def described(field: Any) -> SafeString:
     if field.errors:
         attrs["aria-invalid"] = "true"
     return field.as_widget(attrs=attrs)
+
+
+@register.simple_tag
+def translated(obj: Any, name: str = "") -> Shown:
+    """A city text in the reader's language, marked with ``lang`` when it fell back.
+
+    ``{% translated entry "title" %}`` for a model's translated field,
+    ``{% translated snapshot.title %}`` for a ``{language: text}`` map, and
+    ``{% translated entry "description" as text %}`` to use ``text.text``,
+    ``text.language`` and ``text.lang_attribute`` on a block element.
+    """
+    if isinstance(obj, Mapping):
+        return shown_from_mapping(obj)
+    if isinstance(obj, str):
+        return Shown(obj, "")
+    if obj is None:
+        return Shown("", "")
+    return shown(obj, name)

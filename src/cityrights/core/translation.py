@@ -1,0 +1,265 @@
+"""City content in the city's languages: per-language columns, fallback, ``lang`` marking.
+
+The interface is translated with gettext; what a city *writes* (a register entry's
+description, a consultation's draft, a training module's goals) is entered by its staff
+once per language. Brussels publishes in French and Dutch at once, a Flemish city in
+Dutch only, so the languages are the city's choice (``Organisation.content_languages``).
+
+Why django-translated-fields and not django-modeltranslation or django-parler:
+
+* every language is a plain column declared on the model (``title_en``, ``title_fr``,
+  ``title_nl``): migrations, forms, queries and full-text search see ordinary fields;
+  nothing is patched onto models at start-up (modeltranslation's registration) and no
+  join is needed to list a catalogue (parler's translation tables);
+* the getter is ours to choose, so a missing text falls back to **the city's** first
+  language, which neither of the other two supports per tenant.
+
+Reading ``obj.title`` gives the text in the active language, else in the city's
+languages in order, else in any language that has one. Pages about a city set the
+city's languages for the time of the request (``core.tenancy.org_view``); elsewhere
+(exports, commands) use :func:`city_languages`. :func:`shown` says which language a
+text was actually shown in, so templates can mark it with ``lang`` (WCAG 3.1.2) through
+the ``{% translated %}`` tag of ``core.templatetags.cityrights``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Field
+from django.utils.html import conditional_escape, format_html
+from django.utils.translation import get_language
+from translated_fields import TranslatedField as _TranslatedField
+from translated_fields import to_attribute
+
+__all__ = [
+    "Shown",
+    "TranslatedField",
+    "city_languages",
+    "current_language",
+    "fallback_order",
+    "field_names",
+    "interface_languages",
+    "language_name",
+    "missing_languages",
+    "set_translations",
+    "shown",
+    "translations",
+]
+
+
+def interface_languages() -> tuple[str, ...]:
+    """The language codes the interface offers, in the settings' order."""
+    return tuple(code for code, _name in settings.LANGUAGES)
+
+
+def current_language() -> str:
+    """The active language as one of the interface's codes (``fr`` for ``fr-be``).
+
+    The one place that turns Django's active language into a content language; an
+    unknown or missing one is the project's default language.
+    """
+    active = (get_language() or settings.LANGUAGE_CODE).replace("_", "-").lower()
+    codes = interface_languages()
+    if active in codes:
+        return active
+    base = active.split("-")[0]
+    return base if base in codes else settings.LANGUAGE_CODE
+
+
+def language_name(code: str) -> str:
+    """The language's name in the active language ("French", "Français", "Frans")."""
+    from django.utils.translation import gettext
+
+    for known, name in settings.LANGUAGES:
+        if known == code:
+            return gettext(name)
+    return code
+
+
+_CITY_LANGUAGES: ContextVar[tuple[str, ...]] = ContextVar("city_languages", default=())
+
+
+@contextmanager
+def city_languages(languages: Sequence[str]) -> Iterator[None]:
+    """Fall back through ``languages`` (a city's, first is primary) inside the block."""
+    token = _CITY_LANGUAGES.set(tuple(languages))
+    try:
+        yield
+    finally:
+        _CITY_LANGUAGES.reset(token)
+
+
+def fallback_order(language: str | None = None) -> tuple[str, ...]:
+    """The languages to try, in order: asked (or active), the city's, then all others."""
+    order: list[str] = []
+    for code in (language or current_language(), *_CITY_LANGUAGES.get(), *interface_languages()):
+        if code not in order:
+            order.append(code)
+    return tuple(order)
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A text and the language it is in ("" when no language has a text).
+
+    Rendered in a template it marks itself with ``lang`` when its language is not the
+    page's, so screen readers pronounce a Dutch fallback on a French page as Dutch.
+    """
+
+    text: str
+    language: str
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def is_foreign(self) -> bool:
+        """Whether the text is in another language than the page."""
+        return bool(self.language) and self.language != current_language()
+
+    @property
+    def lang_attribute(self) -> str:
+        """`` lang="nl"`` for a foreign text, else nothing (for block elements)."""
+        return format_html(' lang="{}"', self.language) if self.is_foreign else ""
+
+    def __html__(self) -> str:
+        if self.is_foreign:
+            return format_html('<span lang="{}">{}</span>', self.language, self.text)
+        return conditional_escape(self.text)
+
+
+def _value(obj: Any, name: str, language: str) -> str:
+    value = getattr(obj, to_attribute(name, language), "")
+    return value if isinstance(value, str) else ("" if value is None else str(value))
+
+
+def shown(obj: Any, name: str, language: str | None = None) -> Shown:
+    """The text of field ``name`` that a reader of ``language`` gets, and its language."""
+    for code in fallback_order(language):
+        value = _value(obj, name, code)
+        if value.strip():
+            return Shown(value, code)
+    return Shown("", "")
+
+
+def shown_from_mapping(values: Mapping[str, str], language: str | None = None) -> Shown:
+    """As :func:`shown` for a ``{language: text}`` map (snapshots, exports)."""
+    for code in fallback_order(language):
+        value = values.get(code) or ""
+        if isinstance(value, str) and value.strip():
+            return Shown(value, code)
+    return Shown("", "")
+
+
+def _attrgetter(name: str, field: Any) -> Any:
+    return lambda self: shown(self, name).text
+
+
+def _attrsetter(name: str, field: Any) -> Any:
+    def setter(self: Any, value: Any) -> None:
+        setattr(self, to_attribute(name, current_language()), value)
+
+    return setter
+
+
+def TranslatedField(
+    field: Field[Any, Any], specific: Mapping[str, Mapping[str, Any]] | None = None
+) -> Any:
+    """A model field entered once per interface language, read with the city's fallback.
+
+    ``title = TranslatedField(models.CharField(_("title"), max_length=200, blank=True))``
+    makes the columns ``title_en``, ``title_fr`` and ``title_nl``; ``obj.title`` reads
+    as described in the module docstring and assigning it writes the active language.
+    Declare the field ``blank=True``: which languages are required is the city's choice,
+    checked by its forms (see :func:`missing_languages`), not by the column.
+    """
+    return _TranslatedField(
+        field,
+        dict(specific or {}),
+        languages=list(interface_languages()),
+        attrgetter=_attrgetter,
+        attrsetter=_attrsetter,
+    )
+
+
+def field_names(name: str, languages: Sequence[str] | None = None) -> list[str]:
+    """The column names of translated field ``name``: ``["title_en", "title_fr", …]``."""
+    return [to_attribute(name, code) for code in (languages or interface_languages())]
+
+
+def translations(obj: Any, name: str) -> dict[str, str]:
+    """Every non-empty language of field ``name``, for snapshots, exports and APIs."""
+    result: dict[str, str] = {}
+    for code in interface_languages():
+        value = _value(obj, name, code)
+        if value.strip():
+            result[code] = value
+    return result
+
+
+def set_translations(obj: Any, name: str, values: Mapping[str, str]) -> None:
+    """Write ``{language: text}`` into the columns of ``name``; other languages are kept."""
+    codes = interface_languages()
+    for code, value in values.items():
+        if code not in codes:
+            raise ValueError(f"{code!r} is not a language of this site ({', '.join(codes)})")
+        setattr(obj, to_attribute(name, code), value or "")
+
+
+def missing_languages(
+    obj: Any, names: Sequence[str], languages: Sequence[str]
+) -> dict[str, list[str]]:
+    """For each field in ``names``, the languages of ``languages`` that have no text.
+
+    Only fields that have a text in at least one language count as missing elsewhere:
+    an optional field left empty everywhere is not a missing translation.
+    """
+    result: dict[str, list[str]] = {}
+    for name in names:
+        filled = translations(obj, name)
+        if not filled:
+            continue
+        gaps = [code for code in languages if code not in filled]
+        if gaps:
+            result[name] = gaps
+    return result
+
+
+class TranslatedFormMixin:
+    """For model forms that edit translated fields: one input per language of the city.
+
+    List the columns in ``Meta.fields`` (``*field_names("title")``), name the translated
+    fields in ``translated_fields`` and those that need a text in the city's default
+    language in ``required_translations``, then call :meth:`limit_languages` with the
+    city's :attr:`~cityrights.core.models.Organisation.content_languages` from
+    ``__init__``. Inputs of languages the city does not use are removed (their stored
+    texts are kept), each label names its language and each input carries ``lang``.
+    """
+
+    translated_fields: tuple[str, ...] = ()
+    required_translations: tuple[str, ...] = ()
+    fields: dict[str, Any]
+
+    def limit_languages(self, languages: Sequence[str]) -> None:
+        languages = [code for code in languages if code in interface_languages()] or [
+            settings.LANGUAGE_CODE
+        ]
+        for name in self.translated_fields:
+            for code in interface_languages():
+                column = to_attribute(name, code)
+                field = self.fields.get(column)
+                if field is None:
+                    continue
+                if code not in languages:
+                    del self.fields[column]
+                    continue
+                base = str(field.label or name).split(" [")[0]
+                field.label = f"{base} ({language_name(code)})" if len(languages) > 1 else base
+                field.widget.attrs["lang"] = code
+                field.required = name in self.required_translations and code == languages[0]
