@@ -1,7 +1,9 @@
 """The JSON API at ``/api/v1/``: one NinjaAPI, one router per app.
 
-Errors always come back as ``{"error": code, "reason": text}``, with
-``details`` for validation problems, never as an HTML page.
+Errors always come back as ``{"error": code, "reason": text}``, with ``field`` for a
+refusal that concerns one input and ``details`` for validation problems, never as an
+HTML page. A service's refusal (:class:`cityrights.core.errors.ServiceError`) is answered
+here, once, with its own status: routes do not catch it.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from cityrights.capacity.api import router as capacity_router
 from cityrights.consent.api import router as consent_router
 from cityrights.core.api import router as core_router
 from cityrights.core.api_auth import AUTH
+from cityrights.core.errors import STATUS_CODES, ServiceError
 from cityrights.impact.api import router as impact_router
 from cityrights.register.api import router as register_router
 from cityrights.reporting.api import router as reporting_router
@@ -35,18 +38,6 @@ api = NinjaAPI(
     docs_url=None,  # our own server-rendered reference: cityrights.core.views.api_docs
 )
 
-STATUS_CODES = {
-    400: "bad_request",
-    401: "unauthenticated",
-    403: "forbidden",
-    404: "not_found",
-    405: "method_not_allowed",
-    409: "conflict",
-    413: "too_large",
-    422: "invalid",
-    429: "too_many_requests",
-}
-
 
 def error(request: HttpRequest, status: int, reason: str, **extra: object) -> HttpResponse:
     body = {"error": STATUS_CODES.get(status, "error"), "reason": reason, **extra}
@@ -64,6 +55,11 @@ def _validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     ]
     summary = "; ".join(f"{d['location']}: {d['message']}" for d in details[:5])
     return error(request, 422, f"Invalid input: {summary}", details=details)
+
+
+@api.exception_handler(ServiceError)
+def _refused(request: HttpRequest, exc: ServiceError) -> HttpResponse:
+    return api.create_response(request, exc.as_json(), status=exc.status)
 
 
 @api.exception_handler(AuthenticationError)

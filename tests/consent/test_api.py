@@ -321,3 +321,12 @@ def test_mobility_purpose_is_allowed(sharing, person):
     services.change_consent(person, sharing.study, action="grant")
     answer = post(sharing.api(), CHECK, item(person.pseudonym, purpose=MOBILITY)).json()
     assert answer["decision"] == "permit"
+
+
+def test_a_refused_webhook_address_names_its_field(sharing):
+    response = post(sharing.api(), "/api/v1/consent/webhooks", {"url": "http://lab.example/h"})
+    assert response.status_code == 422
+    body = response.json()
+    assert body["error"] == "invalid" and body["field"] == "url"
+    assert "https://" in body["reason"]
+    assert not Webhook.objects.exists()

@@ -232,3 +232,20 @@ def test_renewal_after_a_new_version(sharing, resident, resident_client, city_a)
     assert renew.agreement_version_id == version.pk
     state = ConsentState.objects.get(subject=subject, category=GPS)
     assert state.version_id == version.pk and state.expires_at is not None
+
+
+def test_consent_refusals_say_what_kind_of_refusal_they_are(sharing, city_b, resident):
+    subject = services.subject_for_user(sharing.city, resident, create=True)
+    with pytest.raises(services.ConsentError) as refused:
+        services.change_consent(subject, sharing.tax, action="grant")
+    assert refused.value.status == 409  # the agreement's legal basis, not the input
+    with pytest.raises(services.ConsentError) as refused:
+        services.change_consent(subject, sharing.study, action="grant", categories=[TAX])
+    assert (refused.value.status, refused.value.field) == (422, "categories")
+    with pytest.raises(services.ConsentError) as refused:
+        services.change_consent(subject, sharing.study, action="delete")
+    assert (refused.value.status, refused.value.field) == (422, "action")
+    elsewhere = services.subject_for_user(city_b.city, resident, create=True)
+    with pytest.raises(services.ConsentError) as refused:
+        services.change_consent(elsewhere, sharing.study, action="grant")
+    assert refused.value.status == 404

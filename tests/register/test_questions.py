@@ -111,3 +111,39 @@ def test_other_city_cannot_see_the_question(city_a, city_b, published):
     question = Question.objects.get()
     url = f"/manage/city-b/register/questions/{question.pk}/"
     assert city_b.client_for("admin").get(url).status_code == 404
+
+
+def test_refusals_of_a_question_carry_their_own_status(published, city_a):
+    from cityrights.register import services
+
+    from .conftest import make_entry
+
+    draft = make_entry(city_a, state="draft", name="Draft camera")
+    with pytest.raises(services.WorkflowError) as refused:
+        services.ask(draft, message="Is this on?", contact_email="", client="203.0.113.12")
+    assert refused.value.status == 404
+    with (
+        override_settings(CITYRIGHTS_REGISTER_QUESTION_LIMIT=0),
+        pytest.raises(services.WorkflowError) as refused,
+    ):
+        services.ask(published, message="Is this on?", contact_email="", client="203.0.113.12")
+    assert refused.value.status == 429
+
+
+def test_the_question_page_answers_a_refusal_with_its_status_not_always_429(
+    published, city_a, monkeypatch
+):
+    """Only "too many messages" is a 429; a refusal about the entry is not (was: every one)."""
+    from cityrights.register.views import public
+
+    from .conftest import make_entry
+
+    draft = make_entry(city_a, state="draft", name="Draft camera")
+    # The page found an entry that the service then refuses (it is not published).
+    monkeypatch.setattr(public, "_entry_or_404", lambda request, code: draft)
+    response = post(Client(REMOTE_ADDR="203.0.113.11"), published)
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "only be asked about published entries" in html
+    assert 'role="alert"' in html
+    assert not Question.objects.exists()

@@ -199,10 +199,7 @@ def put_answer(
         evidence_link=payload.evidence_link,
         comment=payload.comment,
     )
-    try:
-        saved = services.save_answers(cycle, who.user, [entry])
-    except services.AssessmentError as error:
-        raise HttpError(error.status, error.message) from error
+    saved = services.save_answers(cycle, who.user, [entry])  # refusals: cityrights.api
     if not saved:
         return AnswerOut(question=question, value=None)
     response: Response = saved[0]

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cityrights.core import audit
+from cityrights.core.errors import ServiceError
 from cityrights.core.models import Department, Organisation, OrganisationKind
 
 from .framework import Framework, load_framework_file
@@ -40,19 +41,8 @@ if TYPE_CHECKING:
     from cityrights.core.models import User
 
 
-class AssessmentError(Exception):
-    """A refused change, with the HTTP status the API answers and a message for people."""
-
-    status = 400
-
-    def __init__(self, message: str, status: int | None = None) -> None:
-        super().__init__(message)
-        if status is not None:
-            self.status = status
-
-    @property
-    def message(self) -> str:
-        return str(self.args[0])
+class AssessmentError(ServiceError):
+    """A refused change to an assessment (see :mod:`cityrights.core.errors`)."""
 
 
 class CycleClosed(AssessmentError):
@@ -133,7 +123,9 @@ def open_cycle(
 ) -> AssessmentCycle:
     """Open the cycle of ``year``; optionally copy the section assignments of the last one."""
     if AssessmentCycle.objects.filter(organisation=organisation, year=year).exists():
-        raise AssessmentError(_("There is already an assessment for %(year)s.") % {"year": year})
+        raise AssessmentError(
+            _("There is already an assessment for %(year)s.") % {"year": year}, 409, "year"
+        )
     previous = (
         AssessmentCycle.objects.filter(organisation=organisation, year__lt=year)
         .order_by("-year")
@@ -171,7 +163,7 @@ def open_cycle(
             )
     except IntegrityError as error:  # a colleague opened the same year at the same moment
         raise AssessmentError(
-            _("There is already an assessment for %(year)s.") % {"year": year}
+            _("There is already an assessment for %(year)s.") % {"year": year}, 409, "year"
         ) from error
     return cycle
 
@@ -198,19 +190,19 @@ def add_assignment(
 ) -> SectionAssignment:
     framework = framework_of(cycle)
     if not area and not pillar:
-        raise AssessmentError(_("Choose an area, a pillar, or both."))
+        raise AssessmentError(_("Choose an area, a pillar, or both."), 422, "area")
     if area and area not in {a.key for a in framework.areas}:
-        raise AssessmentError(_("Unknown area."))
+        raise AssessmentError(_("Unknown area."), 422, "area")
     if pillar and pillar not in {p.key for p in framework.pillars}:
-        raise AssessmentError(_("Unknown pillar."))
+        raise AssessmentError(_("Unknown pillar."), 422, "pillar")
     if department is None and user is None:
-        raise AssessmentError(_("Choose a department or a person."))
+        raise AssessmentError(_("Choose a department or a person."), 422, "department")
     if cycle.status == CycleStatus.VALIDATED:
         raise CycleClosed(_("A validated assessment cannot be reassigned."))
     if cycle.assignments.filter(
         area=area, pillar=pillar, department=department, user=user
     ).exists():
-        raise AssessmentError(_("This section is already assigned to them."))
+        raise AssessmentError(_("This section is already assigned to them."), 409)
     with transaction.atomic():
         assignment = SectionAssignment.objects.create(
             cycle=cycle, area=area, pillar=pillar, department=department, user=user
@@ -408,7 +400,7 @@ def submit(cycle: AssessmentCycle, actor: User) -> None:
     if cycle.status != CycleStatus.OPEN:
         raise CycleClosed(_("Only an open assessment can be submitted."))
     if not cycle.responses.exists():
-        raise AssessmentError(_("Nobody has answered yet: there is nothing to submit."))
+        raise AssessmentError(_("Nobody has answered yet: there is nothing to submit."), 409)
     with transaction.atomic():
         cycle.status = CycleStatus.SUBMITTED
         cycle.submitted_at = timezone.now()
@@ -438,9 +430,9 @@ def validate(cycle: AssessmentCycle, actor: User) -> None:
 def reopen(cycle: AssessmentCycle, actor: User, reason: str) -> None:
     """submitted/validated → open, by an administrator, with a reason kept in the audit log."""
     if cycle.is_open:
-        raise AssessmentError(_("The assessment is already open."))
+        raise AssessmentError(_("The assessment is already open."), 409)
     if not reason.strip():
-        raise AssessmentError(_("Say why the assessment is reopened."))
+        raise AssessmentError(_("Say why the assessment is reopened."), 422, "reason")
     with transaction.atomic():
         old = cycle.status
         was_published = cycle.published_at is not None
@@ -611,9 +603,11 @@ def add_measurement(
 
 def share_with(city: Organisation, coalition: Organisation, actor: User) -> CoalitionSharing:
     if not city.is_city:
-        raise AssessmentError(_("Only a city can share its assessment."))
+        raise AssessmentError(_("Only a city can share its assessment."), 403)
     if coalition.kind != OrganisationKind.COALITION:
-        raise AssessmentError(_("Scores can only be shared with a coalition organisation."))
+        raise AssessmentError(
+            _("Scores can only be shared with a coalition organisation."), 422, "coalition"
+        )
     with transaction.atomic():
         sharing, created = CoalitionSharing.objects.get_or_create(
             city=city, coalition=coalition, defaults={"created_by": actor}

@@ -22,6 +22,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from cityrights.core.errors import ServiceError
 from cityrights.core.models import ApiKey, Organisation
 
 from . import services, terms
@@ -38,12 +39,11 @@ MAX_BATCH = 1000
 NO_CONSENT = "no consent on record"
 
 
-class CheckInputError(Exception):
+class CheckInputError(ServiceError):
     """Bad input; ``status`` is the HTTP status, ``reason`` the plain-words explanation."""
 
     def __init__(self, status: int, reason: str) -> None:
-        super().__init__(reason)
-        self.status = status
+        super().__init__(reason, status)
         self.reason = reason
 
 

@@ -178,7 +178,7 @@ class WebhookForm(forms.Form):
         try:
             return services.check_webhook_url(self.cleaned_data["url"])
         except services.ConsentError as error:
-            raise ValidationError(str(error)) from error
+            raise ValidationError(error.message) from error
 
 
 class PartnerForm(forms.ModelForm):

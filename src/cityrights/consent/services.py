@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cityrights.core import audit
+from cityrights.core.errors import ServiceError
 from cityrights.core.models import ApiKey, Organisation, User
 
 from . import keys, ledger
@@ -47,8 +48,14 @@ from .pseudonyms import (
 )
 
 
-class ConsentError(ValueError):
-    """A consent change that is not allowed; the message is shown to the person."""
+class ConsentError(ServiceError):
+    """A consent change that is refused (see :mod:`cityrights.core.errors`).
+
+    Most refusals are about the state of an agreement or a record ("no published terms
+    yet", "erased"): 409 unless the raise says otherwise.
+    """
+
+    status = 409
 
 
 # --- data subjects --------------------------------------------------------------------------
@@ -167,7 +174,7 @@ def change_consent(
     None when nothing changes (e.g. withdrawing what was never given).
     """
     if subject.organisation_id != agreement.organisation_id:
-        raise ConsentError(_("This agreement belongs to another city."))
+        raise ConsentError(_("This agreement belongs to another city."), 404, "agreement")
     if subject.erased_at is not None:
         raise ConsentError(_("This record was erased."))
     version = _agreement_open(agreement)
@@ -180,7 +187,9 @@ def change_consent(
         scope = allowed if wanted is None else wanted
         unknown = scope - allowed
         if unknown or not scope:
-            raise ConsentError(_("Choose data categories that are part of this agreement."))
+            raise ConsentError(
+                _("Choose data categories that are part of this agreement."), 422, "categories"
+            )
         if action == EventKind.GRANT:
             scope = {c for c in scope if c not in current or current[c].version_id != version.pk}
         else:
@@ -197,7 +206,7 @@ def change_consent(
         scope |= (lapsed if wanted is None else wanted & lapsed) - scope
         kind = EventKind.WITHDRAW
     else:
-        raise ConsentError(_("Unknown action."))
+        raise ConsentError(_("Unknown action."), 422, "action")
     if not scope:
         return None
     if kind != EventKind.WITHDRAW:
@@ -384,7 +393,9 @@ def paper_consent(
                 link_identifier(subject, identifier_kind, identifier_value)
         if subject is None:
             raise ConsentError(
-                _("No account has this e-mail address; give an identifier from the paper form.")
+                _("No account has this e-mail address; give an identifier from the paper form."),
+                422,
+                "email",
             )
         event = change_consent(
             subject,
@@ -420,11 +431,13 @@ def check_webhook_url(url: str) -> str:
     """HTTPS only (plain HTTP is accepted for loopback addresses, for local testing)."""
     parsed = urlparse(url)
     if parsed.scheme not in {"https", "http"} or not parsed.hostname:
-        raise ConsentError(_("Give a full address starting with https://."))
+        raise ConsentError(_("Give a full address starting with https://."), 422, "url")
     if parsed.scheme == "http" and not _loopback(parsed.hostname):
-        raise ConsentError(_("Notices carry personal data: the address must use https://."))
+        raise ConsentError(
+            _("Notices carry personal data: the address must use https://."), 422, "url"
+        )
     if len(url) > 500:
-        raise ConsentError(_("The address is too long (at most 500 characters)."))
+        raise ConsentError(_("The address is too long (at most 500 characters)."), 422, "url")
     return url
 
 

@@ -163,15 +163,12 @@ def decide(request: HttpRequest, slug: str, pk: int, payload: DecisionIn) -> Ass
     who = request.auth  # set by require(): a Principal
     if getattr(who, "user", None) is None:
         raise HttpError(403, "A decision must be taken by a person, not with an API key.")
-    try:
-        decided = services.decide(
-            found,
-            who.user,  # type: ignore[union-attr]
-            decision=payload.decision,
-            reasons=payload.reasons,
-            conditions=[c.model_dump() for c in payload.conditions],
-            reassessment_due=payload.reassessment_due,
-        )
-    except services.ImpactError as error:
-        raise HttpError(error.status, error.message) from error
+    decided = services.decide(  # a refusal is answered by cityrights.api with its own status
+        found,
+        who.user,  # type: ignore[union-attr]
+        decision=payload.decision,
+        reasons=payload.reasons,
+        conditions=[c.model_dump() for c in payload.conditions],
+        reassessment_due=payload.reassessment_due,
+    )
     return _out(selectors.assessments_of(decided.organisation).get(pk=decided.pk))

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cityrights.core import audit
+from cityrights.core.errors import ServiceError
 from cityrights.core.permissions import capabilities
 
 from . import content
@@ -46,20 +47,8 @@ if TYPE_CHECKING:
 STATUS_FOR_CODE = {"unknown": 422, "forbidden": 403, "conflict": 409}
 
 
-class ImpactError(Exception):
-    """A refused change, with the HTTP status the API answers and a message for people.
-
-    ``field`` names the form field the message belongs to, when there is one.
-    """
-
-    def __init__(self, message: str, status: int = 400, field: str | None = None) -> None:
-        super().__init__(message)
-        self.status = status
-        self.field = field
-
-    @property
-    def message(self) -> str:
-        return str(self.args[0])
+class ImpactError(ServiceError):
+    """A refused change to an impact assessment (see :mod:`cityrights.core.errors`)."""
 
     @classmethod
     def from_refusal(cls, refusal: TransitionRefused, field: str | None = None) -> ImpactError:

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cityrights.core import audit
+from cityrights.core.errors import ServiceError
 from cityrights.core.permissions import can
 
 from . import snapshots
@@ -73,13 +74,19 @@ AUDIT_FIELDS = [f for f in EDITABLE_FIELDS if f != "dataset_urls"] + ["state", "
 SEARCH_CONFIGS = {"en": "english", "fr": "french", "nl": "dutch"}
 
 
-class WorkflowError(Exception):
-    """A workflow step that is not allowed now; the message is shown to the person."""
+class WorkflowError(ServiceError):
+    """A register step that is refused (see :mod:`cityrights.core.errors`).
+
+    Most refusals are about the entry's state ("only drafts can be edited"): 409 unless the
+    raise says otherwise.
+    """
+
+    status = 409
 
 
 def _require(actor: User, organisation: Organisation, capability: str) -> None:
     if not can(actor, organisation, capability):
-        raise WorkflowError(_("Your role does not allow this."))
+        raise WorkflowError(_("Your role does not allow this."), 403)
 
 
 # --- Drafts ----------------------------------------------------------------------------------
@@ -240,7 +247,7 @@ def submit(entry: Entry, *, actor: User) -> Entry:
         raise WorkflowError(_("Only a draft can be submitted for review."))
     problems = missing_for_publication(entry)
     if problems:
-        raise WorkflowError(" ".join(problems))
+        raise WorkflowError(" ".join(problems), 422)
     with transaction.atomic():
         entry.state = State.IN_REVIEW
         entry.submitted_at = timezone.now()
@@ -290,7 +297,7 @@ def send_back(entry: Entry, *, actor: User, note: str) -> Entry:
         raise WorkflowError(_("Only an entry in review can be sent back."))
     note = (note or "").strip()
     if not note:
-        raise WorkflowError(_("Tell the editor what to change."))
+        raise WorkflowError(_("Tell the editor what to change."), 422, "note")
     with transaction.atomic():
         entry.state = State.DRAFT
         entry.review_note = note[:2000]
@@ -312,7 +319,7 @@ def publish(entry: Entry, *, actor: User, change_summary: str = "") -> Entry:
         raise WorkflowError(_("Only an entry in review can be published."))
     if actor.pk in authors_of(entry):
         raise WorkflowError(
-            _("You wrote or submitted this entry: another reviewer has to publish it.")
+            _("You wrote or submitted this entry: another reviewer has to publish it."), 403
         )
     summary = (change_summary or "").strip()[:500]
     with transaction.atomic():
@@ -397,7 +404,9 @@ def retire(entry: Entry, *, actor: User, reason: str) -> Entry:
         raise WorkflowError(_("Only a published entry can be withdrawn."))
     reason = (reason or "").strip()[:500]
     if not reason:
-        raise WorkflowError(_("Say why the entry is withdrawn; residents will read it."))
+        raise WorkflowError(
+            _("Say why the entry is withdrawn; residents will read it."), 422, "reason"
+        )
     with transaction.atomic():
         entry.revisions.all().delete()
         now = timezone.now()
@@ -483,7 +492,7 @@ def save_location(
         if location is None:
             location = Location(entry=entry)
         elif location.entry_id != entry.pk:
-            raise WorkflowError(_("This location belongs to another entry."))
+            raise WorkflowError(_("This location belongs to another entry."), 404)
         before = audit.snapshot(location, ["latitude", "longitude", "description"])
         location.latitude, location.longitude = _degrees(latitude), _degrees(longitude)
         location.description = description
@@ -553,9 +562,9 @@ def _count_question(client: str) -> None:
 def ask(entry: Entry, *, message: str, contact_email: str, client: str) -> Question:
     """Store a resident's question and send it to the entry's contact point."""
     if not entry.is_public:
-        raise WorkflowError(_("Questions can only be asked about published entries."))
+        raise WorkflowError(_("Questions can only be asked about published entries."), 404)
     if not question_allowed(client):
-        raise WorkflowError(_("You sent several messages in a short time. Please try later."))
+        raise WorkflowError(_("You sent several messages in a short time. Please try later."), 429)
     with transaction.atomic():
         question = Question.objects.create(
             organisation=entry.organisation,
@@ -586,7 +595,7 @@ def ask(entry: Entry, *, message: str, contact_email: str, client: str) -> Quest
 def handle_question(question: Question, *, actor: User, status: str, note: str) -> Question:
     _require(actor, question.organisation, "edit")
     if status not in QuestionStatus.values:
-        raise WorkflowError(_("Unknown status."))
+        raise WorkflowError(_("Unknown status."), 422, "status")
     with transaction.atomic():
         before = {"status": question.status}
         question.status = status

@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cityrights.core.errors import refuse
 from cityrights.core.models import Organisation
 from cityrights.core.permissions import can
 from cityrights.core.tenancy import org_view
@@ -148,7 +149,7 @@ def import_view(request: HttpRequest) -> HttpResponse:
                 request.user,  # type: ignore[arg-type]
             )
         except services.AssessmentError as error:
-            form.add_error("file", error.message)
+            refuse(request, error, form=form, field="file")
         else:
             messages.success(
                 request, _("The %(year)s assessment was imported.") % {"year": cycle.year}
@@ -195,7 +196,7 @@ def coalition(request: HttpRequest) -> HttpResponse:
                     request.user,  # type: ignore[arg-type]
                 )
             except services.AssessmentError as error:
-                form.add_error("coalition", error.message)
+                refuse(request, error, form=form, field="coalition")
             else:
                 messages.success(request, _("Your validated scores are now shared."))
                 return redirect("assessment:coalition", org=organisation.slug)

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from cityrights.core.errors import refuse
 from cityrights.core.permissions import can
 from cityrights.core.tenancy import org_view
 
@@ -91,7 +92,7 @@ def action_new(request: HttpRequest) -> HttpResponse:
         try:
             defaults = services.action_defaults(cycle, rec_key, lang)
         except services.AssessmentError as error:
-            messages.error(request, error.message)
+            refuse(request, error)
             return redirect("assessment:roadmap", org=organisation.slug)
         recommendation = defaults.pop("recommendation")
         defaults.pop("start_level", None)

@@ -17,6 +17,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from cityrights.core.errors import refuse
 from cityrights.core.permissions import can
 from cityrights.core.tenancy import org_view
 
@@ -58,7 +59,7 @@ def cycles(request: HttpRequest) -> HttpResponse:
                     copy_assignments=form.cleaned_data["copy_assignments"],
                 )
             except services.AssessmentError as error:
-                form.add_error("year", error.message)
+                refuse(request, error, form=form, field="year")
             else:
                 messages.success(
                     request, _("The %(year)s assessment is open.") % {"year": cycle.year}
@@ -128,7 +129,7 @@ def assignments(request: HttpRequest, year: int) -> HttpResponse:
                 user=form.cleaned_data["user"],
             )
         except services.AssessmentError as error:
-            form.add_error(None, error.message)
+            refuse(request, error, form=form)
         else:
             messages.success(request, _("The section was assigned."))
             return redirect("assessment:assignments", org=organisation.slug, year=year)
@@ -220,7 +221,7 @@ def answer(request: HttpRequest, year: int, area: str) -> HttpResponse:
             try:
                 services.save_answers(cycle, request.user, entries)  # type: ignore[arg-type]
             except services.AssessmentError as error:
-                form.add_error(None, error.message)
+                refuse(request, error, form=form)
             else:
                 messages.success(request, _("Your answers were saved."))
                 target = request.POST.get("next_area", "")
@@ -336,7 +337,7 @@ def review_question(request: HttpRequest, year: int, question: str) -> HttpRespo
                 form.cleaned_data["note"],
             )
         except services.AssessmentError as error:
-            form.add_error(None, error.message)
+            refuse(request, error, form=form)
         else:
             messages.success(request, _("The resolution was saved."))
             return redirect("assessment:review", org=organisation.slug, year=year)
@@ -403,5 +404,5 @@ def transition(request: HttpRequest, year: int) -> HttpResponse:
                 else _("The results are no longer public."),
             )
     except services.AssessmentError as error:
-        messages.error(request, error.message)
+        refuse(request, error)
     return redirect(reverse("assessment:cycle", kwargs={"org": organisation.slug, "year": year}))

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cityrights.core.errors import refuse
 from cityrights.core.tenancy import org_view
 
 from .. import issuing, ledger, selectors, services
@@ -81,7 +82,7 @@ def change(request: HttpRequest, pk: int) -> HttpResponse:
             subject, agreement, action=kind, categories=[category] if category else None
         )
     except services.ConsentError as error:
-        messages.error(request, str(error))
+        refuse(request, error)
         return redirect("consent:portal", org=organisation.slug)
     if event is None:
         messages.info(request, _("Nothing changed: this was already the case."))

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cityrights.core import audit
+from cityrights.core.errors import refuse
 from cityrights.core.models import ApiKey, Organisation
 from cityrights.core.permissions import can
 from cityrights.core.tenancy import org_view
@@ -148,7 +149,7 @@ def version_publish(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.publish_version(version, request.user)
     except services.ConsentError as error:
-        messages.error(request, str(error))
+        refuse(request, error)
     else:
         messages.success(
             request, _("Version %(n)s is published: residents now see it.") % {"n": version.number}
@@ -177,7 +178,7 @@ def paper(request: HttpRequest) -> HttpResponse:
                 name=data["name"],
             )
         except services.ConsentError as error:
-            form.add_error(None, str(error))
+            refuse(request, error, form=form)
         else:
             if event is None:
                 messages.info(request, _("Nothing changed: this was already the case."))

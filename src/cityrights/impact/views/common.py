@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
 
+from cityrights.core.errors import add_to_form
 from cityrights.core.permissions import capabilities
 
 from .. import selectors
@@ -49,8 +50,7 @@ def allowed_steps(request: HttpRequest, assessment: ImpactAssessment) -> set[str
 
 def attach(form: forms.Form, error: ImpactError) -> None:
     """Show a refusal next to the field it concerns, or above the form."""
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.message)
+    add_to_form(form, error)
 
 
 def may_comment(request: HttpRequest) -> bool:

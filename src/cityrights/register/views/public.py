@@ -16,6 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from cityrights.core.errors import refuse
 from cityrights.core.tenancy import org_view
 from cityrights.core.throttling import client_address
 
@@ -217,7 +218,7 @@ def location_sign(request: HttpRequest, code: str) -> HttpResponse:
 def ask(request: HttpRequest, code: str) -> HttpResponse:
     entry = _entry_or_404(request, code)
     form = QuestionForm(request.POST or None)
-    error = ""
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             services.ask(
@@ -227,17 +228,14 @@ def ask(request: HttpRequest, code: str) -> HttpResponse:
                 client=client_address(request.META),
             )
         except services.WorkflowError as refusal:
-            error = str(refusal)
+            status = refuse(request, refusal, form=form)
         else:
             messages.success(
                 request,
                 _("Thank you. Your message was sent to the people responsible for this entry."),
             )
             return redirect(entry.get_absolute_url())
-    status = 429 if error else 200
-    return render(
-        request, "register/ask.html", {"entry": entry, "form": form, "error": error}, status=status
-    )
+    return render(request, "register/ask.html", {"entry": entry, "form": form}, status=status)
 
 
 # --- Open exports ----------------------------------------------------------------------------

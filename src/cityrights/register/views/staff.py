@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cityrights.core.errors import refuse
 from cityrights.core.permissions import can
 from cityrights.core.tenancy import org_view
 
@@ -122,7 +123,7 @@ def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             _attach(form, error)
         except services.WorkflowError as refusal:
-            messages.error(request, str(refusal))
+            refuse(request, refusal)
         else:
             messages.success(request, _("The draft was saved."))
             return redirect(entry.get_staff_url())
@@ -172,7 +173,7 @@ def _step(request: HttpRequest, entry: Entry, action) -> HttpResponse:  # type: 
     try:
         result = action()
     except services.WorkflowError as refusal:
-        messages.error(request, str(refusal))
+        refuse(request, refusal)
         return redirect(entry.get_staff_url())
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -312,7 +313,7 @@ def location_edit(request: HttpRequest, pk: int, location_pk: int) -> HttpRespon
             try:
                 services.delete_location(location, actor=request.user)  # type: ignore[arg-type]
             except services.WorkflowError as refusal:
-                messages.error(request, str(refusal))
+                refuse(request, refusal)
             else:
                 messages.success(request, _("The location was removed."))
             return redirect(entry.get_staff_url() + "#locations")
