@@ -8,7 +8,7 @@ class AssessmentConfig(AppConfig):
     verbose_name = _("Assessment")
 
     def ready(self) -> None:
-        from cityrights.core.registry import NavLink, registry
+        from cityrights.core.registry import LinkableKind, NavLink, registry
 
         from . import panels
 
@@ -16,3 +16,12 @@ class AssessmentConfig(AppConfig):
         registry.add_nav_link(NavLink(_("Roadmap"), "assessment:roadmap", "view", 11))
         registry.add_staff_panel("view", panels.staff_panel)
         registry.add_public_section(panels.public_section)
+        registry.add_linkable_kind(
+            LinkableKind(
+                "assessment.roadmap_action",
+                _("Roadmap action"),
+                panels.linkable_actions,
+                panels.resolve_action,
+                10,
+            )
+        )

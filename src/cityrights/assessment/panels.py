@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from cityrights.core.registry import Section
+from cityrights.core.registry import LinkedRecord, Section
 
 from . import selectors
 
@@ -87,3 +87,31 @@ def public_section(request: HttpRequest, organisation: Organisation) -> Section 
         },
         order=10,
     )
+
+
+def _pk(value: str) -> int | None:
+    return int(value) if value.isdigit() else None
+
+
+def linkable_actions(organisation: Organisation) -> list[tuple[str, str]]:
+    """Roadmap actions another app may link to (participation: principles' actions)."""
+    from .models import RoadmapAction
+
+    rows = RoadmapAction.objects.filter(organisation=organisation).order_by("title")
+    return [(str(pk), title) for pk, title in rows.values_list("pk", "title")]
+
+
+def resolve_action(organisation: Organisation, pk: str) -> LinkedRecord | None:
+    # The roadmap has no public page: public pages show such links as a count only.
+    from .models import RoadmapAction
+
+    number = _pk(pk)
+    action = (
+        None
+        if number is None
+        else RoadmapAction.objects.filter(organisation=organisation, pk=number).first()
+    )
+    if action is None:
+        return None
+    url = reverse("assessment:action", kwargs={"org": organisation.slug, "pk": action.pk})
+    return LinkedRecord(action.title, url)

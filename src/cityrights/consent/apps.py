@@ -20,11 +20,20 @@ class ConsentConfig(AppConfig):
 
     def ready(self) -> None:
         from cityrights.core.models import ApiKey
-        from cityrights.core.registry import NavLink, registry
+        from cityrights.core.registry import LinkableKind, NavLink, registry
 
         from . import panels
 
         registry.add_nav_link(NavLink(_("Consent"), "consent:staff_agreements", "view", 30))
         registry.add_staff_panel("view", panels.staff_panel)
         registry.add_public_section(panels.public_section)
+        registry.add_linkable_kind(
+            LinkableKind(
+                "consent.agreement",
+                _("Processing agreement"),
+                panels.linkable_agreements,
+                panels.resolve_agreement,
+                40,
+            )
+        )
         post_save.connect(_forget_revoked_keys, sender=ApiKey, dispatch_uid="consent-forget-keys")

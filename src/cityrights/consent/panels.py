@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from cityrights.core.registry import Section
+from cityrights.core.registry import LinkedRecord, Section
 
 from . import selectors
 from .models import AgreementVersion, ProcessingAgreement
@@ -54,3 +54,31 @@ def public_section(request: HttpRequest, organisation: Organisation) -> Section 
         },
         order=30,
     )
+
+
+def _pk(value: str) -> int | None:
+    return int(value) if value.isdigit() else None
+
+
+def linkable_agreements(organisation: Organisation) -> list[tuple[str, str]]:
+    """Processing agreements another app may link to (participation: data initiatives)."""
+    rows = ProcessingAgreement.objects.filter(organisation=organisation).order_by("title")
+    return [(str(pk), title) for pk, title in rows.values_list("pk", "title")]
+
+
+def resolve_agreement(organisation: Organisation, pk: str) -> LinkedRecord | None:
+    number = _pk(pk)
+    agreement = (
+        None
+        if number is None
+        else ProcessingAgreement.objects.filter(organisation=organisation, pk=number).first()
+    )
+    if agreement is None:
+        return None
+    public = ""
+    if agreement.current_version() is not None:
+        public = (
+            reverse("consent:public_agreements", kwargs={"org": organisation.slug})
+            + f"#a-{agreement.pk}"
+        )
+    return LinkedRecord(agreement.title, agreement.get_absolute_url(), public)

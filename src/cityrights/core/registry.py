@@ -7,7 +7,12 @@ Each app registers in its ``AppConfig.ready``:
 * a *navigation link* in the staff area,
 * a provider for a named *slot* that another app's page renders, e.g. the
   impact app fills the slot ``register.entry.public`` on a register entry's
-  page without the register app importing the impact app.
+  page without the register app importing the impact app,
+* a *linkable record kind*: a kind of record (a register entry, a roadmap
+  action) that another app may point at, with a function listing a city's
+  records to choose from and one resolving a stored id to a title and
+  addresses, so the participation app links a principle to a register entry
+  without importing the register.
 
 Callables receive the request and the organisation and return ``None`` to
 hide themselves, so apps decide what each person sees.
@@ -51,12 +56,47 @@ class NavLink:
 SlotProvider = Callable[["HttpRequest", Any], Section | None]
 
 
+@dataclass(frozen=True)
+class LinkedRecord:
+    """What a stored link points at now: a title, the staff address and the public one.
+
+    ``public_url`` is empty while the record is not public (a draft, an internal
+    action): public pages then name no title, they only count such links.
+    """
+
+    title: str
+    staff_url: str
+    public_url: str = ""
+
+
+ChoiceLister = Callable[["Organisation"], list[tuple[str, str]]]
+Resolver = Callable[["Organisation", str], LinkedRecord | None]
+
+
+@dataclass(frozen=True)
+class LinkableKind:
+    """A kind of record other apps may link to.
+
+    ``name`` is stable and stored with each link (``"register.entry"``); ``choices``
+    lists ``(id, title)`` of a city's records for a select box; ``resolve`` turns an id
+    back into a :class:`LinkedRecord`, or ``None`` when the record is gone or belongs to
+    another city (the link is then shown as removed, never as another city's record).
+    """
+
+    name: str
+    label: Any
+    choices: ChoiceLister
+    resolve: Resolver
+    order: int = 100
+
+
 @dataclass
 class Registry:
     public_sections: list[Provider] = field(default_factory=list)
     staff_panels: list[tuple[str, Provider]] = field(default_factory=list)
     nav_links: list[NavLink] = field(default_factory=list)
     slots: dict[str, list[SlotProvider]] = field(default_factory=dict)
+    linkable_kinds: dict[str, LinkableKind] = field(default_factory=dict)
 
     def add_to_slot(self, name: str, provider: SlotProvider) -> SlotProvider:
         self.slots.setdefault(name, []).append(provider)
@@ -77,6 +117,25 @@ class Registry:
 
     def add_nav_link(self, link: NavLink) -> None:
         self.nav_links.append(link)
+
+    def add_linkable_kind(self, kind: LinkableKind) -> LinkableKind:
+        """Offer records of ``kind`` as link targets; a name registers once."""
+        existing = self.linkable_kinds.get(kind.name)
+        if existing is not None and existing != kind:
+            raise ValueError(f"The linkable kind {kind.name!r} is already registered.")
+        self.linkable_kinds[kind.name] = kind
+        return kind
+
+    def linkable_kind(self, name: str) -> LinkableKind | None:
+        return self.linkable_kinds.get(name)
+
+    def linkable_kinds_in_order(self) -> list[LinkableKind]:
+        return sorted(self.linkable_kinds.values(), key=lambda kind: (kind.order, kind.name))
+
+    def resolve_link(self, organisation: Organisation, kind: str, pk: str) -> LinkedRecord | None:
+        """The record a stored ``(kind, id)`` link points at in ``organisation``, if any."""
+        found = self.linkable_kinds.get(kind)
+        return None if found is None else found.resolve(organisation, pk)
 
 
 registry = Registry()

@@ -52,3 +52,24 @@ def client_address(meta: dict[str, str]) -> str:
         if len(hops) >= proxies:
             return hops[-proxies]
     return meta.get("REMOTE_ADDR", "") or "unknown"
+
+
+def _rate_key(scope: str, identity: str) -> str:
+    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{scope}:{identity}".encode()).hexdigest()[:32]
+    return f"cityrights:rate:{scope}:{digest}"
+
+
+def allow(scope: str, identity: str, *, limit: int, window: int) -> bool:
+    """Count one attempt of ``identity`` at ``scope``; False once more than ``limit`` fall
+    within ``window`` seconds of the first (a fixed window, shared by all workers through
+    the cache). ``identity`` is hashed, so no address or account name is stored in clear.
+    """
+    key = _rate_key(scope, identity)
+    if cache.add(key, 1, window):
+        return limit >= 1
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, window)
+        count = 1
+    return count <= limit

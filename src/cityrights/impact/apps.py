@@ -8,7 +8,7 @@ class ImpactConfig(AppConfig):
     verbose_name = _("Impact")
 
     def ready(self) -> None:
-        from cityrights.core.registry import NavLink, registry
+        from cityrights.core.registry import LinkableKind, NavLink, registry
 
         from . import panels
 
@@ -17,3 +17,12 @@ class ImpactConfig(AppConfig):
         registry.add_public_section(panels.public_section)
         registry.add_to_slot("register.entry.public", panels.entry_public)
         registry.add_to_slot("register.entry.staff", panels.entry_staff)
+        registry.add_linkable_kind(
+            LinkableKind(
+                "impact.assessment",
+                _("Impact assessment"),
+                panels.linkable_assessments,
+                panels.resolve_assessment,
+                30,
+            )
+        )

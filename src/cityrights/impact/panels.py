@@ -13,7 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from cityrights.core.permissions import can
-from cityrights.core.registry import Section
+from cityrights.core.registry import LinkedRecord, Section
 
 from . import content, selectors
 
@@ -132,3 +132,35 @@ def public_section(request: HttpRequest, organisation: Organisation) -> Section 
         ),
         order=40,
     )
+
+
+def _pk(value: str) -> int | None:
+    return int(value) if value.isdigit() else None
+
+
+def linkable_assessments(organisation: Organisation) -> list[tuple[str, str]]:
+    """Impact assessments another app may link to (participation: principles' actions)."""
+    from .models import ImpactAssessment
+
+    rows = ImpactAssessment.objects.filter(organisation=organisation).order_by("title")
+    return [(str(pk), title) for pk, title in rows.values_list("pk", "title")]
+
+
+def resolve_assessment(organisation: Organisation, pk: str) -> LinkedRecord | None:
+    from .models import ImpactAssessment
+
+    number = _pk(pk)
+    assessment = (
+        None
+        if number is None
+        else ImpactAssessment.objects.filter(organisation=organisation, pk=number).first()
+    )
+    if assessment is None:
+        return None
+    published = selectors.public_summaries(organisation).filter(assessment=assessment).exists()
+    public = (
+        reverse("impact:public_detail", kwargs={"org": organisation.slug, "pk": assessment.pk})
+        if published
+        else ""
+    )
+    return LinkedRecord(assessment.title, assessment.get_absolute_url(), public)

@@ -8,10 +8,19 @@ class RegisterConfig(AppConfig):
     verbose_name = _("Register")
 
     def ready(self) -> None:
-        from cityrights.core.registry import NavLink, registry
+        from cityrights.core.registry import LinkableKind, NavLink, registry
 
         from . import panels
 
         registry.add_nav_link(NavLink(_("Register"), "register:staff_entries", "view", 20))
         registry.add_staff_panel("view", panels.staff_panel)
         registry.add_public_section(panels.public_section)
+        registry.add_linkable_kind(
+            LinkableKind(
+                "register.entry",
+                _("Register entry"),
+                panels.linkable_entries,
+                panels.resolve_entry,
+                20,
+            )
+        )

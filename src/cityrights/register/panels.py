@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from cityrights.core.permissions import can
-from cityrights.core.registry import Section
+from cityrights.core.registry import LinkedRecord, Section
 
 from . import selectors
 from .models import Entry
@@ -74,3 +74,26 @@ def public_section(request: HttpRequest, organisation: Organisation) -> Section 
         },
         order=15,
     )
+
+
+def _pk(value: str) -> int | None:
+    return int(value) if value.isdigit() else None
+
+
+def linkable_entries(organisation: Organisation) -> list[tuple[str, str]]:
+    """Register entries another app may link to (participation: principles, initiatives)."""
+    rows = Entry.objects.primary().filter(organisation=organisation).order_by("name")
+    return [(str(pk), name) for pk, name in rows.values_list("pk", "name")]
+
+
+def resolve_entry(organisation: Organisation, pk: str) -> LinkedRecord | None:
+    number = _pk(pk)
+    entry = (
+        None
+        if number is None
+        else Entry.objects.primary().filter(organisation=organisation, pk=number).first()
+    )
+    if entry is None:
+        return None
+    public = entry.get_absolute_url() if entry.is_public else ""
+    return LinkedRecord(entry.name, entry.get_staff_url(), public)

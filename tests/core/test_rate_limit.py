@@ -1,0 +1,25 @@
+"""Rate counting shared by the apps: a fixed window per scope and hashed identity."""
+
+from __future__ import annotations
+
+from django.core.cache import cache
+
+from cityrights.core import throttling
+
+
+def test_attempts_beyond_the_limit_are_refused_and_scopes_are_counted_apart():
+    cache.clear()
+    assert [throttling.allow("comment", "1.2.3.4", limit=3, window=60) for _ in range(5)] == [
+        True,
+        True,
+        True,
+        False,
+        False,
+    ]
+    assert throttling.allow("report", "1.2.3.4", limit=3, window=60)
+    assert throttling.allow("comment", "5.6.7.8", limit=3, window=60)
+
+
+def test_the_identity_is_not_stored_in_clear():
+    key = throttling._rate_key("comment", "someone@example.org")
+    assert "someone" not in key and "example" not in key
