@@ -14,6 +14,7 @@ from cityrights.assessment import exports, selectors, services
 from cityrights.assessment.models import AssessmentCycle, FrameworkVersion, Response
 from cityrights.core.models import AuditEvent
 
+from ..printing import pdf_pages
 from .conftest import validated_cycle
 
 pytestmark = pytest.mark.django_db
@@ -187,7 +188,11 @@ def test_pdf_report(city_a, finished, version):
     )
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    assert response.content.startswith(b"%PDF")
+    pages = pdf_pages(response.content)
+    assert city_a.city.name.upper() in pages[0].upper()
+    assert "self-assessment 2025" in pages[0]
+    assert any("Train all editors" in page for page in pages)
+    assert f"1 / {len(pages)}" in pages[0] and f"{len(pages)} / {len(pages)}" in pages[-1]
     html = __import__("cityrights.assessment.views.results", fromlist=["x"]).report_html(
         None, finished, "en"
     )

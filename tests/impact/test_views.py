@@ -13,6 +13,7 @@ from cityrights.core.models import AuditEvent
 from cityrights.impact import services
 from cityrights.impact.models import Condition, ImpactAssessment, Procurement, RiskItem, Screening
 
+from ..printing import pdf_pages
 from .conftest import advance, make_entry, new_assessment
 
 pytestmark = pytest.mark.django_db
@@ -363,7 +364,10 @@ def test_pdf_and_json_exports(city_a, decided):
     response = viewer.get(url("export_pdf", city_a, pk=decided.pk))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    assert response.content.startswith(b"%PDF")
+    pages = pdf_pages(response.content)
+    assert decided.title in pages[0]
+    assert any(data["conditions"][0]["text"] in page for page in pages)
+    assert f"1 / {len(pages)}" in pages[0]
 
 
 def test_repository_filters(city_a):

@@ -7,6 +7,7 @@ from django.test import Client
 
 from cityrights.register import signs
 
+from ..printing import pdf_pages
 from .conftest import make_entry
 
 pytestmark = pytest.mark.django_db
@@ -36,9 +37,13 @@ def test_sign_pdf_for_entry_and_location(published, size):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
+    (page,) = pdf_pages(response.content)
+    assert published.name in page and "Transparency register" in page
+    assert "1 / 1" not in page  # a sign is a sheet for the street, not a numbered report
     location = published.locations.get()
     response = client.get(f"{BASE}places/{location.code}/sign.pdf?size={size}")
-    assert response.content.startswith(b"%PDF")
+    (page,) = pdf_pages(response.content)
+    assert published.name in page and signs.shorten(location.description, 40)[:20] in page
 
 
 @pytest.mark.parametrize(("size", "width_mm"), [("a4", 210), ("a5", 148)])

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-import logging
 import math
 from typing import TYPE_CHECKING, Any
 
@@ -18,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from cityrights.core import audit
+from cityrights.core import audit, pdf
 from cityrights.core.models import Organisation
 
 from .models import AssessmentCycle, CycleStatus, FrameworkVersion, Resolution, Response
@@ -357,15 +356,11 @@ def import_json(organisation: Organisation, data: Any, actor: User) -> Assessmen
 # --------------------------------------------------------------------------------------
 
 
-def render_pdf(html: str, base_url: str) -> bytes:
-    """Render the report's HTML with WeasyPrint and the report stylesheet."""
-    from pathlib import Path
+REPORT_PAGE = pdf.Page(size="A4", margin="18mm 16mm 20mm")
 
-    from weasyprint import CSS, HTML
 
-    # WeasyPrint logs every layout step at INFO; one report would flood the server log.
-    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
-    stylesheet = Path(__file__).parent / "static" / "assessment" / "report.css"
-    return HTML(string=html, base_url=base_url).write_pdf(
-        stylesheets=[CSS(filename=str(stylesheet))]
+def render_pdf(html: str, base_url: str | None = None) -> bytes:
+    """The report's HTML printed on A4 with the report stylesheet."""
+    return pdf.render(
+        html, stylesheets=["assessment/report.css"], page=REPORT_PAGE, base_url=base_url
     )

@@ -8,7 +8,6 @@ were asked. Personal data is limited to the names of staff who acted on the asse
 from __future__ import annotations
 
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any
 
 from django.template.loader import render_to_string
@@ -17,6 +16,7 @@ from django.utils.text import slugify
 from django.utils.translation import override
 
 from cityrights import __version__
+from cityrights.core import pdf
 
 from . import charts_data, content, selectors
 from .models import ImpactAssessment
@@ -205,11 +205,16 @@ def assessment_html(assessment: ImpactAssessment, language: str) -> str:
         )
 
 
-def assessment_pdf(assessment: ImpactAssessment, language: str, base_url: str) -> bytes:
-    from weasyprint import CSS, HTML
+PDF_PAGE = pdf.Page(size="A4", margin="18mm 16mm")
 
-    stylesheet = Path(__file__).parent / "static" / "impact" / "report.css"
-    html = assessment_html(assessment, language)
-    return HTML(string=html, base_url=base_url).write_pdf(
-        stylesheets=[CSS(filename=str(stylesheet))]
+
+def assessment_pdf(
+    assessment: ImpactAssessment, language: str, base_url: str | None = None
+) -> bytes:
+    """The printable document on A4 with the impact report stylesheet."""
+    return pdf.render(
+        assessment_html(assessment, language),
+        stylesheets=["impact/report.css"],
+        page=PDF_PAGE,
+        base_url=base_url,
     )
