@@ -54,6 +54,9 @@ def test_security_headers(db):
     assert "default-src 'self'" in response["Content-Security-Policy"]
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
+    policy = response["Permissions-Policy"]
+    for feature in ("camera", "microphone", "geolocation", "payment", "browsing-topics"):
+        assert f"{feature}=()" in policy
 
 
 @pytest.mark.django_db
@@ -158,19 +161,89 @@ def _settings_in_child(code: str, **env: str) -> subprocess.CompletedProcess[str
     )
 
 
+PRODUCTION = {
+    "DJANGO_SETTINGS_MODULE": "cityrights.settings.production",
+    "SECRET_KEY": "k" * 20 + "-production-secret-for-the-deploy-check-0123456789",
+    "ALLOWED_HOSTS": "rights.example.org",
+}
+
+
 def test_production_profile_passes_check_deploy(tmp_path):
     result = _run_cli(
         "check",
         "--deploy",
         "--fail-level",
         "WARNING",
-        DJANGO_SETTINGS_MODULE="cityrights.settings.production",
-        SECRET_KEY="k" * 20 + "-production-secret-for-the-deploy-check-0123456789",
-        ALLOWED_HOSTS="rights.example.org",
+        **PRODUCTION,
+        CITYRIGHTS_EMAIL_URL="smtp://mailer:secret@mail.example.org:587",
         CITYRIGHTS_DATA_DIR=str(tmp_path),
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize("url", [None, "console://"])
+def test_check_deploy_refuses_mail_printed_to_the_log(tmp_path, url):
+    extra = {"CITYRIGHTS_EMAIL_URL": url} if url else {}
+    result = _run_cli("check", "--deploy", **PRODUCTION, CITYRIGHTS_DATA_DIR=str(tmp_path), **extra)
+    assert result.returncode == 1
+    assert "cityrights.E001" in result.stderr
+    assert "console.EmailBackend prints every message to the server log" in result.stderr
+    assert "Set CITYRIGHTS_EMAIL_URL" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("smtp://u:p%40ss@mail.example.org", "mail.example.org 587 u p@ss True False"),
+        ("smtps://mail.example.org", "mail.example.org 465   False True"),
+        ("smtp+plain://127.0.0.1:2525", "127.0.0.1 2525   False False"),
+    ],
+)
+def test_mail_server_from_the_environment(tmp_path, url, expected):
+    code = (
+        "from django.conf import settings as s;"
+        "print(s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_HOST_USER, s.EMAIL_HOST_PASSWORD,"
+        " s.EMAIL_USE_TLS, s.EMAIL_USE_SSL)"
+    )
+    result = _settings_in_child(
+        code,
+        DJANGO_SETTINGS_MODULE="cityrights.settings.dev",
+        CITYRIGHTS_EMAIL_URL=url,
+        CITYRIGHTS_DATA_DIR=str(tmp_path),
+    )
+    assert result.stdout.strip() == expected, result.stderr
+
+
+def test_an_unknown_mail_scheme_is_named(tmp_path):
+    result = _settings_in_child(
+        "pass",
+        DJANGO_SETTINGS_MODULE="cityrights.settings.dev",
+        CITYRIGHTS_EMAIL_URL="smtp+tls://mail.example.org",
+        CITYRIGHTS_DATA_DIR=str(tmp_path),
+    )
+    assert result.returncode != 0
+    assert "CITYRIGHTS_EMAIL_URL: unknown scheme 'smtp+tls'" in result.stderr
+
+
+@pytest.mark.parametrize(("proxies", "expected"), [("0", "None"), ("1", "HTTP_X_FORWARDED_PROTO")])
+def test_forwarded_proto_is_believed_only_behind_a_configured_proxy(tmp_path, proxies, expected):
+    code = (
+        "from django.conf import settings as s;"
+        "h = s.SECURE_PROXY_SSL_HEADER; print(h[0] if h else h)"
+    )
+    result = _settings_in_child(
+        code, **PRODUCTION, CITYRIGHTS_TRUSTED_PROXIES=proxies, CITYRIGHTS_DATA_DIR=str(tmp_path)
+    )
+    assert result.stdout.split() == [expected], result.stderr
+
+
+@pytest.mark.django_db
+@override_settings(SECURE_SSL_REDIRECT=True, SECURE_PROXY_SSL_HEADER=None)
+def test_without_a_proxy_a_forged_forwarded_proto_still_gets_the_https_redirect():
+    response = Client().get("/", HTTP_X_FORWARDED_PROTO="https")
+    assert response.status_code == 301
+    assert response["Location"].startswith("https://")
 
 
 def test_production_profile_requires_a_secret_key(tmp_path):

@@ -9,7 +9,8 @@ from django.http import HttpRequest, HttpResponse
 
 
 class ContentSecurityPolicyMiddleware:
-    """Send ``Content-Security-Policy`` built from ``settings.CITYRIGHTS_CSP``.
+    """Send ``Content-Security-Policy`` built from ``settings.CITYRIGHTS_CSP``, and
+    ``Permissions-Policy`` from ``settings.CITYRIGHTS_PERMISSIONS_POLICY``.
 
     Pages use no inline script or style, so the policy allows only our origin.
     A view can relax it for itself by setting ``response.csp_extra``.
@@ -18,6 +19,7 @@ class ContentSecurityPolicyMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
         self.header = self._build(settings.CITYRIGHTS_CSP)
+        self.permissions = settings.CITYRIGHTS_PERMISSIONS_POLICY
 
     @staticmethod
     def _build(policy: dict[str, list[str]]) -> str:
@@ -33,4 +35,5 @@ class ContentSecurityPolicyMiddleware:
             response.headers.setdefault("Content-Security-Policy", self._build(policy))
         else:
             response.headers.setdefault("Content-Security-Policy", self.header)
+        response.headers.setdefault("Permissions-Policy", self.permissions)
         return response

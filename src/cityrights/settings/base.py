@@ -9,7 +9,8 @@ package runs unchanged on a laptop, in CI and in a city's data centre:
 ``CITYRIGHTS_DATA_DIR``     where SQLite, uploads and keys live (default ``./var``)
 ``CITYRIGHTS_BASE_URL``     public base URL used in QR codes, feeds and e-mails
 ``CITYRIGHTS_REDIS_URL``    optional cache shared between processes
-``CITYRIGHTS_EMAIL_URL``    ``smtp://user:pass@host:port`` or ``console://``
+``CITYRIGHTS_EMAIL_URL``    ``smtp://user:pass@host:port``, ``smtps://…``, ``smtp+plain://…``
+                            or ``console://`` (development only: production refuses it)
 ``CITYRIGHTS_DEFAULT_FROM`` sender address of outgoing mail
 ``CITYRIGHTS_LOG_LEVEL``    log level (default ``INFO``)
 """
@@ -21,6 +22,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -60,7 +62,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    "ninja",
+    # django-ninja needs no entry here: /api/v1/docs is our own page, so its bundled Swagger
+    # and Redoc files (7 MB with source maps) would only slow collectstatic down.
     "cityrights.assessment",
     "cityrights.register",
     "cityrights.consent",
@@ -194,12 +197,20 @@ def _email_settings(url: str) -> dict[str, object]:
         return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
     if parsed.scheme == "locmem":
         return {"EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
+    if parsed.scheme not in {"smtp", "smtps", "smtp+plain"}:
+        raise ImproperlyConfigured(
+            f"CITYRIGHTS_EMAIL_URL: unknown scheme {parsed.scheme!r}; "
+            "use smtp://, smtps://, smtp+plain:// or console://"
+        )
+    default_port = {"smtp": 587, "smtps": 465, "smtp+plain": 25}[parsed.scheme]
     return {
         "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         "EMAIL_HOST": parsed.hostname or "localhost",
-        "EMAIL_PORT": parsed.port or (465 if parsed.scheme == "smtps" else 587),
+        "EMAIL_PORT": parsed.port or default_port,
         "EMAIL_HOST_USER": unquote(parsed.username or ""),
         "EMAIL_HOST_PASSWORD": unquote(parsed.password or ""),
+        # smtp:// upgrades with STARTTLS, smtps:// is TLS from the start, smtp+plain:// is a
+        # relay on the same machine or private network that speaks neither.
         "EMAIL_USE_TLS": parsed.scheme == "smtp",
         "EMAIL_USE_SSL": parsed.scheme == "smtps",
     }
@@ -222,6 +233,28 @@ CITYRIGHTS_CSP = {
     "base-uri": ["'self'"],
     "object-src": ["'none'"],
 }
+
+# Browser features no page of ours uses, switched off for every page (and whatever it embeds).
+CITYRIGHTS_PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+)
 
 # Failed log-ins allowed per account and per client before a cool-down.
 CITYRIGHTS_LOGIN_MAX_FAILURES = int(env("CITYRIGHTS_LOGIN_MAX_FAILURES", "5"))

@@ -1,20 +1,25 @@
 """Production: HTTPS only, secure cookies, HSTS, argon2, no debug.
 
-Run behind a TLS-terminating proxy that sets ``X-Forwarded-Proto``.
+Run behind a TLS-terminating proxy that sets ``X-Forwarded-Proto`` and say so with
+``CITYRIGHTS_TRUSTED_PROXIES``: only then is that header believed.
 ``SECRET_KEY`` must come from the environment.
 """
 
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import CACHES, env, env_bool
+from .base import CACHES, CITYRIGHTS_TRUSTED_PROXIES, env, env_bool
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
 if not SECRET_KEY or SECRET_KEY.startswith("dev-only"):
     raise ImproperlyConfigured("Set SECRET_KEY to a long random value for production.")
 
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# A client talking to the app directly could send ``X-Forwarded-Proto: https`` itself; the
+# header means something only when a proxy in front sets it (and overwrites the client's).
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if CITYRIGHTS_TRUSTED_PROXIES > 0 else None
+)
 SECURE_SSL_REDIRECT = env_bool("CITYRIGHTS_SSL_REDIRECT", True)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = True
