@@ -6,17 +6,15 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
-from django.db import transaction
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from django.utils.text import slugify
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field, field_validator
 
-from . import audit
+from . import selectors, services
 from .api_auth import principal, require
-from .models import AuditEvent, Department, Organisation
+from .models import Organisation
 
 router = Router(tags=["core"])
 
@@ -76,7 +74,7 @@ class AuditEventOut(Schema):
 
 
 def _visible_org(request: HttpRequest, slug: str) -> Organisation:
-    organisation = Organisation.objects.filter(slug=slug).first()
+    organisation = selectors.organisation_by_slug(slug)
     if organisation is None:
         raise HttpError(404, f"No organisation with the slug '{slug}'.")
     return organisation
@@ -104,12 +102,12 @@ def me(request: HttpRequest) -> MeOut:
 @router.get("/organisations", response=list[OrganisationOut], auth=None)
 def organisations(request: HttpRequest) -> list[Organisation]:
     """Public cities and the organisations that work with them."""
-    return list(Organisation.objects.filter(is_public=True))
+    return list(selectors.public_organisations())
 
 
 @router.get("/organisations/{slug}", response=OrganisationOut, auth=None)
 def organisation(request: HttpRequest, slug: str) -> Organisation:
-    found = get_object_or_404(Organisation, slug=slug, is_public=True)
+    found = get_object_or_404(selectors.public_organisations(), slug=slug)
     return found
 
 
@@ -117,33 +115,16 @@ def organisation(request: HttpRequest, slug: str) -> Organisation:
 def departments(request: HttpRequest, slug: str) -> list:
     org = _visible_org(request, slug)
     require(request, org, "view")
-    return list(org.departments.all())
+    return list(selectors.departments(org))
 
 
 @router.post("/organisations/{slug}/departments", response={201: DepartmentOut})
 def create_department(request: HttpRequest, slug: str, payload: DepartmentIn) -> Status:
     org = _visible_org(request, slug)
     who = require(request, org, "manage")
-    dept_slug = payload.slug or slugify(payload.name)[:60]
-    if not dept_slug:
-        raise HttpError(422, "Give the department a slug of letters, digits and hyphens.")
-    if org.departments.filter(slug=dept_slug).exists():
-        raise HttpError(409, f"A department with the slug '{dept_slug}' exists already.")
-    with transaction.atomic():
-        department = Department.objects.create(
-            organisation=org,
-            name=payload.name,
-            slug=dept_slug,
-            contact_email=payload.contact_email,
-        )
-        audit.record(
-            actor=who.user,
-            organisation=org,
-            action="create",
-            obj=department,
-            changes=audit.snapshot(department, ["name", "slug", "contact_email"]),
-            object_repr=f"{department} (via API key {who.key.prefix})" if who.key else "",
-        )
+    department = services.create_department(
+        organisation=org, actor=who.user, api_key=who.key, **payload.model_dump()
+    )
     return Status(201, department)
 
 
@@ -155,9 +136,7 @@ def audit_events(
     require(request, org, "manage")
     if not 1 <= limit <= 500:
         raise HttpError(422, "limit must be between 1 and 500.")
-    events = AuditEvent.objects.filter(organisation=org)
-    if before_id is not None:
-        events = events.filter(id__lt=before_id)
+    events = selectors.audit_events(org, before_id=before_id)
     return [
         AuditEventOut(
             id=e.id,

@@ -1,4 +1,9 @@
-"""Forms of the core app. Errors are shown next to the field they concern."""
+"""Forms of the core app. Errors are shown next to the field they concern.
+
+The staff forms only parse: the rules that need the database (one membership per person,
+a free short name, the last administrator) are checked by ``core.services``, whose
+refusals the views put next to the field they concern.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import throttling
 from .models import ApiKeyScope, Department, Membership, Organisation, Role, User
+from .services import DEPARTMENT_FIELDS, MEMBERSHIP_FIELDS, SETTINGS_FIELDS
 
 
 class ThrottledLoginForm(AuthenticationForm):
@@ -114,36 +120,15 @@ class MemberAddForm(forms.Form):
         self.organisation = organisation
         self.fields["department"].queryset = organisation.departments.all()
 
-    def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
-        if Membership.objects.filter(
-            organisation=self.organisation, user__email__iexact=email
-        ).exists():
-            raise ValidationError(_("This person is already a member."))
-        return email
-
 
 class MembershipForm(forms.ModelForm):
     class Meta:
         model = Membership
-        fields = ["role", "department"]
+        fields = MEMBERSHIP_FIELDS
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["department"].queryset = self.instance.organisation.departments.all()
-
-    def clean_role(self) -> str:
-        role = self.cleaned_data["role"]
-        membership = self.instance
-        if (
-            membership.role == Role.ADMIN
-            and role != Role.ADMIN
-            and not membership.organisation.memberships.filter(role=Role.ADMIN)
-            .exclude(pk=membership.pk)
-            .exists()
-        ):
-            raise ValidationError(_("The organisation needs at least one administrator."))
-        return role
 
 
 class ThemeForm(forms.ModelForm):
@@ -160,17 +145,7 @@ class ThemeForm(forms.ModelForm):
 
     class Meta:
         model = Organisation
-        fields = [
-            "name",
-            "default_language",
-            "additional_languages",
-            "is_public",
-            "website",
-            "contact_email",
-            "primary_colour",
-            "accent_colour",
-            "logo",
-        ]
+        fields = SETTINGS_FIELDS
         widgets = {
             "primary_colour": forms.TextInput(attrs={"type": "color"}),
             "accent_colour": forms.TextInput(attrs={"type": "color"}),
@@ -191,20 +166,7 @@ class ThemeForm(forms.ModelForm):
 class DepartmentForm(forms.ModelForm):
     class Meta:
         model = Department
-        fields = ["name", "slug", "contact_email"]
-
-    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.organisation = organisation
-
-    def clean_slug(self) -> str:
-        slug = self.cleaned_data["slug"]
-        others = Department.objects.filter(organisation=self.organisation, slug=slug)
-        if self.instance.pk:
-            others = others.exclude(pk=self.instance.pk)
-        if others.exists():
-            raise ValidationError(_("Another department uses this short name."))
-        return slug
+        fields = DEPARTMENT_FIELDS
 
 
 class ApiKeyForm(forms.Form):

@@ -1,0 +1,306 @@
+"""Changes to an organisation's own set-up: members, departments, settings and API keys.
+
+Each function is the only writer of what it changes: it takes keyword arguments that
+forms or API schemas have already parsed, checks the rules that need the database, makes
+the change in one transaction and writes the audit event. Pages and the API only parse,
+call and render; a refusal is a ``ServiceError`` (see ``core.errors``) carrying the field
+it concerns.
+
+The rows are read again inside the transaction (locked where the database can), so the
+audit trail shows what was stored before, not what a form already put on the object.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime, time
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from . import audit
+from .errors import ServiceError
+from .mail import send_welcome
+from .models import ApiKey, Department, Membership, Organisation, Role, User
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    Actor = User | AnonymousUser | None
+
+MEMBERSHIP_FIELDS = ["role", "department"]
+DEPARTMENT_FIELDS = ["name", "slug", "contact_email"]
+#: What an administrator may change in the organisation's settings page.
+SETTINGS_FIELDS = [
+    "name",
+    "default_language",
+    "additional_languages",
+    "is_public",
+    "website",
+    "contact_email",
+    "primary_colour",
+    "accent_colour",
+    "logo",
+]
+
+
+# --------------------------------------------------------------------------------------
+# Members
+# --------------------------------------------------------------------------------------
+
+
+def _keep_an_administrator(membership: Membership) -> None:
+    """Refuse when ``membership`` is the organisation's last administrator.
+
+    Called before a change that would take its administrator role away (a new role or
+    removal). The other administrators' rows are locked so that two administrators
+    demoting each other at the same moment cannot both succeed.
+    """
+    if membership.role != Role.ADMIN:
+        return
+    others = (
+        Membership.objects.select_for_update()
+        .filter(organisation=membership.organisation, role=Role.ADMIN)
+        .exclude(pk=membership.pk)
+    )
+    if not list(others):
+        raise ServiceError(_("The organisation needs at least one administrator."), 409, "role")
+
+
+def _check_department(organisation: Organisation, department: Department | None) -> None:
+    if department is not None and department.organisation != organisation:
+        raise ServiceError(_("The department belongs to another organisation."), 422, "department")
+
+
+def add_member(
+    *,
+    organisation: Organisation,
+    actor: Actor,
+    email: str,
+    role: str,
+    name: str = "",
+    department: Department | None = None,
+) -> Membership:
+    """Give the person with ``email`` a role; an account is created (and welcomed) if none."""
+    email = email.strip().lower()
+    _check_department(organisation, department)
+    refusal = ServiceError(_("This person is already a member."), 409, "email")
+    if Membership.objects.filter(organisation=organisation, user__email__iexact=email).exists():
+        raise refusal
+    try:
+        with transaction.atomic():
+            user = User.objects.filter(email__iexact=email).first()
+            created = user is None
+            if user is None:
+                user = User.objects.create_user(email=email, name=name)
+            membership = Membership.objects.create(
+                user=user, organisation=organisation, role=role, department=department
+            )
+            audit.record(
+                actor=actor,
+                organisation=organisation,
+                action="create",
+                obj=membership,
+                changes={"role": membership.role, "department": membership.department},
+            )
+    except IntegrityError as error:  # added by someone else in the meantime
+        raise refusal from error
+    if created:
+        send_welcome(user, organisation)
+    return membership
+
+
+def update_membership(
+    *, membership: Membership, actor: Actor, role: str, department: Department | None
+) -> Membership:
+    """Change a member's role or department; the last administrator keeps that role."""
+    with transaction.atomic():
+        current = Membership.objects.select_for_update().get(pk=membership.pk)
+        _check_department(current.organisation, department)
+        if role != Role.ADMIN:
+            _keep_an_administrator(current)
+        before = audit.snapshot(current, MEMBERSHIP_FIELDS)
+        current.role, current.department = role, department
+        current.save(update_fields=MEMBERSHIP_FIELDS)
+        audit.record(
+            actor=actor,
+            organisation=current.organisation,
+            action="update",
+            obj=current,
+            changes=audit.diff(before, audit.snapshot(current, MEMBERSHIP_FIELDS)),
+        )
+    return current
+
+
+def remove_member(*, membership: Membership, actor: Actor) -> None:
+    """End a membership (the account stays); never the last administrator's."""
+    with transaction.atomic():
+        current = Membership.objects.select_for_update().get(pk=membership.pk)
+        _keep_an_administrator(current)
+        audit.delete(
+            current,
+            actor=actor,
+            organisation=current.organisation,
+            changes={"role": current.role},
+        )
+
+
+# --------------------------------------------------------------------------------------
+# Departments
+# --------------------------------------------------------------------------------------
+
+
+def _free_slug(organisation: Organisation, slug: str, *, name: str, current: int | None) -> str:
+    """The department's short name (from ``name`` when empty), refused if taken."""
+    field = Department._meta.get_field("slug")
+    assert isinstance(field, models.SlugField)
+    slug = slug or slugify(name)[: field.max_length]
+    if not slug:
+        raise ServiceError(
+            _("Give the department a short name of letters, digits and hyphens."), 422, "slug"
+        )
+    others = Department.objects.filter(organisation=organisation, slug=slug).exclude(pk=current)
+    if others.exists():
+        raise ServiceError(_("Another department uses this short name."), 409, "slug")
+    return slug
+
+
+def create_department(
+    *,
+    organisation: Organisation,
+    actor: Actor,
+    name: str,
+    slug: str = "",
+    contact_email: str = "",
+    api_key: ApiKey | None = None,
+) -> Department:
+    """A new department; ``api_key`` names the key that asked, in the audit trail."""
+    slug = _free_slug(organisation, slug, name=name, current=None)
+    try:
+        with transaction.atomic():
+            department = Department.objects.create(
+                organisation=organisation, name=name, slug=slug, contact_email=contact_email
+            )
+            audit.record(
+                actor=actor,
+                organisation=organisation,
+                action="create",
+                obj=department,
+                changes=audit.snapshot(department, DEPARTMENT_FIELDS),
+                object_repr=f"{department} (via API key {api_key.prefix})" if api_key else "",
+            )
+    except IntegrityError as error:  # the same short name, created in the meantime
+        raise ServiceError(_("Another department uses this short name."), 409, "slug") from error
+    return department
+
+
+def update_department(
+    *, department: Department, actor: Actor, name: str, slug: str, contact_email: str
+) -> Department:
+    with transaction.atomic():
+        current = Department.objects.select_for_update().get(pk=department.pk)
+        slug = _free_slug(current.organisation, slug, name=name, current=current.pk)
+        before = audit.snapshot(current, DEPARTMENT_FIELDS)
+        current.name, current.slug, current.contact_email = name, slug, contact_email
+        current.save(update_fields=DEPARTMENT_FIELDS)
+        audit.record(
+            actor=actor,
+            organisation=current.organisation,
+            action="update",
+            obj=current,
+            changes=audit.diff(before, audit.snapshot(current, DEPARTMENT_FIELDS)),
+        )
+    return current
+
+
+# --------------------------------------------------------------------------------------
+# Settings
+# --------------------------------------------------------------------------------------
+
+
+def update_settings(
+    *, organisation: Organisation, actor: Actor, values: Mapping[str, Any]
+) -> Organisation:
+    """Store the settings page's ``values`` (names from ``SETTINGS_FIELDS``, as a form
+    cleans them: a file, ``False`` to clear the logo, ``None`` to keep it)."""
+    unknown = set(values) - set(SETTINGS_FIELDS)
+    if unknown:  # a caller's mistake, not a person's: no form offers other fields
+        raise ValueError(f"Not a setting of the settings page: {', '.join(sorted(unknown))}")
+    with transaction.atomic():
+        current = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        before = audit.snapshot(current, SETTINGS_FIELDS)
+        for name, value in values.items():
+            current._meta.get_field(name).save_form_data(current, value)  # type: ignore[union-attr]
+        try:
+            current.full_clean()
+        except ValidationError as error:
+            field, problems = next(iter(error.message_dict.items()))
+            raise ServiceError(problems[0], 422, field) from error
+        current.save()
+        audit.record(
+            actor=actor,
+            organisation=current,
+            action="update",
+            obj=current,
+            changes=audit.diff(before, audit.snapshot(current, SETTINGS_FIELDS)),
+        )
+    return current
+
+
+# --------------------------------------------------------------------------------------
+# API keys
+# --------------------------------------------------------------------------------------
+
+
+def issue_api_key(
+    *,
+    organisation: Organisation,
+    actor: Actor,
+    name: str,
+    scopes: Iterable[str],
+    expires_on: date | None = None,
+) -> tuple[ApiKey, str]:
+    """A new key and its secret, shown once; it works until the end of ``expires_on``."""
+    expires_at = timezone.make_aware(datetime.combine(expires_on, time.max)) if expires_on else None
+    creator = actor if isinstance(actor, User) else None
+    with transaction.atomic():
+        key, secret = ApiKey.issue(
+            organisation, name, list(scopes), created_by=creator, expires_at=expires_at
+        )
+        audit.record(
+            actor=actor,
+            organisation=organisation,
+            action="create",
+            obj=key,
+            changes={"scopes": key.scopes, "expires_at": key.expires_at},
+        )
+    return key, secret
+
+
+def revoke_api_key(*, key: ApiKey, actor: Actor) -> bool:
+    """Stop ``key`` working now; False when it was revoked already (nothing changes).
+
+    A partner's key is recorded in its city's audit trail, where the partner is managed.
+    """
+    with transaction.atomic():
+        current = ApiKey.objects.select_for_update().select_related("organisation").get(pk=key.pk)
+        if current.revoked_at is not None:
+            return False
+        current.revoked_at = timezone.now()
+        current.save(update_fields=["revoked_at"])
+        holder = current.organisation
+        city = holder.city if holder.city_id else holder
+        audit.record(
+            actor=actor,
+            organisation=city,
+            action="revoke",
+            obj=current,
+            object_repr=f"{holder}: {current}" if city != holder else "",
+            changes={"revoked_at": current.revoked_at},
+        )
+    key.revoked_at = current.revoked_at
+    return True
