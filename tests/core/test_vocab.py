@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+import yaml
 
 from cityrights.core import vocab
 from cityrights.core.vocab import UnknownTermError
@@ -52,6 +54,10 @@ def test_each_term_has_labels_in_every_language_and_an_explanation(term: vocab.T
         assert "<" not in text
     assert term.explanation.endswith(".")
     assert len(term.explanation) < 200
+    for lang in ("en", "fr", "nl"):
+        explanation = vocab.explanation(term, lang)
+        assert explanation.endswith("."), (term.curie, lang)
+        assert lang == "en" or explanation != term.explanation, (term.curie, lang)
 
 
 @pytest.mark.parametrize("kind", vocab.KINDS)
@@ -112,6 +118,44 @@ def test_label_picks_the_language_and_falls_back_to_english() -> None:
     assert vocab.label(term.iri, "fr-BE") == term.labels["fr"]
     assert vocab.label(term, "de") == term.labels["en"]
     assert vocab.label(term, None) == term.labels["en"]
+
+
+def test_explanation_picks_the_language_and_falls_back_to_english() -> None:
+    term = vocab.get_term("pd:Health")
+    assert vocab.explanation(term, "nl-BE") == term.explanations["nl"]
+    assert vocab.explanation("pd:Health", "fr") == term.explanations["fr"]
+    assert vocab.explanation(term, "de") == term.explanation == term.explanations["en"]
+
+
+def test_the_terms_are_read_from_the_vocabulary_file_in_its_order() -> None:
+    data = yaml.safe_load(vocab.VOCABULARY_FILE.read_text(encoding="utf-8"))
+    assert [item["id"] for item in data["purposes"]] == [t.curie for t in vocab.PURPOSES]
+    assert [item["id"] for item in data["legal_bases"]] == [t.curie for t in vocab.LEGAL_BASES]
+    flagged = {item["id"] for item in data["data_categories"] if item.get("special_category")}
+    assert flagged == {t.curie for t in vocab.DATA_CATEGORIES if t.special_category}
+
+
+def test_a_broken_vocabulary_file_names_the_line(tmp_path: Path) -> None:
+    content = vocab.VOCABULARY_FILE.read_text(encoding="utf-8")
+    duplicated = content.replace("- id: dpv:Contract\n", "- id: dpv:Consent\n", 1)
+    path = tmp_path / "dpv.yaml"
+    path.write_text(duplicated, encoding="utf-8")
+    with pytest.raises(vocab.VocabularyError) as caught:
+        vocab.load_terms(path)
+    lines = [n for n, text in enumerate(duplicated.splitlines(), 1) if text == "- id: dpv:Consent"]
+    assert len(lines) == 2
+    expected = f"dpv.yaml:{lines[1]}: legal_bases[1].id: duplicated id 'dpv:Consent'"
+    assert expected in str(caught.value)
+
+    contract = "- id: dpv:Contract\n"
+    flagged = content.replace(contract, contract + "  special_category: true\n")
+    path.write_text(flagged, encoding="utf-8")
+    with pytest.raises(vocab.VocabularyError, match=r"legal_bases\[1\]\.special_category: only"):
+        vocab.load_terms(path)
+
+    path.write_text(content.replace("    en: Your consent\n", "", 1), encoding="utf-8")
+    with pytest.raises(vocab.VocabularyError, match=r"legal_bases\[0\]\.label\.en"):
+        vocab.load_terms(path)
 
 
 def test_choices_are_complete_and_sorted_by_label() -> None:
