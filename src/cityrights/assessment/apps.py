@@ -1,5 +1,8 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+from cityrights.core.signals import refresh_content_after_migrate
 
 
 class AssessmentConfig(AppConfig):
@@ -25,3 +28,15 @@ class AssessmentConfig(AppConfig):
                 10,
             )
         )
+        # Every migrate gives stored shipped versions their files' translations.
+        post_migrate.connect(
+            refresh_content_after_migrate("assessment.FrameworkVersion", _refresh_translations),
+            sender=self,
+            weak=False,
+        )
+
+
+def _refresh_translations() -> None:
+    from .services import refresh_shipped_translations
+
+    refresh_shipped_translations()

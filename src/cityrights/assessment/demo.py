@@ -63,7 +63,7 @@ STAY_SAME = {("privacy", "foundations"), ("commons", "structures"), ("autonomy",
 def _framework_version() -> FrameworkVersion:
     version = FrameworkVersion.objects.filter(key="guide-2022", version=1).first()
     if version is None:
-        version, _created = services.load_framework(FRAMEWORKS_DIR / "guide-2022.v1.yaml")
+        version, _outcome = services.load_framework(FRAMEWORKS_DIR / "guide-2022.v1.yaml")
     return version
 
 

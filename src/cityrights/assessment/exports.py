@@ -229,7 +229,7 @@ def import_json(organisation: Organisation, data: Any, actor: User) -> Assessmen
             f"The framework {key} v{number} is not loaded in this instance; "
             "load it with `cityrights load-framework FILE` first."
         )
-    if version.content_hash != content_hash:
+    if not version.accepts_hash(content_hash):
         raise ImportRefused(
             f"The framework {key} v{number} here has different content than in the file "
             "(content hashes differ); the answers cannot be imported safely."

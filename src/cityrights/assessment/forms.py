@@ -22,6 +22,7 @@ from .models import (
     RoadmapAction,
 )
 from .scoring import DONT_KNOW, NOT_APPLICABLE
+from .units import unit_label
 
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
 
@@ -313,7 +314,8 @@ class ActionForm(forms.ModelForm):
             kpis: dict[str, str] = {}
             for recommendation in framework.recommendations:
                 for kpi in recommendation.kpis:
-                    kpis.setdefault(kpi.key, f"{kpi.name.get_text(language)} ({kpi.unit})")
+                    name = kpi.name.get_text(language)
+                    kpis.setdefault(kpi.key, f"{name} ({unit_label(kpi.unit)})")
             choices = [("", _("No indicator")), *sorted(kpis.items(), key=lambda kv: kv[1])]
             current = self.initial.get("kpi_key") or getattr(self.instance, "kpi_key", "")
             if current and current not in kpis:

@@ -40,6 +40,7 @@ from cityrights.core.datafiles import (
     locate_lines,
     optional_text,
     read_yaml,
+    snapshot_hash,
     stringify_keys,
     text,
 )
@@ -69,6 +70,9 @@ __all__ = [
 
 FRAMEWORKS_DIR = Path(__file__).resolve().parent / "frameworks"
 """Where the shipped framework files live (``<id>.v<version>.yaml``)."""
+
+TRANSLATION_KEYS = ("languages",)
+"""Top-level keys about translations, left out of the content hash with the translations."""
 
 # --------------------------------------------------------------------------------------
 # Translatable text
@@ -253,9 +257,11 @@ class Recommendation:
 class Framework:
     """A loaded, validated framework version. Immutable and hashable.
 
-    ``data`` keeps the validated plain data (what ``content_hash`` is computed from) so a
-    caller can store an exact snapshot next to an assessment: a later framework version
-    then never changes how an older assessment reads or scores.
+    ``data`` keeps the validated plain data so a caller can store an exact snapshot next
+    to an assessment: a later framework version then never changes how an older
+    assessment reads or scores. ``content_hash`` covers the structure and the English
+    text (what the version means); ``snapshot_hash`` covers the translations too (see
+    :mod:`cityrights.core.datafiles`).
     """
 
     id: str
@@ -271,6 +277,7 @@ class Framework:
     questions: tuple[Question, ...]
     recommendations: tuple[Recommendation, ...]
     content_hash: str
+    snapshot_hash: str = field(default="", compare=False)
     source: str = field(default="", compare=False)
     data: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
@@ -855,7 +862,8 @@ def _build(data: Mapping[str, Any], source: str) -> Framework:
         ),
         questions=tuple(_question(item, len(levels)) for item in data["questions"]),
         recommendations=tuple(_recommendation(item) for item in data["recommendations"]),
-        content_hash=content_hash(data),
+        content_hash=content_hash(data, ignore=TRANSLATION_KEYS),
+        snapshot_hash=snapshot_hash(data),
         source=source,
         data=data,
     )

@@ -24,18 +24,34 @@ if TYPE_CHECKING:
 EVIDENCE_EXTENSIONS = ["pdf", "png", "jpg", "jpeg", "odt", "ods", "docx", "xlsx", "txt", "csv"]
 EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
 
-# Framework objects built from snapshots, keyed by content hash: building one validates
-# the whole file, which is worth doing once per process, not once per request.
+# Framework objects built from snapshots, keyed by snapshot hash: building one validates
+# the whole file, which is worth doing once per process, not once per request. The
+# snapshot hash (not the content hash) so that translations refreshed in place are seen.
 _FRAMEWORK_CACHE: dict[str, Framework] = {}
 
 
 class FrameworkVersion(models.Model):
-    """One loaded version of a framework file, frozen as validated JSON."""
+    """One loaded version of a framework file, frozen as validated JSON.
+
+    ``content_hash`` fingerprints what the version means (structure and English) and never
+    changes; the translations in ``data`` may be completed in place, which changes
+    ``snapshot_hash`` only (see ``docs/assessment.md``, "Versions and translations").
+    """
 
     key = models.CharField(_("framework"), max_length=60)
     version = models.PositiveIntegerField(_("version"))
     title = models.CharField(_("title"), max_length=300)
     content_hash = models.CharField(_("content hash"), max_length=64)
+    snapshot_hash = models.CharField(_("snapshot hash"), max_length=64, blank=True)
+    legacy_hash = models.CharField(
+        _("former content hash"),
+        max_length=64,
+        blank=True,
+        help_text=_(
+            "The hash this version had when content hashes still covered translations; "
+            "exports made then carry it."
+        ),
+    )
     data = models.JSONField(_("validated content"))
     loaded_at = models.DateTimeField(_("loaded"), auto_now_add=True)
 
@@ -55,11 +71,16 @@ class FrameworkVersion(models.Model):
         """The immutable framework object of this snapshot (built once per process)."""
         from .framework import framework_from_data
 
-        cached = _FRAMEWORK_CACHE.get(self.content_hash)
+        key = self.snapshot_hash or self.content_hash
+        cached = _FRAMEWORK_CACHE.get(key)
         if cached is None:
             cached = framework_from_data(self.data, source=str(self))
-            _FRAMEWORK_CACHE[self.content_hash] = cached
+            _FRAMEWORK_CACHE[key] = cached
         return cached
+
+    def accepts_hash(self, value: str) -> bool:
+        """Whether an export carrying the content hash ``value`` was made with this version."""
+        return bool(value) and value in {self.content_hash, self.legacy_hash}
 
 
 class CycleStatus(models.TextChoices):

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from .framework import Framework, Recommendation
 from .scoring import AssessmentResult, BenchmarkStat, Coverage, compare, rank_gaps
+from .units import unit_label
 
 STRENGTH_LEVEL = 4
 MAX_STRENGTHS = 5
@@ -287,7 +288,7 @@ def _recommendation_row(
             KpiRow(
                 key=kpi.key,
                 name=kpi.name.get_text(language),
-                unit=kpi.unit,
+                unit=unit_label(kpi.unit),
                 measurement=kpi.measurement.get_text(language),
                 direction=kpi.direction,
                 target=kpi.target,

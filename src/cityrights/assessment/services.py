@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -19,10 +19,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cityrights.core import audit
+from cityrights.core.datafiles import read_yaml, snapshot_change, snapshot_hash, stringify_keys
 from cityrights.core.errors import ServiceError
 from cityrights.core.models import Department, Organisation, OrganisationKind
 
-from .framework import Framework, load_framework_file
+from .framework import FRAMEWORKS_DIR, Framework, FrameworkError, load_framework_file
 from .models import (
     AssessmentCycle,
     CoalitionSharing,
@@ -70,28 +71,51 @@ class FrameworkConflict(AssessmentError):
     status = 409
 
 
-def store_framework(framework: Framework) -> tuple[FrameworkVersion, bool]:
-    """Keep a validated framework as a snapshot; return it and whether it was new.
+LoadOutcome = Literal["loaded", "translations updated", "unchanged"]
 
-    Loading the same content again changes nothing. Different content under an id and
-    version that already exist is refused: published versions are immutable, because
-    cycles answered with them must keep reading and scoring the same.
+
+def store_framework(framework: Framework) -> tuple[FrameworkVersion, LoadOutcome]:
+    """Keep a validated framework as a snapshot; return it and what happened.
+
+    Loading the same content again changes nothing. The same version with other
+    translations (same structure and English, hence the same content hash) updates the
+    stored translations in place: answers and scores depend on neither. Different content
+    under an id and version that already exist is refused: published versions keep their
+    meaning, because cycles answered with them must keep reading and scoring the same.
     """
     existing = FrameworkVersion.objects.filter(key=framework.id, version=framework.version).first()
-    if existing is not None:
-        if existing.content_hash != framework.content_hash:
-            raise FrameworkConflict(
-                f"{framework.label} is already loaded with different content "
-                f"(hash {existing.content_hash[:12]}…, file {framework.content_hash[:12]}…). "
-                "Published versions never change: give the file a new version number."
-            )
-        return existing, False
+    stored = (existing.content_hash, existing.snapshot_hash) if existing is not None else None
+    change = snapshot_change(stored, framework.content_hash, framework.snapshot_hash)
+    if change == "conflict":
+        assert existing is not None
+        raise FrameworkConflict(
+            f"{framework.label} is already loaded with different content "
+            f"(hash {existing.content_hash[:12]}…, file {framework.content_hash[:12]}…). "
+            "Only translations may change under a published version: give a file whose "
+            "English or structure changed a new version number."
+        )
+    if existing is not None and change == "unchanged":
+        return existing, "unchanged"
     with transaction.atomic():
+        if existing is not None:
+            previous = existing.snapshot_hash
+            existing.data = dict(framework.data)
+            existing.snapshot_hash = framework.snapshot_hash
+            existing.save(update_fields=["data", "snapshot_hash"])
+            audit.record(
+                actor=None,
+                organisation=None,
+                action="update",
+                obj=existing,
+                changes={"snapshot_hash": [previous, framework.snapshot_hash]},
+            )
+            return existing, "translations updated"
         version = FrameworkVersion.objects.create(
             key=framework.id,
             version=framework.version,
             title=str(framework.title)[:300],
             content_hash=framework.content_hash,
+            snapshot_hash=framework.snapshot_hash,
             data=dict(framework.data),
         )
         audit.record(
@@ -101,12 +125,35 @@ def store_framework(framework: Framework) -> tuple[FrameworkVersion, bool]:
             obj=version,
             changes={"content_hash": framework.content_hash},
         )
-    return version, True
+    return version, "loaded"
 
 
-def load_framework(path: str | Path) -> tuple[FrameworkVersion, bool]:
+def load_framework(path: str | Path) -> tuple[FrameworkVersion, LoadOutcome]:
     """Validate the file at ``path`` (raises ``FrameworkError``) and store it."""
     return store_framework(load_framework_file(path))
+
+
+def refresh_shipped_translations() -> list[FrameworkVersion]:
+    """Bring the translations of stored shipped versions up to date with their files.
+
+    Runs after every ``migrate`` (see ``signals.py``), so an installation upgraded to a
+    release with better translations shows them in every cycle, old ones included. Only
+    versions already stored are touched, and only when their meaning is the same; a
+    file whose snapshot is already stored is not even validated.
+    """
+    updated = []
+    for path in sorted(FRAMEWORKS_DIR.glob("*.v*.yaml")):
+        key, _dot, number = path.name.removesuffix(".yaml").rpartition(".v")
+        stored = FrameworkVersion.objects.filter(key=key, version=int(number)).first()
+        if stored is None:
+            continue
+        raw = read_yaml(str(path), path.read_text(encoding="utf-8"), FrameworkError)
+        if snapshot_hash(stringify_keys(raw)) == stored.snapshot_hash:
+            continue
+        framework = load_framework_file(path)
+        if framework.content_hash == stored.content_hash:
+            updated.append(store_framework(framework)[0])
+    return updated
 
 
 # --------------------------------------------------------------------------------------

@@ -9,21 +9,34 @@ holds the parts both loaders share:
 * :func:`read_yaml`: a safe YAML reader that refuses duplicated keys;
 * :class:`Problem` and :class:`DataFileError`: problems located by key path and line;
 * :func:`locate_lines`, :func:`format_path`, :func:`schema_problems`;
-* :func:`content_hash`: the fingerprint that tells two files of one version apart.
+* :func:`content_hash` and :func:`snapshot_hash`: what a version means, and what it holds;
+* :func:`content_files` and :func:`missing_translations`: every shipped content file, and
+  the texts in it that lack a language the interface offers.
+
+Why the two fingerprints: English is the reference text of a content file and, with the
+structure (keys, levels, weights, rules), it is what a version *means*. Translations
+render that meaning in other languages and are completed and corrected over time. So
+:func:`content_hash` leaves them out: a version whose translations improve keeps its
+identity, the answers given with it and their scores, while a change of English or of
+the structure needs a new version number. :func:`snapshot_hash` covers everything and
+tells a stored copy that its translations are out of date.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from pathlib import Path
+from typing import Any, ClassVar, Literal
 
 import yaml
 
 DEFAULT_LANGUAGE = "en"
 MAX_REPORTED_PROBLEMS = 25
+LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 
 class Text(Mapping[str, str]):
@@ -256,7 +269,139 @@ def schema_problems(validator: Any, data: Mapping[str, Any]) -> list[Problem]:
     return problems
 
 
-def content_hash(data: Mapping[str, Any]) -> str:
-    """sha256 of the canonical JSON of ``data`` (sorted keys, no spaces, UTF-8)."""
+# --------------------------------------------------------------------------------------
+# Fingerprints: what a version means, and what a stored copy holds
+# --------------------------------------------------------------------------------------
+
+
+def is_text(value: Any) -> bool:
+    """True for a translatable text as content files write it: ``{en: ..., fr: ..., nl: ...}``.
+
+    That is a mapping with an English entry whose keys are all language tags and whose
+    values are all strings. Every loader's schema requires English, so this finds every
+    human text of a file without knowing its schema.
+    """
+    return (
+        isinstance(value, Mapping)
+        and DEFAULT_LANGUAGE in value
+        and all(isinstance(key, str) and LANGUAGE_TAG.match(key) for key in value)
+        and all(isinstance(item, str) for item in value.values())
+    )
+
+
+def english_only(data: Any) -> Any:
+    """``data`` with every text reduced to its English entry (see :func:`is_text`)."""
+    if is_text(data):
+        return {DEFAULT_LANGUAGE: data[DEFAULT_LANGUAGE]}
+    if isinstance(data, Mapping):
+        return {key: english_only(item) for key, item in data.items()}
+    if isinstance(data, list | tuple):
+        return [english_only(item) for item in data]
+    return data
+
+
+def _sha256(data: Any) -> str:
     canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def content_hash(data: Mapping[str, Any], *, ignore: Iterable[str] = ()) -> str:
+    """What a version means: sha256 of its structure and English text, translations left out.
+
+    The canonical JSON (sorted keys, no spaces, UTF-8) of :func:`english_only` of ``data``,
+    without the top-level keys in ``ignore`` (e.g. a list of the languages a file offers,
+    which grows with its translations). Two files with the same content hash ask the same
+    questions in the same English and score the same way.
+    """
+    skipped = set(ignore)
+    return _sha256(english_only({key: v for key, v in data.items() if key not in skipped}))
+
+
+def snapshot_hash(data: Mapping[str, Any]) -> str:
+    """What a stored copy holds: sha256 of the canonical JSON of all of ``data``."""
+    return _sha256(data)
+
+
+SnapshotChange = Literal["new", "unchanged", "translations", "conflict"]
+
+
+def snapshot_change(stored: tuple[str, str] | None, content: str, snapshot: str) -> SnapshotChange:
+    """How a file relates to the stored ``(content_hash, snapshot_hash)`` of its version.
+
+    ``new``: no copy is stored; ``unchanged``: the same file; ``translations``: the same
+    meaning with other translations (the stored copy may be updated in place);
+    ``conflict``: a different meaning under the same version, which must be refused.
+    """
+    if stored is None:
+        return "new"
+    stored_content, stored_snapshot = stored
+    if stored_content != content:
+        return "conflict"
+    return "unchanged" if stored_snapshot == snapshot else "translations"
+
+
+# --------------------------------------------------------------------------------------
+# Translation completeness of every shipped content file
+# --------------------------------------------------------------------------------------
+
+PACKAGE_DIR = Path(__file__).resolve().parents[1]
+"""The ``cityrights`` package: every app's content files live somewhere below it."""
+
+CONTENT_SUFFIXES = (".yaml", ".yml")
+_NOT_CONTENT = {"static", "templates", "locale", "node_modules", "__pycache__", "migrations"}
+
+
+def content_files(root: Path = PACKAGE_DIR) -> list[Path]:
+    """Every YAML file below an app of the package, in a stable order.
+
+    An app adds content by putting a YAML file anywhere in its package (outside
+    ``static``, ``templates``, ``locale`` and ``migrations``) with its human texts written
+    as language maps (:func:`is_text`); nothing needs registering. Files without texts
+    are harmless: they have nothing to translate.
+    """
+    found = []
+    for path in sorted(root.rglob("*")):
+        if path.suffix not in CONTENT_SUFFIXES or not path.is_file():
+            continue
+        parts = path.relative_to(root).parts
+        if any(part in _NOT_CONTENT or part.startswith(".") for part in parts[:-1]):
+            continue
+        found.append(path)
+    return found
+
+
+def texts_of(
+    data: Any, path: tuple[str | int, ...] = ()
+) -> Iterator[tuple[str, Mapping[str, str]]]:
+    """Every text of ``data`` with its key path, in document order."""
+    if is_text(data):
+        yield format_path(path), data
+    elif isinstance(data, Mapping):
+        for key, item in data.items():
+            yield from texts_of(item, (*path, str(key)))
+    elif isinstance(data, list):
+        for index, item in enumerate(data):
+            yield from texts_of(item, (*path, index))
+
+
+def missing_translations(
+    data: Any, languages: Iterable[str], content: str | None = None
+) -> list[Problem]:
+    """One located problem per text of ``data`` that lacks one of ``languages``."""
+    wanted = list(languages)
+    problems = []
+    for where, value in texts_of(data):
+        missing = [code for code in wanted if not str(value.get(code, "")).strip()]
+        if missing:
+            english = " ".join(value[DEFAULT_LANGUAGE].split())
+            if len(english) > 60:
+                english = english[:57] + "..."
+            problems.append(Problem(where, f"no {', '.join(missing)} text for {english!r}"))
+    return locate_lines(content, problems)
+
+
+def translation_problems(path: Path, languages: Iterable[str]) -> list[Problem]:
+    """The texts of the file at ``path`` that lack one of ``languages``, with their lines."""
+    content = path.read_text(encoding="utf-8")
+    data = read_yaml(str(path), content, DataFileError)
+    return missing_translations(data, languages, content)

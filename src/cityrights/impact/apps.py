@@ -1,5 +1,8 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+from cityrights.core.signals import refresh_content_after_migrate
 
 
 class ImpactConfig(AppConfig):
@@ -26,3 +29,15 @@ class ImpactConfig(AppConfig):
                 30,
             )
         )
+        # Every migrate gives stored shipped versions their files' translations.
+        post_migrate.connect(
+            refresh_content_after_migrate("impact.TemplateVersion", _refresh_translations),
+            sender=self,
+            weak=False,
+        )
+
+
+def _refresh_translations() -> None:
+    from .services import refresh_shipped_translations
+
+    refresh_shipped_translations()

@@ -27,8 +27,9 @@ from .workflow import Status as StatusValue
 
 LEVELS = [MinValueValidator(1), MaxValueValidator(4)]
 
-# Parsed template objects keyed by content hash: parsing validates the whole file, which
-# is worth doing once per process, not on every request.
+# Parsed template objects keyed by snapshot hash: parsing validates the whole file, which
+# is worth doing once per process, not on every request. The snapshot hash (not the
+# content hash) so that translations refreshed in place are seen.
 _PARSED: dict[str, Any] = {}
 
 
@@ -38,12 +39,18 @@ class TemplateKind(models.TextChoices):
 
 
 class VersionedData(models.Model):
-    """A validated data file frozen as JSON, identified by ``key`` and ``version``."""
+    """A validated data file frozen as JSON, identified by ``key`` and ``version``.
+
+    ``content_hash`` fingerprints what the version means (structure and English) and never
+    changes; the translations in ``data`` may be completed in place, which changes
+    ``snapshot_hash`` only (see ``cityrights.core.datafiles``).
+    """
 
     key = models.CharField(_("identifier"), max_length=60)
     version = models.PositiveIntegerField(_("version"))
     title = models.CharField(_("title"), max_length=300)
     content_hash = models.CharField(_("content hash"), max_length=64)
+    snapshot_hash = models.CharField(_("snapshot hash"), max_length=64, blank=True)
     data = models.JSONField(_("validated content"))
     loaded_at = models.DateTimeField(_("loaded"), auto_now_add=True)
 
@@ -55,10 +62,11 @@ class VersionedData(models.Model):
         return f"{self.key} v{self.version}"
 
     def parsed(self, parse: Any) -> Any:
-        cached = _PARSED.get(self.content_hash)
+        key = self.snapshot_hash or self.content_hash
+        cached = _PARSED.get(key)
         if cached is None:
             cached = parse(self.data)
-            _PARSED[self.content_hash] = cached
+            _PARSED[key] = cached
         return cached
 
 

@@ -8,6 +8,7 @@ from django import template
 from django.utils.translation import get_language
 
 from ..framework import text
+from ..units import unit_label
 
 register = template.Library()
 
@@ -16,6 +17,12 @@ register = template.Library()
 def tr(value: Any) -> str:
     """A framework text (``{language: text}``) in the current language, else English."""
     return text(value, (get_language() or "en").split("-")[0])
+
+
+@register.filter
+def kpi_unit(value: str) -> str:
+    """A KPI unit code (``days``, ``per year``) in the current language."""
+    return unit_label(value)
 
 
 @register.filter

@@ -1,7 +1,9 @@
 """``cityrights load-framework FILE``: validate a framework file and store it as a version.
 
-A broken file is refused with every problem listed as ``file:line: key.path: message``
-and a non-zero exit status, so content editors can fix it without reading Python.
+Loading a file again changes nothing, or only the translations when its structure and
+English are those of the stored version. A broken file is refused with every problem
+listed as ``file:line: key.path: message`` and a non-zero exit status, so content editors
+can fix it without reading Python.
 """
 
 from __future__ import annotations
@@ -23,13 +25,13 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         for path in options["files"]:
             try:
-                version, created = load_framework(path)
+                version, outcome = load_framework(path)
             except FrameworkError as error:
                 raise CommandError(str(error)) from error
             except FrameworkConflict as error:
                 raise CommandError(f"{path}: {error.message}") from error
             framework = version.framework
-            state = "loaded" if created else "already loaded, unchanged"
+            state = "loaded" if outcome == "loaded" else f"already loaded, {outcome}"
             self.stdout.write(
                 self.style.SUCCESS(f"{version} {state}: ")
                 + f"{len(framework.questions)} questions, "
