@@ -21,6 +21,7 @@ from cityrights.core.api import router as core_router
 from cityrights.core.api_auth import AUTH
 from cityrights.core.errors import STATUS_CODES, ServiceError
 from cityrights.impact.api import router as impact_router
+from cityrights.participation.api import router as participation_router
 from cityrights.register.api import router as register_router
 from cityrights.reporting.api import router as reporting_router
 
@@ -90,4 +91,5 @@ api.add_router("/register/", register_router)
 api.add_router("/consent/", consent_router)
 api.add_router("/impact/", impact_router)
 api.add_router("/capacity/", capacity_router)
+api.add_router("/participation/", participation_router)
 api.add_router("/reporting/", reporting_router)

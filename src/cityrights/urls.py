@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("cityrights.consent.urls")),
     path("", include("cityrights.impact.urls")),
     path("", include("cityrights.capacity.urls")),
+    path("", include("cityrights.participation.urls")),
     path("", include("cityrights.reporting.urls")),
 ]
 

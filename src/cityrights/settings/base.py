@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "cityrights.consent",
     "cityrights.impact",
     "cityrights.capacity",
+    "cityrights.participation",
     "cityrights.reporting",
 ]
 

@@ -1,0 +1,1 @@
+"""The participation app: consultations on drafts, the city's principles, data initiatives."""

@@ -1,0 +1,34 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ParticipationConfig(AppConfig):
+    name = "cityrights.participation"
+    label = "participation"
+    verbose_name = _("Participation")
+
+    def ready(self) -> None:
+        from cityrights.core.registry import LinkableKind, NavLink, registry
+
+        from . import panels
+
+        registry.add_nav_link(
+            NavLink(_("Consultations"), "participation:staff_consultations", "view", 50)
+        )
+        registry.add_nav_link(
+            NavLink(_("Principles"), "participation:staff_principles", "view", 51)
+        )
+        registry.add_nav_link(
+            NavLink(_("Data initiatives"), "participation:staff_initiatives", "view", 52)
+        )
+        registry.add_staff_panel("view", panels.staff_panel)
+        registry.add_public_section(panels.public_section)
+        registry.add_linkable_kind(
+            LinkableKind(
+                "participation.consultation",
+                _("Consultation"),
+                panels.linkable_consultations,
+                panels.resolve_consultation,
+                50,
+            )
+        )
