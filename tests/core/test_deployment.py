@@ -388,3 +388,113 @@ def test_plain_http_is_sent_to_https_and_health_checks_are_not(deployment):
     assert answer.status == 301
     assert answer.headers["Location"] == f"https://{HOST}/cities/demo-city/"
     assert direct.get("/healthz").status == 200
+
+
+# Kept last: it stops the server to read complete logs.
+def test_nothing_personal_reaches_the_logs(deployment):
+    """Drive the actions that used to leak, then scan every line gunicorn and Django wrote."""
+    resident = "resident@demo-city.example"
+    asker = "worried.neighbour@example.net"
+    concern = "The camera at Kerkstraat 12 films my garden, says Jan Peeters"
+    pseudonym = "subj-mfrggzdfmztwq2lknnwg23tpoa"
+    ipv6_client = "2001:db8:7:1::77"
+
+    staff = deployment.browser()
+    assert staff.log_in("admin@demo-city.example", DEMO_PASSWORD).status == 302
+    search = staff.get(f"/manage/demo-city/register/?q={urllib.parse.quote(resident)}")
+    assert search.status == 200
+
+    visitor = deployment.browser()
+    listing = visitor.get(f"/api/v1/register/demo-city/entries?api_key={DEMO_KEY}&q={resident}")
+    assert listing.status == 200
+    check = visitor.post_json(
+        f"/api/v1/consent/check?subject={pseudonym}",
+        {
+            "identifier": {"kind": "participant", "value": "MS-2026-004"},
+            "agreement": "mobility-study",
+            "purpose": "https://w3id.org/dpv#AcademicResearch",
+            "categories": ["https://w3id.org/dpv/pd#GPSCoordinate"],
+        },
+        **{"X-API-Key": DEMO_KEY, "X-Forwarded-For": ipv6_client},
+    )
+    assert check.status == 200, check.text
+    for path in (
+        f"/cities/demo-city/register/{resident}/",
+        f"/cities/demo-city/register/{ipv6_client}/",
+        f"/api/v1/consent/subjects/{pseudonym}/{DEMO_KEY}",
+    ):
+        assert visitor.get(path).status == 404
+    failed = visitor.log_in(resident, "not-the-password")
+    assert failed.status in {200, 429}
+
+    code = re.search(
+        r'href="/cities/demo-city/register/([a-z0-9]{6})/"',
+        visitor.get("/cities/demo-city/register/").text,
+    ).group(1)
+    ask = f"/cities/demo-city/register/{code}/ask/"
+    form = visitor.get(ask)
+    started = re.search(r'name="started" value="([^"]+)"', form.text).group(1)
+    time.sleep(3.2)  # the form's minimum filling time (a robot trap), not a timing assertion
+    sent = visitor.post(
+        ask,
+        {
+            "csrfmiddlewaretoken": form.csrf(),
+            "message": concern,
+            "contact_email": asker,
+            "website": "",
+            "started": started,
+        },
+        referer=ask,
+    )
+    assert sent.status == 302, sent.text[:2000]
+
+    forgetful = deployment.browser()
+    reset = forgetful.get("/accounts/password/reset/")
+    answer = forgetful.post(
+        "/accounts/password/reset/",
+        {"csrfmiddlewaretoken": reset.csrf(), "email": resident},
+        referer="/accounts/password/reset/",
+    )
+    assert answer.status == 302
+
+    deployment.stop()
+    logs = deployment.logs()
+
+    # The mail went to the mail server, with a link that works, and nowhere else.
+    mails = deployment.mail.texts()
+    assert any(concern in text for text in mails)
+    link = next(
+        re.search(r"https://rights\.example\.org(/accounts/password/reset/\S+/)", text)
+        for text in mails
+        if "/accounts/password/reset/" in text
+    )
+    assert link is not None
+    reset_path = link.group(1)
+    uid, token = reset_path.rstrip("/").split("/")[-2:]
+
+    # Everything was logged (the access log has a line per request) …
+    assert '"GET /manage/demo-city/register/ HTTP/1.1" 200' in logs
+    assert '"POST /api/v1/consent/check HTTP/1.1" 200' in logs
+    assert "Not Found: /cities/demo-city/register/[e-mail]/" in logs
+    assert "Not Found: /cities/demo-city/register/[ip]/" in logs
+    # … and nothing personal or secret was.
+    for secret in (
+        resident,
+        asker,
+        "admin@demo-city.example",
+        concern[:20],
+        "Jan Peeters",
+        "demo-mobility-lab-check-key",
+        "MS-2026-004",
+        pseudonym,
+        "2001:db8",
+        CLIENT_ADDRESS,
+        "127.0.0.1",
+        token,
+        f"/{uid}/",
+        "?q=",
+        "api_key=",
+        "not-the-password",
+        DEMO_PASSWORD,
+    ):
+        assert secret not in logs, f"{secret!r} was logged:\n{logs}"
