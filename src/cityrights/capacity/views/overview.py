@@ -1,0 +1,29 @@
+"""The staff home of capacity building: the survey, the programmes, the certificates."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from cityrights.core.tenancy import org_view
+
+from .. import selectors
+from .common import caps
+
+
+@require_GET
+@org_view("view")
+def home(request: HttpRequest) -> HttpResponse:
+    organisation = request.organisation  # type: ignore[attr-defined]
+    recent = list(selectors.rounds_of(organisation)[:3])
+    return render(
+        request,
+        "capacity/home.html",
+        {
+            "rounds": [(r, selectors.response(r)) for r in recent],
+            "mine": selectors.open_rounds_for(organisation, request.user),  # type: ignore[arg-type]
+            "held": caps(request),
+            "trail": [],
+        },
+    )
