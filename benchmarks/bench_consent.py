@@ -64,7 +64,7 @@ def percentile(values: list[float], q: float) -> float:
 def setup_django(url: str, key_dir: str) -> None:
     os.environ["DATABASE_URL"] = url
     os.environ["DJANGO_SETTINGS_MODULE"] = "cityrights.settings.test"
-    os.environ["CITYRIGHTS_CONSENT_KEY_DIR"] = key_dir
+    os.environ["CITYRIGHTS_KEY_DIR"] = key_dir
     import django
 
     django.setup()
@@ -128,6 +128,7 @@ def _copy(raw, subjects, events, city, version, agreement, secret, started) -> d
     from cityrights.consent.events import event_hash, event_leaf, genesis_hash, normalise_time
     from cityrights.consent.merkle import NODE_STORE_MIN_LEVEL, MerkleFrontier
     from cityrights.consent.models import Checkpoint, LedgerTree
+    from cityrights.core import signing
 
     uid = str(agreement.uid)
     scope = [GPS, HEART]
@@ -212,7 +213,7 @@ def _copy(raw, subjects, events, city, version, agreement, secret, started) -> d
     LedgerTree.objects.filter(pk=1).update(
         size=frontier.size, frontier=frontier.to_json(), root=frontier.root().hex()
     )
-    key = keys.signing_key()
+    key = signing.signing_key()
     for size, root in ((middle, middle_root), (events, frontier.root())):
         signed = sign_checkpoint(key.private, keys.origin(), size, root, datetime.now(UTC))
         data = signed.to_json()
@@ -239,7 +240,7 @@ def start_server(url: str, key_dir: str, workers: int) -> tuple[subprocess.Popen
         **os.environ,
         "DATABASE_URL": url,
         "DJANGO_SETTINGS_MODULE": "cityrights.settings.test",
-        "CITYRIGHTS_CONSENT_KEY_DIR": key_dir,
+        "CITYRIGHTS_KEY_DIR": key_dir,
         "CITYRIGHTS_DB_CONN_MAX_AGE": "600",
         "PYTHONPATH": str(ROOT / "src"),
     }

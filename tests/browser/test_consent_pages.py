@@ -27,7 +27,7 @@ from .conftest import assert_accessible, login_as
 
 @pytest.fixture
 def demo_city(transactional_db, settings, tmp_path):
-    settings.CITYRIGHTS_CONSENT_KEY_DIR = str(tmp_path / "keys")
+    settings.CITYRIGHTS_KEY_DIR = str(tmp_path / "keys")
     from cityrights.consent import keys
 
     keys.forget_cached_keys()

@@ -24,7 +24,7 @@ LEGAL = DPV + "LegalCompliance"
 @pytest.fixture(autouse=True)
 def consent_keys(settings, tmp_path):
     """Every test signs with its own fresh ledger key, master key and pepper."""
-    settings.CITYRIGHTS_CONSENT_KEY_DIR = str(tmp_path / "keys")
+    settings.CITYRIGHTS_KEY_DIR = str(tmp_path / "keys")
     keys.forget_cached_keys()
     keycache.forget()
     yield tmp_path / "keys"

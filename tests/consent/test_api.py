@@ -10,10 +10,11 @@ from django.test import Client
 from django.utils import timezone
 
 from cityrights.consent import ledger, merkle, services
-from cityrights.consent.checkpoints import SignedCheckpoint, public_key_from_jwk, verify_checkpoint
+from cityrights.consent.checkpoints import SignedCheckpoint, verify_checkpoint
 from cityrights.consent.events import event_leaf
 from cityrights.consent.models import ConsentCheck, ConsentState, Webhook
 from cityrights.core.models import ApiKey
+from cityrights.core.signing import public_key_from_jwk
 
 from .conftest import GPS, HEART, LEGAL, MOBILITY, RESEARCH, TAX
 

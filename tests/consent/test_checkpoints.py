@@ -9,26 +9,14 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from jwcrypto import jwk as jwcrypto_jwk
 
 from cityrights.consent.checkpoints import (
     CheckpointError,
     SignedCheckpoint,
-    generate_private_key,
-    jwk_thumbprint,
-    note_key_id,
-    private_key_from_jwk,
-    private_key_from_pem,
-    private_key_to_jwk,
-    private_key_to_pem,
-    public_key_from_jwk,
-    public_key_from_pem,
-    public_key_to_jwk,
-    public_key_to_pem,
     sign_checkpoint,
-    verifier_key,
     verify_checkpoint,
 )
+from cityrights.core.signing import generate_private_key, note_key_id, verifier_key
 
 ORIGIN = "cityrights.example.org/consent-ledger"
 ROOT = hashlib.sha256(b"some root").digest()
@@ -131,38 +119,3 @@ def test_invalid_inputs_are_refused(key: Ed25519PrivateKey) -> None:
         sign_checkpoint(key, ORIGIN, 1, ROOT, datetime(2025, 1, 1))
     with pytest.raises(CheckpointError):
         SignedCheckpoint.from_json({"origin": ORIGIN})
-
-
-def test_pem_round_trip_with_and_without_password(key: Ed25519PrivateKey) -> None:
-    for password in (None, b"correct horse"):
-        pem = private_key_to_pem(key, password)
-        assert (b"ENCRYPTED" in pem) is (password is not None)
-        loaded = private_key_from_pem(pem, password)
-        assert loaded.public_key() == key.public_key()
-    assert public_key_from_pem(public_key_to_pem(key.public_key())) == key.public_key()
-    with pytest.raises(CheckpointError):
-        private_key_from_pem(b"garbage")
-
-
-def test_jwk_round_trip_matches_rfc8037_and_jwcrypto(key: Ed25519PrivateKey) -> None:
-    public = public_key_to_jwk(key.public_key())
-    x = base64.urlsafe_b64encode(bytes.fromhex(RFC8032_PUBLIC)).rstrip(b"=").decode()
-    assert public["x"] == x == "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"
-    # RFC 8037 appendix A.3 gives this thumbprint for the same key.
-    assert public["kid"] == jwk_thumbprint(key.public_key())
-    assert public["kid"] == "kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k"
-    other = jwcrypto_jwk.JWK(**public)
-    assert other.thumbprint() == public["kid"]
-    private = private_key_to_jwk(key, kid="ledger-2025")
-    assert private["kid"] == "ledger-2025" and "d" in private
-    assert private_key_from_jwk(private).public_key() == key.public_key()
-    assert public_key_from_jwk(public) == key.public_key()
-    for broken in [
-        {**public, "crv": "X25519"},
-        {**public, "kty": "EC"},
-        {**public, "x": public["x"][:-2]},
-        {**public, "x": public["x"] + "="},
-        {**private, "x": public_key_to_jwk(generate_private_key().public_key())["x"]},
-    ]:
-        with pytest.raises(CheckpointError):
-            (private_key_from_jwk if "d" in broken else public_key_from_jwk)(broken)

@@ -276,7 +276,7 @@ def test_altered_checkpoint_and_node_are_detected(sharing):
 def test_a_checkpoint_signed_by_another_key_fails(sharing, settings, tmp_path):
     fill(sharing, 1, 2)
     ledger.checkpoint()
-    settings.CITYRIGHTS_CONSENT_KEY_DIR = str(tmp_path / "other-keys")
+    settings.CITYRIGHTS_KEY_DIR = str(tmp_path / "other-keys")
     keys.forget_cached_keys()
     assert "signature" in ledger.verify().reason
 

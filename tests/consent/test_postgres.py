@@ -190,7 +190,7 @@ def test_a_writer_killed_with_sigkill_loses_no_acknowledged_event(sharing, tmp_p
         "PATH": os.environ.get("PATH", ""),
         "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "src"),
         "DATABASE_URL": url,
-        "CITYRIGHTS_CONSENT_KEY_DIR": str(consent_keys),
+        "CITYRIGHTS_KEY_DIR": str(consent_keys),
         "CITYRIGHTS_DATA_DIR": str(tmp_path),
     }
     args = [sys.executable, str(script), str(sharing.study.pk), ",".join(str(p.pk) for p in people)]

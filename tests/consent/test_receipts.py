@@ -13,11 +13,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from cityrights.consent import merkle
-from cityrights.consent.checkpoints import (
-    generate_private_key,
-    private_key_to_jwk,
-    sign_checkpoint,
-)
+from cityrights.consent.checkpoints import sign_checkpoint
 from cityrights.consent.events import chain_events, event_leaf
 from cityrights.consent.receipts import (
     SCHEMA_VERSION,
@@ -32,6 +28,7 @@ from cityrights.consent.receipts import (
     verify_receipt,
     verify_receipt_inclusion,
 )
+from cityrights.core.signing import generate_private_key, private_key_to_jwk
 
 DPV = "https://w3id.org/dpv#"
 PD = "https://w3id.org/dpv/pd#"

@@ -11,9 +11,10 @@ import pytest
 from django.test import Client
 
 from cityrights.consent import ledger, merkle, services
-from cityrights.consent.checkpoints import SignedCheckpoint, public_key_from_jwk, verify_checkpoint
+from cityrights.consent.checkpoints import SignedCheckpoint, verify_checkpoint
 from cityrights.consent.events import event_leaf
 from cityrights.consent.receipts import verify_receipt_inclusion
+from cityrights.core.signing import public_key_from_jwk
 
 pytestmark = pytest.mark.django_db
 

@@ -19,9 +19,10 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import BaseModel, Field
 
+from cityrights.core import signing
 from cityrights.core.api_auth import require_scope
 
-from . import checks, issuing, keycache, ledger, services
+from . import checks, keycache, ledger, services
 from .events import event_leaf
 from .models import Checkpoint, LedgerEvent, Webhook
 
@@ -232,7 +233,8 @@ def _checkpoint(size: int) -> Checkpoint:
 
 @router.get("/jwks.json", auth=None, summary="Public keys for receipts (JWKS)")
 def jwks(request: HttpRequest) -> dict:
-    return issuing.public_jwks()
+    """The installation's JWKS, the same document as ``/.well-known/jwks.json``."""
+    return signing.jwks()
 
 
 @router.get("/checkpoints/latest", response=CheckpointOut, auth=None)

@@ -1,4 +1,4 @@
-"""Ed25519-signed ledger checkpoints and the key helpers they need.
+"""Ed25519-signed ledger checkpoints.
 
 A checkpoint states "the ledger had ``size`` events and this Merkle root at
 this time", signed by the city's ledger key. Once a checkpoint has been handed
@@ -21,178 +21,37 @@ single extension line (UTC, whole seconds). The signature covers the body
 including its final newline; the key id is the first four bytes of
 ``SHA-256(name || "\\n" || 0x01 || public key)``, 0x01 being Ed25519 in the
 signed-note registry. The same checkpoint also has a JSON form for APIs.
+Keys, their PEM and JWK forms and key ids live in :mod:`cityrights.core.signing`.
 """
 
 from __future__ import annotations
 
 import base64
-import hashlib
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from cityrights.core.signing import note_key_id
 
 __all__ = [
     "CheckpointError",
     "SignedCheckpoint",
-    "generate_private_key",
-    "jwk_thumbprint",
-    "note_key_id",
-    "private_key_from_jwk",
-    "private_key_from_pem",
-    "private_key_to_jwk",
-    "private_key_to_pem",
-    "public_key_from_jwk",
-    "public_key_from_pem",
-    "public_key_to_jwk",
-    "public_key_to_pem",
     "sign_checkpoint",
-    "verifier_key",
     "verify_checkpoint",
 ]
 
 _EM_DASH = "\u2014"
-_ED25519_NOTE_ALG = b"\x01"
 _NAME = re.compile(r"[!-*,-~]+")  # printable ASCII without space and "+": a signed-note key name
 _SIZE = re.compile(r"0|[1-9][0-9]*")
 _TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
 
 class CheckpointError(ValueError):
-    """A checkpoint or key that cannot be parsed (the message says why)."""
-
-
-# --- keys -----------------------------------------------------------------------------
-def generate_private_key() -> Ed25519PrivateKey:
-    """A new Ed25519 signing key for checkpoints and receipts."""
-    return Ed25519PrivateKey.generate()
-
-
-def private_key_to_pem(key: Ed25519PrivateKey, password: bytes | None = None) -> bytes:
-    """PKCS#8 PEM, encrypted when a password is given (for files and secret stores)."""
-    encryption: serialization.KeySerializationEncryption = (
-        serialization.BestAvailableEncryption(password)
-        if password
-        else serialization.NoEncryption()
-    )
-    return key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption
-    )
-
-
-def private_key_from_pem(data: bytes, password: bytes | None = None) -> Ed25519PrivateKey:
-    """Load a PKCS#8 PEM private key; refuses keys of other types."""
-    try:
-        key = serialization.load_pem_private_key(data, password=password)
-    except (ValueError, TypeError) as exc:
-        raise CheckpointError(f"not a readable PEM private key: {exc}") from exc
-    if not isinstance(key, Ed25519PrivateKey):
-        raise CheckpointError("the PEM key is not an Ed25519 key")
-    return key
-
-
-def public_key_to_pem(key: Ed25519PublicKey) -> bytes:
-    """SubjectPublicKeyInfo PEM, the form most tools accept."""
-    return key.public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-    )
-
-
-def public_key_from_pem(data: bytes) -> Ed25519PublicKey:
-    """Load a SubjectPublicKeyInfo PEM public key; refuses keys of other types."""
-    try:
-        key = serialization.load_pem_public_key(data)
-    except (ValueError, TypeError) as exc:
-        raise CheckpointError(f"not a readable PEM public key: {exc}") from exc
-    if not isinstance(key, Ed25519PublicKey):
-        raise CheckpointError("the PEM key is not an Ed25519 key")
-    return key
-
-
-def _b64url(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
-def _b64url_decode(text: Any, length: int, name: str) -> bytes:
-    if not isinstance(text, str) or not re.fullmatch(r"[A-Za-z0-9_-]*", text):
-        raise CheckpointError(f"JWK {name}: expected base64url without padding")
-    try:
-        data = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-    except ValueError as exc:
-        raise CheckpointError(f"JWK {name}: not base64url") from exc
-    if len(data) != length or _b64url(data) != text:
-        raise CheckpointError(f"JWK {name}: expected {length} bytes")
-    return data
-
-
-def _raw_public(key: Ed25519PublicKey) -> bytes:
-    return key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-
-
-def jwk_thumbprint(key: Ed25519PublicKey) -> str:
-    """RFC 7638 thumbprint (SHA-256, base64url): a stable key id derived from the key itself."""
-    members = f'{{"crv":"Ed25519","kty":"OKP","x":"{_b64url(_raw_public(key))}"}}'
-    return _b64url(hashlib.sha256(members.encode("ascii")).digest())
-
-
-def public_key_to_jwk(key: Ed25519PublicKey, kid: str | None = None) -> dict[str, str]:
-    """RFC 8037 OKP JWK for publication in a JWKS; ``kid`` defaults to the thumbprint."""
-    return {
-        "kty": "OKP",
-        "crv": "Ed25519",
-        "x": _b64url(_raw_public(key)),
-        "kid": kid or jwk_thumbprint(key),
-        "use": "sig",
-        "alg": "EdDSA",
-    }
-
-
-def private_key_to_jwk(key: Ed25519PrivateKey, kid: str | None = None) -> dict[str, str]:
-    """The private JWK (with ``d``); keep it secret, publish :func:`public_key_to_jwk` instead."""
-    raw = key.private_bytes(
-        serialization.Encoding.Raw,
-        serialization.PrivateFormat.Raw,
-        serialization.NoEncryption(),
-    )
-    return {**public_key_to_jwk(key.public_key(), kid), "d": _b64url(raw)}
-
-
-def _check_okp(jwk: Any) -> None:
-    if not isinstance(jwk, dict):
-        raise CheckpointError("a JWK must be a JSON object")
-    if jwk.get("kty") != "OKP" or jwk.get("crv") != "Ed25519":
-        raise CheckpointError("expected a JWK with kty OKP and crv Ed25519")
-
-
-def public_key_from_jwk(jwk: dict[str, Any]) -> Ed25519PublicKey:
-    """Load an OKP/Ed25519 public JWK (a private one works too; ``d`` is ignored)."""
-    _check_okp(jwk)
-    return Ed25519PublicKey.from_public_bytes(_b64url_decode(jwk.get("x"), 32, "x"))
-
-
-def private_key_from_jwk(jwk: dict[str, Any]) -> Ed25519PrivateKey:
-    """Load an OKP/Ed25519 private JWK and check that ``x`` belongs to ``d``."""
-    _check_okp(jwk)
-    key = Ed25519PrivateKey.from_private_bytes(_b64url_decode(jwk.get("d"), 32, "d"))
-    if "x" in jwk and _raw_public(key.public_key()) != _b64url_decode(jwk["x"], 32, "x"):
-        raise CheckpointError("JWK x does not match d")
-    return key
-
-
-def note_key_id(name: str, key: Ed25519PublicKey) -> bytes:
-    """The 4-byte signed-note key id of an Ed25519 key under ``name``."""
-    material = name.encode("utf-8") + b"\n" + _ED25519_NOTE_ALG + _raw_public(key)
-    return hashlib.sha256(material).digest()[:4]
-
-
-def verifier_key(name: str, key: Ed25519PublicKey) -> str:
-    """The signed-note verifier key string ``name+keyid+base64(0x01||key)`` for auditors."""
-    encoded = base64.b64encode(_ED25519_NOTE_ALG + _raw_public(key)).decode("ascii")
-    return f"{name}+{note_key_id(name, key).hex()}+{encoded}"
+    """A checkpoint that cannot be parsed (the message says why)."""
 
 
 # --- checkpoints ----------------------------------------------------------------------

@@ -15,11 +15,12 @@ from typing import Any
 from django.conf import settings
 from django.utils import translation
 
+from cityrights.core import signing
 from cityrights.core.models import Organisation
 
 from . import keys, ledger, terms
 from .models import LedgerEvent
-from .receipts import InclusionProof, Party, Term, build_receipt_payload, jwks, sign_receipt
+from .receipts import RECEIPT_TYP, InclusionProof, Party, Term, build_receipt_payload
 
 RECEIPT_NAMESPACE = uuid.UUID("6f1f2a5e-4d0b-4f0e-9a43-5b8f0c2d7e61")
 
@@ -77,9 +78,4 @@ def payload_for(event: LedgerEvent) -> dict[str, Any]:
 
 
 def token_for(event: LedgerEvent) -> str:
-    key = keys.signing_key()
-    return sign_receipt(payload_for(event), key.private_jwk(), key.kid)
-
-
-def public_jwks() -> dict[str, Any]:
-    return jwks(keys.public_keys())
+    return signing.sign_jws(payload_for(event), typ=RECEIPT_TYP)

@@ -39,6 +39,8 @@ import psycopg
 from django.db import connection, transaction
 from django.utils import timezone
 
+from cityrights.core import signing
+
 from . import keys, treecheck
 from .checkpoints import SignedCheckpoint, sign_checkpoint, verify_checkpoint
 from .events import (
@@ -413,9 +415,12 @@ def checkpoint(at: datetime | None = None) -> Checkpoint | None:
         existing = Checkpoint.objects.filter(size=tree.size).first()
         if existing is not None:
             return existing
-        key = keys.signing_key()
         signed = sign_checkpoint(
-            key.private, keys.origin(), tree.size, bytes.fromhex(tree.root), at or timezone.now()
+            signing.signing_key().private,
+            keys.origin(),
+            tree.size,
+            bytes.fromhex(tree.root),
+            at or timezone.now(),
         )
         data = signed.to_json()
         return Checkpoint.objects.create(

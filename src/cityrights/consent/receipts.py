@@ -20,7 +20,6 @@ generic JWT tools accept the receipt as it is.
 from __future__ import annotations
 
 import base64
-import binascii
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -28,18 +27,11 @@ from datetime import datetime
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from jwcrypto import jwk as jose_jwk
-from jwcrypto import jws as jose_jws
-from jwcrypto.common import JWException
 
-from cityrights.consent.checkpoints import (
-    CheckpointError,
-    SignedCheckpoint,
-    public_key_to_jwk,
-    verify_checkpoint,
-)
-from cityrights.consent.events import canonical_json, event_leaf, normalise_time
+from cityrights.consent.checkpoints import CheckpointError, SignedCheckpoint, verify_checkpoint
+from cityrights.consent.events import event_leaf, normalise_time
 from cityrights.consent.merkle import verify_inclusion
+from cityrights.core import signing
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -56,7 +48,7 @@ __all__ = [
 ]
 
 SCHEMA_VERSION = "cityrights-consent-receipt/1"
-ALGORITHM = "EdDSA"
+ALGORITHM = signing.ALGORITHM
 #: Ledger event kind -> ISO/IEC TS 27560 style event type.
 EVENT_TYPES = {"grant": "given", "withdraw": "withdrawn", "expire": "expired", "renew": "renewed"}
 #: Event type -> state of the consent after the event.
@@ -202,46 +194,34 @@ def attach_inclusion(payload: Mapping[str, Any], inclusion: InclusionProof) -> d
     return copy
 
 
-def _jose_key(key: Any) -> jose_jwk.JWK:
-    if isinstance(key, jose_jwk.JWK):
-        return key
-    if isinstance(key, Mapping):
-        try:
-            return jose_jwk.JWK(**dict(key))
-        except (JWException, ValueError, TypeError) as exc:
-            raise ReceiptError(f"not a usable JWK: {exc}") from exc
-    raise ReceiptError("expected a JWK (jwcrypto JWK or a JSON object)")
+#: The JWS ``typ`` of a receipt: receipts are also plain JWTs (``iss``, ``sub``, ``iat``, ``jti``).
+RECEIPT_TYP = "JWT"
 
 
-def sign_receipt(payload: Mapping[str, Any], private_jwk: Any, kid: str) -> str:
-    """Sign ``payload`` as a compact JWS with EdDSA under key id ``kid``."""
-    key = _jose_key(private_jwk)
-    _require(key.get("kty") == "OKP" and key.get("crv") == "Ed25519", "key: not Ed25519")
-    _require(key.has_private, "key: a private key is required to sign")
-    token = jose_jws.JWS(canonical_json(payload))
-    header = {"alg": ALGORITHM, "kid": kid, "typ": "JWT"}
-    token.add_signature(key, alg=ALGORITHM, protected=json.dumps(header))
-    return str(token.serialize(compact=True))
+def sign_receipt(payload: Mapping[str, Any], private_jwk: Mapping[str, Any], kid: str) -> str:
+    """Sign ``payload`` as a compact JWS with EdDSA under key id ``kid``.
 
-
-def _b64url_json(part: str, name: str) -> Any:
+    The city's own receipts are signed with :func:`cityrights.core.signing.sign_jws`;
+    this form takes any private JWK (tests, other signers).
+    """
     try:
-        return json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
-    except (ValueError, binascii.Error) as exc:
-        raise ReceiptError(f"malformed receipt: the {name} is not base64url JSON") from exc
+        private = signing.private_key_from_jwk(private_jwk)
+        return signing.sign_compact(payload, private, kid=kid, typ=RECEIPT_TYP)
+    except (signing.KeyFormatError, signing.JWSError) as exc:
+        raise ReceiptError(f"key: {exc}") from exc
 
 
-def _find_key(keys: Any, kid: str) -> jose_jwk.JWK:
-    found: jose_jwk.JWK | None
-    if isinstance(keys, jose_jwk.JWKSet):
-        found = keys.get_key(kid)
-    else:
-        entries = keys.get("keys", []) if isinstance(keys, Mapping) else []
-        matching = [k for k in entries if isinstance(k, Mapping) and k.get("kid") == kid]
-        found = _jose_key(matching[0]) if matching else None
-    _require(found is not None, f"unknown signing key {kid!r}")
-    assert found is not None
-    _require(found.get("kty") == "OKP" and found.get("crv") == "Ed25519", "key: not Ed25519")
+def _key_set(keys: Any) -> dict[str, Ed25519PublicKey]:
+    entries = keys.get("keys") if isinstance(keys, Mapping) else None
+    if not isinstance(entries, list):
+        raise ReceiptError("expected a JWKS: a JSON object with a list of keys")
+    found: dict[str, Ed25519PublicKey] = {}
+    for entry in entries:
+        if isinstance(entry, Mapping) and isinstance(entry.get("kid"), str):
+            try:
+                found.setdefault(entry["kid"], signing.public_key_from_jwk(entry))
+            except signing.KeyFormatError:
+                continue  # a key of another type cannot have signed an EdDSA receipt
     return found
 
 
@@ -251,33 +231,20 @@ def verify_receipt(token: str, jwks: Any) -> dict[str, Any]:
     Only EdDSA is accepted, whatever the token's header says, so a forged
     header cannot switch the check to a weaker algorithm.
     """
-    _require(isinstance(token, str) and token.count(".") == 2, "malformed receipt: not a JWS")
-    header = _b64url_json(token.split(".")[0], "header")
-    _require(isinstance(header, dict), "malformed receipt: the header is not an object")
-    _require(header.get("alg") == ALGORITHM, f"algorithm {header.get('alg')!r} is not EdDSA")
-    kid = header.get("kid")
-    _require(isinstance(kid, str), "malformed receipt: no key id")
-    key = _find_key(jwks, kid)
-    parsed = jose_jws.JWS()
     try:
-        parsed.deserialize(token)
-        parsed.verify(key, alg=ALGORITHM)
-    except JWException as exc:
-        raise ReceiptError("the receipt signature does not verify") from exc
-    try:
-        payload = json.loads(parsed.payload)
-    except ValueError as exc:
-        raise ReceiptError("malformed receipt: the payload is not JSON") from exc
-    _require(isinstance(payload, dict), "malformed receipt: the payload is not an object")
+        payload = signing.verify_compact(token, _key_set(jwks))
+    except signing.JWSError as exc:
+        reason = str(exc).replace("malformed JWS", "malformed receipt")
+        raise ReceiptError(reason.replace("the signature", "the receipt signature")) from exc
     header_part = payload.get("header")
     version = header_part.get("schemaVersion") if isinstance(header_part, dict) else None
     _require(version == SCHEMA_VERSION, f"unknown receipt schema {version!r}")
-    return dict(payload)
+    return payload
 
 
 def jwks(public_keys: Mapping[str, Ed25519PublicKey]) -> dict[str, Any]:
-    """The JSON Web Key Set to publish (``{kid: public key}`` in, ``{"keys": [...]}`` out)."""
-    return {"keys": [public_key_to_jwk(key, kid) for kid, key in public_keys.items()]}
+    """The JSON Web Key Set of ``{kid: public key}`` (see :func:`cityrights.core.signing.jwks`)."""
+    return signing.jwks_document(public_keys)
 
 
 def verify_receipt_inclusion(payload: Mapping[str, Any], ledger_key: Ed25519PublicKey) -> bool:

@@ -1,5 +1,5 @@
-"""URLs of the consent app: the resident portal under /cities/<org>/my-data/, staff pages
-under /manage/<org>/consent/, and the public key set at /.well-known/jwks.json."""
+"""URLs of the consent app: the resident portal under /cities/<org>/my-data/ and staff pages
+under /manage/<org>/consent/. The public key set is core's, at /.well-known/jwks.json."""
 
 from django.urls import path
 
@@ -11,7 +11,6 @@ P = "cities/<slug:org>/my-data/"
 S = "manage/<slug:org>/consent/"
 
 urlpatterns = [
-    path(".well-known/jwks.json", public.jwks, name="well_known_jwks"),
     path("cities/<slug:org>/data-sharing/", public.agreements, name="public_agreements"),
     # Resident portal
     path(P, portal.overview, name="portal"),

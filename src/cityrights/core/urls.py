@@ -3,13 +3,15 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from .views import accounts, public, staff
+from .views import accounts, keys, public, staff
 
 app_name = "core"
 
 urlpatterns = [
     path("", public.home, name="home"),
     path("healthz", public.healthz, name="healthz"),
+    # The installation's public signing keys (core.signing.JWKS_PATH)
+    path(".well-known/jwks.json", keys.jwks, name="jwks"),
     # Accounts
     path("accounts/login/", accounts.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -1,22 +1,14 @@
-"""Public pages: the city's data-sharing agreements and the ledger's public keys."""
+"""Public pages: the city's data-sharing agreements."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from cityrights.core.tenancy import org_view
 
-from .. import issuing, selectors
-
-
-@require_GET
-@cache_control(max_age=300, public=True)
-def jwks(request: HttpRequest) -> JsonResponse:
-    """The JSON Web Key Set with which receipts are verified offline."""
-    return JsonResponse(issuing.public_jwks())
+from .. import selectors
 
 
 @require_GET
