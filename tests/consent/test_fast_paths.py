@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from cityrights.consent import keycache, ledger, services
 from cityrights.consent.events import encode_event
 from cityrights.consent.models import ConsentCheck, ConsentState, DataSubject, LedgerEvent
+from cityrights.core import services as core_services
 from cityrights.core.models import ApiKey
 
 from .conftest import GPS, HEART
@@ -50,6 +51,14 @@ def test_a_key_revoked_by_saving_it_is_refused_at_once(sharing, person):
     assert post(client, CHECK, item(person.pseudonym)).status_code == 401
 
 
+def test_a_key_revoked_through_the_core_service_is_refused_at_once(sharing, person):
+    key, secret = ApiKey.issue(sharing.lab, "revoked by a service", ["consent:check"])
+    client = sharing.api(secret)
+    assert post(client, CHECK, item(person.pseudonym)).status_code == 200
+    assert core_services.revoke_api_key(key=key, actor=None)
+    assert post(client, CHECK, item(person.pseudonym)).status_code == 401
+
+
 def test_expiry_and_wrong_secrets_are_not_cached(sharing, person):
     _key, secret = ApiKey.issue(sharing.lab, "expiring", ["consent:check"])
     client = sharing.api(secret)
@@ -57,7 +66,7 @@ def test_expiry_and_wrong_secrets_are_not_cached(sharing, person):
     wrong = secret[:-2] + ("aa" if not secret.endswith("aa") else "bb")
     assert post(sharing.api(wrong), CHECK, item(person.pseudonym)).status_code == 401
     # Expiry is read from the cached row on every request, so it takes effect at once.
-    cached = next(iter(keycache._cache.values()))[1]
+    cached = next(iter(keycache._cache.values()))
     cached.expires_at = timezone.now()
     assert post(client, CHECK, item(person.pseudonym)).status_code == 401
     assert post(sharing.api("crk_nope_nope"), CHECK, item(person.pseudonym)).status_code == 401

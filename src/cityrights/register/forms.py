@@ -16,16 +16,10 @@ from django.utils.translation import gettext_lazy as _
 
 from cityrights.core.models import Department
 
-from .models import Entry, Location, Question, QuestionStatus, TermKind
+from .models import Entry, Location, Question, QuestionStatus
+from .services import EDITABLE_FIELDS, TERM_FIELDS
 from .terms import choices as term_choices
 from .terms import clean_terms
-
-TERM_FIELDS = {
-    "purposes": TermKind.PURPOSE,
-    "data_categories": TermKind.DATA_CATEGORY,
-    "legal_bases": TermKind.LEGAL_BASIS,
-    "areas": TermKind.AREA,
-}
 
 
 class EntryForm(forms.ModelForm):
@@ -61,26 +55,7 @@ class EntryForm(forms.ModelForm):
 
     class Meta:
         model = Entry
-        fields = [
-            "kind",
-            "name",
-            "summary",
-            "details",
-            "department",
-            "contact_name",
-            "contact_email",
-            "provider",
-            "status",
-            "start_date",
-            "end_date",
-            "data_subjects",
-            "retention",
-            "recipients",
-            "automation_level",
-            "human_oversight",
-            "risk_level",
-            "source_code_url",
-        ]
+        fields = [name for name in EDITABLE_FIELDS if name != "dataset_urls"]
         widgets = {
             "start_date": forms.DateInput(attrs={"type": "date"}),
             "end_date": forms.DateInput(attrs={"type": "date"}),

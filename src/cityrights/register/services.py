@@ -46,7 +46,8 @@ from .terms import clean_terms, term_label
 if TYPE_CHECKING:
     from cityrights.core.models import Organisation, User
 
-#: Plain fields an editor fills in (the multi-valued ones go through ``terms``).
+#: Plain fields an editor fills in (the multi-valued ones go through ``terms``). The entry
+#: form shows them all but ``dataset_urls``, which it edits as text, one address per line.
 EDITABLE_FIELDS = (
     "kind",
     "name",
@@ -68,7 +69,14 @@ EDITABLE_FIELDS = (
     "source_code_url",
     "dataset_urls",
 )
-TERM_KINDS = (TermKind.PURPOSE, TermKind.DATA_CATEGORY, TermKind.LEGAL_BASIS, TermKind.AREA)
+#: The vocabulary fields of an entry (form field name: the kind of term it holds).
+TERM_FIELDS = {
+    "purposes": TermKind.PURPOSE,
+    "data_categories": TermKind.DATA_CATEGORY,
+    "legal_bases": TermKind.LEGAL_BASIS,
+    "areas": TermKind.AREA,
+}
+TERM_KINDS = tuple(TERM_FIELDS.values())
 AUDIT_FIELDS = [f for f in EDITABLE_FIELDS if f != "dataset_urls"] + ["state", "version"]
 
 SEARCH_CONFIGS = {"en": "english", "fr": "french", "nl": "dutch"}
