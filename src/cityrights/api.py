@@ -40,8 +40,16 @@ api = NinjaAPI(
 )
 
 
+#: A reason quotes at most this much: a refusal never echoes megabytes of input back.
+MAX_REASON = 1000
+
+
+def _bounded(reason: str) -> str:
+    return reason if len(reason) <= MAX_REASON else reason[:MAX_REASON] + "…"
+
+
 def error(request: HttpRequest, status: int, reason: str, **extra: object) -> HttpResponse:
-    body = {"error": STATUS_CODES.get(status, "error"), "reason": reason, **extra}
+    body = {"error": STATUS_CODES.get(status, "error"), "reason": _bounded(reason), **extra}
     return api.create_response(request, body, status=status)
 
 
@@ -49,10 +57,10 @@ def error(request: HttpRequest, status: int, reason: str, **extra: object) -> Ht
 def _validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     details = [
         {
-            "location": ".".join(str(part) for part in item.get("loc", ())),
-            "message": item.get("msg", ""),
+            "location": _bounded(".".join(str(part) for part in item.get("loc", ()))),
+            "message": _bounded(item.get("msg", "")),
         }
-        for item in exc.errors
+        for item in exc.errors[:20]
     ]
     summary = "; ".join(f"{d['location']}: {d['message']}" for d in details[:5])
     return error(request, 422, f"Invalid input: {summary}", details=details)
@@ -60,7 +68,9 @@ def _validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 
 @api.exception_handler(ServiceError)
 def _refused(request: HttpRequest, exc: ServiceError) -> HttpResponse:
-    return api.create_response(request, exc.as_json(), status=exc.status)
+    body = exc.as_json()
+    body["reason"] = _bounded(body["reason"])
+    return api.create_response(request, body, status=exc.status)
 
 
 @api.exception_handler(AuthenticationError)

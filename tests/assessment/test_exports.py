@@ -201,3 +201,16 @@ def test_pdf_report(city_a, finished, version):
 
 def test_framework_versions_are_kept(version):
     assert FrameworkVersion.objects.filter(key="guide-2022").count() == 1
+
+
+def test_an_import_with_text_the_database_cannot_store_names_where(city_b, exported):
+    data = copy.deepcopy(exported)
+    data["answers"][1]["comment"] = "fine\x00"
+    upload = io.BytesIO(json.dumps(data).encode())
+    upload.name = "export.json"
+    response = city_b.client_for("admin").post(
+        reverse("assessment:import", kwargs={"org": "city-b"}), {"file": upload}
+    )
+    assert response.status_code == 200
+    assert "cannot be stored (at answers.1.comment)" in response.content.decode()
+    assert not AssessmentCycle.objects.filter(organisation=city_b.city).exists()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 
 from cityrights.core import demo
@@ -95,3 +97,26 @@ def test_language_switcher_changes_the_interface(page, demo_city):
     page.get_by_role("button", name="Change").click()
     assert page.locator("html").get_attribute("lang") == "fr"
     assert page.get_by_role("link", name="Se connecter").is_visible()
+
+
+SCRIPTED_SVG = (
+    b'<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20">'
+    b'<script>document.title = "ran"</script><rect width="40" height="20" fill="#1d4f91"/></svg>'
+)
+
+
+def test_an_svg_logo_shows_in_the_page_and_downloads_when_opened_directly(
+    page, demo_city, settings, tmp_path
+):
+    from django.core.files.base import ContentFile
+    from playwright.sync_api import Error as PlaywrightError
+
+    settings.MEDIA_ROOT = tmp_path
+    demo_city.city.logo.save("logo.svg", ContentFile(SCRIPTED_SVG))
+    page.goto("/cities/demo-city/")
+    page.wait_for_function("document.querySelector('img.brand__logo').complete")
+    assert page.evaluate("document.querySelector('img.brand__logo').naturalWidth") == 40
+    # Chromium aborts a navigation that turns into a download: that error is the point.
+    with page.expect_download() as download, contextlib.suppress(PlaywrightError):
+        page.goto("/cities/demo-city/logo")
+    assert download.value.suggested_filename == "demo-city-logo.svg"

@@ -36,8 +36,21 @@ def test_logo_upload_is_served_with_a_locked_down_policy(city_a, tmp_path):
         assert response.status_code == 302
         served = Client().get("/cities/city-a/logo")
         assert served.status_code == 200
-        assert served["Content-Security-Policy"].startswith("default-src 'none'")
+        assert served["Content-Security-Policy"] == "default-src 'none'; sandbox"
+        assert served["Content-Disposition"] == 'attachment; filename="city-a-logo.svg"'
+        assert served["Content-Type"] == "image/svg+xml"
         assert b"<svg" in b"".join(served.streaming_content)
+
+
+@pytest.mark.django_db
+def test_a_raster_logo_is_shown_inline(city_a, tmp_path):
+    with override_settings(MEDIA_ROOT=tmp_path):
+        client = city_a.client_for("admin")
+        logo = SimpleUploadedFile("logo.png", b"\x89PNG\r\n\x1a\n", content_type="image/png")
+        assert client.post("/manage/city-a/settings/", _settings_form(logo=logo)).status_code == 302
+        served = Client().get("/cities/city-a/logo")
+        assert served["Content-Security-Policy"] == "default-src 'none'; sandbox"
+        assert "Content-Disposition" not in served or "inline" in served["Content-Disposition"]
 
 
 @pytest.mark.django_db

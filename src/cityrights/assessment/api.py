@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema
@@ -64,7 +64,7 @@ class ResultsOut(Schema):
 
 
 class AnswerIn(Schema):
-    value: StrictInt | StrictStr = Field(
+    value: StrictInt | Annotated[StrictStr, Field(max_length=20)] = Field(
         description="1..5, 'dont_know', 'not_applicable' or '' to clear"
     )
     evidence_text: str = Field(default="", max_length=5000)

@@ -11,6 +11,7 @@ from django.core.validators import FileExtensionValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cityrights.core.input import unstorable_path
 from cityrights.core.models import Organisation, Role, User
 
 from .framework import Framework, Question
@@ -387,4 +388,10 @@ class ImportForm(forms.Form):
             raise ValidationError(
                 _("This is not a JSON file: %(error)s") % {"error": error}
             ) from error
+        where = unstorable_path(self.cleaned_data["data"])
+        if where is not None:
+            raise ValidationError(
+                _("The file holds a character that cannot be stored (at %(where)s).")
+                % {"where": where}
+            )
         return upload

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .colours import contrast_ratio
 
+LOGO_MAX_BYTES = 1_048_576
 HEX_COLOUR = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Enter a colour as #RRGGBB."))
 
 
@@ -204,7 +205,7 @@ class Organisation(models.Model):
                     "White text on this colour has a contrast of %(ratio).1f:1; "
                     "choose a darker colour (at least 4.5:1)."
                 ) % {"ratio": ratio}
-        if self.logo and getattr(self.logo, "size", 0) > 1_048_576:
+        if self.logo and getattr(self.logo, "size", 0) > LOGO_MAX_BYTES:
             errors["logo"] = _("The logo is larger than 1 MB.")
         if self.kind == OrganisationKind.CITY and self.city_id:
             errors["city"] = _("A city cannot belong to another city.")

@@ -17,6 +17,7 @@ from ninja.errors import HttpError
 from pydantic import Field
 
 from cityrights.core.api_auth import require
+from cityrights.core.input import shown
 from cityrights.core.models import Organisation
 
 from . import exports, selectors, services
@@ -57,10 +58,10 @@ class DecisionIn(Schema):
 
 class Filters(Schema):
     q: str = Field(default="", max_length=200)
-    status: str = ""
-    decision: str = ""
-    risk: str = ""
-    department: str = Field(default="", description="department slug")
+    status: str = Field(default="", max_length=40)
+    decision: str = Field(default="", max_length=40)
+    risk: str = Field(default="", max_length=40)
+    department: str = Field(default="", max_length=60, description="department slug")
     right: str = Field(default="", max_length=60)
     limit: int = Field(default=50, ge=1, le=500)
     offset: int = Field(default=0, ge=0)
@@ -96,7 +97,7 @@ def _out(assessment: ImpactAssessment, open_conditions: int | None = None) -> As
 
 def _check_choice(value: str, allowed: list[str], name: str) -> None:
     if value and value not in allowed:
-        raise HttpError(422, f"Unknown {name} '{value}'; use one of {', '.join(allowed)}.")
+        raise HttpError(422, f"Unknown {name} '{shown(value)}'; use one of {', '.join(allowed)}.")
 
 
 @router.get(
@@ -114,7 +115,7 @@ def assessments(request: HttpRequest, slug: str, filters: Query[Filters]) -> lis
     if filters.department:
         department = organisation.departments.filter(slug=filters.department).first()
         if department is None:
-            raise HttpError(422, f"No department with the slug '{filters.department}'.")
+            raise HttpError(422, f"No department with the slug '{shown(filters.department)}'.")
     found = selectors.search(
         organisation,
         q=filters.q,

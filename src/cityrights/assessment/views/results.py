@@ -13,12 +13,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cityrights.core.errors import refuse
+from cityrights.core.input import upload_limit
 from cityrights.core.models import Organisation
 from cityrights.core.permissions import can
 from cityrights.core.tenancy import org_view
 
 from .. import exports, selectors, services
-from ..forms import ImportForm, SharingForm
+from ..forms import IMPORT_MAX_BYTES, ImportForm, SharingForm
 from ..models import AssessmentCycle, CoalitionSharing, RoadmapAction
 from ..results import ResultsView, build_results
 from .workflow import get_cycle, language
@@ -136,6 +137,7 @@ def report_pdf(request: HttpRequest, year: int) -> HttpResponse:
     return _download(pdf, name, "application/pdf")
 
 
+@upload_limit(IMPORT_MAX_BYTES)
 @org_view("manage")
 @require_http_methods(["GET", "POST"])
 def import_view(request: HttpRequest) -> HttpResponse:

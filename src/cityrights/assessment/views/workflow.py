@@ -273,7 +273,7 @@ def evidence(request: HttpRequest, year: int, pk: int) -> FileResponse:
         filename=name,
         content_type=content_type,
     )
-    file_response.headers["Content-Security-Policy"] = "default-src 'none'"
+    file_response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return file_response
 
 

@@ -6,14 +6,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from ..errors import STATUS_CODES
 from ..models import Organisation
-
-REASONS = {
-    400: "bad_request",
-    403: "forbidden",
-    404: "not_found",
-    500: "server_error",
-}
 
 
 def _organisation_from_path(request: HttpRequest) -> Organisation | None:
@@ -28,7 +22,7 @@ def _organisation_from_path(request: HttpRequest) -> Organisation | None:
 
 def _error(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
     if request.path.startswith("/api/"):
-        return JsonResponse({"error": REASONS[status], "reason": message}, status=status)
+        return JsonResponse({"error": STATUS_CODES[status], "reason": message}, status=status)
     request.organisation = _organisation_from_path(request)  # type: ignore[attr-defined]
     return render(
         request,
@@ -36,6 +30,25 @@ def _error(request: HttpRequest, status: int, title: str, message: str) -> HttpR
         {"status": status, "title": title, "message": message},
         status=status,
     )
+
+
+def refusal(
+    request: HttpRequest, status: int, message: str, *, field: str | None = None, **extra: object
+) -> HttpResponse:
+    """A request refused before any view ran (see :mod:`cityrights.core.input`).
+
+    Under ``/api/`` the body is the API's ``{"error", "reason", "field"}`` (with ``extra``,
+    e.g. the ``limit`` of a 413); elsewhere the city's error page.
+    """
+    if request.path.startswith("/api/"):
+        body = {"error": STATUS_CODES[status], "reason": message, "field": field, **extra}
+        return JsonResponse(body, status=status)
+    titles = {
+        400: _("Bad request"),
+        413: _("Too large"),
+        415: _("Unsupported format"),
+    }
+    return _error(request, status, str(titles.get(status, _("Bad request"))), message)
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -16,7 +16,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from .. import selectors, services
 from ..errors import ServiceError, refuse
 from ..forms import ApiKeyForm, DepartmentForm, MemberAddForm, MembershipForm, ThemeForm
-from ..models import ApiKey, Department, Membership
+from ..input import upload_limit
+from ..models import LOGO_MAX_BYTES, ApiKey, Department, Membership
 from ..permissions import capabilities
 from ..tenancy import org_view
 
@@ -131,6 +132,7 @@ def department_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@upload_limit(LOGO_MAX_BYTES)
 @org_view("manage")
 @require_http_methods(["GET", "POST"])
 def settings_view(request: HttpRequest) -> HttpResponse:

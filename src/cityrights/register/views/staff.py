@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cityrights.core.errors import refuse
+from cityrights.core.input import upload_limit
 from cityrights.core.permissions import can
 from cityrights.core.tenancy import org_view
 
@@ -399,6 +400,7 @@ def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Import and signs ------------------------------------------------------------------------
 
 
+@upload_limit(ImportForm.MAX_BYTES)
 @require_http_methods(["GET", "POST"])
 @org_view("edit")
 def import_view(request: HttpRequest) -> HttpResponse:
