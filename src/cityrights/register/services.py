@@ -7,7 +7,6 @@ so the API and the commands obey it too), and writes an audit event.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -15,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVector
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import connection, transaction
@@ -24,7 +22,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cityrights.core import audit
+from cityrights.core import audit, throttling
 from cityrights.core.errors import ServiceError
 from cityrights.core.permissions import can
 
@@ -547,24 +545,10 @@ QUESTION_LIMIT = 5  # per client and window
 QUESTION_WINDOW_SECONDS = 3600
 
 
-def _client_key(client: str) -> str:
-    digest = hashlib.sha256(f"{settings.SECRET_KEY}:register-question:{client}".encode())
-    return f"cityrights:register:question:{digest.hexdigest()[:32]}"
-
-
 def question_allowed(client: str) -> bool:
-    """Rate limit by a hash of the client address: the address itself is never stored."""
+    """Rate limit per client address (counted by ``core.throttling``, which stores only a hash)."""
     limit = getattr(settings, "CITYRIGHTS_REGISTER_QUESTION_LIMIT", QUESTION_LIMIT)
-    return (cache.get(_client_key(client)) or 0) < limit
-
-
-def _count_question(client: str) -> None:
-    key = _client_key(client)
-    if not cache.add(key, 1, QUESTION_WINDOW_SECONDS):
-        try:
-            cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, QUESTION_WINDOW_SECONDS)
+    return throttling.count("register-question", client, window=QUESTION_WINDOW_SECONDS) < limit
 
 
 def ask(entry: Entry, *, message: str, contact_email: str, client: str) -> Question:
@@ -580,7 +564,7 @@ def ask(entry: Entry, *, message: str, contact_email: str, client: str) -> Quest
             message=message.strip(),
             contact_email=contact_email.strip(),
         )
-        _count_question(client)
+        throttling.hit("register-question", client, window=QUESTION_WINDOW_SECONDS)
         recipient = entry.contact_address
         if recipient:
             context = {
