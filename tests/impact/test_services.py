@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from cityrights.core.models import AuditEvent
-from cityrights.impact import services
+from cityrights.impact import content, services
 from cityrights.impact.models import (
     Condition,
     ImpactAssessment,
@@ -49,7 +49,7 @@ def test_the_shipped_templates_are_loaded_by_the_migration():
 def test_loading_again_is_idempotent_and_changed_content_is_refused(tmp_path):
     results = services.load_shipped_templates()
     assert results and not any(created for _, created in results)
-    source = next(p for p in services.content.shipped_files() if p.name.startswith("screening"))
+    source = next(p for p in content.shipped_files() if p.name.startswith("screening"))
     changed = tmp_path / source.name
     changed.write_text(
         source.read_text(encoding="utf-8").replace("Answer these questions early", "Answer early"),
