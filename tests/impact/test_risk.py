@@ -18,7 +18,7 @@ from cityrights.impact.risk import (
     screen,
     validate_level,
 )
-from cityrights.impact.templates import ScreeningTemplate, load_screening, template_from_data
+from cityrights.impact.template_content import ScreeningTemplate, load_screening, template_from_data
 
 levels = st.integers(1, 4)
 SCREENING = load_screening()

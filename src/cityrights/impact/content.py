@@ -1,4 +1,4 @@
-"""Adapter between the Django layer and the pure template modules (``templates``, ``risk``).
+"""Adapter between the Django layer and the pure template modules (``template_content``, ``risk``).
 
 Why: views, forms, services and exports ask a few questions about a template (its
 sections for a kind of assessment, its rights, its requirements, the band of a rating).
@@ -16,8 +16,8 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from . import risk, templates
-from .templates import (
+from . import risk, template_content
+from .template_content import (
     AssessmentTemplate,
     ProcurementChecklist,
     Question,
@@ -61,7 +61,7 @@ def text(value: Any, language: str = "en") -> str:
     if isinstance(value, str):
         return value
     if isinstance(value, Mapping):
-        return templates.text(value, language)
+        return template_content.text(value, language)
     return str(value)
 
 
@@ -72,17 +72,17 @@ def text(value: Any, language: str = "en") -> str:
 
 def shipped_files() -> list[Path]:
     """The template files that ship with cityrights, in a stable order."""
-    return sorted(templates.TEMPLATES_DIR.glob("*.v*.yaml"))
+    return sorted(template_content.TEMPLATES_DIR.glob("*.v*.yaml"))
 
 
 def load_file(path: Path) -> tuple[Template, dict[str, Any]]:
     """Validate a file; return its template object and the JSON data to snapshot."""
-    data = templates.load_template_data(path)
-    return templates.template_from_data(data, source=str(path)), data
+    data = template_content.load_template_data(path)
+    return template_content.template_from_data(data, source=str(path)), data
 
 
 def _typed(data: Any, expected: type[Any]) -> Any:
-    template = templates.template_from_data(data, source="snapshot")
+    template = template_content.template_from_data(data, source="snapshot")
     if not isinstance(template, expected):
         raise TemplateError("snapshot", [])
     return template

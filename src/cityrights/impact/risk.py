@@ -1,7 +1,7 @@
 """Risk rating and screening: the decision logic of impact assessments.
 
 Both functions here are documented rules applied to data from the versioned templates in
-:mod:`cityrights.impact.templates`, so the rule a reviewer reads in the template is the rule
+:mod:`cityrights.impact.template_content`, so the rule a reviewer reads in the template is the rule
 the software applies:
 
 * :func:`risk_band` looks a (likelihood, severity) pair up in the template's band rule;
@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from .templates import (
+from .template_content import (
     ASSESSMENT_KINDS,
     RISK_LEVELS,
     SCREENING_ANSWERS,

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from cityrights.core import charts
-from cityrights.impact.templates import (
+from cityrights.impact.template_content import (
     ASSESSMENT_KINDS,
     AssessmentTemplate,
     ProcurementChecklist,
