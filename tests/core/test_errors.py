@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from cityrights.api import api
 from cityrights.assessment.exports import ImportRefused
 from cityrights.assessment.services import AssessmentError, CycleClosed, NotAssigned
-from cityrights.consent.checks import CheckInputError
+from cityrights.consent.partner_checks import CheckInputError
 from cityrights.consent.services import ConsentError
 from cityrights.core.errors import (
     SERVICE_STATUSES,

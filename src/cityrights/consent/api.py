@@ -22,7 +22,7 @@ from pydantic import BaseModel, Field
 from cityrights.core import signing
 from cityrights.core.api_auth import require_scope
 
-from . import checks, keycache, ledger, services
+from . import keycache, ledger, partner_checks, services
 from .events import event_leaf
 from .models import Checkpoint, LedgerEvent, Webhook
 
@@ -64,7 +64,7 @@ class CheckOut(Schema):
 
 
 class BatchIn(BaseModel):
-    items: list[CheckIn] = Field(description=f"At most {checks.MAX_BATCH} items.")
+    items: list[CheckIn] = Field(description=f"At most {partner_checks.MAX_BATCH} items.")
 
 
 class BatchOut(Schema):
@@ -73,8 +73,8 @@ class BatchOut(Schema):
     denied: int
 
 
-def _item(payload: CheckIn) -> checks.CheckItem:
-    return checks.CheckItem(
+def _item(payload: CheckIn) -> partner_checks.CheckItem:
+    return partner_checks.CheckItem(
         agreement=payload.agreement,
         purpose=payload.purpose,
         categories=tuple(payload.categories),
@@ -84,9 +84,9 @@ def _item(payload: CheckIn) -> checks.CheckItem:
     )
 
 
-def _decide(request: HttpRequest, items: list[checks.CheckItem], batch: bool) -> list[dict]:
+def _decide(request: HttpRequest, items: list[partner_checks.CheckItem], batch: bool) -> list[dict]:
     key = require_scope(request, "consent:check")
-    answers = checks.decide(key, items, batch=batch)  # refusals: cityrights.api
+    answers = partner_checks.decide(key, items, batch=batch)  # refusals: cityrights.api
     if not answers:
         return []
     checked_at = _iso(answers[0].checked_at)  # one time for the whole request
@@ -130,9 +130,10 @@ def check(request: HttpRequest, payload: CheckIn) -> HttpResponse:
     "/check/batch", response=BatchOut, auth=keycache.AUTH, summary="Many checks in one request"
 )
 def check_batch(request: HttpRequest, payload: BatchIn) -> HttpResponse:
-    if len(payload.items) > checks.MAX_BATCH:
+    if len(payload.items) > partner_checks.MAX_BATCH:
         raise HttpError(
-            413, f"A batch holds at most {checks.MAX_BATCH} items; got {len(payload.items)}."
+            413,
+            f"A batch holds at most {partner_checks.MAX_BATCH} items; got {len(payload.items)}.",
         )
     results = _decide(request, [_item(item) for item in payload.items], batch=True)
     permitted = sum(1 for r in results if r["decision"] == "permit")

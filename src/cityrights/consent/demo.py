@@ -19,7 +19,7 @@ from cityrights.core.demo import DemoContext
 from cityrights.core.models import ApiKey, Organisation, OrganisationKind
 from cityrights.core.vocab import DPV, EU_GDPR, PD
 
-from . import checks, ledger, services
+from . import ledger, partner_checks, services
 from .models import AgreementVersion, EventKind, EventMethod, ProcessingAgreement, Webhook
 
 DEMO_KEY_PREFIX = "demomlab"
@@ -181,16 +181,16 @@ def load(context: DemoContext) -> None:
         key = ApiKey.objects.get(prefix=DEMO_KEY_PREFIX)
         study = agreements["mobility-study"].current_version()
         assert study is not None
-        checks.decide(
+        partner_checks.decide(
             key,
             [
-                checks.CheckItem(
+                partner_checks.CheckItem(
                     agreement="mobility-study",
                     purpose=DPV + "AcademicResearch",
                     categories=(PD + "GPSCoordinate",),
                     subject=subject.pseudonym,
                 ),
-                checks.CheckItem(
+                partner_checks.CheckItem(
                     agreement="mobility-study",
                     purpose=DPV + "AcademicResearch",
                     categories=(PD + "PhysicalHealth",),
@@ -236,7 +236,7 @@ def _volunteers(
             ledger.append(subject, kind=EventKind.WITHDRAW, version=version, categories=first,
                           method=EventMethod.WEB, at=now - timedelta(days=20 - n))  # fmt: skip
         items.append(
-            checks.CheckItem(
+            partner_checks.CheckItem(
                 agreement="mobility-study",
                 purpose=DPV + "AcademicResearch",
                 categories=(gps,),
@@ -245,7 +245,7 @@ def _volunteers(
             )
         )
     if items:
-        checks.decide(key, items, batch=True)
+        partner_checks.decide(key, items, batch=True)
 
 
 def _history(subject: Any, agreements: dict[str, ProcessingAgreement], ctx: DemoContext) -> None:

@@ -433,7 +433,7 @@ class ConsentCheck(models.Model):
     and the foreign keys are not database constraints: PostgreSQL checks each
     constraint with a row-locking lookup per row at commit, which made logging
     a batch of 1,000 checks ten times slower than inserting it. The rows are
-    written only by :func:`cityrights.consent.checks.write_log` with ids it
+    written only by :func:`cityrights.consent.partner_checks.write_log` with ids it
     has just read; ``on_delete`` (PROTECT / SET_NULL) is still enforced by Django.
     """
 
