@@ -36,7 +36,7 @@ def test_the_draft_shows_the_city_languages_side_by_side(bilingual):
     make_consultation(bilingual)
     html = Client().get(BASE).content.decode()
     assert 'lang="fr"' in html and 'lang="nl"' in html
-    assert "Chacun a accès aux services en ligne." in html
+    assert "<p>Chacun a accès aux services en ligne.</p>" in html and "&lt;p&gt;" not in html
     assert "Iedereen heeft toegang tot onlinediensten." in html
     assert "English text of inclusion." not in html  # English is not a language of this city
 

@@ -646,8 +646,13 @@ def set_outcome(
     return comment
 
 
-def publish_response(*, consultation: Consultation, actor: User) -> ResponseDocument:
-    """Publish the response and tell every commenter by e-mail, in their language."""
+def publish_response(
+    *, consultation: Consultation, actor: User, notify: bool = True
+) -> ResponseDocument:
+    """Publish the response and tell every commenter by e-mail, in their language.
+
+    ``notify=False`` is for the demo only, whose commenters are made up.
+    """
     with transaction.atomic():
         document = _response_open(consultation)
         _require_text(document, "intro", consultation.organisation, _("introduction"))
@@ -661,7 +666,7 @@ def publish_response(*, consultation: Consultation, actor: User) -> ResponseDocu
             )
         document.published_at = timezone.now()
         document.published_by = actor
-        recipients = _commenters(consultation)
+        recipients = _commenters(consultation) if notify else {}
         document.notified_count = len(recipients)
         document.save()
         consultation.comments.filter(status=CommentStatus.VISIBLE).update(

@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -59,7 +60,8 @@ def columns(section: DraftSection, languages: list[dict[str, str]]) -> list[dict
                 "code": code,
                 "name": language["name"],
                 "heading": getattr(section, f"heading_{code}", ""),
-                "body": render_markdown(body) if body else "",
+                # Sanitised by nh3 in participation.markdown: only the safe subset remains.
+                "body": mark_safe(render_markdown(body)) if body else "",
             }
         )
     return result
