@@ -38,7 +38,7 @@ from .models import (
 if TYPE_CHECKING:
     from cityrights.core.models import Organisation
 
-COMMENTS_PER_PAGE = 50
+COMMENTS_PER_PAGE = 20
 
 # --------------------------------------------------------------------------------------
 # Consultations

@@ -71,9 +71,15 @@ def _context(consultation: Consultation, **extra: Any) -> dict[str, Any]:
     response = (
         getattr(consultation, "response", None) if hasattr(consultation, "response") else None
     )
+    # One reverse() for the page instead of several per comment (a page shows 50 and more).
+    comment_base = reverse(
+        "participation:comment",
+        kwargs={"org": consultation.organisation.slug, "slug": consultation.slug, "pk": 0},
+    )[: -len("0/")]
     return {
         "consultation": consultation,
         "response_published": bool(response and response.is_published),
+        "comment_base": comment_base,
         **extra,
     }
 
@@ -203,7 +209,7 @@ def section(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     page = Paginator(selectors.section_comments(section), selectors.COMMENTS_PER_PAGE).get_page(
         request.GET.get("page")
     )
-    siblings = list(selectors.visible_sections(section.version).only("pk", "key", "position"))
+    siblings = list(selectors.visible_sections(section.version))
     index = next((i for i, s in enumerate(siblings) if s.pk == section.pk), 0)
     return render(
         request,
