@@ -49,11 +49,13 @@ def production_section() -> str:
 
 
 def readme_commands() -> list[list[str]]:
-    """The ``cityrights …`` commands the README's production steps name, in order."""
-    return [
-        shlex.split(command)
-        for command in re.findall(r"`(cityrights [^`]+)`", production_section())
-    ]
+    """The ``cityrights …`` commands of the README's set-up step, in order.
+
+    Only the steps before serving count: later steps (backups, key rotation) name
+    commands an operator runs on other occasions.
+    """
+    setup = production_section().split("Serve with gunicorn")[0]
+    return [shlex.split(command) for command in re.findall(r"`(cityrights [^`]+)`", setup)]
 
 
 def readme_gunicorn() -> list[str]:
