@@ -17,6 +17,7 @@ import yaml
 from django.apps import apps as global_apps
 from django.core.management import call_command
 from django.db.models.signals import post_migrate
+from django.utils.html import escape
 
 from cityrights.assessment import exports, selectors, services
 from cityrights.assessment.models import AssessmentCycle, FrameworkVersion, Response
@@ -177,3 +178,28 @@ def test_every_kpi_unit_of_the_shipped_framework_is_shown_in_the_reader_language
         assert unit_label("kWh") == "kWh"  # a unit without a label is shown as written
     with translation.override("fr"):
         assert unit_label("per year") == "par an"
+
+
+@pytest.mark.parametrize("language", ["fr", "nl"])
+def test_an_officer_answers_and_reads_results_entirely_in_their_language(city_a, cycle, language):
+    from django.urls import reverse
+
+    framework = cycle.framework.framework
+    client = city_a.client_for("admin")
+    url = reverse("assessment:answer", kwargs={"org": "city-a", "year": 2025, "area": "inclusion"})
+    html = client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    questions = [q for q in framework.questions if q.area == "inclusion"]
+    for question in questions:
+        texts = [question.text, *question.levels, *question.evidence]
+        texts += [question.guidance] if question.guidance else []
+        for text in texts:
+            assert escape(text[language]) in html, (question.key, text[language])
+            assert escape(text["en"]) not in html, (question.key, text["en"])
+
+    validated = validated_cycle(city_a.city, cycle.framework, 2024, city_a.users["admin"], 2)
+    url = reverse("assessment:results", kwargs={"org": "city-a", "year": validated.year})
+    html = client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    recommendation = framework.recommendations_for("inclusion", "foundations", 2)[0]
+    assert escape(recommendation.title[language]) in html
+    assert escape(recommendation.kpis[0].measurement[language]) in html
+    assert escape(recommendation.title["en"]) not in html
