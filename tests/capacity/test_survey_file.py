@@ -122,6 +122,11 @@ def test_the_command_loads_the_shipped_survey_once_and_refuses_changed_content(t
     changed = _broken(tmp_path, "Ten minutes to tell us", "Eleven minutes to tell us")
     with pytest.raises(CommandError, match="already loaded with different content"):
         call_command("load-survey", str(changed))
+    retranslated = _broken(tmp_path, "Dix minutes pour nous dire", "En dix minutes, dites-nous")
+    call_command("load-survey", str(retranslated))
+    stored = SurveyVersion.objects.get()
+    assert stored.data["description"]["fr"].startswith("En dix minutes")
+    assert stored.survey.description.get_text("fr").startswith("En dix minutes")
     broken = _broken(tmp_path, "kind: single\n", "kind: ranking\n")
     with pytest.raises(CommandError, match=r"questions\[0\]\.kind"):
         call_command("load-survey", str(broken))

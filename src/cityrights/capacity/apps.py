@@ -1,5 +1,8 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+from cityrights.core.signals import refresh_content_after_migrate
 
 
 class CapacityConfig(AppConfig):
@@ -14,3 +17,16 @@ class CapacityConfig(AppConfig):
 
         registry.add_nav_link(NavLink(_("Capacity building"), "capacity:home", "view", 50))
         registry.add_staff_panel("view", panels.staff_panel)
+        registry.add_public_section(panels.public_section)
+        # Every migrate gives stored shipped survey versions their files' translations.
+        post_migrate.connect(
+            refresh_content_after_migrate("capacity.SurveyVersion", _refresh_translations),
+            sender=self,
+            weak=False,
+        )
+
+
+def _refresh_translations() -> None:
+    from .services import refresh_shipped_translations
+
+    refresh_shipped_translations()

@@ -7,10 +7,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cityrights.core.models import Organisation
+from cityrights.core.models import Organisation, User
 from cityrights.core.translation import (
     TranslatedFormMixin,
     current_language,
@@ -19,7 +20,16 @@ from cityrights.core.translation import (
 )
 
 from . import survey as survey_content
-from .models import Audience, SurveyRound
+from .models import (
+    Area,
+    Audience,
+    CertificateKind,
+    Material,
+    Module,
+    Programme,
+    Session,
+    SurveyRound,
+)
 
 
 class DateInput(forms.DateInput):
@@ -219,3 +229,272 @@ class AnswerForm(forms.Form):
             for q in self.survey.questions
             if q.other is not None
         }
+
+
+# --------------------------------------------------------------------------------------
+# Programmes, modules, materials, sessions
+# --------------------------------------------------------------------------------------
+
+
+class ProgrammeForm(TranslatedFormMixin, forms.ModelForm):
+    translated_fields = ("title", "description", "certificate_text")
+    required_translations = ("title",)
+
+    class Meta:
+        model = Programme
+        fields = [
+            *field_names("title"),
+            *field_names("description"),
+            "audience",
+            *field_names("certificate_text"),
+        ]
+        widgets = {
+            "audience": forms.RadioSelect(),
+            **{name: forms.Textarea(attrs={"rows": 4}) for name in field_names("description")},
+            **{name: forms.Textarea(attrs={"rows": 3}) for name in field_names("certificate_text")},
+        }
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.limit_languages(organisation.content_languages)
+
+    def texts(self, name: str) -> dict[str, str]:
+        values = translations(self.instance, name) if self.instance.pk else {}
+        return {**values, **translated_values(self, name)}
+
+
+class RulesForm(forms.Form):
+    """The two rules, each optional: from how many distinct modules, up to how many."""
+
+    completion = forms.BooleanField(label=_("Give certificates of completion"), required=False)
+    completion_min = forms.IntegerField(
+        label=_("from this many modules"), min_value=1, required=False
+    )
+    completion_max = forms.IntegerField(
+        label=_("up to this many modules (empty: no limit)"), min_value=1, required=False
+    )
+    attendance = forms.BooleanField(label=_("Give certificates of attendance"), required=False)
+    attendance_min = forms.IntegerField(
+        label=_("from this many modules"), min_value=1, required=False
+    )
+    attendance_max = forms.IntegerField(
+        label=_("up to this many modules (empty: no limit)"), min_value=1, required=False
+    )
+
+    @classmethod
+    def for_programme(cls, programme: Programme, data: Any = None) -> RulesForm:
+        initial: dict[str, Any] = {}
+        for rule in programme.rules.all():
+            initial[rule.kind] = True
+            initial[f"{rule.kind}_min"] = rule.min_modules
+            initial[f"{rule.kind}_max"] = rule.max_modules
+        return cls(data, initial=initial)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        for kind in CertificateKind.values:
+            if cleaned.get(kind) and not cleaned.get(f"{kind}_min"):
+                self.add_error(f"{kind}_min", _("Say from how many modules."))
+        return cleaned
+
+    def rules(self) -> list[tuple[str, int, int | None]]:
+        return [
+            (kind, self.cleaned_data[f"{kind}_min"], self.cleaned_data.get(f"{kind}_max"))
+            for kind in CertificateKind.values
+            if self.cleaned_data.get(kind)
+        ]
+
+
+def topic_choices(language: str) -> list[tuple[str, str]]:
+    from .services import latest_survey
+
+    return [(t.key, t.name.get_text(language)) for t in latest_survey().survey.topics]
+
+
+class ModuleForm(TranslatedFormMixin, forms.ModelForm):
+    translated_fields = ("title", "description", "learning_goals")
+    required_translations = ("title",)
+
+    topics = forms.MultipleChoiceField(
+        label=_("Topics"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    areas = forms.MultipleChoiceField(
+        label=_("Thematic areas of the Guide"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=Area.choices,
+    )
+
+    class Meta:
+        model = Module
+        fields = [
+            *field_names("title"),
+            *field_names("description"),
+            *field_names("learning_goals"),
+            "position",
+            "evaluation",
+        ]
+        widgets = {
+            **{name: forms.Textarea(attrs={"rows": 4}) for name in field_names("description")},
+            **{name: forms.Textarea(attrs={"rows": 4}) for name in field_names("learning_goals")},
+        }
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.limit_languages(organisation.content_languages)
+        self.fields["topics"].choices = topic_choices(current_language())
+        if self.instance.pk:
+            self.fields["topics"].initial = self.instance.topics
+            self.fields["areas"].initial = self.instance.areas
+        else:
+            del self.fields["position"]
+
+    def texts(self) -> dict[str, dict[str, str]]:
+        found = {}
+        for name in self.translated_fields:
+            values = translations(self.instance, name) if self.instance.pk else {}
+            found[name] = {**values, **translated_values(self, name)}
+        return found
+
+
+class MaterialForm(TranslatedFormMixin, forms.ModelForm):
+    translated_fields = ("title",)
+    required_translations = ("title",)
+
+    class Meta:
+        model = Material
+        fields = [*field_names("title"), "file", "url"]
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.limit_languages(organisation.content_languages)
+        self.fields["file"].help_text = _("A PDF, slides or a document, at most %(mb)d MB.") % {
+            "mb": max_upload_mb()
+        }
+        self.fields["url"].help_text = _("Or a link to a video, a page or a shared folder.")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        upload, url = cleaned.get("file"), cleaned.get("url")
+        if bool(upload) == bool(url):
+            self.add_error("url", _("Give either a file or a link."))
+        if upload and upload.size > max_upload_mb() * 1024 * 1024:
+            self.add_error(
+                "file", _("The file is larger than %(mb)d MB.") % {"mb": max_upload_mb()}
+            )
+        return cleaned
+
+
+def max_upload_mb() -> int:
+    """The largest material the installation accepts (its upload limit), in whole MB."""
+    return max(1, settings.CITYRIGHTS_MAX_UPLOAD_BYTES // (1024 * 1024))
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class SessionForm(TranslatedFormMixin, forms.ModelForm):
+    translated_fields = ("place",)
+
+    class Meta:
+        model = Session
+        fields = [
+            "starts_at",
+            "ends_at",
+            "format",
+            *field_names("place"),
+            "link",
+            "language",
+            "trainer",
+            "capacity",
+        ]
+        widgets = {
+            "starts_at": DateTimeInput(),
+            "ends_at": DateTimeInput(),
+            "format": forms.RadioSelect(),
+        }
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.limit_languages(organisation.content_languages)
+        for name in ("starts_at", "ends_at"):
+            self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+        members = User.objects.filter(memberships__organisation=organisation).order_by(
+            "name", "email"
+        )
+        self.fields["trainer"].queryset = members
+        self.fields["trainer"].required = False
+        if not self.instance.pk:
+            self.fields["language"].initial = organisation.default_language
+
+    def place(self) -> dict[str, str]:
+        values = translations(self.instance, "place") if self.instance.pk else {}
+        return {**values, **translated_values(self, "place")}
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
+        if starts and ends and ends <= starts:
+            self.add_error("ends_at", _("The session must end after it starts."))
+        return cleaned
+
+
+class PersonForm(forms.Form):
+    email = forms.EmailField(
+        label=_("E-mail address of the person"),
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Attendance list (CSV)"),
+        help_text=_(
+            "A header row, then one person per row: email, present (yes or no) and, for a "
+            "whole programme, session (the session's number)."
+        ),
+    )
+
+
+class EvaluationForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label=_("How well do you know this module's subject?"),
+        coerce=int,
+        widget=forms.RadioSelect,
+        choices=[
+            (1, _("1 · Not at all")),
+            (2, _("2 · A little")),
+            (3, _("3 · Fairly well")),
+            (4, _("4 · Well")),
+            (5, _("5 · Very well: I could explain it to others")),
+        ],
+    )
+
+
+class RevokeForm(forms.Form):
+    note = forms.CharField(
+        label=_("Why is the certificate revoked?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Kept for the city; the public verification page only says it is revoked."),
+    )
+
+
+class VerifyCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Verification code"),
+        max_length=20,
+        help_text=_("Ten letters and digits, printed under the QR code (dashes may be left out)."),
+    )
+
+
+class VerifyCredentialForm(forms.Form):
+    credential = forms.CharField(
+        label=_("Credential (the text of the .jwt file)"),
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false"}),
+    )

@@ -246,6 +246,10 @@ class RatingChange:
             return None
         return self.after_mean - self.before_mean
 
+    @property
+    def signed_change(self) -> str:
+        return "" if self.change is None else f"{self.change:+.2f}"
+
 
 def rating_change(
     before: Sequence[int], after: Sequence[int], *, minimum: int = MIN_GROUP

@@ -41,6 +41,7 @@ from cityrights.core.datafiles import (
     locate_lines,
     read_yaml,
     schema_problems,
+    snapshot_hash,
     stringify_keys,
     text,
 )
@@ -137,6 +138,7 @@ class Survey:
     topics: tuple[Topic, ...]
     questions: tuple[Question, ...]
     content_hash: str
+    snapshot_hash: str = field(default="", compare=False)
     source: str = field(default="", compare=False)
     data: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
@@ -376,7 +378,10 @@ def _build(data: Mapping[str, Any], source: str) -> Survey:
             )
             for q in data["questions"]
         ),
-        content_hash=content_hash(data),
+        # What the version means: structure and English. The list of languages grows
+        # with the translations, which may be completed under the same version.
+        content_hash=content_hash(data, ignore=("languages",)),
+        snapshot_hash=snapshot_hash(data),
         source=source,
         data=data,
     )

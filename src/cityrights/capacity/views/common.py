@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from cityrights.core.permissions import capabilities
 
 from .. import selectors
-from ..models import SurveyRound
+from ..models import Module, Programme, Session, SurveyRound
 
 
 def caps(request: HttpRequest) -> frozenset[str]:
@@ -37,4 +37,35 @@ def rounds_trail(
     if survey_round is not None:
         url = reverse("capacity:round", kwargs={"org": slug, "pk": survey_round.pk})
         trail.append((str(survey_round), url))
+    return trail
+
+
+def get_programme(request: HttpRequest, pk: int) -> Programme:
+    return get_object_or_404(selectors.programmes_of(request.organisation), pk=pk)  # type: ignore[attr-defined]
+
+
+def get_module(request: HttpRequest, pk: int) -> Module:
+    return get_object_or_404(
+        Module.objects.select_related("programme__organisation"),
+        pk=pk,
+        programme__organisation=request.organisation,  # type: ignore[attr-defined]
+    )
+
+
+def get_session(request: HttpRequest, pk: int) -> Session:
+    return get_object_or_404(
+        selectors.sessions_of(request.organisation),  # type: ignore[attr-defined]
+        pk=pk,
+    )
+
+
+def programme_trail(
+    request: HttpRequest, programme: Programme | None = None
+) -> list[tuple[str, str]]:
+    """Breadcrumbs below "Capacity building": the programmes, then one programme."""
+    slug = request.organisation.slug  # type: ignore[attr-defined]
+    trail = [(_("Training programmes"), reverse("capacity:programmes", kwargs={"org": slug}))]
+    if programme is not None:
+        url = reverse("capacity:programme", kwargs={"org": slug, "pk": programme.pk})
+        trail.append((str(programme), url))
     return trail

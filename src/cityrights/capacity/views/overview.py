@@ -22,6 +22,9 @@ def home(request: HttpRequest) -> HttpResponse:
         "capacity/home.html",
         {
             "rounds": [(r, selectors.response(r)) for r in recent],
+            "programmes": selectors.programmes_of(organisation)[:5],
+            "upcoming": selectors.upcoming_sessions(organisation),
+            "certificates": selectors.certificates_by_kind(organisation),
             "mine": selectors.open_rounds_for(organisation, request.user),  # type: ignore[arg-type]
             "held": caps(request),
             "trail": [],

@@ -12,6 +12,7 @@ import json
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -154,6 +155,9 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "answered": selectors.has_answered(survey_round, request.user),  # type: ignore[arg-type]
             "held": caps(request),
             "trail": rounds_trail(request),
+            "plan_url": reverse(
+                "capacity:round_plan", kwargs={"org": organisation.slug, "pk": survey_round.pk}
+            ),
         },
     )
 

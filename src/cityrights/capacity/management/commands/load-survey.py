@@ -23,13 +23,17 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         for path in options["files"] or survey.shipped_files():
             try:
-                version, created = load_survey(path)
+                version, change = load_survey(path)
             except survey.SurveyError as error:
                 raise CommandError(str(error)) from error
             except CapacityError as error:
                 raise CommandError(f"{path}: {error.message}") from error
             loaded = version.survey
-            state = "loaded" if created else "already loaded, unchanged"
+            state = {
+                "loaded": "loaded",
+                "unchanged": "already loaded, unchanged",
+                "translations": "already loaded, translations updated",
+            }[change]
             self.stdout.write(
                 self.style.SUCCESS(f"{version} {state}: ")
                 + f"{len(loaded.questions)} questions, {len(loaded.topics)} topics, "
