@@ -124,7 +124,7 @@ def _copy(raw, subjects, events, city, version, agreement, secret, started) -> d
     from django.db import connection
 
     from cityrights.consent import keys
-    from cityrights.consent.checkpoints import sign_checkpoint
+    from cityrights.consent.checkpoints import GENESIS_PREV, note_hash, sign_checkpoint
     from cityrights.consent.events import event_hash, event_leaf, genesis_hash, normalise_time
     from cityrights.consent.merkle import NODE_STORE_MIN_LEVEL, MerkleFrontier
     from cityrights.consent.models import Checkpoint, LedgerTree
@@ -139,6 +139,7 @@ def _copy(raw, subjects, events, city, version, agreement, secret, started) -> d
     frontier = MerkleFrontier()
     nodes: list[tuple[int, int, bytes]] = []
     middle_root = b""
+    middle_frontier = ""
     middle = events // 2
     print(f"Generating and copying {events:,} events…", flush=True)
     with raw.copy(
@@ -176,6 +177,7 @@ def _copy(raw, subjects, events, city, version, agreement, secret, started) -> d
             nodes.extend(frontier.extend((event_leaf(digest),), NODE_STORE_MIN_LEVEL))
             if n + 1 == middle:
                 middle_root = frontier.root()
+                middle_frontier = frontier.to_json()
             if n and n % 1_000_000 == 0:
                 print(f"  {n:,} events ({time.perf_counter() - started:.0f} s)", flush=True)
     print("Copying subjects, states and tree nodes…", flush=True)
@@ -214,14 +216,20 @@ def _copy(raw, subjects, events, city, version, agreement, secret, started) -> d
         size=frontier.size, frontier=frontier.to_json(), root=frontier.root().hex()
     )
     key = signing.signing_key()
-    for size, root in ((middle, middle_root), (events, frontier.root())):
-        signed = sign_checkpoint(key.private, keys.origin(), size, root, datetime.now(UTC))
-        data = signed.to_json()
+    prev = GENESIS_PREV
+    for size, root, edge in (
+        (middle, middle_root, middle_frontier),
+        (events, frontier.root(), frontier.to_json()),
+    ):
+        signed = sign_checkpoint(key.private, keys.origin(), size, root, datetime.now(UTC), prev)
+        data, note = signed.to_json(), signed.to_note()
         Checkpoint.objects.create(
             size=size, root=root.hex(), at=signed.time, origin=signed.origin,
-            key_id=data["key_id"], signature=data["signature"], note=signed.to_note(),
-            frontier=frontier.to_json() if size == events else "{}",
+            key_id=data["key_id"], signature=data["signature"], note=note, frontier=edge,
+            prev_hash=prev.hex(),
         )  # fmt: skip
+        prev = note_hash(note)
+    LedgerTree.objects.filter(pk=1).update(checkpoint_size=events, checkpoint_hash=prev.hex())
     seconds = time.perf_counter() - started
     print(f"Copied in {seconds:.0f} s ({events / seconds:,.0f} events/s incl. hashing).")
     return {"secret": secret, "agreement": agreement.pk, "version": version.pk, "city": city.pk}

@@ -3,6 +3,7 @@ process on the same snapshot) finds exactly what the single pass finds, tampered
 
 from __future__ import annotations
 
+import base64
 import json
 import threading
 
@@ -96,6 +97,17 @@ TAMPERING = {
         "UPDATE consent_checkpoint SET root = repeat('2', 64) WHERE id = %s",
         [Checkpoint.objects.get().pk],
     ),
+    "checkpoint signature altered": lambda people, sharing: sql(
+        "UPDATE consent_checkpoint SET signature = %s WHERE id = %s",
+        [base64.b64encode(bytes(64)).decode(), Checkpoint.objects.get().pk],
+    ),
+    "checkpoint time altered": lambda people, sharing: sql(
+        "UPDATE consent_checkpoint SET at = at - interval '1 day'"
+    ),
+    "checkpoint tree edge altered": lambda people, sharing: sql(
+        "UPDATE consent_checkpoint SET frontier = '{}'"
+    ),
+    "every checkpoint deleted": lambda people, sharing: sql("DELETE FROM consent_checkpoint"),
     "tree head altered": lambda people, sharing: sql(
         "UPDATE consent_ledgertree SET root = repeat('3', 64)"
     ),
@@ -155,3 +167,15 @@ def test_a_failed_second_process_is_an_error_not_a_verdict(ledger_of_300, monkey
     with pytest.raises(CommandError, match="could not finish") as raised:
         call_command("verify-ledger", "--quiet")
     assert raised.value.returncode == 2
+
+
+@pytest.mark.parametrize("parallel", [False, True])
+def test_a_missing_key_is_could_not_finish_in_both_modes(
+    ledger_of_300, settings, tmp_path, parallel
+):
+    from cityrights.consent import keys
+
+    settings.CITYRIGHTS_KEY_DIR = str(tmp_path / "lost-keys")
+    keys.forget_cached_keys()
+    with pytest.raises(ledger.LedgerError, match="no published key has"):
+        ledger.verify(parallel=parallel)

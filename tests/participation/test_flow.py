@@ -306,3 +306,36 @@ def test_exports_leave_personal_data_out_of_the_public_ones(open_anonymous, resi
     )
     pdf = Client().get(base + "comments.pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+def test_the_final_text_shows_the_comments_of_every_version(consultation, resident, city_a):
+    admin = city_a.users["admin"]
+    section = consultation.versions.get(number=1).sections.get(key="inclusion")
+    contributions.submit_comment(
+        consultation=consultation,
+        section=section,
+        participant=contributions.Participant(user=resident),
+        body="Said on the first version.",
+    )
+    services.move_phase(consultation=consultation, actor=admin, to_phase=Phase.CLOSED)
+    final = services.new_version(consultation=consultation, actor=admin)
+    services.publish_version(version=final, actor=admin, final=True)
+    page = Client().get(BASE + "sections/inclusion/").content.decode()
+    assert "Said on the first version." in page and "on version 1" in page
+    assert "1 comment" in Client().get(BASE).content.decode()
+
+
+def test_a_hidden_section_is_not_shown_and_takes_no_comment(consultation, resident):
+    section = consultation.versions.get(number=1).sections.get(key="transparency")
+    section.is_hidden = True
+    section.save(update_fields=["is_hidden"])
+    assert Client().get(BASE + "sections/transparency/").status_code == 404
+    assert "La ville publie ses algorithmes." not in Client().get(BASE).content.decode()
+    with pytest.raises(services.ParticipationError, match="hidden and takes no comments"):
+        contributions.submit_comment(
+            consultation=consultation,
+            section=section,
+            participant=contributions.Participant(user=resident),
+            body="Hello",
+        )
+    assert not Comment.objects.exists()

@@ -194,6 +194,10 @@ class CheckpointOut(Schema):
     key_id: str
     signature: str = Field(description="Ed25519 signature, base64")
     note: str = Field(description="The C2SP signed note")
+    prev_hash: str = Field(
+        description="SHA-256 (hex) of the previous checkpoint's note, as signed in the note's "
+        "prev line; empty for checkpoints signed before checkpoints were chained"
+    )
 
 
 class InclusionOut(Schema):
@@ -222,6 +226,7 @@ def _checkpoint_out(cp: Checkpoint) -> CheckpointOut:
         key_id=cp.key_id,
         signature=cp.signature,
         note=cp.note,
+        prev_hash=cp.prev_hash,
     )
 
 
@@ -272,6 +277,13 @@ def proof_inclusion(
     if event.leaf_index is None:
         raise HttpError(409, "The event is not integrated into the tree yet; try again later.")
     cp = _checkpoint(tree_size) if tree_size is not None else None
+    if cp is not None and cp.size <= event.leaf_index:
+        # Waiting will not help: that checkpoint is signed and will never contain the event.
+        raise HttpError(
+            422,
+            f"The checkpoint of size {cp.size} does not contain event {event.pk} (tree position "
+            f"{event.leaf_index}); ask for a larger checkpoint or leave tree_size out.",
+        )
     proof = ledger.inclusion_proof(event, cp)
     if proof is None:
         raise HttpError(409, "No checkpoint covers this event yet; try again later.")

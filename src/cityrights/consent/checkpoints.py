@@ -13,11 +13,16 @@ conventions so that existing transparency-log tooling can read it::
     1024
     <base64 of the 32-byte root>
     time 2025-03-01T09:30:00Z
+    prev <base64 of SHA-256 of the previous checkpoint's note>
 
     — cityrights.example.org/consent-ledger <base64(key id || signature)>
 
-The first three lines are the standard checkpoint body; ``time ...`` is our
-single extension line (UTC, whole seconds). The signature covers the body
+The first three lines are the standard checkpoint body; ``time ...`` (UTC,
+whole seconds) and ``prev ...`` are our extension lines. ``prev`` chains the
+checkpoints: it is :func:`note_hash` of the previous checkpoint's whole note,
+or :data:`GENESIS_PREV` (32 zero bytes) for the first one, so a deleted or
+reordered checkpoint breaks the chain. Notes signed before the chain existed
+have no ``prev`` line and still verify. The signature covers the body
 including its final newline; the key id is the first four bytes of
 ``SHA-256(name || "\\n" || 0x01 || public key)``, 0x01 being Ed25519 in the
 signed-note registry. The same checkpoint also has a JSON form for APIs.
@@ -27,8 +32,9 @@ Keys, their PEM and JWK forms and key ids live in :mod:`cityrights.core.signing`
 from __future__ import annotations
 
 import base64
+import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -38,8 +44,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from cityrights.core.signing import note_key_id
 
 __all__ = [
+    "GENESIS_PREV",
     "CheckpointError",
     "SignedCheckpoint",
+    "note_hash",
     "sign_checkpoint",
     "verify_checkpoint",
 ]
@@ -54,7 +62,15 @@ class CheckpointError(ValueError):
     """A checkpoint that cannot be parsed (the message says why)."""
 
 
-# --- checkpoints ----------------------------------------------------------------------
+#: The ``prev`` of a ledger's first checkpoint.
+GENESIS_PREV = bytes(32)
+
+
+def note_hash(note: str) -> bytes:
+    """SHA-256 of a checkpoint's whole signed note (UTF-8): what the next checkpoint's prev is."""
+    return hashlib.sha256(note.encode("utf-8")).digest()
+
+
 def _check_origin(origin: Any) -> str:
     if not isinstance(origin, str) or not _NAME.fullmatch(origin):
         raise CheckpointError("origin: printable ASCII without spaces or '+' is required")
@@ -77,12 +93,16 @@ class SignedCheckpoint:
     time: datetime
     key_id: bytes
     signature: bytes
+    prev: bytes | None = None  # None: signed before checkpoints were chained
 
     def body(self) -> str:
         """The signed note text (what the signature covers)."""
         root_b64 = base64.b64encode(self.root).decode("ascii")
         stamp = self.time.strftime(_TIME_FORMAT)
-        return f"{self.origin}\n{self.size}\n{root_b64}\ntime {stamp}\n"
+        body = f"{self.origin}\n{self.size}\n{root_b64}\ntime {stamp}\n"
+        if self.prev is not None:
+            body += f"prev {base64.b64encode(self.prev).decode('ascii')}\n"
+        return body
 
     def to_note(self) -> str:
         """The full signed note: body, blank line, signature line."""
@@ -98,6 +118,7 @@ class SignedCheckpoint:
             "time": self.time.strftime(_TIME_FORMAT),
             "key_id": self.key_id.hex(),
             "signature": base64.b64encode(self.signature).decode("ascii"),
+            **({"prev": self.prev.hex()} if self.prev is not None else {}),
         }
 
     @classmethod
@@ -111,6 +132,7 @@ class SignedCheckpoint:
                 time=datetime.strptime(data["time"], _TIME_FORMAT).replace(tzinfo=UTC),
                 key_id=bytes.fromhex(data["key_id"]),
                 signature=base64.b64decode(data["signature"], validate=True),
+                prev=bytes.fromhex(data["prev"]) if "prev" in data else None,
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise CheckpointError(f"not a checkpoint: {exc}") from exc
@@ -128,18 +150,21 @@ class SignedCheckpoint:
         if not separator:
             raise CheckpointError("a signed note needs a blank line before its signatures")
         lines = body.split("\n")
-        if len(lines) != 4 or not lines[3].startswith("time "):
-            raise CheckpointError("expected origin, size, root and time lines")
-        origin, size, root_b64, time_line = lines
+        if len(lines) not in (4, 5) or not lines[3].startswith("time "):
+            raise CheckpointError("expected origin, size, root, time and prev lines")
+        if len(lines) == 5 and not lines[4].startswith("prev "):
+            raise CheckpointError("expected a prev line after the time line")
+        origin, size, root_b64, time_line = lines[:4]
         if not _SIZE.fullmatch(size):
             raise CheckpointError("size: expected a decimal number without leading zeros")
         try:
             root = base64.b64decode(root_b64, validate=True)
             time = datetime.strptime(time_line[5:], _TIME_FORMAT).replace(tzinfo=UTC)
+            prev = base64.b64decode(lines[4][5:], validate=True) if len(lines) == 5 else None
         except ValueError as exc:
             raise CheckpointError(f"malformed checkpoint: {exc}") from exc
         key_id, signature = _log_signature(signatures, _check_origin(origin))
-        checkpoint = cls(_check_origin(origin), int(size), root, time, key_id, signature)
+        checkpoint = cls(_check_origin(origin), int(size), root, time, key_id, signature, prev)
         checkpoint.check()
         if checkpoint.body() != body + "\n":
             raise CheckpointError("the checkpoint body is not in canonical form")
@@ -152,6 +177,8 @@ class SignedCheckpoint:
             raise CheckpointError("size: expected a non-negative integer")
         if len(self.root) != 32:
             raise CheckpointError("root: expected 32 bytes")
+        if self.prev is not None and len(self.prev) != 32:
+            raise CheckpointError("prev: expected 32 bytes")
         if len(self.key_id) != 4 or len(self.signature) != 64:
             raise CheckpointError("signature: expected a 4-byte key id and 64 bytes")
 
@@ -177,16 +204,32 @@ def _log_signature(signatures: str, origin: str) -> tuple[bytes, bytes]:
 
 
 def sign_checkpoint(
-    private_key: Ed25519PrivateKey, origin: str, size: int, root: bytes, time: datetime
+    private_key: Ed25519PrivateKey,
+    origin: str,
+    size: int,
+    root: bytes,
+    time: datetime,
+    prev: bytes | None = None,
 ) -> SignedCheckpoint:
-    """Sign the tree head ``(size, root)`` of the log ``origin`` at ``time`` (kept to seconds)."""
+    """Sign the tree head ``(size, root)`` of the log ``origin`` at ``time`` (kept to seconds).
+
+    ``prev`` is :func:`note_hash` of the previous checkpoint's note (or
+    :data:`GENESIS_PREV`); the ledger always gives it. Without it the note has
+    the older four-line form.
+    """
     unsigned = SignedCheckpoint(
-        _check_origin(origin), size, bytes(root), _utc_seconds(time), b"\0" * 4, b"\0" * 64
+        _check_origin(origin),
+        size,
+        bytes(root),
+        _utc_seconds(time),
+        b"\0" * 4,
+        b"\0" * 64,
+        None if prev is None else bytes(prev),
     )
     unsigned.check()
     signature = private_key.sign(unsigned.body().encode("utf-8"))
     key_id = note_key_id(origin, private_key.public_key())
-    return SignedCheckpoint(unsigned.origin, size, unsigned.root, unsigned.time, key_id, signature)
+    return replace(unsigned, key_id=key_id, signature=signature)
 
 
 def verify_checkpoint(public_key: Ed25519PublicKey, signed: SignedCheckpoint | str) -> bool:

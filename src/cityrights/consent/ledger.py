@@ -21,6 +21,7 @@ How the pieces fit (docs/consent-ledger.md has the long form):
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import os
@@ -30,8 +31,10 @@ import sys
 import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +45,14 @@ from django.utils import timezone
 from cityrights.core import signing
 
 from . import keys, treecheck
-from .checkpoints import SignedCheckpoint, sign_checkpoint, verify_checkpoint
+from .checkpoints import (
+    GENESIS_PREV,
+    CheckpointError,
+    SignedCheckpoint,
+    note_hash,
+    sign_checkpoint,
+    verify_checkpoint,
+)
 from .events import (
     EventError,
     check_event_input,
@@ -51,7 +61,7 @@ from .events import (
     genesis_hash,
     normalise_time,
 )
-from .merkle import NODE_STORE_MIN_LEVEL, MerkleFrontier, TreeReader
+from .merkle import NODE_STORE_MIN_LEVEL, MerkleFrontier, TreeReader, verify_consistency
 from .models import (
     AgreementVersion,
     Checkpoint,
@@ -406,7 +416,11 @@ def pending_count() -> int:
 
 # --- checkpoints ----------------------------------------------------------------------------
 def checkpoint(at: datetime | None = None) -> Checkpoint | None:
-    """Integrate what is pending, then sign the tree head unless it is signed already."""
+    """Integrate what is pending, then sign the tree head unless it is signed already.
+
+    The new checkpoint links to the one the tree row recorded last (its
+    ``prev``), and the tree row then records the new one, in one transaction.
+    """
     integrate_all()
     with transaction.atomic():
         tree = _tree_row()
@@ -421,18 +435,25 @@ def checkpoint(at: datetime | None = None) -> Checkpoint | None:
             tree.size,
             bytes.fromhex(tree.root),
             at or timezone.now(),
+            prev=bytes.fromhex(tree.checkpoint_hash) if tree.checkpoint_hash else GENESIS_PREV,
         )
         data = signed.to_json()
-        return Checkpoint.objects.create(
+        note = signed.to_note()
+        created = Checkpoint.objects.create(
             size=tree.size,
             root=tree.root,
             at=signed.time,
             origin=signed.origin,
             key_id=data["key_id"],
             signature=data["signature"],
-            note=signed.to_note(),
+            note=note,
             frontier=tree.frontier,
+            prev_hash=data["prev"],
         )
+        tree.checkpoint_size = tree.size
+        tree.checkpoint_hash = note_hash(note).hex()
+        tree.save(update_fields=["checkpoint_size", "checkpoint_hash"])
+        return created
 
 
 def latest_checkpoint() -> Checkpoint | None:
@@ -683,18 +704,142 @@ def verify(progress: Any = None, parallel: bool | None = None) -> VerifyReport:
     :data:`PARALLEL_MIN_EVENTS` events on).
     """
     started = time.perf_counter()
-    if connection.vendor != "postgresql" or connection.in_atomic_block:
-        report = _verify(VerifyReport(), progress, parallel=False)
-    else:
-        with transaction.atomic(), connection.cursor() as cursor:
-            # One snapshot for everything: appends made while verifying are simply not seen.
-            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            if parallel is None:  # the tree's size, not a count of the whole ledger
-                size = LedgerTree.objects.filter(pk=1).values_list("size", flat=True).first()
-                parallel = (size or 0) >= PARALLEL_MIN_EVENTS
-            report = _verify(VerifyReport(), progress, parallel=parallel)
+    with _snapshot() as snapshot:
+        if not snapshot:
+            parallel = False
+        elif parallel is None:  # the tree's size, not a count of the whole ledger
+            size = LedgerTree.objects.filter(pk=1).values_list("size", flat=True).first()
+            parallel = (size or 0) >= PARALLEL_MIN_EVENTS
+        report = _verify(VerifyReport(), progress, parallel=parallel)
     report.seconds = time.perf_counter() - started
     return report
+
+
+@contextmanager
+def _snapshot() -> Iterator[bool]:
+    """On PostgreSQL outside a transaction: one read-only snapshot for everything read.
+
+    Appends made while verifying are simply not seen. Yields whether a snapshot
+    was taken (it can then be shared with a second process).
+    """
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        yield False
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        yield True
+
+
+def verify_checkpoints() -> VerifyReport:
+    """Check only the checkpoints, as an auditor without the events would.
+
+    Every checkpoint's signature, columns and link to the one before (as in
+    :func:`verify`), and an RFC 9162 consistency proof from each checkpoint to
+    the next and from the latest to the sequencer's tree head, built from the
+    stored subtree and leaf hashes. ``events`` stays 0: no event is rehashed.
+    """
+    started = time.perf_counter()
+    report = VerifyReport()
+    with _snapshot():
+        checkpoints = list(Checkpoint.objects.order_by("size"))
+        report.checkpoints = len(checkpoints)
+        broken = _checkpoint_problem(checkpoints)
+        tree = LedgerTree.objects.filter(pk=1).values_list("size", "root").first()
+        heads = [(cp.size, cp.root) for cp in checkpoints]
+        if tree is not None and tree[0] and (not heads or tree[0] > heads[-1][0]):
+            heads.append(tree)
+        for (first, first_root), (second, second_root) in pairwise(heads):
+            if broken is not None:
+                break
+            proof = reader(second).consistency_proof(first)
+            if not verify_consistency(
+                first, second, bytes.fromhex(first_root), bytes.fromhex(second_root), proof
+            ):
+                broken = (
+                    second,
+                    f"the tree of size {second} does not extend the checkpoint of size {first} "
+                    "(RFC 9162 consistency proof)",
+                )
+    if broken is not None:
+        report.fail(broken[0], None, broken[1])
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _altered_columns(cp: Checkpoint, note: SignedCheckpoint) -> list[str]:
+    """The stored columns that differ from what the note signs."""
+    signed_columns = {
+        "size": (cp.size, note.size),
+        "root": (cp.root, note.root.hex()),
+        "at": (cp.at, note.time),
+        "origin": (cp.origin, note.origin),
+        "key_id": (cp.key_id, note.key_id.hex()),
+        "signature": (cp.signature, base64.b64encode(note.signature).decode("ascii")),
+        "prev_hash": (cp.prev_hash, note.prev.hex() if note.prev is not None else ""),
+    }
+    return [name for name, (stored, signed) in signed_columns.items() if stored != signed]
+
+
+def _checkpoint_problem(checkpoints: Sequence[Checkpoint]) -> tuple[int, str] | None:
+    """The first checkpoint (size, reason) that is forged, altered or out of the chain.
+
+    Raises :class:`LedgerError` when a note names a key id that no published
+    key has: the key folder is incomplete, and nothing can be judged.
+    """
+    published = list(signing.public_keys().values())
+    previous: Checkpoint | None = None
+    previous_time: datetime | None = None
+    chained = False
+    for cp in checkpoints:
+        try:
+            note = SignedCheckpoint.from_note(cp.note)
+        except CheckpointError:
+            return cp.size, f"checkpoint of size {cp.size} is malformed"
+        public = next(
+            (key for key in published if signing.note_key_id(note.origin, key) == note.key_id),
+            None,
+        )
+        if public is None:
+            raise LedgerError(
+                f"the checkpoint of size {cp.size} is signed with key id {note.key_id.hex()}, "
+                f"which no published key has. Restore the key folder ({signing.key_dir()}: "
+                "the current key and retired/) and run again"
+            )
+        if not verify_checkpoint(public, note):
+            return cp.size, f"checkpoint of size {cp.size}: bad signature"
+        altered = _altered_columns(cp, note)
+        if altered:
+            return cp.size, (
+                f"checkpoint of size {cp.size} was altered: {', '.join(altered)} "
+                "differ from the signed note"
+            )
+        if note.prev is not None:
+            expected = note_hash(previous.note) if previous is not None else GENESIS_PREV
+            if note.prev != expected:
+                before = (
+                    f"the checkpoint before it (size {previous.size})"
+                    if previous is not None
+                    else "an earlier checkpoint that is missing"
+                )
+                return cp.size, (
+                    f"checkpoint of size {cp.size} does not link to {before}: "
+                    "a checkpoint was deleted, replaced or reordered"
+                )
+            chained = True
+        elif chained:
+            return cp.size, f"checkpoint of size {cp.size} is not chained, after chained ones"
+        if previous_time is not None and note.time < previous_time:
+            return cp.size, f"checkpoint of size {cp.size} is dated before the one before it"
+        previous, previous_time = cp, note.time
+    recorded = LedgerTree.objects.filter(pk=1).values_list("checkpoint_size", "checkpoint_hash")
+    size, digest = recorded.first() or (0, "")
+    latest_hash = note_hash(previous.note).hex() if previous is not None else ""
+    if (size, digest) != ((previous.size, latest_hash) if previous is not None else (0, "")):
+        return size, (
+            f"the latest checkpoint recorded by the sequencer (size {size}) is missing or "
+            "was replaced: checkpoints were deleted"
+        )
+    return None
 
 
 def _strict_hash(fields: dict[str, Any], prev_hash: str) -> str:
@@ -712,7 +857,7 @@ class TreeProcess:
     The caller keeps the transaction open until :meth:`result` has answered.
     """
 
-    def __init__(self, roots: dict[int, str]) -> None:
+    def __init__(self, roots: dict[int, str], frontiers: dict[int, str]) -> None:
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_export_snapshot()")
             snapshot = cursor.fetchone()[0]
@@ -725,6 +870,7 @@ class TreeProcess:
             "conninfo": conninfo,
             "snapshot": snapshot,
             "roots": roots,
+            "frontiers": frontiers,
             "tables": {
                 "event": EVENT_TABLE,
                 "node": MerkleNode._meta.db_table,
@@ -745,8 +891,11 @@ class TreeProcess:
         # over (not kept on the Popen), so that communicate() only reads the answer.
         stdin, self.process.stdin = self.process.stdin, None
         assert stdin is not None
-        with stdin:
-            stdin.write(json.dumps(request))
+        try:
+            with stdin:
+                stdin.write(json.dumps(request))
+        except BrokenPipeError:
+            pass  # the process already ended: result() reports how
 
     def result(self) -> treecheck.Problem | None:
         out, err = self.process.communicate()
@@ -768,24 +917,18 @@ def _verify(report: VerifyReport, progress: Any, parallel: bool) -> VerifyReport
     }
     checkpoints = list(Checkpoint.objects.order_by("size"))
     report.checkpoints = len(checkpoints)
-    for cp in checkpoints:
-        try:
-            note = SignedCheckpoint.from_note(cp.note)
-        except ValueError:
-            return report.fail(cp.size, None, f"checkpoint of size {cp.size} is malformed")
-        public = keys.public_key_for_note(note.key_id)
-        if public is None or not verify_checkpoint(public, note):
-            return report.fail(cp.size, None, f"checkpoint of size {cp.size}: bad signature")
-        if note.size != cp.size or note.root.hex() != cp.root:
-            return report.fail(cp.size, None, f"checkpoint of size {cp.size} was altered")
+    broken = _checkpoint_problem(checkpoints)
+    if broken is not None:
+        return report.fail(broken[0], None, broken[1])
     roots = {cp.size: cp.root for cp in checkpoints}
+    frontiers = {cp.size: treecheck.frontier_digest(cp.frontier) for cp in checkpoints}
     tree: treecheck.TreeCheck | None = None
     tree_result: TreeProcess | None = None
     if parallel:
-        tree_result = TreeProcess(roots)
+        tree_result = TreeProcess(roots, frontiers)
     else:
         stored = MerkleNode.objects.values_list("level", "index", "hash")
-        tree = treecheck.TreeCheck(roots, {(lv, ix): h for lv, ix, h in stored})
+        tree = treecheck.TreeCheck(roots, {(lv, ix): h for lv, ix, h in stored}, frontiers)
     heads: dict[int, tuple[int, str]] = {}
     problem, leaves = _check_chains(report, progress, versions, tree, heads)
     if problem is None and tree is not None:

@@ -377,6 +377,10 @@ class LedgerTree(models.Model):
     frontier = models.TextField(default='{"size":0,"hashes":[]}')
     root = models.CharField(max_length=64, blank=True, default="")
     updated_at = models.DateTimeField(default=timezone.now)
+    # The head of the checkpoint chain, written with each checkpoint: a new checkpoint's
+    # prev comes from here, and verify-ledger finds a deleted latest checkpoint by it.
+    checkpoint_size = models.BigIntegerField(default=0)
+    checkpoint_hash = models.CharField(max_length=64, blank=True, default="")
 
     def __str__(self) -> str:
         return f"tree of {self.size}"
@@ -393,6 +397,9 @@ class Checkpoint(models.Model):
     signature = models.CharField(max_length=100)
     note = models.TextField()
     frontier = models.TextField()
+    # Hex SHA-256 of the previous checkpoint's note, as signed; empty for notes signed
+    # before checkpoints were chained.
+    prev_hash = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         ordering = ["-size"]

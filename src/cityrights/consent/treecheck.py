@@ -16,6 +16,7 @@ fraction of a second.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
 from collections.abc import Mapping
@@ -45,12 +46,19 @@ class TreeCheck:
     """Feed the integrated events in tree order; it recomputes the tree as it goes.
 
     It compares every completed subtree with the stored :class:`MerkleNode`
-    hashes, the root at every checkpoint size with the signed root, and the end
-    result with the sequencer's stored tree head.
+    hashes, the root at every checkpoint size with the signed root (and the
+    right edge with the one stored beside it, as :func:`frontier_digest`),
+    and the end result with the sequencer's stored tree head.
     """
 
-    def __init__(self, roots: Mapping[int, str], stored_nodes: Mapping[tuple[int, int], str]):
+    def __init__(
+        self,
+        roots: Mapping[int, str],
+        stored_nodes: Mapping[tuple[int, int], str],
+        frontiers: Mapping[int, str] | None = None,
+    ):
         self.roots = dict(roots)
+        self.frontiers = dict(frontiers or {})
         self.stops = [size for size in sorted(self.roots) if size > 0]
         self.stop_at = 0
         self.stored_nodes = stored_nodes
@@ -114,14 +122,28 @@ class TreeCheck:
             return self._problem(
                 f"tree root at size {self.frontier.size} differs from the signed checkpoint"
             )
+        stored = self.frontiers.get(self.frontier.size)
+        if stored is not None and frontier_digest(self.frontier.to_json()) != stored:
+            return self._problem(
+                f"the tree edge stored with the checkpoint of size {self.frontier.size} was altered"
+            )
         return None
 
     def _problem(self, reason: str) -> Problem:
         return Problem(self.position - 1, self.last_id, reason, SUBTREE)
 
 
+def frontier_digest(frontier_json: str) -> str:
+    """Hex SHA-256 of a stored frontier (what the second process compares, not the text)."""
+    return hashlib.sha256(frontier_json.encode("utf-8")).hexdigest()
+
+
 def check_in_snapshot(
-    conninfo: Mapping[str, Any], snapshot: str, roots: Mapping[int, str], tables: Mapping[str, str]
+    conninfo: Mapping[str, Any],
+    snapshot: str,
+    roots: Mapping[int, str],
+    tables: Mapping[str, str],
+    frontiers: Mapping[int, str] | None = None,
 ) -> Problem | None:
     """Run :class:`TreeCheck` over a PostgreSQL snapshot exported by the first process.
 
@@ -143,7 +165,7 @@ def check_in_snapshot(
         head = conn.execute(
             sql.SQL("SELECT size, root FROM {} WHERE id = 1").format(sql.Identifier(tables["tree"]))
         ).fetchone()
-        check = TreeCheck(roots, nodes)
+        check = TreeCheck(roots, nodes, frontiers)
         with conn.cursor(name="cityrights_tree_check") as cursor:
             cursor.itersize = 50_000
             cursor.execute(
@@ -163,7 +185,10 @@ def main() -> int:
     """The second process: a request on standard input, the problem (or null) on output."""
     request = json.load(sys.stdin)
     roots = {int(size): root for size, root in request["roots"].items()}
-    problem = check_in_snapshot(request["conninfo"], request["snapshot"], roots, request["tables"])
+    frontiers = {int(size): digest for size, digest in request.get("frontiers", {}).items()}
+    problem = check_in_snapshot(
+        request["conninfo"], request["snapshot"], roots, request["tables"], frontiers
+    )
     json.dump({"problem": astuple(problem) if problem else None}, sys.stdout)
     return 0
 

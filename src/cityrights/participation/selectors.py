@@ -91,24 +91,46 @@ def timeline(consultation: Consultation) -> list[dict[str, Any]]:
     ]
 
 
-def section_comments(section: DraftSection) -> QuerySet[Comment]:
-    """Top-level comments of a section (visible and hidden, never pending), with replies.
+def same_sections(section: DraftSection) -> list[int]:
+    """The ids of this section in this and every earlier version (same key)."""
+    return list(
+        DraftSection.objects.filter(
+            version__consultation_id=section.version.consultation_id,
+            version__number__lte=section.version.number,
+            key=section.key,
+        ).values_list("pk", flat=True)
+    )
 
-    Replies are fetched in one query per page; the list uses the index on
-    (section, status, parent, created_at).
+
+def section_comments(section: DraftSection) -> QuerySet[Comment]:
+    """Top-level comments on a section in this and earlier versions (visible and hidden,
+    never pending), with their replies: the final text's page shows the whole discussion.
+
+    A handful of section ids, then the index on (section, status, parent, created_at).
     """
     replies = Comment.objects.filter(
         status__in=[CommentStatus.VISIBLE, CommentStatus.HIDDEN]
     ).order_by("created_at", "id")
     return (
         Comment.objects.filter(
-            section=section,
+            section_id__in=same_sections(section),
             parent__isnull=True,
             status__in=[CommentStatus.VISIBLE, CommentStatus.HIDDEN],
         )
+        .select_related("section__version")
         .order_by("created_at", "id")
         .prefetch_related(Prefetch("replies", queryset=replies))
     )
+
+
+def comment_counts(consultation: Consultation) -> dict[str, int]:
+    """Visible comments per section key, over every version."""
+    rows = (
+        Comment.objects.filter(consultation=consultation, status=CommentStatus.VISIBLE)
+        .values_list("section__key")
+        .annotate(n=Count("pk"))
+    )
+    return dict(rows)
 
 
 def moderation_queue(organisation: Organisation) -> QuerySet[Comment]:

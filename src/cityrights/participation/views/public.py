@@ -102,9 +102,16 @@ def consultation(request: HttpRequest, slug: str) -> HttpResponse:
     version = selectors.shown_version(consultation)
     languages = languages_of(consultation)
     sections = []
+    counts = selectors.comment_counts(consultation)
     if version is not None:
         for section in selectors.visible_sections(version):
-            sections.append({"section": section, "columns": columns(section, languages)})
+            sections.append(
+                {
+                    "section": section,
+                    "columns": columns(section, languages),
+                    "count": counts.get(section.key, 0),
+                }
+            )
     versions = list(selectors.published_versions(consultation))
     return render(
         request,
