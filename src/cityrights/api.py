@@ -8,6 +8,8 @@ here, once, with its own status: routes do not catch it.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
@@ -19,13 +21,61 @@ from cityrights.capacity.api import router as capacity_router
 from cityrights.consent.api import router as consent_router
 from cityrights.core.api import router as core_router
 from cityrights.core.api_auth import AUTH
-from cityrights.core.errors import STATUS_CODES, ServiceError
+from cityrights.core.errors import STATUS_CODES, STATUS_DESCRIPTIONS, ErrorOut, ServiceError
 from cityrights.impact.api import router as impact_router
 from cityrights.participation.api import router as participation_router
 from cityrights.register.api import router as register_router
 from cityrights.reporting.api import router as reporting_router
 
-api = NinjaAPI(
+ERROR_REF = {"$ref": "#/components/schemas/ErrorOut"}
+
+
+def declare_refusals(document: dict[str, Any]) -> None:
+    """Declare, on every operation, each 4xx it can answer, all with the ``ErrorOut`` body.
+
+    Ninja documents only what a route returns; refusals come from the handlers below and
+    from :mod:`cityrights.core.input`, before or around the route. What any operation can
+    answer follows from its shape: 400 (bad characters, unreadable body) always; 401 and
+    403 when it needs authentication; 404 with path parameters; 413 and 415 with a body;
+    422 with any input. Others (409, 429, a 404 without path parameters) a route declares
+    with :func:`cityrights.core.errors.refusals`.
+    """
+    schemas = document.setdefault("components", {}).setdefault("schemas", {})
+    error_schema = ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}")
+    schemas.update(error_schema.pop("$defs", {}))
+    schemas["ErrorOut"] = error_schema
+    for operations in document.get("paths", {}).values():
+        for operation in operations.values():
+            parameters = operation.get("parameters", [])
+            statuses = {400}
+            if operation.get("security"):
+                statuses |= {401, 403}
+            if any(p.get("in") == "path" for p in parameters):
+                statuses.add(404)
+            if "requestBody" in operation:
+                statuses |= {413, 415, 422}
+            if parameters:
+                statuses.add(422)
+            responses = operation.setdefault("responses", {})
+            for code in [code for code in responses if not isinstance(code, str)]:
+                responses[str(code)] = responses.pop(code)  # ninja's own keys are numbers
+            statuses |= {int(code) for code in responses if code.startswith("4")}
+            for status in sorted(statuses):
+                declared = responses.setdefault(str(status), {})
+                declared.setdefault("description", STATUS_DESCRIPTIONS[status])
+                declared["content"] = {"application/json": {"schema": ERROR_REF}}
+
+
+class CityrightsAPI(NinjaAPI):
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> Any:
+        document = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        declare_refusals(document)
+        return document
+
+
+api = CityrightsAPI(
     title="cityrights API",
     version=__version__,
     description=(

@@ -18,6 +18,7 @@ from ninja.errors import HttpError
 from pydantic import Field, StrictInt, StrictStr
 
 from cityrights.core.api_auth import require
+from cityrights.core.errors import refusals
 from cityrights.core.models import Organisation
 
 from . import selectors, services
@@ -177,6 +178,7 @@ def public_results(request: HttpRequest, org: str, year: int) -> ResultsOut:
 @router.put(
     "/{org}/cycles/{year}/answers/{question}",
     response=AnswerOut,
+    openapi_extra=refusals(409),
     summary="Answer one question as the calling person",
 )
 def put_answer(

@@ -15,12 +15,14 @@ from datetime import datetime
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
-from ninja import Router, Schema, Status
+from ninja import Path, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import BaseModel, Field
 
 from cityrights.core import signing
 from cityrights.core.api_auth import require_scope
+from cityrights.core.errors import refusals
+from cityrights.core.input import MAX_ID
 
 from . import keycache, ledger, partner_checks, services
 from .events import event_leaf
@@ -115,7 +117,11 @@ def _json(data: object) -> HttpResponse:
 
 
 @router.post(
-    "/check", response=CheckOut, auth=keycache.AUTH, summary="May I use this person's data?"
+    "/check",
+    response=CheckOut,
+    auth=keycache.AUTH,
+    summary="May I use this person's data?",
+    openapi_extra=refusals(404),
 )
 def check(request: HttpRequest, payload: CheckIn) -> HttpResponse:
     """Permit or deny, with the reason and the ledger event that decides.
@@ -127,7 +133,11 @@ def check(request: HttpRequest, payload: CheckIn) -> HttpResponse:
 
 
 @router.post(
-    "/check/batch", response=BatchOut, auth=keycache.AUTH, summary="Many checks in one request"
+    "/check/batch",
+    response=BatchOut,
+    auth=keycache.AUTH,
+    summary="Many checks in one request",
+    openapi_extra=refusals(404),
 )
 def check_batch(request: HttpRequest, payload: BatchIn) -> HttpResponse:
     if len(payload.items) > partner_checks.MAX_BATCH:
@@ -243,7 +253,7 @@ def jwks(request: HttpRequest) -> dict:
     return signing.jwks()
 
 
-@router.get("/checkpoints/latest", response=CheckpointOut, auth=None)
+@router.get("/checkpoints/latest", response=CheckpointOut, auth=None, openapi_extra=refusals(404))
 def checkpoint_latest(request: HttpRequest) -> CheckpointOut:
     cp = ledger.latest_checkpoint()
     if cp is None:
@@ -252,9 +262,11 @@ def checkpoint_latest(request: HttpRequest) -> CheckpointOut:
 
 
 @router.get("/checkpoints", response=list[CheckpointOut], auth=None)
-def checkpoint_list(request: HttpRequest, limit: int = 50, before: int | None = None) -> list:
-    if not 1 <= limit <= 500:
-        raise HttpError(422, "limit must be between 1 and 500.")
+def checkpoint_list(
+    request: HttpRequest,
+    limit: int = Query(50, ge=1, le=500),
+    before: int | None = Query(None, ge=0, le=MAX_ID),
+) -> list:
     rows = Checkpoint.objects.order_by("-size")
     if before is not None:
         rows = rows.filter(size__lt=before)
@@ -262,13 +274,15 @@ def checkpoint_list(request: HttpRequest, limit: int = 50, before: int | None = 
 
 
 @router.get("/checkpoints/{size}", response=CheckpointOut, auth=None)
-def checkpoint_at(request: HttpRequest, size: int) -> CheckpointOut:
+def checkpoint_at(request: HttpRequest, size: int = Path(..., ge=0, le=MAX_ID)) -> CheckpointOut:
     return _checkpoint_out(_checkpoint(size))
 
 
-@router.get("/proofs/inclusion", response=InclusionOut, auth=None)
+@router.get("/proofs/inclusion", response=InclusionOut, auth=None, openapi_extra=refusals(404, 409))
 def proof_inclusion(
-    request: HttpRequest, event_id: int, tree_size: int | None = None
+    request: HttpRequest,
+    event_id: int = Query(..., ge=1, le=MAX_ID),
+    tree_size: int | None = Query(None, ge=0, le=MAX_ID),
 ) -> InclusionOut:
     """Audit path of an event against a checkpoint (default: the latest that covers it)."""
     event = LedgerEvent.objects.filter(pk=event_id).first()
@@ -298,9 +312,16 @@ def proof_inclusion(
     )
 
 
-@router.get("/proofs/consistency", response=ConsistencyOut, auth=None)
-def proof_consistency(request: HttpRequest, first: int, second: int) -> ConsistencyOut:
-    """Proof that the ledger at checkpoint ``first`` is a prefix of the one at ``second``."""
+@router.get("/proofs/consistency", response=ConsistencyOut, auth=None, openapi_extra=refusals(404))
+def proof_consistency(
+    request: HttpRequest,
+    first: int = Query(..., ge=0, le=MAX_ID, description="A checkpoint size, at most `second`"),
+    second: int = Query(..., ge=0, le=MAX_ID, description="A checkpoint size, at least `first`"),
+) -> ConsistencyOut:
+    """Proof that the ledger at checkpoint ``first`` is a prefix of the one at ``second``.
+
+    ``first`` larger than ``second`` is a 422.
+    """
     if first > second:
         raise HttpError(422, "first must not be larger than second.")
     a, b = _checkpoint(first), _checkpoint(second)

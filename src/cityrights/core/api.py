@@ -8,12 +8,14 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field, field_validator
 
 from . import selectors, services
 from .api_auth import principal, require
+from .errors import refusals
+from .input import MAX_ID
 from .models import Organisation
 
 router = Router(tags=["core"])
@@ -118,7 +120,11 @@ def departments(request: HttpRequest, slug: str) -> list:
     return list(selectors.departments(org))
 
 
-@router.post("/organisations/{slug}/departments", response={201: DepartmentOut})
+@router.post(
+    "/organisations/{slug}/departments",
+    response={201: DepartmentOut},
+    openapi_extra=refusals(409),
+)
 def create_department(request: HttpRequest, slug: str, payload: DepartmentIn) -> Status:
     org = _visible_org(request, slug)
     who = require(request, org, "manage")
@@ -130,12 +136,13 @@ def create_department(request: HttpRequest, slug: str, payload: DepartmentIn) ->
 
 @router.get("/organisations/{slug}/audit-events", response=list[AuditEventOut])
 def audit_events(
-    request: HttpRequest, slug: str, limit: int = 50, before_id: int | None = None
+    request: HttpRequest,
+    slug: str,
+    limit: int = Query(50, ge=1, le=500),
+    before_id: int | None = Query(None, ge=1, le=MAX_ID),
 ) -> list[AuditEventOut]:
     org = _visible_org(request, slug)
     require(request, org, "manage")
-    if not 1 <= limit <= 500:
-        raise HttpError(422, "limit must be between 1 and 500.")
     events = selectors.audit_events(org, before_id=before_id)
     return [
         AuditEventOut(

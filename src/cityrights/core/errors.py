@@ -31,6 +31,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
+from pydantic import BaseModel, Field
 
 if TYPE_CHECKING:
     from django import forms
@@ -96,6 +97,53 @@ class ServiceError(Exception):
     def as_json(self) -> dict[str, Any]:
         """The API's body for this refusal."""
         return {"error": self.code, "reason": self.message, "field": self.field}
+
+
+class ErrorDetail(BaseModel):
+    location: str = Field(description="Where the problem is, e.g. body.payload.items.0.subject")
+    message: str
+
+
+class ErrorOut(BaseModel):
+    """Every 4xx answer of the API (the OpenAPI document's ``ErrorOut``)."""
+
+    error: str = Field(description="Machine code: " + ", ".join(sorted(set(STATUS_CODES.values()))))
+    reason: str = Field(
+        description="What went wrong, in plain words (at most about 1,000 characters)"
+    )
+    field: str | None = Field(default=None, description="The input the refusal is about, if one")
+    details: list[ErrorDetail] | None = Field(
+        default=None, description="Schema validation problems (422)"
+    )
+    limit: int | None = Field(default=None, description="The size limit in bytes (413)")
+
+
+#: What each refusal status means in the OpenAPI document.
+STATUS_DESCRIPTIONS = {
+    400: "Malformed input, or text that cannot be stored (NUL): `field` names it",
+    401: "No session and no valid API key",
+    403: "Not allowed for this person or key",
+    404: "Not found, or not visible to the caller",
+    409: "Not possible in the current state",
+    413: "The body is larger than the limit (`limit`, in bytes)",
+    415: "The body is not JSON",
+    422: "A value is not acceptable: `field` or `details` say which",
+    429: "Too many requests; try again later",
+}
+
+
+def refusals(*statuses: int) -> dict[str, Any]:
+    """``openapi_extra`` of a route that can refuse with ``statuses`` beyond the usual ones.
+
+    The API adds the usual ones itself (400, 401/403 with authentication, 404 with path
+    parameters, 413/415 with a body, 422 with any input); a route names the others, e.g.
+    ``@router.get(..., openapi_extra=refusals(409))``.
+    """
+    return {
+        "responses": {
+            str(status): {"description": STATUS_DESCRIPTIONS[status]} for status in statuses
+        }
+    }
 
 
 def refuse(

@@ -44,6 +44,9 @@ UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 # are not JSON). A surrogate pair also matches; the slow path parses and decides.
 _JSON_ESCAPE = re.compile(rb"\\u(?:0000|[dD][89a-fA-F])")
 
+#: The largest id a table holds (BigAutoField): a larger number in a query names nothing.
+MAX_ID = 2**63 - 1
+
 #: Room for the other fields and the multipart framing around a view's largest files.
 FORM_OVERHEAD = 64 * 1024
 

@@ -17,7 +17,8 @@ from ninja.errors import HttpError
 from pydantic import Field
 
 from cityrights.core.api_auth import require
-from cityrights.core.input import shown
+from cityrights.core.errors import refusals
+from cityrights.core.input import MAX_ID, shown
 from cityrights.core.models import Organisation
 
 from . import exports, selectors, services
@@ -58,13 +59,15 @@ class DecisionIn(Schema):
 
 class Filters(Schema):
     q: str = Field(default="", max_length=200)
-    status: str = Field(default="", max_length=40)
-    decision: str = Field(default="", max_length=40)
-    risk: str = Field(default="", max_length=40)
+    status: str = Field(default="", max_length=40, json_schema_extra={"enum": ["", *Status.values]})
+    decision: str = Field(
+        default="", max_length=40, json_schema_extra={"enum": ["", *Decision.values]}
+    )
+    risk: str = Field(default="", max_length=40, json_schema_extra={"enum": ["", *Band.values]})
     department: str = Field(default="", max_length=60, description="department slug")
     right: str = Field(default="", max_length=60)
     limit: int = Field(default=50, ge=1, le=500)
-    offset: int = Field(default=0, ge=0)
+    offset: int = Field(default=0, ge=0, le=MAX_ID)
 
 
 def _organisation(slug: str) -> Organisation:
@@ -148,7 +151,12 @@ def assessment(request: HttpRequest, slug: str, pk: int) -> AssessmentOut:
     response=dict[str, Any],
     summary="The complete assessment as JSON",
 )
-def export(request: HttpRequest, slug: str, pk: int, language: str = "en") -> dict[str, Any]:
+def export(
+    request: HttpRequest,
+    slug: str,
+    pk: int,
+    language: str = Query("en", pattern="^(en|fr|nl)$"),
+) -> dict[str, Any]:
     if language not in {"en", "fr", "nl"}:
         raise HttpError(422, "language must be en, fr or nl.")
     return exports.assessment_json(_assessment(request, slug, pk, "view"), language)
@@ -157,6 +165,7 @@ def export(request: HttpRequest, slug: str, pk: int, language: str = "en") -> di
 @router.post(
     "/organisations/{slug}/assessments/{pk}/decision",
     response=AssessmentOut,
+    openapi_extra=refusals(409),
     summary="Decide on an assessment under review (a reviewer who is not its author)",
 )
 def decide(request: HttpRequest, slug: str, pk: int, payload: DecisionIn) -> AssessmentOut:

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import get_language
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
 from cityrights.core.models import Organisation
@@ -26,6 +26,8 @@ from .terms import term_label
 router = Router(tags=["register"])
 
 MAX_PAGE_SIZE = 100
+MAX_PAGE = 1_000_000
+TEXT_LIMIT = selectors.MAX_QUERY_LENGTH
 
 
 class TermOut(Schema):
@@ -132,24 +134,23 @@ def _summary(entry: Entry) -> dict:
 def list_entries(
     request: HttpRequest,
     org: str,
-    q: str = "",
-    kind: str = "",
-    department: str = "",
-    purpose: str = "",
-    category: str = "",
-    status: str = "",
-    risk: str = "",
-    area: str = "",
+    q: str = Query("", max_length=TEXT_LIMIT),
+    kind: str = Query("", max_length=TEXT_LIMIT),
+    department: str = Query("", max_length=TEXT_LIMIT),
+    purpose: str = Query("", max_length=TEXT_LIMIT),
+    category: str = Query("", max_length=TEXT_LIMIT),
+    status: str = Query("", max_length=TEXT_LIMIT),
+    risk: str = Query("", max_length=TEXT_LIMIT),
+    area: str = Query("", max_length=TEXT_LIMIT),
     retired: bool = False,
-    page: int = 1,
-    page_size: int = 20,
+    page: int = Query(1, ge=1, le=MAX_PAGE),
+    page_size: int = Query(20, ge=1, le=MAX_PAGE_SIZE),
 ) -> EntryPage:
-    """Filters take the same values as the catalogue page (purposes and categories as IRIs)."""
+    """Filters take the same values as the catalogue page (purposes and categories as IRIs).
+
+    An unknown kind, status, risk or area is ignored, as on the page.
+    """
     organisation = _organisation(request, org)
-    if not 1 <= page_size <= MAX_PAGE_SIZE:
-        raise HttpError(422, f"page_size must be between 1 and {MAX_PAGE_SIZE}.")
-    if page < 1:
-        raise HttpError(422, "page starts at 1.")
     filters = selectors.Filters.from_query(
         {
             "q": q,
