@@ -179,3 +179,21 @@ def test_sections_are_matched_by_key():
         ("c", "added"),
         ("b", "removed"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
+        ("+1+2", "'+1+2"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("-2+3", "'-2+3"),
+        ("- a list item", "- a list item"),
+        ("plain text", "plain text"),
+    ],
+)
+def test_exports_neutralise_spreadsheet_formulas(text, expected):
+    from cityrights.participation.exports import spreadsheet_safe
+
+    assert spreadsheet_safe(text) == expected
+    assert spreadsheet_safe(12) == 12

@@ -550,7 +550,7 @@ def _closed_consultation(context: DemoContext, residents: list[User]) -> Consult
     for n, person in enumerate(residents[:16]):
         contributions.submit_answers(
             consultation=consultation,
-            participant=Participant(user=person, client=f"demo-{n}"),
+            participant=Participant(user=person, rate_limited=False, client=f"demo-{n}"),
             answers={
                 q1.pk: str(c1[rng.randrange(3)].pk),
                 q2.pk: [str(c.pk) for c in rng.sample(c2, rng.randint(1, 3))],
@@ -617,7 +617,7 @@ def _discuss(
         comment, _ = contributions.submit_comment(
             consultation=consultation,
             section=section,
-            participant=Participant(user=author, client=f"demo-c{n}"),
+            participant=Participant(user=author, rate_limited=False, client=f"demo-c{n}"),
             body=text,
             organisation_name=organisation,
         )
@@ -631,7 +631,9 @@ def _discuss(
             consultation=consultation,
             section=parent.section,
             parent=parent,
-            participant=Participant(user=residents[(n + 7) % len(residents)], client=f"demo-r{n}"),
+            participant=Participant(
+                user=residents[(n + 7) % len(residents)], rate_limited=False, client=f"demo-r{n}"
+            ),
             body=text,
         )
         made.append(reply)
@@ -646,12 +648,12 @@ def _moderate(
         comment, _ = contributions.submit_comment(
             consultation=consultation,
             section=section,
-            participant=Participant(user=residents[n], client=f"demo-h{n}"),
+            participant=Participant(user=residents[n], rate_limited=False, client=f"demo-h{n}"),
             body=text,
         )
         contributions.report(
             comment=comment,
-            participant=Participant(user=residents[n + 5], client=f"demo-p{n}"),
+            participant=Participant(user=residents[n + 5], rate_limited=False, client=f"demo-p{n}"),
             reason="Not respectful of the rules.",
         )
         services.hide_comment(comment=comment, actor=reviewer, reason=reason)
@@ -846,7 +848,7 @@ def _open_consultation(context: DemoContext, residents: list[User]) -> None:
         contributions.submit_comment(
             consultation=consultation,
             section=first,
-            participant=Participant(user=residents[n], client=f"demo-o{n}"),
+            participant=Participant(user=residents[n], rate_limited=False, client=f"demo-o{n}"),
             body=text,
         )
 
@@ -884,7 +886,7 @@ def _population_and_profiles(
     ages = ["18-29", "30-44", "30-44", "45-64", "45-64", "45-64", "65-79", "65-79", ""]
     districts = ["Centre", "Centre", "North", "Riverside", "Riverside", ""]
     for person in residents:
-        participant = Participant(user=person)
+        participant = Participant(user=person, rate_limited=False)
         if contributions.has_profile(consultation, participant):
             continue
         contributions.record_profile(

@@ -146,11 +146,28 @@ def answer_rows(consultation: Consultation) -> Iterator[dict[str, Any]]:
         }
 
 
+_FORMULA = ("=", "+", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """A text a spreadsheet will not run as a formula (OWASP's CSV injection advice).
+
+    Residents' texts go into these files, so ``=HYPERLINK(…)`` must arrive as text: a
+    leading ``=``, ``+``, ``@``, tab, carriage return, or ``-`` not followed by a space
+    (a Markdown list item stays as it is) gets an apostrophe in front.
+    """
+    if not isinstance(value, str) or not value:
+        return value
+    if value.startswith(_FORMULA) or (value.startswith("-") and not value[1:2].isspace()):
+        return "'" + value
+    return value
+
+
 def to_csv(rows: Iterator[dict[str, Any]], columns: list[str]) -> bytes:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({key: spreadsheet_safe(value) for key, value in row.items()} for row in rows)
     return ("\ufeff" + buffer.getvalue()).encode()  # the BOM makes spreadsheets read UTF-8
 
 
