@@ -16,6 +16,7 @@ PUBLIC_PAGES = [
     "/cities/demo-city/",
     "/accounts/login/",
     "/accounts/signup/",
+    "/accounts/signup/sent/",
     "/accounts/password/reset/",
     "/accounts/password/reset/sent/",
     "/api/v1/docs",
@@ -34,6 +35,7 @@ ADMIN_PAGES = [
     "/manage/demo-city/audit/",
     "/accounts/",
     "/accounts/password/change/",
+    "/accounts/delete/",
 ]
 
 
@@ -67,10 +69,32 @@ def test_role_dashboards_are_accessible(page, demo_city, role):
 
 def test_form_errors_are_accessible(page, demo_city):
     page.goto("/accounts/signup/")
-    page.locator("#id_password1").fill("short")
+    page.locator("#id_email").fill("not-an-address")
     page.get_by_role("button", name="Create account").click()
     assert page.locator(".errorlist").first.is_visible()
     assert_accessible(page, page.url)
+
+
+def test_a_resident_signs_up_chooses_a_password_and_deletes_the_account(page, demo_city):
+    import re
+
+    from django.core import mail
+
+    page.goto("/accounts/signup/")
+    page.get_by_label("Name").fill("Sam Example")
+    page.get_by_label("E-mail address").fill("sam@example.org")
+    page.get_by_role("button", name="Create account").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Check your e-mail"
+    link = re.search(r"https?://[^/\s]+(/accounts/signup/\S+/)", mail.outbox[-1].body).group(1)
+    assert_accessible(page, link)
+    page.locator("#id_new_password1").fill("a-long-passphrase-1")
+    page.locator("#id_new_password2").fill("a-long-passphrase-1")
+    page.get_by_role("button", name="Save password").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "My account"
+    page.get_by_role("link", name="Delete my account").click()
+    page.locator("#id_password").fill("a-long-passphrase-1")
+    page.get_by_role("button", name="Delete my account").click()
+    assert not User.objects.filter(email="sam@example.org").exists()
 
 
 def test_login_with_the_form_and_reach_the_dashboard(page, demo_city):

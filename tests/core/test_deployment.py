@@ -353,7 +353,10 @@ def test_public_staff_admin_api_and_static_files_are_served(deployment):
         pages[path] = page.text
 
     operator = deployment.browser()
-    assert operator.log_in(*OPERATOR, path="/admin/login/").status == 302
+    to_login = operator.get("/admin/login/?next=/admin/")
+    assert to_login.status == 302
+    assert to_login.headers["Location"] == "/accounts/login/?next=%2Fadmin%2F"
+    assert operator.log_in(*OPERATOR).status == 302
     admin = operator.get("/admin/")
     assert admin.status == 200
     pages["/admin/"] = admin.text

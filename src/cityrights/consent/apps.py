@@ -22,7 +22,7 @@ class ConsentConfig(AppConfig):
         from cityrights.core.models import ApiKey
         from cityrights.core.registry import LinkableKind, NavLink, registry
 
-        from . import panels
+        from . import panels, services
 
         registry.add_nav_link(NavLink(_("Consent"), "consent:staff_agreements", "view", 30))
         registry.add_staff_panel("view", panels.staff_panel)
@@ -36,4 +36,5 @@ class ConsentConfig(AppConfig):
                 40,
             )
         )
+        registry.add_account_eraser("consent", services.erase_account)
         post_save.connect(_forget_revoked_keys, sender=ApiKey, dispatch_uid="consent-forget-keys")

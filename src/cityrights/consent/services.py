@@ -278,6 +278,16 @@ def erase_subject(subject: DataSubject, *, method: str = EventMethod.WEB) -> int
     return withdrawn
 
 
+def erase_account(user: User) -> bool:
+    """A person deletes their account: erase their data subject in every city (see above)."""
+    subjects = DataSubject.objects.filter(user=user, erased_at__isnull=True)
+    found = False
+    for subject in subjects:
+        erase_subject(subject, method=EventMethod.WEB)
+        found = True
+    return found
+
+
 # --- agreements (staff) ---------------------------------------------------------------------
 VERSION_FIELDS = [
     "purposes",

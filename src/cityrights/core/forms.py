@@ -7,100 +7,100 @@ refusals the views put next to the field they concern.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from . import throttling
-from .models import ApiKeyScope, Department, Membership, Organisation, Role, User
+from .models import ApiKeyScope, Department, Membership, Organisation, Role
 from .services import DEPARTMENT_FIELDS, MEMBERSHIP_FIELDS, SETTINGS_FIELDS
 
 
 class ThrottledLoginForm(AuthenticationForm):
-    """Django's login form with a cool-down after repeated failures."""
+    """Django's log-in form, slowed down after wrong passwords (``core.throttling``).
+
+    The site's log-in page and the operator admin's (which sends people here) both use it.
+    After a refusal, ``wait`` holds the seconds to wait (0 when the password was checked).
+    """
 
     username = forms.EmailField(
         label=_("E-mail address"),
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
     )
 
-    error_messages = {
-        **AuthenticationForm.error_messages,
-        "locked": _(
-            "Too many failed attempts. For your safety, logging in to this account is "
-            "paused for a while. Try again later or reset your password."
-        ),
-    }
+    wait = 0
 
     def clean(self) -> dict[str, Any]:
         username = self.data.get("username", "")
-        client = throttling.client_address(self.request.META if self.request else {})
-        if throttling.is_locked(username, client):
-            raise ValidationError(self.error_messages["locked"], code="locked")
-        try:
-            cleaned = super().clean()
-        except ValidationError:
-            throttling.register_failure(username, client)
-            raise
-        throttling.reset(username, client)
+        request = self.request
+        attempt = throttling.LoginAttempt(
+            account=username,
+            client=throttling.client_address(request.META if request else {}),
+            device=throttling.known_device(request, username) if request else "",
+        )
+        self.wait = throttling.login_begin(attempt)
+        if self.wait:
+            raise ValidationError(_wait_message(self.wait), code="throttled")
+        cleaned = super().clean()  # a wrong password raises; the attempt stays counted
+        throttling.login_succeeded(attempt)
         return cleaned
 
 
-class SignupForm(forms.ModelForm):
-    """A resident creates an account to manage their consents."""
+def _wait_message(seconds: int) -> str:
+    if seconds < 120:
+        wait = ngettext("%(count)d second", "%(count)d seconds", seconds) % {"count": seconds}
+    else:
+        minutes = math.ceil(seconds / 60)
+        wait = ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes}
+    return gettext(
+        "Several wrong passwords were tried for this account from here. For your safety, "
+        "wait %(wait)s before the next try, or reset your password."
+    ) % {"wait": wait}
 
-    password1 = forms.CharField(
-        label=_("Password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_("At least 10 characters; not a common or only-numeric password."),
+
+class SignupForm(forms.Form):
+    """A resident asks for an account; the password is chosen from the link in the mail.
+
+    The form never says whether the address has an account already (see core.accounts).
+    """
+
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=150,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
-    password2 = forms.CharField(
-        label=_("Password again"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        help_text=_("We send a link to this address; with it you choose your password."),
+    )
+    language = forms.ChoiceField(
+        label=_("Preferred language"), choices=settings.LANGUAGES, initial="en"
     )
 
-    class Meta:
-        model = User
-        fields = ["name", "email", "language"]
-        widgets = {
-            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
-            "name": forms.TextInput(attrs={"autocomplete": "name"}),
-        }
 
-    def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise ValidationError(
-                _("An account with this e-mail address exists. Log in or reset your password.")
-            )
-        return email
+class ActivateAccountForm(SetPasswordForm):
+    """Choose the password of a pending account, which makes it active."""
 
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        first, second = cleaned.get("password1"), cleaned.get("password2")
-        if first and second and first != second:
-            self.add_error("password2", _("The two passwords differ."))
-        elif first:
-            user = User(email=cleaned.get("email", ""), name=cleaned.get("name", ""))
-            try:
-                password_validation.validate_password(first, user)
-            except ValidationError as error:
-                self.add_error("password1", error)
-        return cleaned
+    def save(self, commit: bool = True) -> Any:
+        self.user.is_active = True
+        return super().save(commit=commit)
 
-    def save(self, commit: bool = True) -> User:
-        user: User = super().save(commit=False)
-        user.set_password(self.cleaned_data["password1"])
-        if commit:
-            user.save()
-        return user
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("To be sure it is you."),
+    )
 
 
 class MemberAddForm(forms.Form):

@@ -12,7 +12,9 @@ Each app registers in its ``AppConfig.ready``:
   action) that another app may point at, with a function listing a city's
   records to choose from and one resolving a stored id to a title and
   addresses, so the participation app links a principle to a register entry
-  without importing the register.
+  without importing the register,
+* an *account eraser*: what the app keeps about a person, removed or made
+  anonymous when that person deletes their account (``core.accounts``).
 
 Callables receive the request and the organisation and return ``None`` to
 hide themselves, so apps decide what each person sees.
@@ -27,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
-    from .models import Organisation
+    from .models import Organisation, User
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,11 @@ class LinkableKind:
     order: int = 100
 
 
+#: Removes or anonymises what an app keeps about a person whose account is being deleted,
+#: inside the deletion's transaction; returns whether it found anything.
+AccountEraser = Callable[["User"], bool]
+
+
 @dataclass
 class Registry:
     public_sections: list[Provider] = field(default_factory=list)
@@ -97,6 +104,15 @@ class Registry:
     nav_links: list[NavLink] = field(default_factory=list)
     slots: dict[str, list[SlotProvider]] = field(default_factory=dict)
     linkable_kinds: dict[str, LinkableKind] = field(default_factory=dict)
+    account_erasers: list[tuple[str, AccountEraser]] = field(default_factory=list)
+
+    def add_account_eraser(self, name: str, eraser: AccountEraser) -> AccountEraser:
+        """Run ``eraser(user)`` when a person deletes their account (``core.accounts``).
+
+        ``name`` (the app's label) is what the audit event records as erased.
+        """
+        self.account_erasers.append((name, eraser))
+        return eraser
 
     def add_to_slot(self, name: str, provider: SlotProvider) -> SlotProvider:
         self.slots.setdefault(name, []).append(provider)

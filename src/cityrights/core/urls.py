@@ -16,7 +16,14 @@ urlpatterns = [
     path("accounts/login/", accounts.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/signup/", accounts.signup, name="signup"),
+    path("accounts/signup/sent/", accounts.signup_sent, name="signup_sent"),
+    path(
+        "accounts/signup/<uidb64>/<token>/",
+        accounts.SignupConfirmView.as_view(),
+        name="signup_confirm",
+    ),
     path("accounts/", accounts.account, name="account"),
+    path("accounts/delete/", accounts.account_delete, name="account_delete"),
     path(
         "accounts/password/reset/",
         auth_views.PasswordResetView.as_view(

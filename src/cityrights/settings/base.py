@@ -258,9 +258,17 @@ CITYRIGHTS_PERMISSIONS_POLICY = ", ".join(
     )
 )
 
-# Failed log-ins allowed per account and per client before a cool-down.
-CITYRIGHTS_LOGIN_MAX_FAILURES = int(env("CITYRIGHTS_LOGIN_MAX_FAILURES", "5"))
-CITYRIGHTS_LOGIN_LOCKOUT_SECONDS = int(env("CITYRIGHTS_LOGIN_LOCKOUT_SECONDS", "900"))
+# Log-in throttling (core.throttling.LoginPolicy): after the free failures of one account
+# from one address or known device, each further failure doubles the wait (1, 2, 4 … s) up to
+# the cap; from a known device the cap is short. Failures lapse a day after the latest.
+CITYRIGHTS_LOGIN_FREE_FAILURES = int(env("CITYRIGHTS_LOGIN_FREE_FAILURES", "3"))
+CITYRIGHTS_LOGIN_MAX_DELAY_SECONDS = int(env("CITYRIGHTS_LOGIN_MAX_DELAY_SECONDS", "900"))
+CITYRIGHTS_LOGIN_DEVICE_MAX_DELAY_SECONDS = int(
+    env("CITYRIGHTS_LOGIN_DEVICE_MAX_DELAY_SECONDS", "30")
+)
+CITYRIGHTS_LOGIN_MEMORY_SECONDS = int(env("CITYRIGHTS_LOGIN_MEMORY_SECONDS", "86400"))
+# How long a browser stays a known device after a successful log-in on it.
+CITYRIGHTS_LOGIN_DEVICE_DAYS = int(env("CITYRIGHTS_LOGIN_DEVICE_DAYS", "365"))
 # How many reverse proxies add themselves to X-Forwarded-For in front of the app.
 CITYRIGHTS_TRUSTED_PROXIES = int(env("CITYRIGHTS_TRUSTED_PROXIES", "0"))
 

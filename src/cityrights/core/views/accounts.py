@@ -1,37 +1,129 @@
-"""Log-in, log-out, resident sign-up and the account page."""
+"""Log-in, log-out, resident sign-up, the account page and deleting one's account."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
-from ..forms import SignupForm, ThrottledLoginForm
+from .. import accounts, throttling
+from ..errors import ServiceError, refuse
+from ..forms import ActivateAccountForm, DeleteAccountForm, SignupForm, ThrottledLoginForm
+from ..models import User
 
 
 class LoginView(auth_views.LoginView):
+    """The one log-in page; a successful log-in makes this browser a known device."""
+
     form_class = ThrottledLoginForm
     template_name = "registration/login.html"
     redirect_authenticated_user = True
 
+    def form_valid(self, form: ThrottledLoginForm) -> HttpResponse:  # type: ignore[override]
+        response = super().form_valid(form)
+        throttling.remember_device(self.request, response, form.get_user().email)
+        return response
 
+    def form_invalid(self, form: ThrottledLoginForm) -> HttpResponse:  # type: ignore[override]
+        response = super().form_invalid(form)
+        if form.has_error(NON_FIELD_ERRORS, "throttled"):
+            response.status_code = 429
+            response["Retry-After"] = str(form.wait)
+        return response
+
+
+def admin_login(request: HttpRequest) -> HttpResponse:
+    """The operator admin's log-in goes through the site's (one form, one throttle).
+
+    Nothing posted here is checked: credentials are only ever checked by ``LoginView``.
+    """
+    target = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        target = reverse("admin:index")
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('core:login')}?{urlencode({'next': target})}")
+    if request.user.is_active and request.user.is_staff:
+        return redirect(target)
+    raise PermissionDenied(_("Your account may not open the operator admin."))
+
+
+@require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("core:account")
     form = SignupForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
-        user = form.save()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, _("Welcome! Your account is ready."))
-        return redirect("core:account")
-    return render(request, "registration/signup.html", {"form": form})
+        try:
+            accounts.request_signup(
+                email=form.cleaned_data["email"],
+                name=form.cleaned_data["name"],
+                language=form.cleaned_data["language"],
+                client=throttling.client_address(request.META),
+            )
+        except ServiceError as error:
+            status = refuse(request, error, form=form)
+        else:
+            return redirect("core:signup_sent")
+    return render(request, "registration/signup.html", {"form": form}, status=status)
+
+
+def signup_sent(request: HttpRequest) -> HttpResponse:
+    return render(request, "registration/signup_sent.html")
+
+
+class SignupConfirmView(auth_views.PasswordResetConfirmView):
+    """The link from the sign-up mail: choose a password, and the account is active."""
+
+    form_class = ActivateAccountForm
+    token_generator = accounts.signup_tokens
+    template_name = "registration/signup_confirm.html"
+    post_reset_login = True
+    post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
+    success_url = reverse_lazy("core:account")
+
+    def get_user(self, uidb64: str) -> Any:
+        user = super().get_user(uidb64)
+        return user if user is not None and accounts.is_pending(user) else None
+
+    def form_valid(self, form: ActivateAccountForm) -> HttpResponse:  # type: ignore[override]
+        response = super().form_valid(form)
+        messages.success(self.request, _("Welcome! Your account is ready."))
+        return response
 
 
 @login_required
 def account(request: HttpRequest) -> HttpResponse:
     memberships = request.user.memberships.select_related("organisation", "department")
     return render(request, "core/account.html", {"memberships": memberships})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_delete(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    form = DeleteAccountForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            accounts.delete_account(user=user, password=form.cleaned_data["password"])
+        except ServiceError as error:
+            status = refuse(request, error, form=form)
+        else:
+            logout(request)
+            messages.success(request, _("Your account and your data in it were deleted."))
+            return redirect("core:home")
+    blocked = user.memberships.exists() or user.is_staff or user.is_superuser
+    return render(
+        request, "core/account_delete.html", {"form": form, "blocked": blocked}, status=status
+    )
