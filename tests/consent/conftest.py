@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import ssl
+import threading
 from dataclasses import dataclass
 from datetime import date
+from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 from django.test import Client
 
-from cityrights.consent import keycache, keys
+from cityrights.consent import keycache, keys, outbound
 from cityrights.consent.models import AgreementVersion, ProcessingAgreement
 from cityrights.core.models import ApiKey, Organisation, User
 from cityrights.core.vocab import DPV, EU_GDPR, PD
@@ -30,6 +38,87 @@ def consent_keys(settings, tmp_path):
     yield tmp_path / "keys"
     keys.forget_cached_keys()
     keycache.forget()
+
+
+def fake_dns(host: str, port: int) -> list[str]:
+    """Tests never ask real DNS: names under .example lead to one public address (RFC 2606
+    reserves the names; nothing is ever sent there, deliveries in tests go through a recorder
+    or to the local partner_server)."""
+    if host == "example" or host.endswith(".example") or host.endswith(".example.org"):
+        return ["93.184.216.34"]
+    raise OSError(f"{host}: unknown in tests")
+
+
+@pytest.fixture(autouse=True)
+def no_real_dns(monkeypatch):
+    monkeypatch.setattr(outbound, "resolver", fake_dns)
+
+
+def _certificates(tmp_path, name: str):
+    now = dt.datetime.now(dt.UTC)
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "cityrights test CA")])
+    ca = (
+        x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name)
+        .public_key(ca_key.public_key()).serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(ca_key, hashes.SHA256())
+    )  # fmt: skip
+    key = ec.generate_private_key(ec.SECP256R1())
+    leaf = (
+        x509.CertificateBuilder()
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)]))
+        .issuer_name(ca_name).public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(name)]), critical=False)
+        .sign(ca_key, hashes.SHA256())
+    )  # fmt: skip
+    ca_file, cert_file, key_file = tmp_path / "ca.pem", tmp_path / "leaf.pem", tmp_path / "key.pem"
+    ca_file.write_bytes(ca.public_bytes(serialization.Encoding.PEM))
+    cert_file.write_bytes(leaf.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return ca_file, cert_file, key_file
+
+
+@pytest.fixture
+def partner_server(tmp_path, settings, monkeypatch):
+    """An HTTPS server on 127.0.0.1 for hooks.partner.test, let in by the allow-list."""
+    ca_file, cert_file, key_file = _certificates(tmp_path, "hooks.partner.test")
+    received: list[tuple[dict, bytes]] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):
+            length = int(self.headers["Content-Length"])
+            received.append((dict(self.headers), self.rfile.read(length)))
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Handler)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert_file, key_file)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    settings.CITYRIGHTS_WEBHOOK_ALLOWED_NETWORKS = "127.0.0.1/32"
+    settings.CITYRIGHTS_WEBHOOK_CA_FILE = str(ca_file)
+    answers = {"hooks.partner.test": ["127.0.0.1"]}
+    monkeypatch.setattr(outbound, "resolver", lambda host, port: answers[host])
+    try:
+        yield server.server_port, received, answers
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 @dataclass

@@ -4,9 +4,7 @@ delivered at least once, never lost when the worker dies."""
 from __future__ import annotations
 
 import json
-import threading
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 from django.core.management import call_command
@@ -108,30 +106,13 @@ def test_switched_off_webhooks_get_nothing_new(sharing, hook, person):
     assert not NoticeOutbox.objects.exists()
 
 
-def test_worker_command_posts_over_http(sharing, person, capsys):
-    received = []
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):
-            length = int(self.headers["Content-Length"])
-            received.append((dict(self.headers), self.rfile.read(length)))
-            self.send_response(204)
-            self.end_headers()
-
-        def log_message(self, *args):
-            pass
-
-    server = HTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        url = f"http://127.0.0.1:{server.server_port}/hook"
-        _webhook, secret = services.create_webhook(sharing.lab, url, actor=None)
-        services.change_consent(person, sharing.study, action="grant")
-        services.change_consent(person, sharing.study, action="withdraw")
-        call_command("deliver-notices", "--once")
-    finally:
-        server.shutdown()
+def test_worker_command_posts_over_https(sharing, person, capsys, partner_server):
+    port, received, _answers = partner_server
+    url = f"https://hooks.partner.test:{port}/hook"
+    _webhook, secret = services.create_webhook(sharing.lab, url, actor=None)
+    services.change_consent(person, sharing.study, action="grant")
+    services.change_consent(person, sharing.study, action="withdraw")
+    call_command("deliver-notices", "--once")
     assert "Delivered 1 notices" in capsys.readouterr().out
     headers, body = received[0]
     assert notices.verify_signature(
@@ -140,6 +121,10 @@ def test_worker_command_posts_over_http(sharing, person, capsys):
     assert NoticeOutbox.objects.get().status == "delivered"
 
 
-def test_http_post_reports_unreachable_hosts():
-    result = notices.http_post("http://127.0.0.1:9/none", b"{}", {})
+def test_http_post_reports_unreachable_and_refused_hosts(settings):
+    settings.CITYRIGHTS_WEBHOOK_ALLOWED_NETWORKS = "127.0.0.1/32"
+    result = notices.http_post("https://127.0.0.1:9/none", b"{}", {})
     assert not result.ok and result.error
+    settings.CITYRIGHTS_WEBHOOK_ALLOWED_NETWORKS = ""
+    result = notices.http_post("https://127.0.0.1:9/none", b"{}", {})
+    assert not result.ok and result.error.startswith("refused: ")

@@ -324,3 +324,60 @@ def test_agreement_page_shows_counts_without_names(sharing, city_a, resident):
     html = city_a.client_for("viewer").get(f"{BASE}agreements/{sharing.study.pk}/").content.decode()
     assert resident.email not in html and person.pseudonym not in html
     assert AgreementVersion.objects.count() == 2
+
+
+# --- an administrator cuts a partner off ---------------------------------------------------
+@pytest.mark.parametrize("role", ROLES)
+def test_only_administrators_revoke_a_partners_key(sharing, city_a, role):
+    key = ApiKey.objects.get(organisation=sharing.lab)
+    url = f"{BASE}partners/keys/{key.pk}/revoke/"
+    page = city_a.client_for(role).get(f"{BASE}partners/").content.decode()
+    assert (url in page) == (role == "admin")
+    response = city_a.client_for(role).post(url)
+    key.refresh_from_db()
+    if role != "admin":
+        assert response.status_code == 403 and key.revoked_at is None
+        assert sharing.api().post(
+            "/api/v1/consent/check",
+            {"subject": "subj-x", "agreement": "mobility-study", "purpose": RESEARCH,
+             "categories": [GPS]},
+            content_type="application/json",
+        ).status_code != 401  # fmt: skip
+        return
+    assert response.status_code == 302 and key.revoked_at is not None
+    event = AuditEvent.objects.get(action="revoke")
+    assert event.organisation == sharing.city and event.actor == city_a.users["admin"]
+    # The partner's software is refused at once.
+    refused = sharing.api().post(
+        "/api/v1/consent/check",
+        {"subject": "subj-x", "agreement": "mobility-study", "purpose": RESEARCH,
+         "categories": [GPS]},
+        content_type="application/json",
+    )  # fmt: skip
+    assert refused.status_code == 401
+    assert "revoked" in city_a.client_for("admin").get(f"{BASE}partners/").content.decode()
+    assert url not in city_a.client_for("admin").get(f"{BASE}partners/").content.decode()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_administrators_switch_off_all_webhooks_of_a_partner(sharing, city_a, role):
+    first, _ = services.create_webhook(sharing.lab, "https://lab.example/a", actor=None)
+    second, _ = services.create_webhook(sharing.lab, "https://lab.example/b", actor=None)
+    other, _ = services.create_webhook(sharing.tax_office, "https://tax.example/a", actor=None)
+    url = f"{BASE}partners/{sharing.lab.pk}/webhooks-off/"
+    response = city_a.client_for(role).post(url)
+    active = set(Webhook.objects.filter(active=True).values_list("pk", flat=True))
+    if role != "admin":
+        assert response.status_code == 403 and active == {first.pk, second.pk, other.pk}
+        return
+    assert response.status_code == 302 and active == {other.pk}
+    assert AuditEvent.objects.filter(action="update", object_type__icontains="webhook").count() == 2
+
+
+def test_another_citys_partner_cannot_be_cut_off(sharing, sharing_b, city_a):
+    key = ApiKey.objects.get(organisation=sharing_b.lab)
+    admin = city_a.client_for("admin")
+    assert admin.post(f"{BASE}partners/keys/{key.pk}/revoke/").status_code == 404
+    assert admin.post(f"{BASE}partners/{sharing_b.lab.pk}/webhooks-off/").status_code == 404
+    key.refresh_from_db()
+    assert key.revoked_at is None

@@ -172,6 +172,7 @@ def load(context: DemoContext) -> None:
                 lab,
                 "https://mobility-lab.demo-city.example/hooks/consent-withdrawn",
                 actor=context.users["admin"],
+                resolve=False,  # a demo name that does not exist; deliveries check again
             )
     resident = context.users["resident"]
     subject = services.subject_for_user(city, resident, create=True)

@@ -20,8 +20,6 @@ import hashlib
 import hmac
 import json
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -29,12 +27,12 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from . import outbound
 from .models import NoticeOutbox
 
 BASE_DELAY_SECONDS = 30
 MAX_DELAY_SECONDS = 6 * 3600
 MAX_ATTEMPTS = 15  # about three days of retries
-TIMEOUT_SECONDS = 10
 
 
 @dataclass(frozen=True)
@@ -65,24 +63,11 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(BASE_DELAY_SECONDS * 2 ** max(attempts - 1, 0), MAX_DELAY_SECONDS))
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args: object, **kwargs: object) -> None:
-        return None  # a redirect is a failed delivery; we never follow it elsewhere
-
-
-_opener = urllib.request.build_opener(_NoRedirect)
-
-
 def http_post(url: str, body: bytes, headers: dict[str, str]) -> Delivery:
-    request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310
-    try:
-        with _opener.open(request, timeout=TIMEOUT_SECONDS) as response:
-            return Delivery(response.status)
-    except urllib.error.HTTPError as error:
-        return Delivery(error.code, f"HTTP {error.code}")
-    except (urllib.error.URLError, OSError, ValueError) as error:
-        reason = getattr(error, "reason", error)
-        return Delivery(None, str(reason)[:300])
+    """POST through :func:`outbound.post`: the address is checked again and pinned, TLS is
+    verified for the host name, and a redirect is a failed delivery (never followed)."""
+    response = outbound.post(url, body, headers)
+    return Delivery(response.status, response.error)
 
 
 def _deliver_one(now: datetime, post: Poster) -> bool | None:

@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from cityrights.core.models import Organisation, User
@@ -228,6 +229,20 @@ def consent_counts(agreement: ProcessingAgreement) -> list[tuple[str, str, int, 
         )
         for iri in categories
     ]
+
+
+def partners_with_webhooks(city: Organisation) -> QuerySet[Organisation]:
+    """The city's partners, each with ``active_webhooks`` (how many receive notices)."""
+    active = Webhook.objects.filter(recipient=OuterRef("pk"), active=True)
+    return (
+        Organisation.objects.filter(city=city)
+        .annotate(
+            active_webhooks=Coalesce(
+                Subquery(active.values("recipient").annotate(n=Count("pk")).values("n")), 0
+            )
+        )
+        .order_by("name")
+    )
 
 
 def city_webhooks(city: Organisation) -> QuerySet[Webhook]:

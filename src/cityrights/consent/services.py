@@ -11,9 +11,7 @@ import json
 import secrets
 from collections.abc import Iterable
 from datetime import datetime
-from ipaddress import ip_address
 from typing import Any
-from urllib.parse import urlparse
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -23,7 +21,7 @@ from cityrights.core import audit
 from cityrights.core.errors import ServiceError
 from cityrights.core.models import ApiKey, Organisation, User
 
-from . import keys, ledger
+from . import keys, ledger, outbound
 from .models import (
     AgreementVersion,
     ConsentState,
@@ -428,34 +426,34 @@ def paper_consent(
 
 
 # --- webhooks and partners ------------------------------------------------------------------
-def _loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
+def check_webhook_url(url: str, *, resolve: bool = True) -> str:
+    """A well-formed https URL whose host resolves only to addresses notices may go to.
+
+    See :mod:`cityrights.consent.outbound`; the same check runs again at every delivery.
+    ``resolve=False`` checks the shape only (demo data, whose host names do not exist).
+    """
     try:
-        return ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def check_webhook_url(url: str) -> str:
-    """HTTPS only (plain HTTP is accepted for loopback addresses, for local testing)."""
-    parsed = urlparse(url)
-    if parsed.scheme not in {"https", "http"} or not parsed.hostname:
-        raise ConsentError(_("Give a full address starting with https://."), 422, "url")
-    if parsed.scheme == "http" and not _loopback(parsed.hostname):
+        if resolve:
+            outbound.check_webhook_url(url)
+        else:
+            outbound.parse_webhook_url(url)
+    except outbound.UnsafeWebhook as error:
         raise ConsentError(
-            _("Notices carry personal data: the address must use https://."), 422, "url"
-        )
-    if len(url) > 500:
-        raise ConsentError(_("The address is too long (at most 500 characters)."), 422, "url")
+            _("This address cannot receive notices: %(reason)s.") % {"reason": error}, 422, "url"
+        ) from error
     return url
 
 
 def create_webhook(
-    recipient: Organisation, url: str, *, actor: User | None, via_key: ApiKey | None = None
+    recipient: Organisation,
+    url: str,
+    *,
+    actor: User | None,
+    via_key: ApiKey | None = None,
+    resolve: bool = True,
 ) -> tuple[Webhook, str]:
     """Register a webhook; the signing secret is returned once and shown once."""
-    url = check_webhook_url(url)
+    url = check_webhook_url(url, resolve=resolve)
     secret = "whsec_" + secrets.token_urlsafe(32)
     with transaction.atomic():
         webhook = Webhook.objects.create(
@@ -486,6 +484,17 @@ def set_webhook_active(
             changes={"active": {"from": webhook.active, "to": active}},
         )
     webhook.active = active
+
+
+def switch_off_partner_webhooks(*, city: Organisation, partner: Organisation, actor: User) -> int:
+    """Stop every notice to ``partner`` (each webhook switched off and audited); how many."""
+    if partner.city_id != city.pk:
+        raise ConsentError(_("This partner belongs to another city."), 404)
+    hooks = list(Webhook.objects.filter(recipient=partner, active=True).order_by("pk"))
+    with transaction.atomic():
+        for hook in hooks:
+            set_webhook_active(hook, False, actor=actor)
+    return len(hooks)
 
 
 def create_partner(city: Organisation, actor: User, data: dict[str, Any]) -> Organisation:

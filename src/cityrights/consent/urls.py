@@ -32,6 +32,16 @@ urlpatterns = [
     path(f"{S}versions/<int:pk>/publish/", staff.version_publish, name="staff_version_publish"),
     path(f"{S}paper/", staff.paper, name="staff_paper"),
     path(f"{S}partners/", staff.partners, name="staff_partners"),
+    path(
+        f"{S}partners/keys/<int:pk>/revoke/",
+        staff.partner_key_revoke,
+        name="staff_partner_key_revoke",
+    ),
+    path(
+        f"{S}partners/<int:pk>/webhooks-off/",
+        staff.partner_webhooks_off,
+        name="staff_partner_webhooks_off",
+    ),
     path(f"{S}webhooks/", staff.webhooks, name="staff_webhooks"),
     path(f"{S}webhooks/<int:pk>/toggle/", staff.webhook_toggle, name="staff_webhook_toggle"),
     path(f"{S}outbox/", staff.outbox, name="staff_outbox"),

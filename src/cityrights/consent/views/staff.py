@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cityrights.core import audit
+from cityrights.core import services as core_services
 from cityrights.core.errors import refuse
 from cityrights.core.models import ApiKey, Organisation
 from cityrights.core.permissions import can
@@ -219,7 +220,7 @@ def partners(request: HttpRequest) -> HttpResponse:
             partner = services.create_partner(city, request.user, data)
             messages.success(request, _("%(name)s was added.") % {"name": partner.name})
             return redirect("consent:staff_partners", org=city.slug)
-    partner_list = Organisation.objects.filter(city=city).order_by("name")
+    partner_list = selectors.partners_with_webhooks(city)
     keys = ApiKey.objects.filter(organisation__city=city).select_related("organisation")
     return render(
         request,
@@ -232,6 +233,36 @@ def partners(request: HttpRequest) -> HttpResponse:
             "new_secret": new_secret,
         },
     )
+
+
+@require_POST
+@org_view("manage")
+def partner_key_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    """An administrator stops a partner's API key at once (audited in the city's trail)."""
+    city = _org(request)
+    key = get_object_or_404(ApiKey, pk=pk, organisation__city=city)
+    if core_services.revoke_api_key(key=key, actor=request.user):
+        messages.success(
+            request,
+            _("The key %(prefix)s of %(partner)s was revoked: its software is refused from now on.")
+            % {"prefix": f"crk_{key.prefix}", "partner": key.organisation.name},
+        )
+    return redirect("consent:staff_partners", org=city.slug)
+
+
+@require_POST
+@org_view("manage")
+def partner_webhooks_off(request: HttpRequest, pk: int) -> HttpResponse:
+    """An administrator stops every notice to a partner (each webhook switched off, audited)."""
+    city = _org(request)
+    partner = get_object_or_404(Organisation, pk=pk, city=city)
+    count = services.switch_off_partner_webhooks(city=city, partner=partner, actor=request.user)
+    messages.success(
+        request,
+        _("%(count)d webhooks of %(partner)s were switched off.")
+        % {"count": count, "partner": partner.name},
+    )
+    return redirect("consent:staff_partners", org=city.slug)
 
 
 @require_http_methods(["GET", "POST"])
