@@ -14,7 +14,11 @@ Each app registers in its ``AppConfig.ready``:
   addresses, so the participation app links a principle to a register entry
   without importing the register,
 * an *account eraser*: what the app keeps about a person, removed or made
-  anonymous when that person deletes their account (``core.accounts``).
+  anonymous when that person deletes their account (``core.accounts``),
+* a *report section* of the annual digital-rights report and the live dashboard
+  (:mod:`cityrights.core.report`): a provider turns a city and a year into the
+  app's figures, tables and charts, so the reporting app reads no other app's
+  models; and an *alert provider* listing what staff should fix now.
 
 Callables receive the request and the organisation and return ``None`` to
 hide themselves, so apps decide what each person sees.
@@ -30,6 +34,7 @@ if TYPE_CHECKING:
     from django.http import HttpRequest
 
     from .models import Organisation, User
+    from .report import Alert, ReportSection
 
 
 @dataclass(frozen=True)
@@ -96,6 +101,18 @@ class LinkableKind:
 #: inside the deletion's transaction; returns whether it found anything.
 AccountEraser = Callable[["User"], bool]
 
+#: ``provider(city, year)``: the app's report section for that year, or ``None`` to stay out.
+SectionProvider = Callable[["Organisation", int], "ReportSection | None"]
+#: ``provider(city)``: what staff should fix now (an empty list when all is well).
+AlertProvider = Callable[["Organisation"], "list[Alert]"]
+
+
+@dataclass(frozen=True)
+class ReportSectionSpec:
+    key: str
+    provider: SectionProvider
+    order: int = 100
+
 
 @dataclass
 class Registry:
@@ -104,6 +121,8 @@ class Registry:
     nav_links: list[NavLink] = field(default_factory=list)
     slots: dict[str, list[SlotProvider]] = field(default_factory=dict)
     linkable_kinds: dict[str, LinkableKind] = field(default_factory=dict)
+    report_section_specs: dict[str, ReportSectionSpec] = field(default_factory=dict)
+    alert_providers: list[AlertProvider] = field(default_factory=list)
     account_erasers: list[tuple[str, AccountEraser]] = field(default_factory=list)
 
     def add_account_eraser(self, name: str, eraser: AccountEraser) -> AccountEraser:
@@ -152,6 +171,47 @@ class Registry:
         """The record a stored ``(kind, id)`` link points at in ``organisation``, if any."""
         found = self.linkable_kinds.get(kind)
         return None if found is None else found.resolve(organisation, pk)
+
+    def add_report_section(
+        self, key: str, provider: SectionProvider, order: int = 100
+    ) -> SectionProvider:
+        """Contribute the section ``key`` of the annual report; a key registers once."""
+        existing = self.report_section_specs.get(key)
+        if existing is not None and existing.provider is not provider:
+            raise ValueError(f"The report section {key!r} is already registered.")
+        self.report_section_specs[key] = ReportSectionSpec(key, provider, order)
+        return provider
+
+    def report_section_keys(self) -> list[str]:
+        """The registered section keys in report order."""
+        specs = sorted(self.report_section_specs.values(), key=lambda s: (s.order, s.key))
+        return [spec.key for spec in specs]
+
+    def report_sections(self, organisation: Organisation, year: int) -> list[ReportSection]:
+        """Every app's section for ``organisation`` and ``year``, in report order.
+
+        Texts come in the active language; call it once per language. A provider must
+        answer with the key it registered (a section cannot stand in for another).
+        """
+        sections = []
+        for key in self.report_section_keys():
+            section = self.report_section_specs[key].provider(organisation, year)
+            if section is None:
+                continue
+            if section.key != key:
+                raise ValueError(f"The provider of {key!r} answered with section {section.key!r}.")
+            sections.append(section)
+        return sections
+
+    def add_alert_provider(self, provider: AlertProvider) -> AlertProvider:
+        if provider not in self.alert_providers:
+            self.alert_providers.append(provider)
+        return provider
+
+    def alerts(self, organisation: Organisation) -> list[Alert]:
+        """What every app asks staff of ``organisation`` to fix now, largest counts first."""
+        found = [alert for provider in self.alert_providers for alert in provider(organisation)]
+        return sorted(found, key=lambda alert: (-alert.count, alert.key))
 
 
 registry = Registry()
