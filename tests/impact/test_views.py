@@ -288,7 +288,10 @@ def test_viewers_cannot_post_anything(city_a, decided):
         (url("transition", city_a, pk=decided.pk), {"step": "reopen"}),
         (url("section", city_a, pk=decided.pk, key="context"), {"project-summary": "x"}),
         (url("risks", city_a, pk=decided.pk), {"right": "privacy"}),
-        (url("risk", city_a, pk=decided.pk, risk_pk=risk.pk), {"action": "delete"}),
+        (url("risk_delete", city_a, pk=decided.pk, risk_pk=risk.pk), {}),
+        (url("risk", city_a, pk=decided.pk, risk_pk=risk.pk), {"description": "x"}),
+        (url("risk_mitigate", city_a, pk=decided.pk, risk_pk=risk.pk), {"new-action": "x"}),
+        (url("section_comment", city_a, pk=decided.pk, key="context"), {"comment-body": "x"}),
         (url("comment", city_a, pk=decided.pk), {"general-body": "x"}),
         (url("conditions", city_a, pk=decided.pk), {"text": "x"}),
         (
@@ -333,8 +336,11 @@ def test_reviewer_adds_conditions_and_sets_the_reassessment_date(city_a, decided
 def test_comments_per_section_by_editor_and_reviewer(city_a):
     assessment = new_assessment(city_a)
     page = url("section", city_a, pk=assessment.pk, key="necessity")
-    response = city_a.client_for("reviewer").post(page, {"comment-body": "Why not random?"})
-    assert response.status_code == 302
+    response = city_a.client_for("reviewer").post(
+        url("section_comment", city_a, pk=assessment.pk, key="necessity"),
+        {"comment-body": "Why not random?"},
+    )
+    assert response.status_code == 302 and response["Location"] == page + "#comments"
     assert assessment.comments.get().section == "necessity"
     body = city_a.client_for("viewer").get(page).content.decode()
     assert "Why not random?" in body
@@ -475,3 +481,57 @@ def test_register_entry_pages_show_status_summary_and_checklist(city_a):
     assert public[0].context["summary"].text == "On hold for now."
     staff = registry.fill_slot("register.entry.staff", request, entry)
     assert staff[0].context["flagged"] is True
+
+
+def test_a_risk_is_changed_mitigated_and_deleted_each_by_its_own_form(city_a):
+    assessment = new_assessment(city_a)
+    item = services.add_risk(
+        assessment,
+        city_a.users["editor"],
+        {"right": "privacy", "description": "Plates kept.", "likelihood": 2, "severity": 2},
+    )
+    editor = city_a.client_for("editor")
+    page = url("risk", city_a, pk=assessment.pk, risk_pk=item.pk)
+    html = editor.get(page).content.decode()
+    for name in ("risk", "risk_mitigate", "risk_delete"):
+        assert f'action="{url(name, city_a, pk=assessment.pk, risk_pk=item.pk)}"' in html
+    changed = {"right": "privacy", "description": "Plates kept a year.", "likelihood": "3"}
+    assert editor.post(page, {**changed, "severity": "9"}).status_code == 422
+    assert editor.post(page, {**changed, "severity": "2"})["Location"] == page
+    item.refresh_from_db()
+    assert (item.description, item.likelihood) == ("Plates kept a year.", 3)
+    mitigate = url("risk_mitigate", city_a, pk=assessment.pk, risk_pk=item.pk)
+    response = editor.post(mitigate, {"new-action": "Delete after a month.", "new-status": "x"})
+    assert response.status_code == 422 and "owner" in response.context["mitigation_form"].errors
+    response = editor.post(
+        mitigate,
+        {"new-action": "Delete after a month.", "new-owner": "Mobility", "new-status": "planned"},
+    )
+    assert response["Location"] == page + "#mitigations"
+    assert item.mitigations.get().owner == "Mobility"
+    response = editor.post(url("risk_delete", city_a, pk=assessment.pk, risk_pk=item.pk))
+    assert response["Location"] == url("risks", city_a, pk=assessment.pk)
+    assert not assessment.risks.exists()
+
+
+def test_a_decided_assessment_keeps_its_risks(city_a, decided):
+    item = decided.risks.get()
+    editor = city_a.client_for("editor")
+    page = url("risk", city_a, pk=decided.pk, risk_pk=item.pk)
+    data = {"right": "privacy", "description": "Changed.", "likelihood": "1", "severity": "1"}
+    assert editor.post(page, data).status_code == 409
+    assert (
+        editor.post(url("risk_delete", city_a, pk=decided.pk, risk_pk=item.pk)).status_code == 409
+    )
+    assert decided.risks.get().description != "Changed."
+
+
+def test_an_empty_section_comment_is_refused_on_the_section_page(city_a):
+    assessment = new_assessment(city_a)
+    response = city_a.client_for("reviewer").post(
+        url("section_comment", city_a, pk=assessment.pk, key="necessity"), {"comment-body": ""}
+    )
+    assert response.status_code == 422
+    assert response.context["comment_form"].errors["body"]
+    assert response.context["section"].key == "necessity"
+    assert not assessment.comments.exists()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from typing import Any
 
 from django import forms
@@ -23,6 +24,7 @@ from .models import (
     RoadmapAction,
 )
 from .scoring import DONT_KNOW, NOT_APPLICABLE
+from .services import AnswerInput
 from .units import unit_label
 
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
@@ -235,6 +237,24 @@ class QuestionnaireForm(forms.Form):
                     ),
                 )
         return data
+
+    def answer_inputs(self, answered: Collection[str]) -> list[AnswerInput]:
+        """What to save from a valid form: every question given a value now, and every
+        question in ``answered`` before (an empty value then clears that answer)."""
+        data = self.cleaned_data
+        return [
+            AnswerInput(
+                question=q.key,
+                value=data[f"{q.key}-value"],
+                evidence_text=data[f"{q.key}-evidence_text"],
+                evidence_link=data[f"{q.key}-evidence_link"],
+                comment=data[f"{q.key}-comment"],
+                evidence_file=data.get(f"{q.key}-evidence_file") or None,
+                remove_file=bool(data.get(f"{q.key}-remove_file")),
+            )
+            for q in self.questions
+            if data[f"{q.key}-value"] or q.key in answered
+        ]
 
     def bound_fields(self, question: Question) -> list[forms.BoundField]:
         names = ["value", "evidence_text", "evidence_link", "evidence_file", "remove_file"]

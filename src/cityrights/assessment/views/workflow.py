@@ -23,6 +23,7 @@ from cityrights.core.tenancy import org_view
 
 from .. import selectors, services
 from ..forms import AssignmentForm, OpenCycleForm, QuestionnaireForm, ReopenForm, ResolveForm
+from ..framework import Area
 from ..models import AssessmentCycle, Resolution, Response, SectionAssignment
 
 
@@ -157,13 +158,59 @@ def assignment_delete(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     return redirect("assessment:assignments", org=organisation.slug, year=year)
 
 
+def _closed_message(cycle: AssessmentCycle) -> str:
+    return _(
+        "The %(year)s assessment is %(status)s: answers can no longer be changed. "
+        "An administrator can reopen it."
+    ) % {"year": cycle.year, "status": cycle.get_status_display().lower()}
+
+
+def _answer_page(
+    request: HttpRequest,
+    cycle: AssessmentCycle,
+    area: Area,
+    form: QuestionnaireForm,
+    mine: dict[str, Response],
+    answerable: selectors.Answerable,
+) -> HttpResponse:
+    lang = language()
+    framework = cycle.framework.framework
+    areas = [a for a in framework.areas if answerable.any_in_area(framework, a.key)]
+    index = next(i for i, a in enumerate(areas) if a.key == area.key)
+    groups = []
+    for pillar in framework.pillars:
+        items = [
+            (q, form.bound_fields(q), mine.get(q.key))
+            for q in form.questions
+            if q.pillar == pillar.key
+        ]
+        if items:
+            groups.append((pillar, items))
+    return render(
+        request,
+        "assessment/answer.html",
+        {
+            "cycle": cycle,
+            "framework": framework,
+            "area": area,
+            "lang": lang,
+            "form": form,
+            "groups": groups,
+            "answered": len(mine),
+            "total": len(form.questions),
+            "next_area": areas[index + 1] if index + 1 < len(areas) else None,
+            "sections": selectors.progress(cycle, request.user, lang),
+            "answerable_areas": {a.key for a in areas},
+        },
+    )
+
+
 @org_view("edit")
 @require_http_methods(["GET", "POST"])
 def answer(request: HttpRequest, year: int, area: str) -> HttpResponse:
     """One section (a thematic area): every question of it the person may answer."""
     organisation = request.organisation  # type: ignore[attr-defined]
     cycle = get_cycle(request, year)
-    lang = language()
     framework = cycle.framework.framework
     try:
         area_obj = framework.area(area)
@@ -177,11 +224,12 @@ def answer(request: HttpRequest, year: int, area: str) -> HttpResponse:
     questions = [
         q for q in framework.questions if q.area == area and answerable.cell(q.area, q.pillar)
     ]
-    key = f"user-{request.user.pk}"
     mine = {
         r.question: r
         for r in Response.objects.filter(
-            cycle=cycle, respondent_key=key, question__in=[q.key for q in questions]
+            cycle=cycle,
+            respondent_key=f"user-{request.user.pk}",
+            question__in=[q.key for q in questions],
         )
     }
     form = QuestionnaireForm(
@@ -190,73 +238,25 @@ def answer(request: HttpRequest, year: int, area: str) -> HttpResponse:
         framework=framework,
         questions=questions,
         answers=mine,
-        language=lang,
+        language=language(),
         read_only=not cycle.is_open,
     )
     if request.method == "POST":
         if not cycle.is_open:
-            messages.error(
-                request,
-                _(
-                    "The %(year)s assessment is %(status)s: answers can no longer be changed. "
-                    "An administrator can reopen it."
-                )
-                % {"year": cycle.year, "status": cycle.get_status_display().lower()},
-            )
+            messages.error(request, _closed_message(cycle))
             return redirect("assessment:cycle", org=organisation.slug, year=year)
         if form.is_valid():
-            entries = [
-                services.AnswerInput(
-                    question=q.key,
-                    value=form.cleaned_data[f"{q.key}-value"],
-                    evidence_text=form.cleaned_data[f"{q.key}-evidence_text"],
-                    evidence_link=form.cleaned_data[f"{q.key}-evidence_link"],
-                    comment=form.cleaned_data[f"{q.key}-comment"],
-                    evidence_file=form.cleaned_data.get(f"{q.key}-evidence_file") or None,
-                    remove_file=bool(form.cleaned_data.get(f"{q.key}-remove_file")),
-                )
-                for q in questions
-                if form.cleaned_data[f"{q.key}-value"] or q.key in mine
-            ]
             try:
-                services.save_answers(cycle, request.user, entries)  # type: ignore[arg-type]
+                services.save_answers(cycle, request.user, form.answer_inputs(mine))  # type: ignore[arg-type]
             except services.AssessmentError as error:
                 refuse(request, error, form=form)
             else:
                 messages.success(request, _("Your answers were saved."))
                 target = request.POST.get("next_area", "")
-                if target and target in {a.key for a in framework.areas}:
-                    return redirect(
-                        "assessment:answer", org=organisation.slug, year=year, area=target
-                    )
-                return redirect("assessment:answer", org=organisation.slug, year=year, area=area)
-    areas = [a for a in framework.areas if answerable.any_in_area(framework, a.key)]
-    index = next(i for i, a in enumerate(areas) if a.key == area)
-    next_area = areas[index + 1] if index + 1 < len(areas) else None
-    groups = []
-    for pillar in framework.pillars:
-        items = [
-            (q, form.bound_fields(q), mine.get(q.key)) for q in questions if q.pillar == pillar.key
-        ]
-        if items:
-            groups.append((pillar, items))
-    return render(
-        request,
-        "assessment/answer.html",
-        {
-            "cycle": cycle,
-            "framework": framework,
-            "area": area_obj,
-            "lang": lang,
-            "form": form,
-            "groups": groups,
-            "answered": len(mine),
-            "total": len(questions),
-            "next_area": next_area,
-            "sections": selectors.progress(cycle, request.user, lang),
-            "answerable_areas": {a.key for a in areas},
-        },
-    )
+                if target not in {a.key for a in framework.areas}:
+                    target = area
+                return redirect("assessment:answer", org=organisation.slug, year=year, area=target)
+    return _answer_page(request, cycle, area_obj, form, mine, answerable)
 
 
 @org_view("view")

@@ -297,50 +297,76 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _no_such_section(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "core/error.html",
+        {"status": 404, "title": _("Not found"), "message": _("There is no such section.")},
+        status=404,
+    )
+
+
+def _section_form(assessment: Any, found: Any, data: Any = None) -> SectionForm:
+    answers = assessment.answers.get(found.key, {})
+    return SectionForm(data, section=found, answers=answers, language=language())
+
+
+def _next_section(assessment: Any, key: str) -> str:
+    keys = [s.key for s in content.sections_for(assessment.template.template, assessment.kind)]
+    index = keys.index(key) if key in keys else len(keys)
+    return keys[index + 1] if index + 1 < len(keys) else ""
+
+
+def _section_page(
+    request: HttpRequest,
+    assessment: Any,
+    found: Any,
+    *,
+    form: SectionForm,
+    comment_form: CommentForm | None,
+    status: int = 200,
+) -> HttpResponse:
+    lang = language()
+    sections = content.sections_for(assessment.template.template, assessment.kind)
+    answers = assessment.answers.get(found.key, {})
+    return render(
+        request,
+        "impact/section.html",
+        {
+            "assessment": assessment,
+            "section": found,
+            "section_title": found.title.get_text(lang),
+            "section_intro": content.text(getattr(found, "intro", None), lang),
+            "sections": [(s.key, s.title.get_text(lang)) for s in sections],
+            "form": form,
+            "may_edit": "edit" in caps(request) and assessment.is_draft,
+            "answers": [
+                (content.text(q.text, lang), content.display_answer(q, answers.get(q.key), lang))
+                for q in found.questions
+            ],
+            "comments": assessment.comments.filter(section=found.key).select_related("author"),
+            "comment_form": comment_form,
+            "next_key": _next_section(assessment, found.key),
+        },
+        status=status,
+    )
+
+
 @org_view("view")
 @require_http_methods(["GET", "POST"])
 def section(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+    """One section's questions; a POST saves its answers (comments: ``section_comment``)."""
     assessment = get_assessment(request, pk)
-    lang = language()
-    template = assessment.template.template
-    found = content.find_section(template, key)
+    found = content.find_section(assessment.template.template, key)
     if found is None:
-        return render(
-            request,
-            "core/error.html",
-            {"status": 404, "title": _("Not found"), "message": _("There is no such section.")},
-            status=404,
-        )
-    sections = content.sections_for(template, assessment.kind)
-    keys = [s.key for s in sections]
-    next_key = keys[keys.index(key) + 1] if key in keys and keys.index(key) + 1 < len(keys) else ""
+        return _no_such_section(request)
     may_edit = "edit" in caps(request) and assessment.is_draft
-    answers = assessment.answers.get(key, {})
-    form = SectionForm(
-        request.POST or None if may_edit else None, section=found, answers=answers, language=lang
-    )
+    posted = request.POST if request.method == "POST" and may_edit else None
+    form = _section_form(assessment, found, posted)
     comment_form = CommentForm(prefix="comment") if may_comment(request) else None
     status = 200
     if request.method == "POST":
-        if "comment-body" in request.POST:
-            if comment_form is None:
-                raise PermissionDenied(_("Your role does not allow comments."))
-            comment_form = CommentForm(request.POST, prefix="comment")
-            if comment_form.is_valid():
-                try:
-                    services.add_comment(
-                        assessment,
-                        request.user,
-                        key,
-                        comment_form.cleaned_data["body"],  # type: ignore[arg-type]
-                    )
-                except services.ImpactError as error:
-                    attach(comment_form, error)
-                else:
-                    messages.success(request, _("Your comment was added."))
-                    return redirect(request.path + "#comments")
-            status = 422
-        elif not may_edit:
+        if not may_edit:
             if "edit" not in caps(request):
                 raise PermissionDenied(_("Your role does not allow answering."))
             messages.error(request, _("Only a draft can be changed."))
@@ -353,6 +379,7 @@ def section(request: HttpRequest, pk: int, key: str) -> HttpResponse:
                 status = error.status
             else:
                 messages.success(request, _("The answers were saved."))
+                next_key = _next_section(assessment, key)
                 if request.POST.get("next") and next_key:
                     return redirect(
                         "impact:section", org=assessment.organisation.slug, pk=pk, key=next_key
@@ -360,26 +387,42 @@ def section(request: HttpRequest, pk: int, key: str) -> HttpResponse:
                 return redirect(request.path)
         else:
             status = 422
-    return render(
-        request,
-        "impact/section.html",
-        {
-            "assessment": assessment,
-            "section": found,
-            "section_title": found.title.get_text(lang),
-            "section_intro": content.text(getattr(found, "intro", None), lang),
-            "sections": [(s.key, s.title.get_text(lang)) for s in sections],
-            "form": form,
-            "may_edit": may_edit,
-            "answers": [
-                (content.text(q.text, lang), content.display_answer(q, answers.get(q.key), lang))
-                for q in found.questions
-            ],
-            "comments": assessment.comments.filter(section=key).select_related("author"),
-            "comment_form": comment_form,
-            "next_key": next_key,
-        },
-        status=status,
+    return _section_page(
+        request, assessment, found, form=form, comment_form=comment_form, status=status
+    )
+
+
+@org_view("view")
+@require_POST
+def section_comment(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+    """A comment on one section, shown under it to the project team and the reviewers."""
+    assessment = get_assessment(request, pk)
+    found = content.find_section(assessment.template.template, key)
+    if found is None:
+        return _no_such_section(request)
+    if not may_comment(request):
+        raise PermissionDenied(_("Your role does not allow comments."))
+    comment_form = CommentForm(request.POST, prefix="comment")
+    if comment_form.is_valid():
+        try:
+            services.add_comment(
+                assessment,
+                request.user,  # type: ignore[arg-type]
+                key,
+                comment_form.cleaned_data["body"],
+            )
+        except services.ImpactError as error:
+            attach(comment_form, error)
+        else:
+            messages.success(request, _("Your comment was added."))
+            page = reverse(
+                "impact:section",
+                kwargs={"org": assessment.organisation.slug, "pk": pk, "key": key},
+            )
+            return redirect(page + "#comments")
+    form = _section_form(assessment, found)
+    return _section_page(
+        request, assessment, found, form=form, comment_form=comment_form, status=422
     )
 
 
@@ -477,14 +520,7 @@ def risks(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "impact/risks.html", context, status=status)
 
 
-@org_view("view")
-@require_http_methods(["GET", "POST"])
-def risk(request: HttpRequest, pk: int, risk_pk: int) -> HttpResponse:
-    assessment = get_assessment(request, pk)
-    item = get_object_or_404(RiskItem, pk=risk_pk, assessment=assessment)
-    held = caps(request)
-    may_edit = "edit" in held and assessment.is_draft
-    lang = language()
+def _risk_form(assessment: Any, item: RiskItem, data: Any = None) -> RiskForm:
     initial = {
         "right": item.right,
         "description": item.description,
@@ -493,49 +529,22 @@ def risk(request: HttpRequest, pk: int, risk_pk: int) -> HttpResponse:
         "residual_likelihood": item.residual_likelihood,
         "residual_severity": item.residual_severity,
     }
-    post = request.POST if request.method == "POST" else None
-    action = (post or {}).get("action", "")
-    form = RiskForm(
-        post if action == "update" else None,
-        template=assessment.template.template,
-        language=lang,
-        initial=initial,
+    return RiskForm(
+        data, template=assessment.template.template, language=language(), initial=initial
     )
-    mitigation_form = MitigationForm(post if action == "mitigate" else None, prefix="new")
-    status = 200
-    if post is not None:
-        if "edit" not in held:
-            raise PermissionDenied(_("Your role does not allow changing risks."))
-        try:
-            if action == "update" and form.is_valid():
-                services.update_risk(item, request.user, form.cleaned_data)  # type: ignore[arg-type]
-                messages.success(request, _("The risk was saved."))
-                return redirect(request.path)
-            if action == "delete":
-                services.delete_risk(item, request.user)  # type: ignore[arg-type]
-                messages.success(request, _("The risk was deleted."))
-                return redirect("impact:risks", org=assessment.organisation.slug, pk=pk)
-            if action == "mitigate" and mitigation_form.is_valid():
-                services.add_mitigation(
-                    item,
-                    request.user,  # type: ignore[arg-type]
-                    action=mitigation_form.cleaned_data["action"],
-                    owner=mitigation_form.cleaned_data["owner"],
-                    due=mitigation_form.cleaned_data["due"],
-                    status=mitigation_form.cleaned_data["status"],
-                )
-                messages.success(request, _("The mitigation was added."))
-                return redirect(request.path + "#mitigations")
-            if action not in {"update", "delete", "mitigate"}:
-                return HttpResponse(_("Unknown action."), status=400)
-            status = 422
-        except services.ImpactError as error:
-            target = mitigation_form if action == "mitigate" else form
-            if action == "delete":
-                messages.error(request, error.message)
-            else:
-                attach(target, error)
-            status = error.status
+
+
+def _risk_page(
+    request: HttpRequest,
+    assessment: Any,
+    item: RiskItem,
+    *,
+    form: RiskForm | None = None,
+    mitigation_form: MitigationForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    held = caps(request)
+    lang = language()
     mitigations = [
         (m, MitigationStatusForm(prefix=f"m{m.pk}", initial={"status": m.status}))
         for m in item.mitigations.all()
@@ -554,15 +563,83 @@ def risk(request: HttpRequest, pk: int, risk_pk: int) -> HttpResponse:
             )
             if item.has_residual
             else "",
-            "form": form,
-            "mitigation_form": mitigation_form,
+            "form": form or _risk_form(assessment, item),
+            "mitigation_form": mitigation_form or MitigationForm(prefix="new"),
             "mitigations": mitigations,
             **level_names(assessment, lang),
-            "may_edit": may_edit,
+            "may_edit": "edit" in held and assessment.is_draft,
             "may_track": "edit" in held,
         },
         status=status,
     )
+
+
+def _changeable_risk(request: HttpRequest, pk: int, risk_pk: int) -> tuple[Any, RiskItem]:
+    """The assessment and its risk, for a person whose role may change risks."""
+    assessment = get_assessment(request, pk)
+    item = get_object_or_404(RiskItem, pk=risk_pk, assessment=assessment)
+    if request.method == "POST" and "edit" not in caps(request):
+        raise PermissionDenied(_("Your role does not allow changing risks."))
+    return assessment, item
+
+
+@org_view("view")
+@require_http_methods(["GET", "POST"])
+def risk(request: HttpRequest, pk: int, risk_pk: int) -> HttpResponse:
+    """One risk with its mitigations; a POST saves the risk's description and ratings."""
+    assessment, item = _changeable_risk(request, pk, risk_pk)
+    if request.method != "POST":
+        return _risk_page(request, assessment, item)
+    form = _risk_form(assessment, item, request.POST)
+    if not form.is_valid():
+        return _risk_page(request, assessment, item, form=form, status=422)
+    try:
+        services.update_risk(item, request.user, form.cleaned_data)  # type: ignore[arg-type]
+    except services.ImpactError as error:
+        attach(form, error)
+        return _risk_page(request, assessment, item, form=form, status=error.status)
+    messages.success(request, _("The risk was saved."))
+    return redirect(request.path)
+
+
+@org_view("view")
+@require_POST
+def risk_delete(request: HttpRequest, pk: int, risk_pk: int) -> HttpResponse:
+    assessment, item = _changeable_risk(request, pk, risk_pk)
+    try:
+        services.delete_risk(item, request.user)  # type: ignore[arg-type]
+    except services.ImpactError as error:
+        messages.error(request, error.message)
+        return _risk_page(request, assessment, item, status=error.status)
+    messages.success(request, _("The risk was deleted."))
+    return redirect("impact:risks", org=assessment.organisation.slug, pk=pk)
+
+
+@org_view("view")
+@require_POST
+def risk_mitigate(request: HttpRequest, pk: int, risk_pk: int) -> HttpResponse:
+    """Add a mitigation (an action, its owner and due date) to a risk."""
+    assessment, item = _changeable_risk(request, pk, risk_pk)
+    form = MitigationForm(request.POST, prefix="new")
+    if not form.is_valid():
+        return _risk_page(request, assessment, item, mitigation_form=form, status=422)
+    try:
+        services.add_mitigation(
+            item,
+            request.user,  # type: ignore[arg-type]
+            action=form.cleaned_data["action"],
+            owner=form.cleaned_data["owner"],
+            due=form.cleaned_data["due"],
+            status=form.cleaned_data["status"],
+        )
+    except services.ImpactError as error:
+        attach(form, error)
+        return _risk_page(request, assessment, item, mitigation_form=form, status=error.status)
+    messages.success(request, _("The mitigation was added."))
+    page = reverse(
+        "impact:risk", kwargs={"org": assessment.organisation.slug, "pk": pk, "risk_pk": item.pk}
+    )
+    return redirect(page + "#mitigations")
 
 
 @org_view("edit")
