@@ -214,3 +214,21 @@ def test_an_import_with_text_the_database_cannot_store_names_where(city_b, expor
     assert response.status_code == 200
     assert "cannot be stored (at answers.1.comment)" in response.content.decode()
     assert not AssessmentCycle.objects.filter(organisation=city_b.city).exists()
+
+
+def test_answers_are_exported_in_pseudonym_order(cycle):
+    """respondent-2 comes before respondent-10, whatever order the database sorts keys in."""
+    for number, value in ((10, "2"), (2, "4")):
+        Response.objects.create(
+            cycle=cycle,
+            question="inc-f-1",
+            respondent=None,
+            respondent_key=f"imported-respondent-{number}",
+            respondent_label=f"respondent-{number}",
+            value=value,
+        )
+    answers = exports.export_json(cycle)["answers"]
+    assert [(a["respondent"], a["value"]) for a in answers] == [
+        ("respondent-1", 4),
+        ("respondent-2", 2),
+    ]

@@ -7,7 +7,7 @@ from django.db import connection, transaction
 from django.db.utils import DatabaseError
 
 from cityrights.core import audit
-from cityrights.core.models import AuditEvent, Membership
+from cityrights.core.models import AuditEvent, Department, Membership
 
 
 @pytest.mark.django_db
@@ -136,3 +136,20 @@ def test_database_trigger_refuses_update_and_delete(city_a):
         ):
             cursor.execute(statement, [event.pk])
     assert AuditEvent.objects.filter(pk=event.pk, action="test").exists()
+
+
+@pytest.mark.django_db
+def test_update_saves_the_given_fields_and_records_what_changed(city_a):
+    department = city_a.department
+    department.contact_email = "not saved@example.org"  # a field not given stays unsaved
+    changes = audit.update(
+        department,
+        {"name": "Mobility and parking", "slug": "mobility"},
+        actor=city_a.users["admin"],
+        organisation=city_a.city,
+    )
+    assert changes == {"name": {"from": "Mobility", "to": "Mobility and parking"}}
+    stored = Department.objects.get(pk=department.pk)
+    assert (stored.name, stored.contact_email) == ("Mobility and parking", "")
+    event = AuditEvent.objects.get(object_type="core.department", action="update")
+    assert event.changes == changes and event.actor == city_a.users["admin"]

@@ -35,11 +35,16 @@ class ImportRefused(AssessmentError):
     status = 422
 
 
+def _label_order(respondent_key: str) -> tuple[int, str]:
+    """``user-9`` before ``user-12``, and ``imported-respondent-2`` before ``-10``."""
+    return len(respondent_key), respondent_key
+
+
 def _labels(cycle: AssessmentCycle) -> dict[str, str]:
     """Stable pseudonyms ``respondent-1``… so exported files carry no staff names."""
     keys = sorted(
         set(Response.objects.filter(cycle=cycle).values_list("respondent_key", flat=True)),
-        key=lambda k: (len(k), k),
+        key=_label_order,
     )
     return {key: f"respondent-{index}" for index, key in enumerate(keys, start=1)}
 
@@ -73,7 +78,12 @@ def export_json(cycle: AssessmentCycle) -> dict[str, Any]:
                 "comment": r.comment,
                 "updated_at": r.updated_at.isoformat(),
             }
-            for r in Response.objects.filter(cycle=cycle).order_by("question", "respondent_key")
+            # In pseudonym order (respondent-2 before respondent-10), not the database's
+            # order of the keys, so a file imported and exported again lists them the same.
+            for r in sorted(
+                Response.objects.filter(cycle=cycle),
+                key=lambda r: (r.question, _label_order(r.respondent_key)),
+            )
         ],
         "resolutions": [
             {"question": r.question, "value": r.scored_value, "note": r.note}

@@ -6,6 +6,7 @@ never passed in (API keys are recorded by name and prefix only).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.db import models, transaction
@@ -82,6 +83,26 @@ def record(
         object_repr=object_repr[:300],
         changes={key: _short(value) for key, value in (changes or {}).items()},
     )
+
+
+def update(
+    obj: models.Model,
+    values: Mapping[str, Any],
+    *,
+    actor: User | AnonymousUser | None,
+    organisation: Organisation | None,
+) -> dict[str, dict[str, Any]]:
+    """Set ``values`` on ``obj``, save those fields and record what changed, in one
+    transaction; returns the recorded difference. Validation is the caller's."""
+    fields = list(values)
+    with transaction.atomic():
+        before = snapshot(obj, fields)
+        for name, value in values.items():
+            setattr(obj, name, value)
+        obj.save(update_fields=fields)
+        changes = diff(before, snapshot(obj, fields))
+        record(actor=actor, organisation=organisation, action="update", obj=obj, changes=changes)
+    return changes
 
 
 def delete(

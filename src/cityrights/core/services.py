@@ -123,15 +123,11 @@ def update_membership(
         _check_department(current.organisation, department)
         if role != Role.ADMIN:
             _keep_an_administrator(current)
-        before = audit.snapshot(current, MEMBERSHIP_FIELDS)
-        current.role, current.department = role, department
-        current.save(update_fields=MEMBERSHIP_FIELDS)
-        audit.record(
+        audit.update(
+            current,
+            {"role": role, "department": department},
             actor=actor,
             organisation=current.organisation,
-            action="update",
-            obj=current,
-            changes=audit.diff(before, audit.snapshot(current, MEMBERSHIP_FIELDS)),
         )
     return current
 
@@ -204,15 +200,11 @@ def update_department(
     with transaction.atomic():
         current = Department.objects.select_for_update().get(pk=department.pk)
         slug = _free_slug(current.organisation, slug, name=name, current=current.pk)
-        before = audit.snapshot(current, DEPARTMENT_FIELDS)
-        current.name, current.slug, current.contact_email = name, slug, contact_email
-        current.save(update_fields=DEPARTMENT_FIELDS)
-        audit.record(
+        audit.update(
+            current,
+            {"name": name, "slug": slug, "contact_email": contact_email},
             actor=actor,
             organisation=current.organisation,
-            action="update",
-            obj=current,
-            changes=audit.diff(before, audit.snapshot(current, DEPARTMENT_FIELDS)),
         )
     return current
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import assessments, exports, procurement, public, review
+from .views import assessments, exports, procurement, public, review, risks
 
 app_name = "impact"
 
@@ -27,15 +27,15 @@ urlpatterns = [
         name="section_comment",
     ),
     path(ONE + "comment/", assessments.comment, name="comment"),
-    path(ONE + "risks/", assessments.risks, name="risks"),
-    path(ONE + "risks/<int:risk_pk>/", assessments.risk, name="risk"),
-    path(ONE + "risks/<int:risk_pk>/delete/", assessments.risk_delete, name="risk_delete"),
+    path(ONE + "risks/", risks.risks, name="risks"),
+    path(ONE + "risks/<int:risk_pk>/", risks.risk, name="risk"),
+    path(ONE + "risks/<int:risk_pk>/delete/", risks.risk_delete, name="risk_delete"),
     path(
         ONE + "risks/<int:risk_pk>/mitigations/",
-        assessments.risk_mitigate,
+        risks.risk_mitigate,
         name="risk_mitigate",
     ),
-    path(ONE + "mitigations/<int:mitigation_pk>/", assessments.mitigation, name="mitigation"),
+    path(ONE + "mitigations/<int:mitigation_pk>/", risks.mitigation, name="mitigation"),
     path(ONE + "step/", review.transition, name="transition"),
     path(ONE + "decide/", review.decide, name="decide"),
     path(ONE + "conditions/", review.conditions, name="conditions"),

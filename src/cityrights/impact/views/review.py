@@ -19,8 +19,9 @@ from cityrights.core.tenancy import org_view
 from .. import services
 from ..forms import CloseConditionForm, ConditionForm, DecisionForm, ReassessmentForm, SummaryForm
 from ..models import Condition, PublicSummary, Status
-from .assessments import detail_context, risk_context
+from .assessments import detail_context
 from .common import attach, caps, get_assessment
+from .risks import risk_context
 
 STEP_MESSAGES = {
     "submit": gettext_lazy("The assessment was submitted for review."),
