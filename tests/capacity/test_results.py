@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import random
 
-from hypothesis import given, settings
+import pytest
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cityrights.capacity import results
@@ -107,3 +108,45 @@ def test_rating_change_needs_five_on_each_side():
     assert results.rating_change([1, 2, 2, 3, 2], [3, 4, 4, 4, 5]).change == 2.0 - 0.0 + 0.0
     thin = results.rating_change([1, 2, 2, 3], [3, 4, 4, 4, 5])
     assert thin.before_mean is None and thin.change is None
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=10,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(st.lists(st.sampled_from([None, 0, 1, 2]), min_size=0, max_size=30), st.randoms())
+def test_the_database_counts_exactly_what_python_counts(city_a, departments, rng):
+    """The SQL tallies (SQLite or PostgreSQL JSON functions) equal a plain Python count."""
+    from cityrights.capacity import selectors
+    from cityrights.capacity.models import SurveyAnswer, SurveyRound
+    from cityrights.core.models import Department
+
+    from .conftest import open_round
+
+    survey_round = open_round(city_a)
+    homes = [
+        Department.objects.get_or_create(
+            organisation=city_a.city, slug=f"dep{n}", defaults={"name": f"Dep {n}"}
+        )[0]
+        for n in range(3)
+    ]
+    rows = []
+    for choice in departments:
+        answers = _answers(rng)
+        if rng.random() < 0.3:
+            answers["concerns"] = sorted(rng.sample(["cybercrime", "children", "data-use"], 2))
+        if rng.random() < 0.2:
+            del answers["training-need"]["bias"]
+        rows.append((None if choice is None else homes[choice].pk, answers))
+    SurveyAnswer.objects.bulk_create(
+        SurveyAnswer(round=survey_round, department_id=d, answers=a) for d, a in rows
+    )
+    SurveyRound.objects.filter(pk=survey_round.pk).update(closed_at="2026-01-01T00:00Z")
+    closed = SurveyRound.objects.get(pk=survey_round.pk)
+    expected = results.aggregate(SURVEY, rows, minimum=1)
+    counted = results.from_tallies(SURVEY, selectors.tallies(closed), minimum=1)
+    assert counted.respondents == expected.respondents == len(rows)
+    assert counted.city == expected.city
+    assert counted.departments == expected.departments

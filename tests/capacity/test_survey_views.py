@@ -258,3 +258,21 @@ def test_a_round_past_its_last_day_is_finalised_when_opened(city_a):
     city_a.client_for("viewer").get(_url(city_a, "detail", survey_round.pk))
     survey_round.refresh_from_db()
     assert survey_round.closed_at is not None and survey_round.audience_size == 4
+
+
+def test_closing_keeps_the_counts_and_results_read_them(city_a, closed_round):
+    from cityrights.capacity import results, selectors
+
+    assert closed_round.tallies is not None
+    kept = selectors.round_results(closed_round)
+    counted = results.from_tallies(
+        closed_round.survey.survey,
+        selectors.tallies(closed_round),
+        list(closed_round.answers.exclude(others={}).values_list("others", flat=True)),
+    )
+    assert kept.city == counted.city and kept.respondents == 11
+    assert sorted(kept.others["concerns"]) == sorted(counted.others["concerns"])
+    # A department deleted later counts with the answers without department.
+    city_a.department.delete()
+    again = selectors.round_results(SurveyRound.objects.get(pk=closed_round.pk))
+    assert again.city == kept.city and again.departments == {}

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Q
@@ -102,18 +102,24 @@ def _new_certificates(
         )
         for (person, kind, modules), index in zip(wanted, indexes, strict=True)
     ]
-    created = Certificate.objects.bulk_create(certificates)
-    _sign(created)
-    return created
+    _sign(certificates)  # everything a credential says is known before the rows exist
+    return Certificate.objects.bulk_create(certificates, batch_size=500)
 
 
 def _sign(certificates: list[Certificate]) -> None:
     """Give each certificate its Open Badges credential (``credentials.py``)."""
     from . import credentials
 
+    achievements: dict[tuple[int, str], dict[str, Any]] = {}
     for certificate in certificates:
-        certificate.credential = credentials.issue(certificate)
-    Certificate.objects.bulk_update(certificates, ["credential"])
+        key = (certificate.programme_id, certificate.kind)
+        if key not in achievements:
+            achievements[key] = credentials.achievement(
+                certificate.programme,
+                certificate.kind,
+                certificate.organisation.default_language,
+            )
+        certificate.credential = credentials.issue(certificate, achievements[key])
 
 
 def _staff_revoked(programme: Programme) -> set[int]:

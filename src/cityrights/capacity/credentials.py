@@ -172,8 +172,14 @@ def _email_hash(email: str, salt: str) -> str:
     return "sha256$" + hashlib.sha256((email.lower() + salt).encode("utf-8")).hexdigest()
 
 
-def credential(certificate: Certificate) -> dict[str, Any]:
-    """The JWT payload of a certificate: the OpenBadgeCredential and its JWT claims."""
+def credential(
+    certificate: Certificate, achieved: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """The JWT payload of a certificate: the OpenBadgeCredential and its JWT claims.
+
+    ``achieved`` is the programme's achievement for the certificate's kind, when the
+    caller already built it (issuing many certificates of one programme at once).
+    """
     organisation = certificate.organisation
     language = organisation.default_language
     issued = certificate.issued_at
@@ -197,7 +203,8 @@ def credential(certificate: Certificate) -> dict[str, Any]:
                 "salt": salt,
             }
         )
-    achieved = achievement(certificate.programme, certificate.kind, language)
+    if achieved is None:
+        achieved = achievement(certificate.programme, certificate.kind, language)
     issuer = issuer_profile(organisation)
     status_list = status_list_url(organisation, certificate.status_list)
     position = certificate.status_index % STATUS_LIST_SIZE
@@ -231,9 +238,9 @@ def credential(certificate: Certificate) -> dict[str, Any]:
     }
 
 
-def issue(certificate: Certificate) -> str:
+def issue(certificate: Certificate, achieved: Mapping[str, Any] | None = None) -> str:
     """The signed credential (compact JWS) of a certificate."""
-    return signing.sign_jws(credential(certificate), typ=TYP)
+    return signing.sign_jws(credential(certificate, achieved), typ=TYP)
 
 
 # --------------------------------------------------------------------------------------

@@ -125,6 +125,13 @@ class SurveyRound(models.Model):
         help_text=_("Counted when the round closes; while it is open it is counted live."),
     )
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    tallies = models.JSONField(
+        _("counts per department"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Kept when the round closes: its figures never change afterwards."),
+    )
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("closed by"),

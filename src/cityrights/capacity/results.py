@@ -113,32 +113,67 @@ class RoundResults:
         return self.city is not None
 
 
-class _Tally:
-    """Running counts for one group while the rows are read once."""
+class Tally:
+    """Counts for one group: respondents, people per question, per option, per rating.
 
-    __slots__ = ("answered", "options", "respondents", "topics")
+    Filled answer by answer (:meth:`add`, one flat counter, which keeps a round of
+    10,000 answers well under a tenth of a second) and merged into the city's;
+    :meth:`result` applies the suppression.
+    """
+
+    __slots__ = ("answered", "counts", "respondents")
 
     def __init__(self) -> None:
         self.respondents = 0
         self.answered: Counter[str] = Counter()
-        self.options: dict[str, Counter[str]] = {}
-        self.topics: dict[str, dict[str, Counter[int]]] = {}
+        # (question, option) for choices, (question, topic, rating) for topic scales
+        self.counts: Counter[tuple[Any, ...]] = Counter()
+
+    def merge(self, other: Tally) -> None:
+        self.respondents += other.respondents
+        self.answered.update(other.answered)
+        self.counts.update(other.counts)
 
     def add(self, survey: Survey, answers: Mapping[str, Any]) -> None:
         self.respondents += 1
-        for question in survey.questions:
-            value = answers.get(question.key)
-            if value in (None, "", [], {}):
+        answered, counts = self.answered, self.counts
+        for key, kind in survey.kinds:
+            value = answers.get(key)
+            if not value:
                 continue
-            self.answered[question.key] += 1
-            if question.kind == "single":
-                self.options.setdefault(question.key, Counter())[value] += 1
-            elif question.kind == "multiple":
-                self.options.setdefault(question.key, Counter()).update(value)
+            answered[key] += 1
+            if kind == "single":
+                counts[(key, value)] += 1
+            elif kind == "multiple":
+                for item in value:
+                    counts[(key, item)] += 1
             else:
-                ratings = self.topics.setdefault(question.key, {})
                 for topic, rating in value.items():
-                    ratings.setdefault(topic, Counter())[int(rating)] += 1
+                    counts[(key, topic, int(rating))] += 1
+
+    def as_json(self) -> dict[str, Any]:
+        """Plain data to keep with a closed round (its figures never change again)."""
+        return {
+            "respondents": self.respondents,
+            "answered": dict(self.answered),
+            "counts": [[*item, count] for item, count in sorted(self.counts.items(), key=str)],
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Tally:
+        tally = cls()
+        tally.respondents = int(data["respondents"])
+        tally.answered.update({str(k): int(v) for k, v in data["answered"].items()})
+        for *item, count in data["counts"]:
+            tally.counts[tuple(item)] += int(count)
+        return tally
+
+    def ratings(self, key: str) -> dict[str, Counter[int]]:
+        found: dict[str, Counter[int]] = {}
+        for item, count in self.counts.items():
+            if len(item) == 3 and item[0] == key:
+                found.setdefault(item[1], Counter())[item[2]] += count
+        return found
 
     def result(self, survey: Survey, minimum: int) -> GroupResult:
         return GroupResult(
@@ -156,16 +191,19 @@ class _Tally:
                 question.kind,
                 answered,
                 suppressed=False,
-                topics=rank_topics(survey, self.topics.get(question.key, {}), minimum),
+                topics=rank_topics(survey, self.ratings(question.key), minimum),
             )
-        counts = self.options.get(question.key, Counter())
         return QuestionResult(
             question.key,
             question.kind,
             answered,
             suppressed=False,
             options=tuple(
-                OptionCount(option.key, counts[option.key], counts[option.key] / answered)
+                OptionCount(
+                    option.key,
+                    self.counts[(question.key, option.key)],
+                    self.counts[(question.key, option.key)] / answered,
+                )
                 for option in question.options
             ),
         )
@@ -204,11 +242,24 @@ def aggregate(
     ``department`` is any hashable key or ``None``. ``others`` are the free texts of the
     same answers (question key → text); they are shown, shuffled, only with the city.
     """
-    city = _Tally()
-    groups: dict[Any, _Tally] = {}
+    groups: dict[Any, Tally] = {}
     for department, answers in rows:
-        city.add(survey, answers)
-        groups.setdefault(department, _Tally()).add(survey, answers)
+        groups.setdefault(department, Tally()).add(survey, answers)
+    return from_tallies(survey, groups, others, minimum=minimum, rng=rng)
+
+
+def from_tallies(
+    survey: Survey,
+    groups: Mapping[Any, Tally],
+    others: Iterable[Mapping[str, str]] = (),
+    *,
+    minimum: int = MIN_GROUP,
+    rng: random.Random | None = None,
+) -> RoundResults:
+    """What may be shown of one round, from the counts of each department (``None``: none)."""
+    city = Tally()
+    for tally in groups.values():
+        city.merge(tally)
     counts = {key: tally.respondents for key, tally in groups.items()}
     shown = disclosed_groups(counts, minimum)
     if city.respondents < minimum:

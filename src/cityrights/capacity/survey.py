@@ -150,6 +150,11 @@ class Survey:
     def _questions(self) -> dict[str, Question]:
         return {question.key: question for question in self.questions}
 
+    @cached_property
+    def kinds(self) -> tuple[tuple[str, str], ...]:
+        """``(key, kind)`` of every question, for counting answers fast."""
+        return tuple((question.key, question.kind) for question in self.questions)
+
     def question(self, key: str) -> Question:
         try:
             return self._questions[key]
