@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -18,6 +19,7 @@ from cityrights.consent.events import chain_events, event_leaf
 from cityrights.consent.receipts import (
     SCHEMA_VERSION,
     InclusionProof,
+    Notice,
     Party,
     ReceiptError,
     Term,
@@ -25,6 +27,7 @@ from cityrights.consent.receipts import (
     build_receipt_payload,
     jwks,
     sign_receipt,
+    terms_digest,
     verify_receipt,
     verify_receipt_inclusion,
 )
@@ -258,3 +261,53 @@ def test_forged_or_malformed_receipts_are_refused_clearly(
     public_only = public_set["keys"][0]
     with pytest.raises(ReceiptError, match="private"):
         sign_receipt(payload_for(ledger, 1), public_only, "receipts-2025")
+
+
+def test_the_receipt_carries_notice_expiry_type_special_categories_and_witness() -> None:
+    notice = Notice("Cycling routes study", "https://city.example/data-sharing/#a-1", "ab" * 32)
+    payload = build_receipt_payload(
+        **{
+            **_minimal_args(),
+            "controller": Party("c", "C", "privacy@c.example", "Town hall\n1 Main Square"),
+            "data_categories": [
+                Term(PD + "Location", "Location", special=False),
+                Term(PD + "PhysicalHealth", "Physical health", special=True),
+            ],
+            "method": "paper",
+        },
+        notice=notice,
+        consent_expires=T0 + timedelta(days=365),
+        witness="Wanda Witness",
+    )
+    assert payload["header"]["schemaVersion"] == SCHEMA_VERSION == "cityrights-consent-receipt/2"
+    agreement = payload["processing"]["agreement"]
+    assert agreement["title"] == "Cycling routes study"
+    assert agreement["url"] == "https://city.example/data-sharing/#a-1"
+    assert agreement["textHash"] == {"alg": "SHA-256", "value": "ab" * 32}
+    assert payload["processing"]["consentType"] == "explicit"
+    assert [t["specialCategory"] for t in payload["processing"]["personalData"]] == [False, True]
+    assert payload["processing"]["specialCategories"] is True
+    assert payload["parties"]["controller"]["address"] == "Town hall\n1 Main Square"
+    event = payload["events"][0]
+    assert event["expiresAt"] == "2026-03-01T09:30:00.000000Z"
+    assert event["witness"] == "Wanda Witness"
+    # A withdrawal has no expiry, whatever the caller passes.
+    withdrawn = build_receipt_payload(
+        **{**_minimal_args(), "event_type": "withdraw"}, consent_expires=T0
+    )
+    assert "expiresAt" not in withdrawn["events"][0] and "witness" not in withdrawn["events"][0]
+    assert terms_digest("Texte") == hashlib.sha256(b"Texte").hexdigest()
+
+
+def test_a_receipt_of_the_first_schema_still_verifies(receipt_key: tuple) -> None:
+    """Receipts issued before the notice fields were added (schema 1) keep verifying."""
+    private, public_set = receipt_key
+    old = build_receipt_payload(**_minimal_args())
+    old["header"]["schemaVersion"] = "cityrights-consent-receipt/1"
+    for key in ("consentType", "specialCategories"):
+        del old["processing"][key]
+    token = sign_receipt(old, private, "receipts-2025")
+    assert verify_receipt(token, public_set) == old
+    old["header"]["schemaVersion"] = "cityrights-consent-receipt/0"
+    with pytest.raises(ReceiptError, match="unknown receipt schema"):
+        verify_receipt(sign_receipt(old, private, "receipts-2025"), public_set)

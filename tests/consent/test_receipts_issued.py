@@ -13,8 +13,12 @@ from django.test import Client
 from cityrights.consent import ledger, merkle, services
 from cityrights.consent.checkpoints import SignedCheckpoint, verify_checkpoint
 from cityrights.consent.events import event_leaf
+from cityrights.consent.models import LedgerEvent
 from cityrights.consent.receipts import verify_receipt_inclusion
+from cityrights.core.models import AuditEvent
 from cityrights.core.signing import public_key_from_jwk
+
+from .conftest import GPS, HEART
 
 pytestmark = pytest.mark.django_db
 
@@ -76,3 +80,63 @@ def test_a_tampered_receipt_fails(sharing, resident):
     forged = base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
     with pytest.raises(jwt.InvalidSignatureError):
         _verify_with_pyjwt(f"{head}.{forged}.{signature}")
+
+
+def test_an_issued_receipt_names_the_terms_the_controller_and_the_expiry(sharing, resident, city_a):
+    """ISO/IEC TS 27560 and Kantara fields the app knows: notice URL and text hash, title,
+    expiry, consent type, special categories (GDPR art. 9), the controller's postal address."""
+    import hashlib
+
+    from cityrights.consent import issuing
+
+    settings_form = {
+        "name": "City A",
+        "default_language": "en",
+        "is_public": "on",
+        "primary_colour": "#1d4f91",
+        "accent_colour": "#8a1c4a",
+        "postal_address": "Town Hall\n1 Market Square\n1000 City A",
+    }
+    admin = city_a.client_for("admin")
+    assert admin.get("/manage/city-a/settings/").content.decode().count('name="postal_address"')
+    assert admin.post("/manage/city-a/settings/", settings_form).status_code == 302
+    change = AuditEvent.objects.get(object_type="core.organisation", action="update")
+    assert change.changes["postal_address"]["to"] == settings_form["postal_address"]
+    person = services.subject_for_user(sharing.city, resident, create=True)
+    event = services.change_consent(person, sharing.study, action="grant")
+    event = LedgerEvent.objects.get(pk=event.pk)  # as the receipt page loads it
+    payload = _verify_with_pyjwt(issuing.token_for(event))
+    version = sharing.study.versions.get()
+    agreement = payload["processing"]["agreement"]
+    assert agreement["title"] == sharing.study.title
+    assert (
+        agreement["textHash"]["value"] == hashlib.sha256(version.description.encode()).hexdigest()
+    )
+    public_page = Client().get(agreement["url"].split("#")[0].split("testserver", 1)[1])
+    assert public_page.status_code == 200
+    assert f'id="{agreement["url"].split("#")[1]}"' in public_page.content.decode()
+    assert payload["processing"]["consentType"] == "explicit"
+    special = {t["iri"]: t["specialCategory"] for t in payload["processing"]["personalData"]}
+    assert special == {GPS: False, HEART: True}
+    assert payload["parties"]["controller"]["address"] == "Town Hall\n1 Market Square\n1000 City A"
+    assert payload["events"][0]["expiresAt"].startswith("2099-01-01T")  # the agreement's end
+
+
+def test_a_paper_receipt_names_its_witness(sharing, city_a):
+    from cityrights.consent import issuing
+
+    event = services.paper_consent(
+        sharing.city,
+        city_a.users["editor"],
+        agreement=sharing.study,
+        action="grant",
+        categories=[GPS],
+        witness="Wanda Witness",
+        name="Paula Paper",
+        identifier_kind="library-card",
+        identifier_value="LIB-1",
+    )
+    payload = _verify_with_pyjwt(issuing.token_for(event))
+    assert payload["events"][0]["method"] == "paper"
+    assert payload["events"][0]["witness"] == "Wanda Witness"
+    assert "Paula" not in json.dumps(payload)

@@ -13,14 +13,23 @@ import uuid
 from typing import Any
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils import translation
 
-from cityrights.core import signing
+from cityrights.core import signing, vocab
 from cityrights.core.models import Organisation
 
 from . import keys, ledger, terms
-from .models import LedgerEvent
-from .receipts import RECEIPT_TYP, InclusionProof, Party, Term, build_receipt_payload
+from .models import AgreementVersion, LedgerEvent
+from .receipts import (
+    RECEIPT_TYP,
+    InclusionProof,
+    Notice,
+    Party,
+    Term,
+    build_receipt_payload,
+    terms_digest,
+)
 
 RECEIPT_NAMESPACE = uuid.UUID("6f1f2a5e-4d0b-4f0e-9a43-5b8f0c2d7e61")
 
@@ -30,6 +39,30 @@ def _party(org: Organisation) -> Party:
         id=f"{settings.CITYRIGHTS_BASE_URL}/organisations/{org.slug}",
         name=org.name,
         contact=org.contact_email or "",
+        address=org.postal_address.strip() or None,
+    )
+
+
+def _special(iri: str) -> bool:
+    try:
+        return vocab.is_special_category(iri)
+    except vocab.UnknownTermError:
+        return False
+
+
+def notice_for(version: AgreementVersion) -> Notice:
+    """The terms of ``version`` as residents read them: title, public address, text hash.
+
+    The text is the version's plain-language description exactly as stored and
+    shown (the portal, the public page and the receipt page print it), so its
+    SHA-256 pins the wording the resident agreed to.
+    """
+    agreement = version.agreement
+    path = reverse("consent:public_agreements", kwargs={"org": agreement.organisation.slug})
+    return Notice(
+        title=agreement.title,
+        url=f"{settings.CITYRIGHTS_BASE_URL}{path}#a-{agreement.pk}",
+        text_sha256=terms_digest(version.description),
     )
 
 
@@ -51,7 +84,7 @@ def payload_for(event: LedgerEvent) -> dict[str, Any]:
         )
     with translation.override("en"):  # one language, so the signed bytes do not vary
         purposes = [Term(iri, terms.label(iri)) for iri in version.purposes]
-        categories = [Term(iri, terms.label(iri)) for iri in event.scope]
+        categories = [Term(iri, terms.label(iri), _special(iri)) for iri in event.scope]
         basis = Term(agreement.legal_basis, terms.label(agreement.legal_basis))
     return build_receipt_payload(
         receipt_id=receipt_id(event),
@@ -74,6 +107,9 @@ def payload_for(event: LedgerEvent) -> dict[str, Any]:
         event_hash=event.hash,
         ledger_origin=keys.origin(),
         inclusion=inclusion,
+        notice=notice_for(version),
+        consent_expires=ledger.consent_expiry(version, event.at),
+        witness=event.witness,
     )
 
 

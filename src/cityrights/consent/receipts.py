@@ -4,8 +4,12 @@ A receipt is the resident's own proof of what they agreed to or withdrew,
 signed by the city. Its payload is grouped like an ISO/IEC TS 27560 consent
 record (header, parties, processing, events) and carries the Kantara Consent
 Receipt v1.1 essentials (receipt id, jurisdiction, language, timestamp,
-collection method, controller and contact, purposes, data categories). Terms
-are given as W3C DPV IRIs so machines can read them; labels are for people.
+collection method, controller with contact and postal address, purposes,
+data categories with their special-category flag, consent type), the notice
+the resident was shown (title, public address, SHA-256 of its text), the
+consent's expiry and, for paper consent, the witness. docs/consent.md maps
+every field. Terms are given as W3C DPV IRIs so machines can read them; labels
+are for people.
 
 The payload holds no names: the subject is the pseudonymous id of the ledger.
 It also pins the event in the ledger (sequence number and event hash) and,
@@ -20,6 +24,7 @@ generic JWT tools accept the receipt as it is.
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -36,6 +41,7 @@ from cityrights.core import signing
 __all__ = [
     "SCHEMA_VERSION",
     "InclusionProof",
+    "Notice",
     "Party",
     "ReceiptError",
     "Term",
@@ -43,11 +49,16 @@ __all__ = [
     "build_receipt_payload",
     "jwks",
     "sign_receipt",
+    "terms_digest",
     "verify_receipt",
     "verify_receipt_inclusion",
 ]
 
-SCHEMA_VERSION = "cityrights-consent-receipt/1"
+SCHEMA_VERSION = "cityrights-consent-receipt/2"
+#: Receipts of these schemas still verify (version 1 lacks the notice, expiry and type fields).
+ACCEPTED_SCHEMAS = frozenset({"cityrights-consent-receipt/1", SCHEMA_VERSION})
+#: The consent a receipt records is always given by a clear affirmative act (GDPR art. 4(11)).
+CONSENT_TYPE = "explicit"
 ALGORITHM = signing.ALGORITHM
 #: Ledger event kind -> ISO/IEC TS 27560 style event type.
 EVENT_TYPES = {"grant": "given", "withdraw": "withdrawn", "expire": "expired", "renew": "renewed"}
@@ -71,11 +82,14 @@ class Party:
     id: str
     name: str
     contact: str | None = None
+    address: str | None = None  # postal address, lines separated by newlines
 
     def to_json(self) -> dict[str, str]:
         data = {"id": self.id, "name": self.name}
         if self.contact:
             data["contact"] = self.contact
+        if self.address:
+            data["address"] = self.address
         return data
 
 
@@ -85,9 +99,34 @@ class Term:
 
     iri: str
     label: str
+    special: bool | None = None  # for data categories: GDPR article 9 data
 
-    def to_json(self) -> dict[str, str]:
-        return {"iri": self.iri, "label": self.label}
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"iri": self.iri, "label": self.label}
+        if self.special is not None:
+            data["specialCategory"] = self.special
+        return data
+
+
+@dataclass(frozen=True)
+class Notice:
+    """The terms the resident was shown: where they are published and a hash of their text."""
+
+    title: str
+    url: str
+    text_sha256: str  # hex SHA-256 of the terms text (see :func:`terms_digest`)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "title": self.title,
+            "url": self.url,
+            "textHash": {"alg": "SHA-256", "value": self.text_sha256},
+        }
+
+
+def terms_digest(text: str) -> str:
+    """Hex SHA-256 of the UTF-8 terms text, as a receipt states it."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -136,6 +175,9 @@ def build_receipt_payload(
     ledger_origin: str | None = None,
     state_after: str | None = None,
     inclusion: InclusionProof | None = None,
+    notice: Notice | None = None,
+    consent_expires: datetime | None = None,
+    witness: str | None = None,
 ) -> dict[str, Any]:
     """Assemble the receipt payload for one ledger event.
 
@@ -169,7 +211,9 @@ def build_receipt_payload(
             "agreement": {"id": agreement_id, "version": agreement_version},
             "purposes": [term.to_json() for term in purposes],
             "personalData": [term.to_json() for term in data_categories],
+            "specialCategories": any(term.special for term in data_categories),
             "legalBasis": legal_basis.to_json(),
+            "consentType": CONSENT_TYPE,
             "retention": retention,
         },
         "events": [
@@ -182,6 +226,12 @@ def build_receipt_payload(
         ],
         "ledger": {"seq": ledger_seq, "eventHash": event_hash},
     }
+    if notice is not None:
+        payload["processing"]["agreement"].update(notice.to_json())
+    if consent_expires is not None and payload["events"][0]["stateAfter"] == "active":
+        payload["events"][0]["expiresAt"] = normalise_time(consent_expires)
+    if witness:
+        payload["events"][0]["witness"] = witness
     if ledger_origin:
         payload["ledger"]["origin"] = ledger_origin
     return attach_inclusion(payload, inclusion) if inclusion else payload
@@ -238,7 +288,7 @@ def verify_receipt(token: str, jwks: Any) -> dict[str, Any]:
         raise ReceiptError(reason.replace("the signature", "the receipt signature")) from exc
     header_part = payload.get("header")
     version = header_part.get("schemaVersion") if isinstance(header_part, dict) else None
-    _require(version == SCHEMA_VERSION, f"unknown receipt schema {version!r}")
+    _require(version in ACCEPTED_SCHEMAS, f"unknown receipt schema {version!r}")
     return payload
 
 

@@ -42,6 +42,7 @@ SETTINGS_FIELDS = [
     "is_public",
     "website",
     "contact_email",
+    "postal_address",
     "primary_colour",
     "accent_colour",
     "logo",
