@@ -401,6 +401,75 @@ def _hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+class ContributionKind(models.TextChoices):
+    """How a person took part in a version that someone else decides on (``core.duties``)."""
+
+    CREATED = "created", _("creation")
+    EDITED = "edited", _("editing")
+    SUBMITTED = "submitted", _("submission")
+    ANSWERED = "answered", _("answers")
+    RESOLVED = "resolved", _("resolved answers")
+    LED = "led", _("project lead")
+
+
+class ContributionQuerySet(models.QuerySet["Contribution"]):
+    def update(self, **kwargs: Any) -> int:
+        raise PermissionError("Contributions are append-only.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionError("Contributions are append-only.")
+
+
+class Contribution(models.Model):
+    """One person's part in one version of something another person decides on.
+
+    Written by the app's service in the transaction of the change, read by
+    ``core.duties`` when someone decides; never changed or removed afterwards (the model
+    refuses it, and on PostgreSQL a trigger does, see migration 0005). So naming someone
+    else as project lead, or letting a colleague change the last character, takes nobody
+    off the list. ``subject_type`` is the model's ``app_label.model_name``.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
+    )
+    subject_type = models.CharField(_("object type"), max_length=100)
+    subject_id = models.CharField(_("object id"), max_length=64)
+    version = models.PositiveIntegerField(_("version"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who"),
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    kind = models.CharField(_("how"), max_length=20, choices=ContributionKind.choices)
+    at = models.DateTimeField(_("first time"), default=timezone.now)
+
+    objects = ContributionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("contribution")
+        verbose_name_plural = _("contributions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subject_type", "subject_id", "version", "user", "kind"],
+                name="core_contribution_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject_type}:{self.subject_id} v{self.version} {self.user_id} {self.kind}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise PermissionError("Contributions are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionError("Contributions are append-only.")
+
+
 class ApiKeyScope(models.TextChoices):
     """What a machine client may do with a key. Apps check the scope they need."""
 
