@@ -18,7 +18,11 @@ Each app registers in its ``AppConfig.ready``:
 * a *report section* of the annual digital-rights report and the live dashboard
   (:mod:`cityrights.core.report`): a provider turns a city and a year into the
   app's figures, tables and charts, so the reporting app reads no other app's
-  models; and an *alert provider* listing what staff should fix now.
+  models; and an *alert provider* listing what staff should fix now,
+* a *facts provider*: data (not a page section) that an app gives about records
+  of another app, in bulk, e.g. the impact app tells the register's report
+  section which of its entries have an approved assessment
+  (``register.entry.impact_approvals``) without the register importing it.
 
 Callables receive the request and the organisation and return ``None`` to
 hide themselves, so apps decide what each person sees.
@@ -26,7 +30,7 @@ hide themselves, so apps decide what each person sees.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -107,6 +111,10 @@ SectionProvider = Callable[["Organisation", int], "ReportSection | None"]
 AlertProvider = Callable[["Organisation"], "list[Alert]"]
 
 
+#: Gives facts about many records at once: ``{key: [fact, ...]}`` for the keys it knows.
+FactsProvider = Callable[[Sequence[Any]], Mapping[Any, Sequence[Any]]]
+
+
 @dataclass(frozen=True)
 class ReportSectionSpec:
     key: str
@@ -123,6 +131,7 @@ class Registry:
     linkable_kinds: dict[str, LinkableKind] = field(default_factory=dict)
     report_section_specs: dict[str, ReportSectionSpec] = field(default_factory=dict)
     alert_providers: list[AlertProvider] = field(default_factory=list)
+    facts: dict[str, list[FactsProvider]] = field(default_factory=dict)
     account_erasers: list[tuple[str, AccountEraser]] = field(default_factory=list)
 
     def add_account_eraser(self, name: str, eraser: AccountEraser) -> AccountEraser:
@@ -212,6 +221,29 @@ class Registry:
         """What every app asks staff of ``organisation`` to fix now, largest counts first."""
         found = [alert for provider in self.alert_providers for alert in provider(organisation)]
         return sorted(found, key=lambda alert: (-alert.count, alert.key))
+
+    def add_facts_provider(self, name: str, provider: FactsProvider) -> FactsProvider:
+        """Contribute facts named ``name``: ``provider(keys)`` returns ``{key: [fact, ...]}``."""
+        self.facts.setdefault(name, []).append(provider)
+        return provider
+
+    def facts_for(self, name: str, keys: Sequence[Any]) -> dict[Any, list[Any]]:
+        """Every provider's facts named ``name`` for ``keys`` (one call per provider, in bulk).
+
+        Keys no provider knows are left out; without providers the answer is empty (ask
+        :meth:`has_facts` to tell "nothing known" from "nobody to ask").
+        """
+        found: dict[Any, list[Any]] = {}
+        if not keys:
+            return found
+        for provider in self.facts.get(name, []):
+            for key, items in provider(keys).items():
+                found.setdefault(key, []).extend(items)
+        return found
+
+    def has_facts(self, name: str) -> bool:
+        """Whether any installed app gives the facts named ``name``."""
+        return bool(self.facts.get(name))
 
 
 registry = Registry()
