@@ -22,8 +22,9 @@ class ConsentConfig(AppConfig):
         from cityrights.core.models import ApiKey
         from cityrights.core.registry import LinkableKind, NavLink, registry
 
-        from . import panels, services
+        from . import panels, report, services
 
+        report.register(registry)
         registry.add_nav_link(NavLink(_("Consent"), "consent:staff_agreements", "view", 30))
         registry.add_staff_panel("view", panels.staff_panel)
         registry.add_public_section(panels.public_section)
