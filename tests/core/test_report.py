@@ -131,3 +131,19 @@ def test_a_lone_withheld_count_cannot_be_worked_out_from_the_total(values):
     assert len(extra) <= 1
     if extra:
         assert sum(1 for o in values if o < 10) == 1
+
+
+def test_the_installed_apps_contribute_their_sections_alerts_and_facts():
+    from cityrights.core.registry import registry
+
+    assert registry.report_section_keys() == [
+        "maturity",
+        "roadmap",
+        "transparency",
+        "impact",
+        "consent",
+        "capacity",
+        "participation",
+    ]
+    assert len(registry.alert_providers) >= 4
+    assert registry.has_facts("register.entry.impact_approvals")

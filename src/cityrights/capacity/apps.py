@@ -13,8 +13,9 @@ class CapacityConfig(AppConfig):
     def ready(self) -> None:
         from cityrights.core.registry import NavLink, registry
 
-        from . import panels
+        from . import panels, report
 
+        report.register(registry)
         registry.add_nav_link(NavLink(_("Capacity building"), "capacity:home", "view", 50))
         registry.add_staff_panel("view", panels.staff_panel)
         registry.add_public_section(panels.public_section)

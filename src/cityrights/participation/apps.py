@@ -10,8 +10,9 @@ class ParticipationConfig(AppConfig):
     def ready(self) -> None:
         from cityrights.core.registry import LinkableKind, NavLink, registry
 
-        from . import panels
+        from . import panels, report
 
+        report.register(registry)
         registry.add_nav_link(
             NavLink(_("Consultations"), "participation:staff_consultations", "view", 50)
         )
