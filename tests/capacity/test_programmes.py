@@ -178,3 +178,52 @@ def test_planning_from_a_round_prefills_modules_with_the_top_needs(city_a):
     assert modules[1].topics == ["bias"] and modules[1].title_nl == "Vooroordelen en discriminatie"
     assert modules[2].topics == ["inclusion"] and modules[1].areas == ["inclusion"]
     assert programme.status == "draft"
+
+
+def test_materials_are_uploaded_by_editors_and_downloaded_by_who_may_see_the_programme(
+    city_a, resident, tmp_path, settings
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+
+    from cityrights.capacity.models import Material
+
+    settings.MEDIA_ROOT = tmp_path
+    staff_programme = new_programme(city_a, modules=1)
+    module = staff_programme.modules.get()
+    base = (
+        f"/manage/{city_a.city.slug}/capacity/programmes/{staff_programme.pk}/modules/{module.pk}/"
+    )
+    editor = city_a.client_for("editor")
+    refused = editor.post(
+        base + "materials/",
+        {"title_en": "Slides", "file": SimpleUploadedFile("x.html", b"<script>", "text/html")},
+    )
+    assert refused.status_code == 422 and not Material.objects.exists()
+    both = editor.post(
+        base + "materials/",
+        {
+            "title_en": "Slides",
+            "url": "https://example.org/slides",
+            "file": SimpleUploadedFile("slides.pdf", b"%PDF-1.4", "application/pdf"),
+        },
+    )
+    assert both.status_code == 422
+    added = editor.post(
+        base + "materials/",
+        {
+            "title_en": "Slides",
+            "file": SimpleUploadedFile("slides.pdf", b"%PDF-1.4", "application/pdf"),
+        },
+    )
+    assert added.status_code == 302
+    material = Material.objects.get()
+    url = material.get_absolute_url()
+    download = city_a.client_for("viewer").get(url)
+    assert download.status_code == 200
+    assert download["Content-Disposition"].startswith("attachment")
+    assert b"".join(download.streaming_content) == b"%PDF-1.4"
+    outsider = Client()
+    outsider.force_login(resident)
+    assert outsider.get(url).status_code == 404  # a staff programme's file
+    assert city_a.client_for("viewer").post(base + "materials/", {}).status_code == 403

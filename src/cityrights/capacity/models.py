@@ -22,7 +22,7 @@ import uuid
 from typing import Any
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -415,12 +415,24 @@ class Module(models.Model):
         return [line.strip() for line in self.learning_goals.splitlines() if line.strip()]
 
 
+# Documents people open on their own computer; nothing a browser would run (HTML, SVG).
+MATERIAL_EXTENSIONS = [
+    "pdf", "odt", "odp", "ods", "docx", "pptx", "xlsx", "doc", "ppt", "xls", "txt", "csv",
+    "png", "jpg", "jpeg", "webp", "mp3", "mp4", "webm",
+]  # fmt: skip
+
+
 class Material(models.Model):
     """A file or a link that goes with a module."""
 
     module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="materials")
     title = TranslatedField(models.CharField(_("title"), max_length=200, blank=True))
-    file = models.FileField(_("file"), upload_to="capacity/materials/%Y/", blank=True)
+    file = models.FileField(
+        _("file"),
+        upload_to="capacity/materials/%Y/",
+        blank=True,
+        validators=[FileExtensionValidator(MATERIAL_EXTENSIONS)],
+    )
     url = models.URLField(_("link"), blank=True)
 
     class Meta:
@@ -436,6 +448,17 @@ class Material(models.Model):
 
     def __str__(self) -> str:
         return self.title or self.url or self.file.name
+
+    def get_absolute_url(self) -> str:
+        """Where participants open it: the link, or the file through a checked view."""
+        if self.url:
+            return self.url
+        from django.urls import reverse
+
+        return reverse(
+            "capacity:material",
+            kwargs={"org": self.module.programme.organisation.slug, "pk": self.pk},
+        )
 
 
 class SessionFormat(models.TextChoices):

@@ -84,6 +84,7 @@ urlpatterns = [
     path(PUBLIC + "sessions/<int:pk>/register/", public.register, name="register"),
     path(PUBLIC + "sessions/<int:pk>/cancel/", public.cancel, name="cancel"),
     path(PUBLIC + "my-record/", public.record, name="record"),
+    path(PUBLIC + "materials/<int:pk>", public.material, name="material"),
     path(
         PUBLIC + "modules/<int:module_pk>/self-rating/<str:phase>/",
         public.evaluation,

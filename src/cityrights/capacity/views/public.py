@@ -7,9 +7,11 @@ the city's members only. Registering needs an account (``selectors.not_eligible`
 
 from __future__ import annotations
 
+import mimetypes
+
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -20,7 +22,15 @@ from cityrights.core.tenancy import org_view
 
 from .. import selectors, services
 from ..forms import EvaluationForm
-from ..models import EvaluationPhase, Module, Programme, ProgrammeStatus, Registration, Session
+from ..models import (
+    EvaluationPhase,
+    Material,
+    Module,
+    Programme,
+    ProgrammeStatus,
+    Registration,
+    Session,
+)
 
 
 def _visible_programme(request: HttpRequest, pk: int) -> Programme:
@@ -137,6 +147,32 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Your registration is cancelled."))
     return redirect(reverse("capacity:record", kwargs={"org": found.organisation.slug}))
+
+
+@require_GET
+@org_view()
+def material(request: HttpRequest, pk: int) -> FileResponse:
+    """A module's file, for whoever may see its programme; always a download."""
+    found = get_object_or_404(
+        Material.objects.select_related("module__programme"),
+        pk=pk,
+        module__programme__organisation=request.organisation,  # type: ignore[attr-defined]
+    )
+    programme = found.module.programme
+    if request.membership is None:  # type: ignore[attr-defined]
+        _visible_programme(request, programme.pk)
+    if not found.file:
+        raise Http404(_("This material is a link, not a file."))
+    content_type = mimetypes.guess_type(found.file.name)[0] or "application/octet-stream"
+    response = FileResponse(
+        found.file.open("rb"),
+        as_attachment=True,
+        filename=found.file.name.rsplit("/", 1)[-1],
+        content_type=content_type,
+    )
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @require_GET
