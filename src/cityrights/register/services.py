@@ -22,7 +22,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cityrights.core import audit, throttling
+from cityrights.core import audit, duties, throttling
 from cityrights.core.errors import ServiceError
 from cityrights.core.permissions import can
 
@@ -95,6 +95,26 @@ def _require(actor: User, organisation: Organisation, capability: str) -> None:
         raise WorkflowError(_("Your role does not allow this."), 403)
 
 
+def duty_version(entry: Entry) -> int:
+    """The version a change goes into: the next publication of this row.
+
+    A row is published once (a published entry changes through a working copy, a row of
+    its own), so everything from its creation to its publication, sending back and
+    changing again included, is one version for the separation of duties.
+    """
+    return entry.version + 1
+
+
+def _took_part(entry: Entry, actor: User | None, kind: str) -> None:
+    duties.record(
+        organisation=entry.organisation,
+        obj=entry,
+        version=duty_version(entry),
+        actor=actor,
+        kind=kind,
+    )
+
+
 # --- Drafts ----------------------------------------------------------------------------------
 
 
@@ -146,6 +166,7 @@ def create_entry(
         entry.last_edited_by = actor
         entry.save()
         cleaned = _set_terms(entry, terms or {})
+        _took_part(entry, actor, duties.Kind.CREATED)
         audit.record(
             actor=actor,
             organisation=organisation,
@@ -174,6 +195,7 @@ def update_entry(
         entry.last_edited_by = actor
         entry.save()
         _set_terms(entry, terms or {})
+        _took_part(entry, actor, duties.Kind.EDITED)
         entry = Entry.objects.get(pk=entry.pk)
         after = {**audit.snapshot(entry, AUDIT_FIELDS), **_terms_of(entry)}
         audit.record(
@@ -216,6 +238,7 @@ def start_revision(entry: Entry, *, actor: User) -> Entry:
         revision.last_edited_by = actor
         revision.save()
         _set_terms(revision, terms)
+        _took_part(revision, actor, duties.Kind.CREATED)
         Location.objects.bulk_create(
             Location(
                 entry=revision,
@@ -260,6 +283,7 @@ def submit(entry: Entry, *, actor: User) -> Entry:
         entry.submitted_by = actor
         entry.review_note = ""
         entry.save()
+        _took_part(entry, actor, duties.Kind.SUBMITTED)
         audit.record(
             actor=actor,
             organisation=entry.organisation,
@@ -282,17 +306,27 @@ def missing_for_publication(entry: Entry) -> list[str]:
     return problems
 
 
-def authors_of(entry: Entry) -> set[int]:
-    """People who wrote this version: they may not publish it (four-eyes rule)."""
-    ids = {entry.author_id, entry.last_edited_by_id, entry.submitted_by_id}
-    return {pk for pk in ids if pk is not None}
+def contributors_of(entry: Entry) -> duties.Contributors:
+    """Everyone who took part in the version under review: they may not publish it.
+
+    The recorded contributions of the version, plus what the row's own fields name (for
+    rows written before contributions were recorded).
+    """
+    named = duties.Contributors.of(
+        [
+            (entry.author_id, duties.Kind.CREATED),
+            (entry.last_edited_by_id, duties.Kind.EDITED),
+            (entry.submitted_by_id, duties.Kind.SUBMITTED),
+        ]
+    )
+    return duties.contributors(obj=entry, version=duty_version(entry)) | named
 
 
 def may_publish(entry: Entry, actor: User) -> bool:
     return (
         entry.state == State.IN_REVIEW
         and can(actor, entry.organisation, "review")
-        and actor.pk not in authors_of(entry)
+        and actor not in contributors_of(entry)
     )
 
 
@@ -323,10 +357,12 @@ def publish(entry: Entry, *, actor: User, change_summary: str = "") -> Entry:
     _require(actor, entry.organisation, "review")
     if entry.state != State.IN_REVIEW:
         raise WorkflowError(_("Only an entry in review can be published."))
-    if actor.pk in authors_of(entry):
-        raise WorkflowError(
-            _("You wrote or submitted this entry: another reviewer has to publish it."), 403
-        )
+    duties.require_independent(
+        decider=actor,
+        contributors=contributors_of(entry),
+        decision=_("publish it"),
+        refuse_with=WorkflowError,
+    )
     summary = (change_summary or "").strip()[:500]
     with transaction.atomic():
         locked = Entry.objects.select_for_update().get(pk=entry.pk)
@@ -514,6 +550,7 @@ def save_location(
         )
         entry.last_edited_by = actor
         entry.save(update_fields=["last_edited_by", "updated_at"])
+        _took_part(entry, actor, duties.Kind.EDITED)
     return location
 
 
@@ -537,6 +574,7 @@ def delete_location(location: Location, *, actor: User) -> None:
         )
         entry.last_edited_by = actor
         entry.save(update_fields=["last_edited_by", "updated_at"])
+        _took_part(entry, actor, duties.Kind.EDITED)
 
 
 # --- Residents' questions --------------------------------------------------------------------
@@ -677,6 +715,7 @@ def import_rows(
                 ) from error
             entry.last_edited_by = actor
             entry.save()
+            _took_part(entry, actor, duties.Kind.CREATED)
             _set_terms(
                 entry,
                 {

@@ -153,7 +153,7 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit": can(user, organisation, "edit"),
             "can_review": can(user, organisation, "review"),
             "may_publish": services.may_publish(entry, user),  # type: ignore[arg-type]
-            "is_author": user.pk in services.authors_of(entry),
+            "took_part": user in services.contributors_of(entry),
             "missing": services.missing_for_publication(entry) if entry.state == "draft" else [],
             "revision": entry.revisions.first() if not entry.is_revision else None,
             "location_form": LocationForm() if editable else None,
