@@ -11,11 +11,17 @@ from dataclasses import dataclass
 
 import pytest
 from django.test import Client
+from hypothesis import settings as hypothesis_settings
 
 from cityrights.core.models import ApiKey, Department, Membership, Organisation, Role, User
 
 PASSWORD = "correct-horse-battery"
 IN_CI = os.environ.get("CI", "").lower() == "true"
+
+# Properties are about behaviour, not speed: on a shared 2-core machine one example may take
+# longer than hypothesis's default 200 ms deadline, which would fail a correct property.
+hypothesis_settings.register_profile("cityrights", deadline=None)
+hypothesis_settings.load_profile("cityrights")
 
 
 @dataclass

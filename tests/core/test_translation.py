@@ -137,6 +137,19 @@ def test_tag_marks_a_fallback_with_its_language_and_escapes_it():
         )
 
 
+def test_shown_text_is_plain_in_plain_text_templates():
+    """E-mails render with autoescaping off: the text, without markup, and no error."""
+    item = leaflet(nl="Luchtsensoren & co")
+    with translation.override("fr"):
+        text = render(
+            '{% autoescape off %}{% translated item "title" %}{% endautoescape %}', item=item
+        )
+        assert text == "Luchtsensoren & co"
+        assert render('{% translated item "title" as t %}{{ t|upper }}', item=item) == (
+            "LUCHTSENSOREN &amp; CO"
+        )
+
+
 def test_tag_reads_snapshots_and_gives_a_lang_attribute_for_blocks():
     snapshot = {"title": {"en": "Cameras", "fr": "Caméras"}}
     with translation.override("nl"):

@@ -27,7 +27,6 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -104,19 +103,35 @@ def fallback_order(language: str | None = None) -> tuple[str, ...]:
     return tuple(order)
 
 
-@dataclass(frozen=True)
-class Shown:
+class Shown(str):
     """A text and the language it is in ("" when no language has a text).
 
-    Rendered in a template it marks itself with ``lang`` when its language is not the
-    page's, so screen readers pronounce a Dutch fallback on a French page as Dutch.
+    It is a ``str``, so it works wherever text does (plain-text e-mails rendered with
+    autoescaping off, ``|linebreaks``, string formatting). Rendered with autoescaping it
+    marks itself with ``lang`` when its language is not the page's, so screen readers
+    pronounce a Dutch fallback on a French page as Dutch.
     """
 
-    text: str
     language: str
 
-    def __str__(self) -> str:
-        return self.text
+    def __new__(cls, text: str, language: str) -> Shown:
+        shown = super().__new__(cls, text)
+        shown.language = language
+        return shown
+
+    @property
+    def text(self) -> str:
+        return str.__str__(self)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Shown):
+            return self.text == other.text and self.language == other.language
+        return str.__eq__(self, other)
+
+    __hash__ = str.__hash__
+
+    def __repr__(self) -> str:
+        return f"Shown({self.text!r}, {self.language!r})"
 
     @property
     def is_foreign(self) -> bool:
