@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from cityrights.core.errors import ErrorOut
 from cityrights.core.models import ApiKey
 
 
@@ -22,6 +23,20 @@ def test_openapi_document_and_docs():
     docs = client.get("/api/v1/docs")
     assert docs.status_code == 200
     assert b"openapi.json" in docs.content
+
+
+FIELD_MEANING = "The input the refusal is about"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["en", "fr", "nl"])
+def test_the_reference_describes_every_field_of_the_error_body_in_the_readers_language(language):
+    page = Client().get("/api/v1/docs", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    errors = page.split('id="api-errors"', 1)[1].split("</section>", 1)[0]
+    for name in ErrorOut.model_fields:
+        assert f"<tr><td><code>{name}</code></td><td>" in errors, name
+    assert '"field": "description"' in errors
+    assert (FIELD_MEANING in errors) == (language == "en")
 
 
 @pytest.mark.django_db
