@@ -6,3 +6,12 @@ class ReportingConfig(AppConfig):
     name = "cityrights.reporting"
     label = "reporting"
     verbose_name = _("Reporting")
+
+    def ready(self) -> None:
+        from cityrights.core.registry import NavLink, registry
+
+        from . import panels
+
+        registry.add_nav_link(NavLink(_("Figures and report"), "reporting:dashboard", "view", 60))
+        registry.add_staff_panel("view", panels.staff_panel)
+        registry.add_public_section(panels.public_section)

@@ -1,0 +1,151 @@
+"""Public pages of the annual report: the list, a version in one language, its PDF, its signed
+JSON, each section's figures as CSV and JSON, and how to check a downloaded copy.
+
+Everything is read from the frozen document of a published version, so these pages show
+the same figures whatever happened to the records since.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from cityrights.core import signing
+from cityrights.core.tenancy import org_view
+from cityrights.core.translation import current_language, interface_languages, language_name
+
+from .. import content, exports, printing, selectors
+from ..models import AnnualReport
+from .common import render_body
+
+
+def _org(request: HttpRequest) -> Any:
+    return request.organisation  # type: ignore[attr-defined]
+
+
+def _language(request: HttpRequest, document: Any) -> str:
+    wanted = request.GET.get("language", "")
+    if wanted not in interface_languages():
+        wanted = current_language()
+    return content.pick_language(document, wanted)
+
+
+def _published(request: HttpRequest, year: int, version: int | None = None) -> AnnualReport:
+    report = selectors.published_version(_org(request), year, version)
+    if report is None:
+        raise Http404(_("The city has published no such report."))
+    return report
+
+
+@org_view()
+@require_safe
+def reports(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "reporting/public/reports.html",
+        {"reports": selectors.latest_per_year(_org(request))},
+    )
+
+
+def _report_page(request: HttpRequest, report: AnnualReport) -> HttpResponse:
+    document = report.content or {}
+    view = content.read(document, _language(request, document))
+    versions = selectors.versions_of(_org(request), report.year)
+    body = render_body(request, view, report, downloads=True)
+    return render(
+        request,
+        "reporting/public/report.html",
+        {
+            "report": report,
+            "view": view,
+            "foreign": view.language != current_language(),
+            "report_languages": [(code, language_name(code)) for code in view.languages],
+            "versions": versions,
+            "latest": versions[-1] if versions else report,
+            "body": body,
+        },
+    )
+
+
+@org_view()
+@require_safe
+def report(request: HttpRequest, year: int) -> HttpResponse:
+    return _report_page(request, _published(request, year))
+
+
+@org_view()
+@require_safe
+def version(request: HttpRequest, year: int, version: int) -> HttpResponse:
+    return _report_page(request, _published(request, year, version))
+
+
+@org_view()
+@require_safe
+def report_json(request: HttpRequest, year: int, version: int) -> HttpResponse:
+    found = _published(request, year, version)
+    body = json.dumps(exports.signed_document(found), ensure_ascii=False, indent=1)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'inline; filename="{found.organisation.slug}-report-{year}-v{version}.json"'
+    )
+    return response
+
+
+@org_view()
+@require_safe
+def report_pdf(request: HttpRequest, year: int, version: int, language: str) -> HttpResponse:
+    found = _published(request, year, version)
+    if language not in (found.content or {}).get("languages", []):
+        raise Http404(_("This report has no text in that language."))
+    data = printing.render_pdf(content.read(found.content or {}, language), found.organisation)
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'inline; filename="{found.organisation.slug}-report-{year}-v{version}-{language}.pdf"'
+    )
+    return response
+
+
+@org_view()
+@require_safe
+def section_data(request: HttpRequest, year: int, version: int, key: str, fmt: str) -> HttpResponse:
+    found = _published(request, year, version)
+    language = _language(request, found.content or {})
+    name = f"{found.organisation.slug}-report-{year}-v{version}-{key}-{language}"
+    if fmt == "csv":
+        body = exports.section_csv(found, language, key)
+        if body is None:
+            raise Http404(_("This report has no such section."))
+        response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        return response
+    if fmt != "json":
+        raise Http404(_("Figures come as csv or json."))
+    data = exports.section_json(found, language, key)
+    if data is None:
+        raise Http404(_("This report has no such section."))
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=1),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'inline; filename="{name}.json"'
+    return response
+
+
+@org_view()
+@require_safe
+def verify(request: HttpRequest) -> HttpResponse:
+    latest = selectors.latest_per_year(_org(request))
+    return render(
+        request,
+        "reporting/public/verify.html",
+        {
+            "example": latest[0] if latest else None,
+            "jwks_url": content.absolute(signing.JWKS_PATH),
+            "typ": content.JWS_TYPE,
+        },
+    )

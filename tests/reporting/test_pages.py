@@ -1,0 +1,158 @@
+"""The report pages through HTTP: who may do what on the server, and what residents read."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from django.test import Client
+
+from cityrights.register.models import Entry
+from cityrights.reporting import services
+from cityrights.reporting.models import AnnualReport
+from tests.printing import pdf_pages
+
+from .conftest import YEAR, at
+
+STAFF = "/manage/city-a/reporting/"
+PUBLIC = "/cities/city-a/reports/"
+
+
+def _published(city_a) -> AnnualReport:
+    Entry.objects.create(
+        organisation=city_a.city,
+        kind="sensor",
+        name="Bicycle counter",
+        summary="Counts bicycles.",
+        department=city_a.department,
+        state="published",
+        published_at=at(YEAR, 4, 1),
+        version=1,
+    )
+    users = city_a.users
+    report = services.generate_draft(organisation=city_a.city, year=YEAR, actor=users["editor"])
+    services.update_texts(
+        report=report,
+        actor=users["editor"],
+        foreword={"en": "A year of firsts."},
+        commentaries={"transparency": {"en": "The counter is new."}},
+    )
+    report = services.approve(report=report, actor=users["reviewer"])
+    return services.publish(report=report, actor=users["reviewer"])
+
+
+@pytest.mark.parametrize("role", ["viewer", "editor", "reviewer", "admin"])
+def test_every_member_sees_the_live_dashboard_and_the_reports(city_a, role):
+    client = city_a.client_for(role)
+    assert client.get(STAFF).status_code == 200
+    assert client.get(STAFF + "reports/").status_code == 200
+
+
+def test_people_outside_the_city_see_no_staff_page(city_a, city_b, resident):
+    assert Client().get(STAFF).status_code == 302  # to the log-in page
+    client = Client()
+    client.force_login(resident)
+    assert client.get(STAFF).status_code == 403
+    assert city_b.client_for("admin").get(STAFF + "reports/").status_code == 403
+
+
+@pytest.mark.parametrize(("role", "status"), [("viewer", 403), ("reviewer", 403), ("editor", 302)])
+def test_only_editors_generate_a_draft(city_a, role, status):
+    response = city_a.client_for(role).post(STAFF + "reports/", {"year": YEAR})
+    assert response.status_code == status
+    assert AnnualReport.objects.exists() == (status == 302)
+
+
+def test_a_bad_year_is_a_form_error_not_a_500(city_a):
+    response = city_a.client_for("editor").post(STAFF + "reports/", {"year": "next"})
+    assert response.status_code == 422
+    assert "Enter a whole number" in response.content.decode()
+
+
+def test_the_workflow_through_the_pages_respects_roles_and_separation(city_a):
+    editor, reviewer, viewer = (city_a.client_for(r) for r in ("editor", "reviewer", "viewer"))
+    editor.post(STAFF + "reports/", {"year": YEAR})
+    report = AnnualReport.objects.get()
+    base = f"{STAFF}reports/{report.pk}/"
+    assert viewer.post(base + "refresh/").status_code == 403
+    assert viewer.get(base + "texts/").status_code == 403
+    response = editor.post(
+        base + "texts/", {"foreword_en": "Our year.", "commentary_impact_en": ""}
+    )
+    assert response.status_code == 302
+    assert editor.post(base + "approve/").status_code == 403  # no review capability
+    admin = city_a.client_for("admin")
+    admin.post(base + "texts/", {"foreword_en": "Our year, in short."})
+    response = admin.post(base + "approve/")
+    assert response.status_code == 403  # took part: separation of duties
+    assert "Separation of duties" in response.content.decode()
+    assert reviewer.post(base + "approve/").status_code == 302
+    assert viewer.post(base + "publish/").status_code == 403
+    assert reviewer.post(base + "publish/").status_code == 302
+    report.refresh_from_db()
+    assert report.is_published
+    response = reviewer.post(base + "discard/")
+    assert response.status_code == 403  # only editors delete drafts; published never
+    assert editor.post(base + "discard/").status_code == 409
+
+
+def test_residents_read_published_reports_and_never_drafts(city_a, resident):
+    report = _published(city_a)
+    services.start_correction(report=report, actor=city_a.users["editor"], reason={"en": "Typo."})
+    client = Client()
+    client.force_login(resident)
+    html = client.get(PUBLIC + f"{YEAR}/").content.decode()
+    assert "A year of firsts." in html and "The counter is new." in html
+    assert "Bicycle counter" not in html  # figures, not entries
+    assert client.get(PUBLIC + f"{YEAR}/v2/").status_code == 404  # the correction is a draft
+    assert client.get(PUBLIC + f"{YEAR - 1}/").status_code == 404
+    assert client.get(PUBLIC).status_code == 200
+
+
+def test_a_city_that_does_not_publish_its_pages_hides_its_reports(city_a):
+    _published(city_a)
+    city_a.city.is_public = False
+    city_a.city.save()
+    assert Client().get(PUBLIC + f"{YEAR}/").status_code == 404
+
+
+def test_the_signed_json_and_the_section_figures_download(city_a):
+    report = _published(city_a)
+    client = Client()
+    data = client.get(PUBLIC + f"{YEAR}/v1/report.json").json()
+    assert data["sha256"] == report.digest and data["signature"] == report.signature
+    assert data["jwks"].endswith("/.well-known/jwks.json")
+    assert data["report"] == report.content
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                client.get(PUBLIC + f"{YEAR}/v1/sections/transparency.csv").content.decode()
+            )
+        )
+    )
+    assert rows[0] == ["figure", "label", "value", "unit", "withheld", "how_computed", "source"]
+    entries = next(row for row in rows if row and row[0] == "entries")
+    assert entries[2] == "1" and entries[5] and entries[6].startswith("http")
+    section = json.loads(client.get(PUBLIC + f"{YEAR}/v1/sections/transparency.json").content)
+    assert section["report_sha256"] == report.digest
+    assert section["section"]["figures"][0]["value"] == 1
+    assert client.get(PUBLIC + f"{YEAR}/v1/sections/nothing.csv").status_code == 404
+    assert client.get(PUBLIC + f"{YEAR}/v1/sections/transparency.xml").status_code == 404
+
+
+def test_the_pdf_has_a_table_of_contents_with_page_numbers(city_a):
+    _published(city_a)
+    response = Client().get(PUBLIC + f"{YEAR}/v1/report-en.pdf")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    pages = pdf_pages(response.content)
+    contents = pages[1]
+    assert "Contents" in contents and "Transparency register" in contents
+    # Every page carries "n / total", and the contents give the page each section starts on.
+    assert all(f"{n} / {len(pages)}" in text for n, text in enumerate(pages, start=1))
+    intro = "What the city's technology does"  # the first words of the register's section
+    start = next(n for n, text in enumerate(pages, start=1) if intro in text)
+    line = next(line for line in contents.splitlines() if "Transparency register" in line)
+    assert line.rstrip().endswith(str(start))
+    assert Client().get(PUBLIC + f"{YEAR}/v1/report-de.pdf").status_code == 404
