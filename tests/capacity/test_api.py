@@ -72,6 +72,19 @@ def test_staff_routes_need_a_role_or_a_key_of_the_city(city_a, city_b, api_key):
     }
 
 
+def test_session_days_are_iso_dates_and_a_number_is_refused(city_a):
+    programme = new_programme(city_a, modules=1)
+    url = f"{API}/organisations/{city_a.city.slug}/sessions"
+    viewer = city_a.client_for("viewer")
+    day = programme.modules.get().sessions.get().starts_at.date().isoformat()
+    assert len(_json(viewer.get(url, {"start": day, "end": day}))) == 1
+    # Pydantic alone would read 0 as 1 January 1970; the API documents ISO days only.
+    for odd in ("0", "-8.03e-275", "2025-1-1", "tomorrow"):
+        refused = viewer.get(url, {"start": odd})
+        assert refused.status_code == 422, odd
+        assert "YYYY-MM-DD" in json.dumps(_json(refused))
+
+
 def test_an_api_key_with_write_scope_imports_attendance_all_or_nothing(city_a, api_key):
     programme = new_programme(city_a, modules=2)
     session = programme.modules.order_by("position").first().sessions.get()

@@ -428,7 +428,14 @@ def _routes() -> list[tuple[str, str, dict[str, str]]]:
     return found
 
 
-SAMPLE = {"org": "city-a", "slug": "city-a", "year": "2025", "fmt": "json", "size": "1"}
+SAMPLE = {
+    "org": "city-a",
+    "slug": "city-a",
+    "year": "2025",
+    "fmt": "json",
+    "size": "1",
+    "language": "en",
+}
 
 
 def _concrete(template: str, kinds: dict[str, str], code: str) -> str:

@@ -27,6 +27,7 @@ from ninja.errors import HttpError
 from pydantic import Field
 
 from cityrights.core.api_auth import principal, require
+from cityrights.core.api_types import IsoDate
 from cityrights.core.models import Organisation
 from cityrights.core.permissions import membership_for
 from cityrights.core.translation import translations
@@ -318,7 +319,7 @@ def programme(request: HttpRequest, slug: str, pk: int) -> ProgrammeOut:
     summary="Sessions of the city, by start (optionally from and to a day)",
 )
 def sessions(
-    request: HttpRequest, slug: str, start: date | None = None, end: date | None = None
+    request: HttpRequest, slug: str, start: IsoDate | None = None, end: IsoDate | None = None
 ) -> list[SessionOut]:
     organisation = _organisation(slug)
     require(request, organisation, "view")

@@ -17,6 +17,7 @@ from ninja.errors import HttpError
 from pydantic import Field
 
 from cityrights.core.api_auth import require
+from cityrights.core.api_types import IsoDate
 from cityrights.core.errors import refusals
 from cityrights.core.input import MAX_ID, shown
 from cityrights.core.models import Organisation
@@ -47,14 +48,14 @@ class AssessmentOut(Schema):
 class ConditionIn(Schema):
     text: str = Field(min_length=1, max_length=10_000)
     owner: str = Field(default="", max_length=200)
-    due: date | None = None
+    due: IsoDate | None = None
 
 
 class DecisionIn(Schema):
     decision: str = Field(description="approve, approve_with_conditions, on_hold or reject")
     reasons: str = Field(min_length=1, max_length=10_000)
     conditions: list[ConditionIn] = Field(default_factory=list, max_length=20)
-    reassessment_due: date | None = None
+    reassessment_due: IsoDate | None = None
 
 
 class Filters(Schema):
