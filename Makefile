@@ -10,10 +10,12 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 # Reinstall only when the package definition changes.
 $(STAMP): pyproject.toml
+	@echo "Installing cityrights and its dependencies into $(VENV) (a minute or two the first time)..."
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	@touch $(STAMP)
+	@echo "Installed."
 
 install: $(STAMP)
 
@@ -33,11 +35,15 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	DJANGO_SETTINGS_MODULE=cityrights.settings.test $(BIN)/cityrights makemigrations --check --dry-run --verbosity 0
 
+# Both passes run on every core (pytest-xdist; a module's tests stay on one worker, so its
+# fixtures are built once) and end with the slowest tests.
+PYTEST_PARALLEL := -n auto --dist loadscope --durations=15
+
 test-sqlite: $(STAMP)
-	env -u DATABASE_URL $(BIN)/pytest
+	env -u DATABASE_URL $(BIN)/pytest $(PYTEST_PARALLEL)
 
 test-postgres: $(STAMP)
-	$(BIN)/python scripts/run_postgres_suite.py
+	$(BIN)/python scripts/run_postgres_suite.py $(PYTEST_PARALLEL)
 
 ## make messages: refresh the translation catalogues after changing interface texts
 messages: $(STAMP)

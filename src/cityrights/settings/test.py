@@ -1,5 +1,7 @@
 """Test profile: fast hashing, in-memory mail, no debug."""
 
+import tempfile
+
 from .base import *  # noqa: F403
 from .base import DATABASES, env
 
@@ -17,3 +19,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Each test process (one per pytest-xdist worker) signs with keys and stores uploads in a
+# folder of its own, never in the checkout's var/ where a developer's demo keys live.
+CITYRIGHTS_KEY_DIR = env("CITYRIGHTS_KEY_DIR") or tempfile.mkdtemp(prefix="cityrights-test-keys-")
+MEDIA_ROOT = tempfile.mkdtemp(prefix="cityrights-test-media-")
