@@ -9,9 +9,6 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pytest
-import rdflib
-import rdflib.namespace as ns
-from rdflib.compare import isomorphic
 
 from cityrights.core import vocab
 from cityrights.register import exports
@@ -91,28 +88,6 @@ def entries() -> list[EntryData]:
         ),
         make_entry(id=9, short_code="ghj789", name="Draft camera", published_at=None),
     ]
-
-
-CATALOG = exports.CatalogInfo(
-    catalog_url="https://city.example/register/catalog",
-    dataset_url="https://city.example/register/dataset",
-    landing_page="https://city.example/register/",
-    title={"en": 'Technology register <b>&</b> "signs"', "nl": "Technologieregister"},
-    description={"en": "Every algorithm, sensor and service of the city."},
-    publisher_name="City of Example",
-    publisher_url="https://city.example/",
-    contact_email="register@city.example",
-    contact_name="Register team",
-    issued=date(2024, 1, 1),
-    modified=UPDATED,
-    languages=("en", "nl"),
-    distributions={
-        "csv": "https://city.example/register/export.csv",
-        "geojson": "https://city.example/register/locations.geojson",
-        "json": "https://city.example/api/v1/register/entries",
-        "turtle": "https://city.example/register/catalog.ttl",
-    },
-)
 
 
 # --- CSV -------------------------------------------------------------------------------------
@@ -235,98 +210,6 @@ def test_geojson_for_twenty_thousand_locations_is_valid_and_streamed() -> None:
     document = json.loads("".join(chunks))
     assert len(document["features"]) == 20_000
     assert document["features"][-1]["properties"]["description"] == "pole 199"
-
-
-# --- DCAT-AP ---------------------------------------------------------------------------------
-
-
-def parse(text: str, fmt: str) -> rdflib.Graph:
-    graph = rdflib.Graph()
-    graph.parse(data=text, format=fmt)
-    return graph
-
-
-def test_dcat_turtle_reparses_with_the_expected_triples(entries: list[EntryData]) -> None:
-    graph = parse(exports.dcat_turtle(CATALOG, entries), "turtle")
-    catalog = rdflib.URIRef(CATALOG.catalog_url)
-    dataset = rdflib.URIRef(CATALOG.dataset_url)
-    assert (catalog, ns.RDF.type, ns.DCAT.Catalog) in graph
-    assert (catalog, ns.DCAT.dataset, dataset) in graph
-    assert (dataset, ns.RDF.type, ns.DCAT.Dataset) in graph
-    assert (catalog, ns.DCTERMS.publisher, rdflib.URIRef(CATALOG.publisher_url)) in graph
-    assert (dataset, ns.DCTERMS.title, rdflib.Literal(CATALOG.title["en"], lang="en")) in graph
-    assert (dataset, ns.DCTERMS.title, rdflib.Literal("Technologieregister", lang="nl")) in graph
-    assert (
-        dataset,
-        ns.DCAT.theme,
-        rdflib.URIRef("http://publications.europa.eu/resource/authority/data-theme/GOVE"),
-    ) in graph
-    contact = graph.value(dataset, ns.DCAT.contactPoint)
-    vcard = rdflib.Namespace("http://www.w3.org/2006/vcard/ns#")
-    assert graph.value(contact, vcard.hasEmail) == rdflib.URIRef("mailto:register@city.example")
-    modified = graph.value(dataset, ns.DCTERMS.modified)
-    assert isinstance(modified, rdflib.Literal)
-    assert modified.toPython() == UPDATED
-
-
-def test_dcat_has_one_distribution_per_export_format(entries: list[EntryData]) -> None:
-    graph = parse(exports.dcat_turtle(CATALOG, entries), "turtle")
-    dataset = rdflib.URIRef(CATALOG.dataset_url)
-    distributions = set(graph.objects(dataset, ns.DCAT.distribution))
-    assert len(distributions) == 4
-    media_types = {str(graph.value(d, ns.DCAT.mediaType)) for d in distributions}
-    assert media_types == {
-        "https://www.iana.org/assignments/media-types/text/csv",
-        "https://www.iana.org/assignments/media-types/application/geo+json",
-        "https://www.iana.org/assignments/media-types/application/json",
-        "https://www.iana.org/assignments/media-types/text/turtle",
-    }
-    for distribution in distributions:
-        assert (distribution, ns.RDF.type, ns.DCAT.Distribution) in graph
-        assert graph.value(distribution, ns.DCAT.accessURL) is not None
-        assert graph.value(distribution, ns.DCTERMS["format"]) is not None
-        assert graph.value(distribution, ns.DCTERMS.license) == rdflib.URIRef(CATALOG.licence)
-    api = rdflib.URIRef(f"{CATALOG.dataset_url}#distribution-json")
-    assert graph.value(api, ns.DCAT.downloadURL) is None  # an API is accessed, not downloaded
-
-
-def test_dcat_jsonld_reparses_to_the_same_graph_as_turtle(entries: list[EntryData]) -> None:
-    from_turtle = parse(exports.dcat_turtle(CATALOG, entries), "turtle")
-    jsonld = exports.dcat_jsonld(CATALOG, entries)
-    assert json.loads(jsonld)["@context"]["dcat"] == "http://www.w3.org/ns/dcat#"
-    from_jsonld = parse(jsonld, "json-ld")
-    assert isomorphic(from_turtle, from_jsonld)
-
-
-def test_dataset_entries_become_datasets_of_the_catalogue() -> None:
-    published = make_entry(kind="dataset", name=NASTY, public_url="https://city.example/r/data01")
-    draft = make_entry(
-        kind="dataset", published_at=None, public_url="https://city.example/r/data02"
-    )
-    graph = parse(exports.dcat_turtle(CATALOG, [published, draft]), "turtle")
-    node = rdflib.URIRef(published.public_url)
-    assert (rdflib.URIRef(CATALOG.catalog_url), ns.DCAT.dataset, node) in graph
-    assert graph.value(node, ns.DCTERMS.title) == rdflib.Literal(NASTY, lang="en")
-    assert (node, ns.DCAT.distribution, None) in graph
-    assert (rdflib.URIRef(draft.public_url), None, None) not in graph
-
-
-def test_markup_in_titles_survives_turtle_and_jsonld() -> None:
-    for text, fmt in (
-        (exports.dcat_turtle(CATALOG), "turtle"),
-        (exports.dcat_jsonld(CATALOG), "json-ld"),
-    ):
-        graph = parse(text, fmt)
-        titles = {
-            str(t) for t in graph.objects(rdflib.URIRef(CATALOG.catalog_url), ns.DCTERMS.title)
-        }
-        assert CATALOG.title["en"] in titles
-
-
-def test_unknown_distribution_format_is_refused() -> None:
-    info = replace(CATALOG, distributions={"pdf": "https://city.example/x.pdf"})
-    with pytest.raises(ValueError, match="Unknown distribution format"):
-        exports.catalog_graph(info)
 
 
 # --- Algorithm-register standards ------------------------------------------------------------

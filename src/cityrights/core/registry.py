@@ -22,7 +22,10 @@ Each app registers in its ``AppConfig.ready``:
 * a *facts provider*: data (not a page section) that an app gives about records
   of another app, in bulk, e.g. the impact app tells the register's report
   section which of its entries have an approved assessment
-  (``register.entry.impact_approvals``) without the register importing it.
+  (``register.entry.impact_approvals``) without the register importing it,
+* an *open-data provider*: the datasets an app publishes for a city, as
+  :mod:`cityrights.core.dcat` records, listed on the city's open-data page and in
+  its DCAT-AP catalogue (each app keeps them in a small ``datasets.py``).
 
 Callables receive the request and the organisation and return ``None`` to
 hide themselves, so apps decide what each person sees.
@@ -37,6 +40,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
+    from .dcat import Dataset
     from .models import Organisation, User
     from .report import Alert, ReportSection
 
@@ -111,6 +115,11 @@ SectionProvider = Callable[["Organisation", int], "ReportSection | None"]
 AlertProvider = Callable[["Organisation"], "list[Alert]"]
 
 
+#: ``provider(city)``: the open datasets the app publishes for that city, texts in every
+#: language the city publishes in (an empty list when it publishes none).
+DatasetProvider = Callable[["Organisation"], "Sequence[Dataset]"]
+
+
 #: Gives facts about many records at once: ``{key: [fact, ...]}`` for the keys it knows.
 FactsProvider = Callable[[Sequence[Any]], Mapping[Any, Sequence[Any]]]
 
@@ -133,6 +142,18 @@ class Registry:
     alert_providers: list[AlertProvider] = field(default_factory=list)
     facts: dict[str, list[FactsProvider]] = field(default_factory=dict)
     account_erasers: list[tuple[str, AccountEraser]] = field(default_factory=list)
+    dataset_providers: list[DatasetProvider] = field(default_factory=list)
+
+    def add_open_datasets(self, provider: DatasetProvider) -> DatasetProvider:
+        """Contribute datasets to a city's open-data catalogue (``core.open_data``)."""
+        if provider not in self.dataset_providers:
+            self.dataset_providers.append(provider)
+        return provider
+
+    def open_datasets(self, organisation: Organisation) -> list[Dataset]:
+        """Every app's open datasets of ``organisation``, in catalogue order."""
+        found = [item for provider in self.dataset_providers for item in provider(organisation)]
+        return sorted(found, key=lambda dataset: (dataset.order, dataset.iri))
 
     def add_account_eraser(self, name: str, eraser: AccountEraser) -> AccountEraser:
         """Run ``eraser(user)`` when a person deletes their account (``core.accounts``).

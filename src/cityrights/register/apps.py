@@ -10,9 +10,10 @@ class RegisterConfig(AppConfig):
     def ready(self) -> None:
         from cityrights.core.registry import LinkableKind, NavLink, registry
 
-        from . import panels, report
+        from . import datasets, panels, report
 
         report.register(registry)
+        registry.add_open_datasets(datasets.open_datasets)
         registry.add_nav_link(NavLink(_("Register"), "register:staff_entries", "view", 20))
         registry.add_staff_panel("view", panels.staff_panel)
         registry.add_public_section(panels.public_section)

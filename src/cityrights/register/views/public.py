@@ -11,16 +11,16 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from cityrights.core import dcat
 from cityrights.core.errors import refuse
 from cityrights.core.tenancy import org_view
 from cityrights.core.throttling import client_address
 
-from .. import exports, selectors, services, signs
+from .. import datasets, exports, selectors, services, signs
 from ..forms import QuestionForm
 from ..models import Area, Entry, Kind, Location, Risk, Status, TermKind
 from ..terms import choices as term_choices
@@ -272,51 +272,16 @@ def export_geojson(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def catalog_info(request: HttpRequest) -> exports.CatalogInfo:
-    organisation = request.organisation  # type: ignore[attr-defined]
-    base = settings.CITYRIGHTS_BASE_URL.rstrip("/")
-
-    def url(name: str, **kwargs: str) -> str:
-        return base + reverse(f"register:{name}", kwargs={"org": organisation.slug, **kwargs})
-
-    latest = selectors.recent_versions(organisation, limit=1)
-    return exports.CatalogInfo(
-        catalog_url=url("export_dcat", fmt="ttl") + "#catalog",
-        dataset_url=url("catalogue") + "#dataset",
-        landing_page=url("catalogue"),
-        title={"en": f"Transparency register of {organisation.name}"},
-        description={
-            "en": (
-                f"The algorithms, sensors, digital services, platforms and datasets that "
-                f"{organisation.name} uses, with their purposes, data and accountable department."
-            )
-        },
-        publisher_name=organisation.name,
-        publisher_url=organisation.website or base + organisation.get_absolute_url(),
-        contact_email=organisation.contact_email or "",
-        contact_name=organisation.name,
-        modified=latest[0].published_at if latest else None,
-        languages=(organisation.default_language,),
-        distributions={
-            "csv": url("export_csv"),
-            "geojson": url("export_geojson"),
-            "json": base + f"/api/v1/register/{organisation.slug}/entries",
-            "turtle": url("export_dcat", fmt="ttl"),
-            "jsonld": url("export_dcat", fmt="jsonld"),
-        },
-    )
-
-
 @require_GET
 @org_view()
 def export_dcat(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The register's DCAT-AP 3.0 catalogue (``register.datasets``, built by ``core.dcat``)."""
     if fmt not in ("ttl", "jsonld"):
         raise Http404(_("The DCAT description comes as .ttl or .jsonld."))
-    info = catalog_info(request)
-    records = _records(request)
+    found = datasets.register_catalogue(request.organisation)  # type: ignore[attr-defined]
     if fmt == "ttl":
-        return HttpResponse(exports.dcat_turtle(info, records), content_type="text/turtle")
-    return HttpResponse(exports.dcat_jsonld(info, records), content_type="application/ld+json")
+        return HttpResponse(dcat.to_turtle(found), content_type="text/turtle; charset=utf-8")
+    return HttpResponse(dcat.to_jsonld(found), content_type="application/ld+json")
 
 
 STANDARDS = {

@@ -10,10 +10,10 @@ import sys
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
-from django.test import RequestFactory
 
+from cityrights.core import dcat
 from cityrights.core.models import Organisation
-from cityrights.register import exports, selectors
+from cityrights.register import datasets, exports, selectors
 
 FORMATS = (
     "csv",
@@ -55,15 +55,8 @@ def render(organisation: Organisation, fmt: str, lang: str = "en") -> str:
     if fmt == "geojson":
         return exports.geojson_text(selectors.map_records(organisation))
     if fmt.startswith("dcat"):
-        from cityrights.register.views.public import catalog_info
-
-        request = RequestFactory().get("/")
-        request.organisation = organisation  # type: ignore[attr-defined]
-        info = catalog_info(request)
-        records = list(selectors.listed_records(organisation))
-        if fmt == "dcat-ttl":
-            return exports.dcat_turtle(info, records)
-        return exports.dcat_jsonld(info, records)
+        found = datasets.register_catalogue(organisation)
+        return dcat.to_turtle(found) if fmt == "dcat-ttl" else dcat.to_jsonld(found)
     key = {"uk-atrs": "atrs"}.get(fmt, fmt)
     data = exports.export_standard(selectors.listed_records(organisation), key)
     return json.dumps(data, ensure_ascii=False, indent=2, default=str)
