@@ -44,6 +44,7 @@ def test_the_installed_apps_offer_their_records_as_link_targets():
         "register.entry",
         "impact.assessment",
         "consent.agreement",
+        "capacity.programme",
     } <= names
 
 

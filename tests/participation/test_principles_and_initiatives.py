@@ -9,10 +9,12 @@ import pytest
 from django.test import Client
 
 from cityrights.assessment.models import RoadmapAction
+from cityrights.core.registry import registry
 from cityrights.participation import principles, selectors, services
 from cityrights.participation.models import CitizenRole, Outcome, Phase, PrincipleAction
 from cityrights.participation.roles import roles
 
+from ..capacity.conftest import new_programme
 from .conftest import make_consultation
 
 pytestmark = pytest.mark.django_db
@@ -94,6 +96,60 @@ def test_links_to_other_cities_or_unknown_kinds_are_refused(city_a, city_b):
             record_id="1",
         )
     assert not PrincipleAction.objects.exists()
+
+
+def test_an_action_links_a_training_programme_named_publicly_once_it_is_open(city_a, city_b):
+    from cityrights.capacity import services as capacity
+
+    _adopted(city_a)
+    admin = city_a.users["admin"]
+    draft = capacity.create_programme(
+        organisation=city_a.city,
+        actor=admin,
+        title={"en": "Rights workshops (draft)"},
+        certificate_text={"en": "Took part in the workshops."},
+        audience="residents",
+    )
+    workshops = new_programme(city_a, modules=1, audience="residents")
+    kind = registry.linkable_kind("capacity.programme")
+    assert kind is not None
+    assert (str(workshops.pk), str(workshops)) in kind.choices(city_a.city)
+    assert kind.resolve(city_b.city, str(workshops.pk)) is None
+    assert kind.resolve(city_a.city, "x") is None
+    for key, programme in (("decide", workshops), ("register", draft)):
+        principles.add_action(
+            organisation=city_a.city,
+            actor=admin,
+            principle_key=key,
+            description={},
+            kind="capacity.programme",
+            record_id=str(programme.pk),
+        )
+    assert selectors.principles_without_action(city_a.city) == []
+    staff = city_a.client_for("viewer").get(
+        "/manage/city-a/participation/principles/actions/register/"
+    )
+    assert f"/manage/city-a/capacity/programmes/{draft.pk}/" in staff.content.decode()
+    public = Client().get("/cities/city-a/participation/principles/").content.decode()
+    assert f"/cities/city-a/capacity/programmes/{workshops.pk}/" in public
+    assert str(workshops) in public
+    assert f"/capacity/programmes/{draft.pk}/" not in public and "(draft)" not in public
+    foreign = capacity.create_programme(
+        organisation=city_b.city,
+        actor=city_b.users["admin"],
+        title={"en": "Not ours"},
+        certificate_text={"en": "Other city."},
+        audience="residents",
+    )
+    with pytest.raises(services.ParticipationError, match="no such record"):
+        principles.add_action(
+            organisation=city_a.city,
+            actor=admin,
+            principle_key="register",
+            description={},
+            kind="capacity.programme",
+            record_id=str(foreign.pk),
+        )
 
 
 def test_a_consultation_on_the_principles_becomes_their_next_version(city_a, resident):

@@ -11,7 +11,7 @@ class CapacityConfig(AppConfig):
     verbose_name = _("Capacity")
 
     def ready(self) -> None:
-        from cityrights.core.registry import NavLink, registry
+        from cityrights.core.registry import LinkableKind, NavLink, registry
 
         from . import panels, report
 
@@ -19,6 +19,15 @@ class CapacityConfig(AppConfig):
         registry.add_nav_link(NavLink(_("Capacity building"), "capacity:home", "view", 50))
         registry.add_staff_panel("view", panels.staff_panel)
         registry.add_public_section(panels.public_section)
+        registry.add_linkable_kind(
+            LinkableKind(
+                "capacity.programme",
+                _("Training programme"),
+                panels.linkable_programmes,
+                panels.resolve_programme,
+                60,
+            )
+        )
         # Every migrate gives stored shipped survey versions their files' translations.
         post_migrate.connect(
             refresh_content_after_migrate("capacity.SurveyVersion", _refresh_translations),

@@ -1,4 +1,5 @@
-"""What the capacity app adds to core pages through ``core.registry``: dashboard cards."""
+"""What the capacity app adds to core pages through ``core.registry``: dashboard cards and
+training programmes as link targets of other apps (a principle's implementing action)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from cityrights.core.registry import Section
+from cityrights.core.registry import LinkedRecord, Section
 
 from . import selectors
+from .models import Programme
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -64,3 +66,23 @@ def public_section(request: HttpRequest, organisation: Organisation) -> Section 
         ),
         order=60,
     )
+
+
+def linkable_programmes(organisation: Organisation) -> list[tuple[str, str]]:
+    """Training programmes another app may link to (participation: a principle's action)."""
+    return [(str(p.pk), str(p)) for p in Programme.objects.filter(organisation=organisation)]
+
+
+def resolve_programme(organisation: Organisation, pk: str) -> LinkedRecord | None:
+    if not pk.isdigit():
+        return None
+    programme = Programme.objects.filter(organisation=organisation, pk=int(pk)).first()
+    if programme is None:
+        return None
+    staff = reverse("capacity:programme", kwargs={"org": organisation.slug, "pk": programme.pk})
+    public = (
+        reverse("capacity:public_programme", kwargs={"org": organisation.slug, "pk": programme.pk})
+        if programme.is_public
+        else ""
+    )
+    return LinkedRecord(str(programme), staff, public)
