@@ -3,6 +3,7 @@ and residents deleting their own account."""
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import timedelta
 from unittest import mock
@@ -287,6 +288,28 @@ def test_unconfirmed_signups_are_removed_after_the_link_expires():
     )
     signup("next@example.org")
     assert not User.objects.filter(email="late@example.org").exists()
+
+
+def test_the_daily_command_removes_unconfirmed_signups_only_once_their_link_expired(resident):
+    from django.core.management import call_command
+
+    signup("late@example.org")
+    signup("fresh@example.org")
+    signup("confirmed@example.org")
+    old = timezone.now() - timedelta(days=3, minutes=1)
+    User.objects.filter(email__in=["late@example.org", "confirmed@example.org"]).update(
+        date_joined=old
+    )
+    User.objects.filter(email="confirmed@example.org").update(is_active=True)
+    User.objects.filter(pk=resident.pk).update(date_joined=old)
+    out = io.StringIO()
+    call_command("purge-signups", stdout=out)
+    assert out.getvalue().strip() == "1 unconfirmed sign-up(s) removed."
+    left = set(User.objects.values_list("email", flat=True))
+    assert "late@example.org" not in left
+    assert {"fresh@example.org", "confirmed@example.org", resident.email} <= left
+    call_command("purge-signups", stdout=out)
+    assert out.getvalue().strip().endswith("0 unconfirmed sign-up(s) removed.")
 
 
 def test_signup_errors_are_next_to_fields():

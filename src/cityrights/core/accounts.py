@@ -14,8 +14,11 @@ the address, the visitor sees the same page and the address receives one message
 * an account in use: the message tells its owner that someone tried to sign up with the
   address, with links to log in and to reset the password.
 
-Pending accounts that nobody confirmed within ``PASSWORD_RESET_TIMEOUT`` are removed at
-the next sign-up.
+Pending accounts that nobody confirmed within ``PASSWORD_RESET_TIMEOUT`` (three days) are
+removed by ``cityrights purge-signups`` (run daily from cron) and, between two runs, at the
+next sign-up; their link stops working at the same moment. The registered erasers run
+first, as for a deleted account, so nothing an officer attached to the address (a walk-in
+at a training session) keeps a pending account alive or stops its removal.
 
 **Deletion**: a resident (an account without any role in an organisation) deletes their
 account after typing their password again. Every app that keeps data about a person has
@@ -27,7 +30,7 @@ row goes, with its name and e-mail address; the audit event names neither.
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
@@ -87,14 +90,30 @@ def _send(user: User, template: str, context: dict[str, object]) -> None:
         logger.exception("The %s message to account %s could not be sent.", template, user.pk)
 
 
-def _remove_stale_signups() -> None:
-    cutoff = timezone.now() - timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT)
+def purge_unconfirmed_signups(*, now: datetime | None = None) -> int:
+    """Remove the pending accounts nobody confirmed within ``PASSWORD_RESET_TIMEOUT``.
+
+    Returns how many went. Each goes in a transaction of its own, through the registered
+    erasers like a deleted account; one that records point at (``PROTECT``) stays, logged.
+    """
+    cutoff = (now or timezone.now()) - timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT)
     stale = User.objects.filter(
         is_active=False, last_login__isnull=True, date_joined__lt=cutoff, memberships__isnull=True
-    )
+    ).order_by("pk")
+    removed = 0
     for user in stale:
-        if is_pending(user):
-            user.delete()
+        if not is_pending(user):
+            continue
+        try:
+            with transaction.atomic():
+                for _name, eraser in registry.account_erasers:
+                    eraser(user)
+                user.delete()
+        except ProtectedError:
+            logger.warning("The unconfirmed account %s is kept: records point at it.", user.pk)
+            continue
+        removed += 1
+    return removed
 
 
 def request_signup(*, email: str, name: str, language: str, client: str) -> None:
@@ -107,7 +126,7 @@ def request_signup(*, email: str, name: str, language: str, client: str) -> None
     if not throttling.allow("signup-client", client, limit=SIGNUPS_PER_CLIENT, window=3600):
         raise ServiceError(_("Many accounts were asked for from here. Try again later."), 429)
     with transaction.atomic():
-        _remove_stale_signups()
+        purge_unconfirmed_signups()
         user = User.objects.filter(email__iexact=email).first()
         if user is None:
             user = User(email=email, name=name, language=language, is_active=False)
