@@ -30,7 +30,7 @@ def test_qr_codes_encode_the_short_url(published):
     assert signs.absolute(published.short_url()) == f"http://testserver/r/{published.code}"
 
 
-@pytest.mark.parametrize("size", ["a4", "a5", "nonsense"])
+@pytest.mark.parametrize("size", ["a4", "a5", "A5"])
 def test_sign_pdf_for_entry_and_location(published, size):
     client = Client()
     response = client.get(f"{BASE}{published.code}/sign.pdf?size={size}")
@@ -44,6 +44,17 @@ def test_sign_pdf_for_entry_and_location(published, size):
     response = client.get(f"{BASE}places/{location.code}/sign.pdf?size={size}")
     (page,) = pdf_pages(response.content)
     assert published.name in page and signs.shorten(location.description, 40)[:20] in page
+
+
+@pytest.mark.parametrize("size", ["zz", "a3", ""])
+def test_a_sign_size_we_do_not_print_is_refused_not_printed_on_a4(published, size):
+    client = Client()
+    location = published.locations.get()
+    for path in (f"{published.code}/sign.pdf", f"places/{location.code}/sign.pdf"):
+        response = client.get(f"{BASE}{path}?size={size}")
+        assert response.status_code == 400
+        assert not response.content.startswith(b"%PDF")
+        assert "A4, A5" in response.content.decode()
 
 
 @pytest.mark.parametrize(("size", "width_mm"), [("a4", 210), ("a5", 148)])

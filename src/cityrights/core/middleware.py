@@ -37,3 +37,31 @@ class ContentSecurityPolicyMiddleware:
             response.headers.setdefault("Content-Security-Policy", self.header)
         response.headers.setdefault("Permissions-Policy", self.permissions)
         return response
+
+
+class ApiHeadMiddleware:
+    """Answer ``HEAD`` on the JSON API as its ``GET`` would, without the body.
+
+    Django views take HEAD through ``require_safe``; django-ninja routes by exact method and
+    would answer 405, which link checkers and uptime monitors read as a broken address. The
+    route runs as GET (a GET route has no side effects) and only the headers go back.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method != "HEAD" or not request.path.startswith("/api/"):
+            return self.get_response(request)
+        request.method = "GET"
+        try:
+            response = self.get_response(request)
+        finally:
+            request.method = "HEAD"
+        if response.streaming:
+            response.streaming_content = []  # type: ignore[attr-defined]
+        else:
+            length = len(response.content)
+            response.content = b""
+            response.headers["Content-Length"] = str(length)
+        return response

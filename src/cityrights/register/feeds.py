@@ -1,9 +1,16 @@
-"""Atom feed of published changes: one item per published version (and per withdrawal)."""
+"""Atom feed (RFC 4287) of published changes: one item per published version (and withdrawal).
+
+Ids are ``tag:`` URIs (RFC 4151) minted from the base URL's host, the day the entry (or the
+city) was created and its database key: they never change when a name, a slug or the page
+address does, so a feed reader never shows an old change again as new.
+"""
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import HttpRequest
 from django.urls import reverse
@@ -18,8 +25,32 @@ from . import selectors
 from .models import EntryVersion
 
 
+def tag_authority() -> str:
+    """The host of ``CITYRIGHTS_BASE_URL``: the naming authority of the feed's tag URIs."""
+    return urlsplit(settings.CITYRIGHTS_BASE_URL).hostname or "localhost"
+
+
+def feed_id(organisation: Organisation) -> str:
+    day = organisation.created_at.date().isoformat()
+    return f"tag:{tag_authority()},{day}:register/{organisation.pk}"
+
+
+def version_id(item: EntryVersion) -> str:
+    day = item.entry.created_at.date().isoformat()
+    return f"tag:{tag_authority()},{day}:register/entry/{item.entry_id}/version/{item.number}"
+
+
 class RegisterFeed(Feed):
     feed_type = Atom1Feed
+
+    def feed_guid(self, organisation: Organisation) -> str:
+        return feed_id(organisation)
+
+    def author_name(self, organisation: Organisation) -> str:
+        return organisation.name
+
+    def author_link(self, organisation: Organisation) -> str:
+        return settings.CITYRIGHTS_BASE_URL + self.link(organisation)
 
     def get_object(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Organisation:
         return request.organisation  # type: ignore[attr-defined]
@@ -47,7 +78,7 @@ class RegisterFeed(Feed):
         return item.entry.get_absolute_url() + f"#version-{item.number}"
 
     def item_guid(self, item: EntryVersion) -> str:
-        return f"register-{item.entry.code}-v{item.number}"
+        return version_id(item)
 
     item_guid_is_permalink = False
 

@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cityrights.core.errors import refuse
 from cityrights.core.input import upload_limit
@@ -49,7 +49,7 @@ def results_for(
 
 
 @org_view("view")
-@require_GET
+@require_safe
 def results(request: HttpRequest, year: int) -> HttpResponse:
     cycle = get_cycle(request, year)
     view, previous, bench = results_for(cycle, language())
@@ -81,7 +81,7 @@ def _download(content: str | bytes, filename: str, content_type: str) -> HttpRes
 
 
 @org_view("view")
-@require_GET
+@require_safe
 def export_answers_csv(request: HttpRequest, year: int) -> HttpResponse:
     cycle = get_cycle(request, year)
     name = f"{cycle.organisation.slug}-assessment-{year}-answers.csv"
@@ -89,7 +89,7 @@ def export_answers_csv(request: HttpRequest, year: int) -> HttpResponse:
 
 
 @org_view("view")
-@require_GET
+@require_safe
 def export_scores_csv(request: HttpRequest, year: int) -> HttpResponse:
     cycle = get_cycle(request, year)
     name = f"{cycle.organisation.slug}-assessment-{year}-scores.csv"
@@ -97,7 +97,7 @@ def export_scores_csv(request: HttpRequest, year: int) -> HttpResponse:
 
 
 @org_view("view")
-@require_GET
+@require_safe
 def export_json(request: HttpRequest, year: int) -> HttpResponse:
     cycle = get_cycle(request, year)
     body = json.dumps(exports.export_json(cycle), ensure_ascii=False, indent=2)
@@ -127,7 +127,7 @@ def report_html(request: HttpRequest | None, cycle: AssessmentCycle, lang: str) 
 
 
 @org_view("view")
-@require_GET
+@require_safe
 def report_pdf(request: HttpRequest, year: int) -> HttpResponse:
     cycle = get_cycle(request, year)
     pdf = exports.render_pdf(
@@ -139,7 +139,7 @@ def report_pdf(request: HttpRequest, year: int) -> HttpResponse:
 
 @upload_limit(IMPORT_MAX_BYTES)
 @org_view("manage")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def import_view(request: HttpRequest) -> HttpResponse:
     organisation = request.organisation  # type: ignore[attr-defined]
     form = ImportForm(request.POST or None, request.FILES or None)
@@ -161,7 +161,7 @@ def import_view(request: HttpRequest) -> HttpResponse:
 
 
 @org_view("view")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def coalition(request: HttpRequest) -> HttpResponse:
     """For a city: opt-in sharing and its cells against the coalition; for a coalition: members."""
     organisation = request.organisation  # type: ignore[attr-defined]
@@ -263,7 +263,7 @@ def _published(organisation: Organisation, year: int | None) -> AssessmentCycle:
 
 
 @org_view()
-@require_GET
+@require_safe
 def public_results(request: HttpRequest, year: int | None = None) -> HttpResponse:
     organisation = request.organisation  # type: ignore[attr-defined]
     cycle = _published(organisation, year)
@@ -288,7 +288,7 @@ def public_results(request: HttpRequest, year: int | None = None) -> HttpRespons
 
 
 @org_view()
-@require_GET
+@require_safe
 def public_scale(request: HttpRequest) -> HttpResponse:
     organisation = request.organisation  # type: ignore[attr-defined]
     cycle = selectors.latest_published(organisation)

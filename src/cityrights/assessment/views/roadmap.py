@@ -77,7 +77,7 @@ def roadmap(request: HttpRequest) -> HttpResponse:
 
 
 @org_view("edit")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def action_new(request: HttpRequest) -> HttpResponse:
     organisation = request.organisation  # type: ignore[attr-defined]
     lang = language()
@@ -137,7 +137,7 @@ def action_new(request: HttpRequest) -> HttpResponse:
 
 
 @org_view("view")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = request.organisation  # type: ignore[attr-defined]
     lang = language()

@@ -40,7 +40,7 @@ def get_cycle(request: HttpRequest, year: int) -> AssessmentCycle:
 
 
 @org_view("view")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def cycles(request: HttpRequest) -> HttpResponse:
     organisation = request.organisation  # type: ignore[attr-defined]
     if not organisation.is_city:
@@ -110,7 +110,7 @@ def cycle_detail(request: HttpRequest, year: int) -> HttpResponse:
 
 
 @org_view("manage")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def assignments(request: HttpRequest, year: int) -> HttpResponse:
     organisation = request.organisation  # type: ignore[attr-defined]
     cycle = get_cycle(request, year)
@@ -206,7 +206,7 @@ def _answer_page(
 
 
 @org_view("edit")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def answer(request: HttpRequest, year: int, area: str) -> HttpResponse:
     """One section (a thematic area): every question of it the person may answer."""
     organisation = request.organisation  # type: ignore[attr-defined]
@@ -312,7 +312,7 @@ def review(request: HttpRequest, year: int) -> HttpResponse:
 
 
 @org_view("review")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def review_question(request: HttpRequest, year: int, question: str) -> HttpResponse:
     organisation = request.organisation  # type: ignore[attr-defined]
     cycle = get_cycle(request, year)

@@ -49,7 +49,7 @@ def _checklist(request: HttpRequest, found: Session, **extra: object) -> dict[st
     }
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @org_view("view")
 def checklist(request: HttpRequest, pk: int) -> HttpResponse:
     found = _recordable(request, pk)
@@ -142,7 +142,7 @@ def import_session(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @org_view("edit")
 def import_programme(request: HttpRequest, pk: int) -> HttpResponse:
     found = get_programme(request, pk)

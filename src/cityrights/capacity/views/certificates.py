@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from cityrights.core.errors import ServiceError, refuse
 from cityrights.core.permissions import can
@@ -44,7 +44,7 @@ def _may_download(request: HttpRequest, certificate: Certificate) -> bool:
     return certificate.person_id == user.pk or can(user, certificate.organisation, "view")
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @org_view("view")
 def certificate(request: HttpRequest, pk: int) -> HttpResponse:
     found = _certificate(request, pk)
@@ -80,7 +80,7 @@ def certificate(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @org_view()
 def certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     found = _certificate(request, pk)
@@ -90,7 +90,7 @@ def certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     return download(body, f"certificate-{found.code}.pdf", "application/pdf")
 
 
-@require_GET
+@require_safe
 @org_view()
 def certificate_credential(request: HttpRequest, pk: int) -> HttpResponse:
     """The Open Badges credential as a ``.jwt`` file (media type ``application/vc+jwt``)."""
@@ -100,7 +100,7 @@ def certificate_credential(request: HttpRequest, pk: int) -> HttpResponse:
     return download(found.credential, f"certificate-{found.code}.jwt", "application/vc+jwt")
 
 
-@require_GET
+@require_safe
 @org_view("view")
 def programme_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """Every valid certificate of a programme in one PDF, one page each."""
@@ -118,7 +118,7 @@ def programme_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 # --------------------------------------------------------------------------------------
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def verify_form(request: HttpRequest) -> HttpResponse:
     """Type a code, or paste a downloaded credential, and see whether it is valid."""
     code_form = VerifyCodeForm(request.GET if "code" in request.GET else None)
@@ -142,7 +142,7 @@ def verify_form(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def verify(request: HttpRequest, code: str) -> HttpResponse:
     normalised = certificates.normalise_code(code)
     if normalised != code:
@@ -175,7 +175,7 @@ def _public_json(data: object) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def issuer(request: HttpRequest, org: str) -> HttpResponse:
     """The city as an Open Badges issuer ``Profile``."""
     organisation = get_organisation(org)
@@ -186,7 +186,7 @@ def issuer(request: HttpRequest, org: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def achievement(request: HttpRequest, org: str, pk: int, kind: str) -> HttpResponse:
     """What a rule of a programme rewards (public: certificates point at it)."""
     organisation = get_organisation(org)
@@ -197,7 +197,7 @@ def achievement(request: HttpRequest, org: str, pk: int, kind: str) -> HttpRespo
     return _public_json({"@context": list(credentials.OB_CONTEXT), **body})
 
 
-@require_GET
+@require_safe
 @cache_control(public=True, max_age=300)
 def status_list(request: HttpRequest, org: str, number: int) -> HttpResponse:
     """A revocation status list, signed (``application/vc+jwt``), or as JSON on request."""

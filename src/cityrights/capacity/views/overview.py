@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from cityrights.core.tenancy import org_view
 
@@ -12,7 +12,7 @@ from .. import selectors
 from .common import caps
 
 
-@require_GET
+@require_safe
 @org_view("view")
 def home(request: HttpRequest) -> HttpResponse:
     organisation = request.organisation  # type: ignore[attr-defined]

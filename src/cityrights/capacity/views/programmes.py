@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cityrights.core.errors import ServiceError, refuse
 from cityrights.core.models import User
@@ -31,7 +31,7 @@ from ..results import MIN_GROUP
 from .common import caps, get_module, get_programme, get_round, get_session, programme_trail
 
 
-@require_GET
+@require_safe
 @org_view("view")
 def programmes(request: HttpRequest) -> HttpResponse:
     organisation = request.organisation  # type: ignore[attr-defined]
@@ -46,7 +46,7 @@ def programmes(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @org_view("edit")
 def programme_new(request: HttpRequest) -> HttpResponse:
     organisation = request.organisation  # type: ignore[attr-defined]
@@ -78,7 +78,7 @@ def programme_new(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @org_view("view")
 def programme(request: HttpRequest, pk: int) -> HttpResponse:
     found = get_programme(request, pk)
@@ -102,7 +102,7 @@ def programme(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @org_view("edit")
 def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = request.organisation  # type: ignore[attr-defined]
@@ -154,7 +154,7 @@ def programme_status(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("capacity:programme", org=found.organisation.slug, pk=pk)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @org_view("manage")
 def programme_rules(request: HttpRequest, pk: int) -> HttpResponse:
     found = get_programme(request, pk)
@@ -210,7 +210,7 @@ def plan_from_round(request: HttpRequest, pk: int) -> HttpResponse:
 # --------------------------------------------------------------------------------------
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @org_view("edit")
 def module_form(request: HttpRequest, pk: int, module_pk: int | None = None) -> HttpResponse:
     organisation = request.organisation  # type: ignore[attr-defined]
@@ -321,7 +321,7 @@ def material_delete(
 # --------------------------------------------------------------------------------------
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @org_view("edit")
 def session_form(
     request: HttpRequest, pk: int, module_pk: int, session_pk: int | None = None
@@ -369,7 +369,7 @@ def session_form(
     )
 
 
-@require_GET
+@require_safe
 @org_view("view")
 def session(request: HttpRequest, pk: int) -> HttpResponse:
     found = get_session(request, pk)

@@ -15,7 +15,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cityrights.core.errors import ServiceError, refuse
 from cityrights.core.tenancy import org_view
@@ -44,7 +44,7 @@ def _visible_programme(request: HttpRequest, pk: int) -> Programme:
     return found
 
 
-@require_GET
+@require_safe
 @org_view()
 def programmes(request: HttpRequest) -> HttpResponse:
     organisation = request.organisation  # type: ignore[attr-defined]
@@ -63,7 +63,7 @@ def programmes(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @org_view()
 def programme(request: HttpRequest, pk: int) -> HttpResponse:
     found = _visible_programme(request, pk)
@@ -149,7 +149,7 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(reverse("capacity:record", kwargs={"org": found.organisation.slug}))
 
 
-@require_GET
+@require_safe
 @org_view()
 def material(request: HttpRequest, pk: int) -> FileResponse:
     """A module's file, for whoever may see its programme; always a download."""
@@ -175,7 +175,7 @@ def material(request: HttpRequest, pk: int) -> FileResponse:
     return response
 
 
-@require_GET
+@require_safe
 @org_view()
 def record(request: HttpRequest) -> HttpResponse:
     """A person's own learning record in this city: sessions, attendance, certificates."""
@@ -189,7 +189,7 @@ def record(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @org_view()
 def evaluation(request: HttpRequest, module_pk: int, phase: str) -> HttpResponse:
     if not request.user.is_authenticated:

@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cityrights.core.errors import ServiceError, refuse
 from cityrights.core.tenancy import org_view
@@ -26,7 +26,7 @@ from ..results import MIN_GROUP
 from .common import caps, download, get_round, rounds_trail
 
 
-@require_GET
+@require_safe
 @org_view("view")
 def rounds(request: HttpRequest) -> HttpResponse:
     organisation = request.organisation  # type: ignore[attr-defined]
@@ -43,7 +43,7 @@ def rounds(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @org_view("manage")
 def round_new(request: HttpRequest) -> HttpResponse:
     organisation = request.organisation  # type: ignore[attr-defined]
@@ -77,7 +77,7 @@ def round_new(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @org_view("manage")
 def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = request.organisation  # type: ignore[attr-defined]
@@ -109,7 +109,7 @@ def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @org_view("view")
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = request.organisation  # type: ignore[attr-defined]
@@ -188,7 +188,7 @@ def round_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("capacity:rounds", org=organisation.slug)
 
 
-@require_GET
+@require_safe
 @org_view("view")
 def round_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     organisation = request.organisation  # type: ignore[attr-defined]
@@ -208,7 +208,7 @@ def round_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     return download(figures.export_csv(data), f"{name}.csv", "text/csv; charset=utf-8")
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @org_view("view")
 def answer(request: HttpRequest, pk: int) -> HttpResponse:
     """The survey for a member the round asks; anything else is explained, not hidden."""

@@ -18,7 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cityrights.core.errors import refuse
 from cityrights.core.tenancy import org_view
@@ -42,7 +42,7 @@ def resident_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
     return wrapper
 
 
-@require_GET
+@require_safe
 @resident_view
 def overview(request: HttpRequest) -> HttpResponse:
     consent, other = selectors.portal(request.organisation, request.subject)  # type: ignore[attr-defined]
@@ -97,14 +97,14 @@ def _portal_url(slug: str) -> str:
     return reverse("consent:portal", kwargs={"org": slug})
 
 
-@require_GET
+@require_safe
 @resident_view
 def history(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.history(request.subject), 50).get_page(request.GET.get("page"))  # type: ignore[attr-defined]
     return render(request, "consent/portal/history.html", {"page": page})
 
 
-@require_GET
+@require_safe
 @resident_view
 def access_log(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.access_log(request.subject), 50).get_page(request.GET.get("page"))  # type: ignore[attr-defined]
@@ -124,7 +124,7 @@ def _own_event(request: HttpRequest, pk: int) -> LedgerEvent:
     )
 
 
-@require_GET
+@require_safe
 @resident_view
 def receipt(request: HttpRequest, pk: int) -> HttpResponse:
     event = _own_event(request, pk)
@@ -144,7 +144,7 @@ def receipt(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @resident_view
 def receipt_jws(request: HttpRequest, pk: int) -> HttpResponse:
     event = _own_event(request, pk)
@@ -153,7 +153,7 @@ def receipt_jws(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 @resident_view
 def export(request: HttpRequest) -> HttpResponse:
     data = selectors.export(request.organisation, request.user, request.subject)  # type: ignore[attr-defined]
@@ -166,7 +166,7 @@ def export(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @resident_view
 def erase(request: HttpRequest) -> HttpResponse:
     organisation = request.organisation  # type: ignore[attr-defined]

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from cityrights.core.tenancy import org_view
 
 from .. import selectors
 
 
-@require_GET
+@require_safe
 @org_view()
 def agreements(request: HttpRequest) -> HttpResponse:
     """Every agreement under which the city shares personal data, for everyone to read."""

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cityrights.core import audit
 from cityrights.core import services as core_services
@@ -40,7 +40,7 @@ def _org(request: HttpRequest) -> Organisation:
     return request.organisation  # type: ignore[attr-defined,no-any-return]
 
 
-@require_GET
+@require_safe
 @org_view("view")
 def agreements(request: HttpRequest) -> HttpResponse:
     return render(
@@ -50,7 +50,7 @@ def agreements(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @org_view("edit")
 def agreement_create(request: HttpRequest) -> HttpResponse:
     city = _org(request)
@@ -70,7 +70,7 @@ def agreement_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @org_view("view")
 def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     city = _org(request)
@@ -93,7 +93,7 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @org_view("edit")
 def version_create(request: HttpRequest, pk: int) -> HttpResponse:
     city = _org(request)
@@ -116,7 +116,7 @@ def version_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @org_view("edit")
 def version_edit(request: HttpRequest, pk: int) -> HttpResponse:
     city = _org(request)
@@ -158,7 +158,7 @@ def version_publish(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(version.agreement.get_absolute_url())
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @org_view("edit")
 def paper(request: HttpRequest) -> HttpResponse:
     city = _org(request)
@@ -192,7 +192,7 @@ def paper(request: HttpRequest) -> HttpResponse:
     return render(request, "consent/staff/paper.html", {"form": form})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @org_view("view")
 def partners(request: HttpRequest) -> HttpResponse:
     city = _org(request)
@@ -265,7 +265,7 @@ def partner_webhooks_off(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("consent:staff_partners", org=city.slug)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @org_view("view")
 def webhooks(request: HttpRequest) -> HttpResponse:
     city = _org(request)
@@ -301,7 +301,7 @@ def webhook_toggle(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("consent:staff_webhooks", org=city.slug)
 
 
-@require_GET
+@require_safe
 @org_view("view")
 def outbox(request: HttpRequest) -> HttpResponse:
     city = _org(request)
@@ -342,7 +342,7 @@ def outbox_retry(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("consent:staff_outbox", org=city.slug)
 
 
-@require_GET
+@require_safe
 @org_view("view")
 def ledger_status(request: HttpRequest) -> HttpResponse:
     city = _org(request)

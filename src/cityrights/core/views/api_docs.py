@@ -12,7 +12,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 METHODS = ("get", "post", "put", "patch", "delete")
 
@@ -97,7 +97,7 @@ def build_reference(document: dict[str, Any]) -> list[dict[str, Any]]:
     return [{"tag": tag, "operations": ops} for tag, ops in sorted(groups.items())]
 
 
-@require_GET
+@require_safe
 def api_reference(request: HttpRequest) -> HttpResponse:
     from cityrights.api import api
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from .. import signing
 
 
-@require_GET
+@require_safe
 @cache_control(max_age=300, public=True)
 def jwks(request: HttpRequest) -> JsonResponse:
     """The JSON Web Key Set that verifies receipts, checkpoints, certificates and reports.

@@ -9,7 +9,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from ..colours import readable_text_colour
 from ..models import Organisation
@@ -17,7 +17,7 @@ from ..registry import registry
 from ..tenancy import get_organisation, org_view
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     cities = Organisation.objects.cities().public()
     my_orgs = []
@@ -26,7 +26,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html", {"cities": cities, "my_orgs": my_orgs})
 
 
-@require_GET
+@require_safe
 @org_view()
 def city_home(request: HttpRequest) -> HttpResponse:
     organisation = request.organisation  # type: ignore[attr-defined]
@@ -39,7 +39,7 @@ def city_home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/city_home.html", {"sections": sections})
 
 
-@require_GET
+@require_safe
 @cache_control(max_age=300, public=True)
 def theme_css(request: HttpRequest, org: str) -> HttpResponse:
     """The city's colours as CSS custom properties (a file, so no inline style is needed)."""
@@ -55,7 +55,7 @@ def theme_css(request: HttpRequest, org: str) -> HttpResponse:
     return HttpResponse(css, content_type="text/css; charset=utf-8")
 
 
-@require_GET
+@require_safe
 @cache_control(max_age=3600, public=True)
 def logo(request: HttpRequest, org: str) -> FileResponse:
     organisation = get_organisation(org)
@@ -74,7 +74,7 @@ def logo(request: HttpRequest, org: str) -> FileResponse:
     return response
 
 
-@require_GET
+@require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
     """Liveness and database check for load balancers. Says nothing about people."""
     try:

@@ -36,7 +36,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @org_view("manage")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def members(request: HttpRequest) -> HttpResponse:
     organisation = request.organisation  # type: ignore[attr-defined]
     form = MemberAddForm(request.POST or None, organisation=organisation)
@@ -58,7 +58,7 @@ def members(request: HttpRequest) -> HttpResponse:
 
 
 @org_view("manage")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = request.organisation  # type: ignore[attr-defined]
     membership = get_object_or_404(Membership, pk=pk, organisation=organisation)
@@ -90,7 +90,7 @@ def _remove_member(request: HttpRequest, membership: Membership) -> HttpResponse
 
 
 @org_view("manage")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def departments(request: HttpRequest) -> HttpResponse:
     organisation = request.organisation  # type: ignore[attr-defined]
     form = DepartmentForm(request.POST or None)
@@ -112,7 +112,7 @@ def departments(request: HttpRequest) -> HttpResponse:
 
 
 @org_view("manage")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def department_edit(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = request.organisation  # type: ignore[attr-defined]
     department = get_object_or_404(Department, pk=pk, organisation=organisation)
@@ -134,7 +134,7 @@ def department_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @upload_limit(LOGO_MAX_BYTES)
 @org_view("manage")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def settings_view(request: HttpRequest) -> HttpResponse:
     organisation = request.organisation  # type: ignore[attr-defined]
     form = ThemeForm(request.POST or None, request.FILES or None, instance=organisation)
@@ -152,7 +152,7 @@ def settings_view(request: HttpRequest) -> HttpResponse:
 
 
 @org_view("manage")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def api_keys(request: HttpRequest) -> HttpResponse:
     organisation = request.organisation  # type: ignore[attr-defined]
     form = ApiKeyForm(request.POST or None)

@@ -74,7 +74,7 @@ def repository(request: HttpRequest) -> HttpResponse:
 
 
 @org_view("edit")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def screening(request: HttpRequest) -> HttpResponse:
     organisation = request.organisation  # type: ignore[attr-defined]
     try:
@@ -109,7 +109,7 @@ def screening(request: HttpRequest) -> HttpResponse:
 
 
 @org_view("view")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def screening_result(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = request.organisation  # type: ignore[attr-defined]
     result = get_object_or_404(
@@ -181,7 +181,7 @@ def _create_from_form(
 
 
 @org_view("edit")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def create(request: HttpRequest) -> HttpResponse:
     organisation = request.organisation  # type: ignore[attr-defined]
     form = AssessmentForm(
@@ -262,7 +262,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @org_view("edit")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = request.organisation  # type: ignore[attr-defined]
     assessment = get_assessment(request, pk)
@@ -350,7 +350,7 @@ def _section_page(
 
 
 @org_view("view")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def section(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     """One section's questions; a POST saves its answers (comments: ``section_comment``)."""
     assessment = get_assessment(request, pk)

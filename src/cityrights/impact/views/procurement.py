@@ -32,13 +32,13 @@ def procurements(request: HttpRequest) -> HttpResponse:
 
 
 @org_view("edit")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def procurement_new(request: HttpRequest) -> HttpResponse:
     return _edit(request, None)
 
 
 @org_view("view")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def procurement(request: HttpRequest, pk: int) -> HttpResponse:
     found = get_object_or_404(
         selectors.procurements_of(request.organisation),  # type: ignore[attr-defined]

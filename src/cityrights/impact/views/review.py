@@ -55,7 +55,7 @@ def transition(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @org_view("review")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def decide(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = get_assessment(request, pk)
     if request.user.pk == assessment.author_id:
@@ -100,7 +100,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @org_view("view")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def conditions(request: HttpRequest, pk: int) -> HttpResponse:
     """All conditions of an assessment; a reviewer adds more and sets the reassessment date."""
     assessment = get_assessment(request, pk)
@@ -166,7 +166,7 @@ def conditions(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @org_view("view")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def condition_close(request: HttpRequest, pk: int, condition_pk: int) -> HttpResponse:
     assessment = get_assessment(request, pk)
     condition = get_object_or_404(Condition, pk=condition_pk, assessment=assessment)
@@ -195,7 +195,7 @@ def condition_close(request: HttpRequest, pk: int, condition_pk: int) -> HttpRes
 
 
 @org_view("view")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def summary(request: HttpRequest, pk: int) -> HttpResponse:
     """Write the public summary; a reviewer other than the author approves and publishes it."""
     assessment = get_assessment(request, pk)

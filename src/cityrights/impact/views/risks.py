@@ -62,7 +62,7 @@ def level_names(assessment: Any, lang: str) -> dict[str, list[str]]:
 
 
 @org_view("view")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def risks(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = get_assessment(request, pk)
     context = risk_context(request, assessment)
@@ -152,7 +152,7 @@ def _changeable_risk(request: HttpRequest, pk: int, risk_pk: int) -> tuple[Any, 
 
 
 @org_view("view")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def risk(request: HttpRequest, pk: int, risk_pk: int) -> HttpResponse:
     """One risk with its mitigations; a POST saves the risk's description and ratings."""
     assessment, item = _changeable_risk(request, pk, risk_pk)

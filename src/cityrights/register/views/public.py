@@ -13,12 +13,13 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from cityrights.core import dcat
 from cityrights.core.errors import refuse
 from cityrights.core.tenancy import org_view
 from cityrights.core.throttling import client_address
+from cityrights.core.views.errors import refusal
 
 from .. import datasets, exports, selectors, services, signs
 from ..forms import QuestionForm
@@ -49,7 +50,7 @@ def labelled(entry: Entry, kind: str) -> list[tuple[str, str]]:
     return [(value, term_label(kind, value, lang)) for value in entry.values_of(kind)]
 
 
-@require_GET
+@require_safe
 @org_view()
 def catalogue(request: HttpRequest) -> HttpResponse:
     organisation = request.organisation  # type: ignore[attr-defined]
@@ -82,7 +83,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @org_view()
 def entry_detail(request: HttpRequest, code: str) -> HttpResponse:
     entry = _entry_or_404(request, code)
@@ -102,7 +103,7 @@ def entry_detail(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def short(request: HttpRequest, code: str) -> HttpResponse:
     """``/r/<code>``: the address printed on signs. Never changes, whatever is edited."""
     target = selectors.short_code_target(code)
@@ -111,7 +112,7 @@ def short(request: HttpRequest, code: str) -> HttpResponse:
     return redirect(target.get_absolute_url())
 
 
-@require_GET
+@require_safe
 @org_view()
 def map_view(request: HttpRequest) -> HttpResponse:
     organisation = request.organisation  # type: ignore[attr-defined]
@@ -151,7 +152,7 @@ def _geojson(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 @org_view()
 def locations_geojson(request: HttpRequest) -> HttpResponse:
     """The map's data layer: every location of every published entry (RFC 7946)."""
@@ -169,14 +170,14 @@ def _qr_response(url: str, fmt: str, title: str) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 @org_view()
 def entry_qr(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
     entry = _entry_or_404(request, code)
     return _qr_response(signs.absolute(entry.short_url()), fmt, entry.name)
 
 
-@require_GET
+@require_safe
 @org_view()
 def location_qr(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
     location = _location_or_404(request, code)
@@ -189,31 +190,43 @@ def _pdf(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
-def _size(request: HttpRequest) -> str:
+def _size(request: HttpRequest) -> str | None:
+    """The sheet size asked for (A4 when none is); None for a size we do not print."""
     size = request.GET.get("size", "a4").lower()
-    return size if size in signs.SIZES else "a4"
+    return size if size in signs.SIZES else None
 
 
-@require_GET
+def _bad_size(request: HttpRequest) -> HttpResponse:
+    message = _("Signs are printed on %(sizes)s; choose one of these sizes.") % {
+        "sizes": ", ".join(signs.SIZES.values())
+    }
+    return refusal(request, 400, message, field="size")
+
+
+@require_safe
 @org_view()
 def entry_sign(request: HttpRequest, code: str) -> HttpResponse:
     entry = _entry_or_404(request, code)
     size = _size(request)
+    if size is None:
+        return _bad_size(request)
     return _pdf(signs.render_pdf([signs.build_sign(entry)], size), f"sign-{entry.code}-{size}.pdf")
 
 
-@require_GET
+@require_safe
 @org_view()
 def location_sign(request: HttpRequest, code: str) -> HttpResponse:
     location = _location_or_404(request, code)
     entry = selectors.public_entry(location.entry.organisation, location.entry.code)
     assert entry is not None
     size = _size(request)
+    if size is None:
+        return _bad_size(request)
     pdf = signs.render_pdf([signs.build_sign(entry, location)], size)
     return _pdf(pdf, f"sign-{location.code}-{size}.pdf")
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @org_view()
 def ask(request: HttpRequest, code: str) -> HttpResponse:
     entry = _entry_or_404(request, code)
@@ -247,7 +260,7 @@ def _records(request: HttpRequest) -> list:
     return list(selectors.listed_records(organisation, filters if filters.active else None))
 
 
-@require_GET
+@require_safe
 @org_view()
 def export_csv(request: HttpRequest) -> StreamingHttpResponse:
     organisation = request.organisation  # type: ignore[attr-defined]
@@ -261,7 +274,7 @@ def export_csv(request: HttpRequest) -> StreamingHttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 @org_view()
 def export_geojson(request: HttpRequest) -> HttpResponse:
     response = _geojson(request)
@@ -272,7 +285,7 @@ def export_geojson(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 @org_view()
 def export_dcat(request: HttpRequest, fmt: str) -> HttpResponse:
     """The register's DCAT-AP 3.0 catalogue (``register.datasets``, built by ``core.dcat``)."""
@@ -291,7 +304,7 @@ STANDARDS = {
 }
 
 
-@require_GET
+@require_safe
 @org_view()
 def export_standard(request: HttpRequest, standard: str) -> HttpResponse:
     from django.http import JsonResponse
@@ -307,7 +320,7 @@ def export_standard(request: HttpRequest, standard: str) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 @org_view()
 def exports_page(request: HttpRequest) -> HttpResponse:
     return render(request, "register/exports.html", {"standards": list(STANDARDS)})

@@ -12,7 +12,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cityrights.core.errors import refuse
 from cityrights.core.input import upload_limit
@@ -41,7 +41,7 @@ def _entry(request: HttpRequest, pk: int) -> Entry:
     return entry
 
 
-@require_GET
+@require_safe
 @org_view("view")
 def entries(request: HttpRequest) -> HttpResponse:
     organisation = request.organisation  # type: ignore[attr-defined]
@@ -72,7 +72,7 @@ def entries(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @org_view("edit")
 def entry_new(request: HttpRequest) -> HttpResponse:
     organisation = request.organisation  # type: ignore[attr-defined]
@@ -108,7 +108,7 @@ def _attach(form: EntryForm, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @org_view("edit")
 def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
     entry = _entry(request, pk)
@@ -131,7 +131,7 @@ def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "register/staff/entry_form.html", {"form": form, "entry": entry})
 
 
-@require_GET
+@require_safe
 @org_view("view")
 def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
     entry = _entry(request, pk)
@@ -303,7 +303,7 @@ def _message(error: Exception) -> str:
     return str(error)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @org_view("edit")
 def location_edit(request: HttpRequest, pk: int, location_pk: int) -> HttpResponse:
     entry = _entry(request, pk)
@@ -343,7 +343,7 @@ def location_edit(request: HttpRequest, pk: int, location_pk: int) -> HttpRespon
 # --- Questions -------------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 @org_view("view")
 def questions(request: HttpRequest) -> HttpResponse:
     organisation = request.organisation  # type: ignore[attr-defined]
@@ -365,7 +365,7 @@ def questions(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @org_view("view")
 def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = request.organisation  # type: ignore[attr-defined]
@@ -401,7 +401,7 @@ def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @upload_limit(ImportForm.MAX_BYTES)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @org_view("edit")
 def import_view(request: HttpRequest) -> HttpResponse:
     organisation = request.organisation  # type: ignore[attr-defined]
@@ -439,7 +439,7 @@ def import_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @org_view("edit")
 def import_template(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in ("csv", "xlsx"):
@@ -455,7 +455,7 @@ def import_template(request: HttpRequest, fmt: str) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 @org_view("view")
 def sign_batch(request: HttpRequest) -> HttpResponse:
     organisation = request.organisation  # type: ignore[attr-defined]
