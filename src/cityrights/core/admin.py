@@ -26,7 +26,9 @@ class AuditedAdmin(admin.ModelAdmin):
         return getattr(obj, self.audit_organisation_field, None)
 
     def save_model(self, request: HttpRequest, obj: Model, form: ModelForm, change: bool) -> None:
-        before = audit.snapshot(type(obj).objects.get(pk=obj.pk)) if change and obj.pk else {}
+        before = (
+            audit.snapshot(type(obj)._default_manager.get(pk=obj.pk)) if change and obj.pk else {}
+        )
         super().save_model(request, obj, form, change)
         after = audit.snapshot(obj)
         audit.record(

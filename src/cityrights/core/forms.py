@@ -94,6 +94,20 @@ class ActivateAccountForm(SetPasswordForm):
         return super().save(commit=commit)
 
 
+def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """The form's field ``name``, known to take choices (set per city at run time)."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField), name
+    return field
+
+
+def model_choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField[Any]:
+    """The form's field ``name``, known to pick model rows (narrowed per city at run time)."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField), name
+    return field
+
+
 class DeleteAccountForm(forms.Form):
     password = forms.CharField(
         label=_("Your password"),
@@ -111,14 +125,14 @@ class MemberAddForm(forms.Form):
         label=_("Name"), max_length=150, required=False, help_text=_("For a new account.")
     )
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.VIEWER)
-    department = forms.ModelChoiceField(
+    department: forms.ModelChoiceField[Department] = forms.ModelChoiceField(
         label=_("Department"), queryset=Department.objects.none(), required=False
     )
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.organisation = organisation
-        self.fields["department"].queryset = organisation.departments.all()
+        model_choice_field(self, "department").queryset = organisation.departments.all()
 
 
 class MembershipForm(forms.ModelForm):
@@ -128,7 +142,9 @@ class MembershipForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = self.instance.organisation.departments.all()
+        model_choice_field(
+            self, "department"
+        ).queryset = self.instance.organisation.departments.all()
 
 
 class ThemeForm(forms.ModelForm):

@@ -78,8 +78,9 @@ class User(AbstractUser):
     )
 
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
-    objects = UserManager()  # type: ignore[misc]
+    REQUIRED_FIELDS = []
+    # Our manager creates users by e-mail, so it is not AbstractUser's (which needs a user name).
+    objects = UserManager()  # type: ignore[assignment,misc]
 
     class Meta:
         verbose_name = _("user")
@@ -202,7 +203,7 @@ class Organisation(models.Model):
         return self.name
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, Any] = {}
         for field in ("primary_colour", "accent_colour"):
             value = getattr(self, field)
             try:
@@ -316,7 +317,8 @@ class Membership(models.Model):
         return f"{self.user} · {self.organisation} · {self.get_role_display()}"
 
     def clean(self) -> None:
-        if self.department_id and self.department.organisation_id != self.organisation_id:
+        department = self.department
+        if department is not None and department.organisation_id != self.organisation_id:
             raise ValidationError(
                 {"department": _("The department belongs to another organisation.")}
             )

@@ -160,7 +160,9 @@ def _free_slug(organisation: Organisation, slug: str, *, name: str, current: int
         raise ServiceError(
             _("Give the department a short name of letters, digits and hyphens."), 422, "slug"
         )
-    others = Department.objects.filter(organisation=organisation, slug=slug).exclude(pk=current)
+    others = Department.objects.filter(organisation=organisation, slug=slug)
+    if current is not None:
+        others = others.exclude(pk=current)
     if others.exists():
         raise ServiceError(_("Another department uses this short name."), 409, "slug")
     return slug

@@ -17,11 +17,34 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
-from .models import Organisation
+from .models import Membership, Organisation, User
 from .permissions import can, membership_for
 from .translation import city_languages
 
 View = Callable[..., HttpResponse]
+
+
+class UserRequest(HttpRequest):
+    """A request behind ``login_required``: the person is a logged-in :class:`User`."""
+
+    user: User
+
+
+class OrgRequest(HttpRequest):
+    """A request through :func:`org_view`: the organisation and the person's membership are set.
+
+    Annotate a view's ``request`` with it (or :class:`StaffRequest`) instead of reaching
+    for attributes that plain ``HttpRequest`` does not declare.
+    """
+
+    organisation: Organisation
+    membership: Membership | None
+
+
+class StaffRequest(OrgRequest):
+    """A request through ``org_view(capability)``: the person is logged in and holds it."""
+
+    user: User
 
 
 def get_organisation(slug: str) -> Organisation:
@@ -41,12 +64,12 @@ def org_view(capability: str | None = None) -> Callable[[View], View]:
 
     def decorator(view: View) -> View:
         @wraps(view)
-        def wrapper(request: HttpRequest, org: str, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: OrgRequest, org: str, *args: Any, **kwargs: Any) -> HttpResponse:
             organisation = get_organisation(org)
-            request.organisation = organisation  # type: ignore[attr-defined]
-            request.membership = membership_for(request.user, organisation)  # type: ignore[attr-defined]
+            request.organisation = organisation
+            request.membership = membership_for(request.user, organisation)
             if capability is None:
-                if not organisation.is_public and request.membership is None:  # type: ignore[attr-defined]
+                if not organisation.is_public and request.membership is None:
                     raise Http404(_("This city does not publish its pages."))
             else:
                 if not request.user.is_authenticated:

@@ -77,7 +77,7 @@ def language_name(code: str) -> str:
 
     for known, name in settings.LANGUAGES:
         if known == code:
-            return gettext(name)
+            return gettext(str(name))
     return code
 
 

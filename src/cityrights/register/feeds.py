@@ -19,7 +19,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from cityrights.core.models import Organisation
-from cityrights.core.tenancy import org_view
+from cityrights.core.tenancy import OrgRequest, org_view
 
 from . import selectors
 from .models import EntryVersion
@@ -53,7 +53,7 @@ class RegisterFeed(Feed):
         return settings.CITYRIGHTS_BASE_URL + self.link(organisation)
 
     def get_object(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Organisation:
-        return request.organisation  # type: ignore[attr-defined]
+        return request.organisation
 
     def title(self, organisation: Organisation) -> str:
         return _("%(city)s: changes in the transparency register") % {"city": organisation.name}
@@ -93,5 +93,5 @@ _feed = RegisterFeed()
 
 
 @org_view()
-def feed(request: HttpRequest) -> Any:
+def feed(request: OrgRequest) -> Any:
     return _feed(request)

@@ -1,6 +1,7 @@
 """Test profile: fast hashing, in-memory mail, no debug."""
 
 import tempfile
+from pathlib import Path
 
 from .base import *  # noqa: F403
 from .base import DATABASES, env
@@ -16,11 +17,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["NAME"] = env("CITYRIGHTS_TEST_SQLITE", ":memory:")
     DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
 
-STATIC_ROOT = None
+STATIC_ROOT = None  # type: ignore[assignment]  # the test server serves static files from the apps
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 
 # Each test process (one per pytest-xdist worker) signs with keys and stores uploads in a
 # folder of its own, never in the checkout's var/ where a developer's demo keys live.
 CITYRIGHTS_KEY_DIR = env("CITYRIGHTS_KEY_DIR") or tempfile.mkdtemp(prefix="cityrights-test-keys-")
-MEDIA_ROOT = tempfile.mkdtemp(prefix="cityrights-test-media-")
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="cityrights-test-media-"))

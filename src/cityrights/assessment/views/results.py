@@ -16,7 +16,7 @@ from cityrights.core.errors import refuse
 from cityrights.core.input import upload_limit
 from cityrights.core.models import Organisation
 from cityrights.core.permissions import can
-from cityrights.core.tenancy import org_view
+from cityrights.core.tenancy import OrgRequest, StaffRequest, org_view
 
 from .. import exports, selectors, services
 from ..forms import IMPORT_MAX_BYTES, ImportForm, SharingForm
@@ -50,7 +50,7 @@ def results_for(
 
 @org_view("view")
 @require_safe
-def results(request: HttpRequest, year: int) -> HttpResponse:
+def results(request: StaffRequest, year: int) -> HttpResponse:
     cycle = get_cycle(request, year)
     view, previous, bench = results_for(cycle, language())
     actions = {
@@ -82,7 +82,7 @@ def _download(content: str | bytes, filename: str, content_type: str) -> HttpRes
 
 @org_view("view")
 @require_safe
-def export_answers_csv(request: HttpRequest, year: int) -> HttpResponse:
+def export_answers_csv(request: StaffRequest, year: int) -> HttpResponse:
     cycle = get_cycle(request, year)
     name = f"{cycle.organisation.slug}-assessment-{year}-answers.csv"
     return _download(exports.export_answers_csv(cycle), name, "text/csv; charset=utf-8")
@@ -90,7 +90,7 @@ def export_answers_csv(request: HttpRequest, year: int) -> HttpResponse:
 
 @org_view("view")
 @require_safe
-def export_scores_csv(request: HttpRequest, year: int) -> HttpResponse:
+def export_scores_csv(request: StaffRequest, year: int) -> HttpResponse:
     cycle = get_cycle(request, year)
     name = f"{cycle.organisation.slug}-assessment-{year}-scores.csv"
     return _download(exports.export_scores_csv(cycle), name, "text/csv; charset=utf-8")
@@ -98,7 +98,7 @@ def export_scores_csv(request: HttpRequest, year: int) -> HttpResponse:
 
 @org_view("view")
 @require_safe
-def export_json(request: HttpRequest, year: int) -> HttpResponse:
+def export_json(request: StaffRequest, year: int) -> HttpResponse:
     cycle = get_cycle(request, year)
     body = json.dumps(exports.export_json(cycle), ensure_ascii=False, indent=2)
     name = f"{cycle.organisation.slug}-assessment-{year}.json"
@@ -128,7 +128,7 @@ def report_html(request: HttpRequest | None, cycle: AssessmentCycle, lang: str) 
 
 @org_view("view")
 @require_safe
-def report_pdf(request: HttpRequest, year: int) -> HttpResponse:
+def report_pdf(request: StaffRequest, year: int) -> HttpResponse:
     cycle = get_cycle(request, year)
     pdf = exports.render_pdf(
         report_html(request, cycle, language()), request.build_absolute_uri("/")
@@ -140,15 +140,15 @@ def report_pdf(request: HttpRequest, year: int) -> HttpResponse:
 @upload_limit(IMPORT_MAX_BYTES)
 @org_view("manage")
 @require_http_methods(["GET", "HEAD", "POST"])
-def import_view(request: HttpRequest) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def import_view(request: StaffRequest) -> HttpResponse:
+    organisation = request.organisation
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
             cycle = exports.import_json(
                 organisation,
                 form.cleaned_data["data"],
-                request.user,  # type: ignore[arg-type]
+                request.user,
             )
         except services.AssessmentError as error:
             refuse(request, error, form=form, field="file")
@@ -162,9 +162,9 @@ def import_view(request: HttpRequest) -> HttpResponse:
 
 @org_view("view")
 @require_http_methods(["GET", "HEAD", "POST"])
-def coalition(request: HttpRequest) -> HttpResponse:
+def coalition(request: StaffRequest) -> HttpResponse:
     """For a city: opt-in sharing and its cells against the coalition; for a coalition: members."""
-    organisation = request.organisation  # type: ignore[attr-defined]
+    organisation = request.organisation
     lang = language()
     if not organisation.is_city:
         if request.method == "POST":
@@ -195,7 +195,7 @@ def coalition(request: HttpRequest) -> HttpResponse:
                 services.share_with(
                     organisation,
                     form.cleaned_data["coalition"],
-                    request.user,  # type: ignore[arg-type]
+                    request.user,
                 )
             except services.AssessmentError as error:
                 refuse(request, error, form=form, field="coalition")
@@ -236,10 +236,10 @@ def coalition(request: HttpRequest) -> HttpResponse:
 
 @org_view("manage")
 @require_POST
-def sharing_stop(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def sharing_stop(request: StaffRequest, pk: int) -> HttpResponse:
+    organisation = request.organisation
     sharing = get_object_or_404(CoalitionSharing, pk=pk, city=organisation)
-    services.stop_sharing(sharing, request.user)  # type: ignore[arg-type]
+    services.stop_sharing(sharing, request.user)
     messages.success(
         request,
         _("Your scores are no longer shared with %(name)s.") % {"name": sharing.coalition.name},
@@ -264,8 +264,8 @@ def _published(organisation: Organisation, year: int | None) -> AssessmentCycle:
 
 @org_view()
 @require_safe
-def public_results(request: HttpRequest, year: int | None = None) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def public_results(request: OrgRequest, year: int | None = None) -> HttpResponse:
+    organisation = request.organisation
     cycle = _published(organisation, year)
     view, previous, bench = results_for(cycle, language(), public=True)
     published_years = list(
@@ -289,8 +289,8 @@ def public_results(request: HttpRequest, year: int | None = None) -> HttpRespons
 
 @org_view()
 @require_safe
-def public_scale(request: HttpRequest) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def public_scale(request: OrgRequest) -> HttpResponse:
+    organisation = request.organisation
     cycle = selectors.latest_published(organisation)
     version = cycle.framework if cycle else selectors.latest_framework_version()
     if version is None:

@@ -6,14 +6,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cityrights.core.errors import refuse
 from cityrights.core.permissions import can
-from cityrights.core.tenancy import org_view
+from cityrights.core.tenancy import StaffRequest, org_view
 
 from .. import selectors, services
 from ..forms import ActionForm, MeasurementForm
@@ -44,8 +44,8 @@ def progress_chart(actions: list[RoadmapAction]) -> str:
 
 
 @org_view("view")
-def roadmap(request: HttpRequest) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def roadmap(request: StaffRequest) -> HttpResponse:
+    organisation = request.organisation
     actions = list(
         RoadmapAction.objects.filter(organisation=organisation)
         .select_related("owner", "cycle")
@@ -78,8 +78,8 @@ def roadmap(request: HttpRequest) -> HttpResponse:
 
 @org_view("edit")
 @require_http_methods(["GET", "HEAD", "POST"])
-def action_new(request: HttpRequest) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def action_new(request: StaffRequest) -> HttpResponse:
+    organisation = request.organisation
     lang = language()
     year = request.GET.get("cycle") or request.POST.get("cycle") or ""
     rec_key = request.GET.get("recommendation") or request.POST.get("recommendation") or ""
@@ -115,7 +115,7 @@ def action_new(request: HttpRequest) -> HttpResponse:
         values = {field: form.cleaned_data[field] for field in ActionForm.Meta.fields}
         action = services.create_action(
             organisation,
-            request.user,  # type: ignore[arg-type]
+            request.user,
             values,
             cycle=cycle or latest,
             recommendation_key=rec_key,
@@ -138,8 +138,8 @@ def action_new(request: HttpRequest) -> HttpResponse:
 
 @org_view("view")
 @require_http_methods(["GET", "HEAD", "POST"])
-def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def action_detail(request: StaffRequest, pk: int) -> HttpResponse:
+    organisation = request.organisation
     lang = language()
     action = get_object_or_404(
         RoadmapAction.objects.select_related("owner", "cycle__framework"),
@@ -159,7 +159,7 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if not may_edit:
             raise PermissionDenied(_("Your role does not allow changing the roadmap."))
         if "delete" in request.POST:
-            services.delete_action(action, request.user)  # type: ignore[arg-type]
+            services.delete_action(action, request.user)
             messages.success(request, _("The action was removed from the roadmap."))
             return redirect("assessment:roadmap", org=organisation.slug)
         if form.is_valid():
@@ -168,7 +168,7 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
             values = {field: form.cleaned_data[field] for field in ActionForm.Meta.fields}
             if framework is not None and values.get("kpi_key") != stored.kpi_key:
                 values.update(services.kpi_snapshot(framework, values["kpi_key"] or "", lang))
-            services.update_action(stored, request.user, values)  # type: ignore[arg-type]
+            services.update_action(stored, request.user, values)
             messages.success(request, _("The action was saved."))
             return redirect("assessment:action", org=organisation.slug, pk=action.pk)
     measurements = list(action.measurements.all())
@@ -207,14 +207,14 @@ def measurement_chart(action: RoadmapAction, measurements: list) -> str:
 
 @org_view("edit")
 @require_POST
-def action_measure(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def action_measure(request: StaffRequest, pk: int) -> HttpResponse:
+    organisation = request.organisation
     action = get_object_or_404(RoadmapAction, pk=pk, organisation=organisation)
     form = MeasurementForm(request.POST)
     if form.is_valid():
         services.add_measurement(
             action,
-            request.user,  # type: ignore[arg-type]
+            request.user,
             form.cleaned_data["date"],
             form.cleaned_data["value"],
             form.cleaned_data["note"],

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cityrights.core.errors import refuse
 from cityrights.core.permissions import can
-from cityrights.core.tenancy import org_view
+from cityrights.core.tenancy import StaffRequest, org_view
 
 from .. import selectors, services
 from ..forms import AssignmentForm, OpenCycleForm, QuestionnaireForm, ReopenForm, ResolveForm
@@ -34,15 +34,15 @@ def language() -> str:
 def get_cycle(request: HttpRequest, year: int) -> AssessmentCycle:
     return get_object_or_404(
         AssessmentCycle.objects.select_related("framework", "organisation"),
-        organisation=request.organisation,  # type: ignore[attr-defined]
+        organisation=request.organisation,
         year=year,
     )
 
 
 @org_view("view")
 @require_http_methods(["GET", "HEAD", "POST"])
-def cycles(request: HttpRequest) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def cycles(request: StaffRequest) -> HttpResponse:
+    organisation = request.organisation
     if not organisation.is_city:
         return redirect("assessment:coalition", org=organisation.slug)
     may_manage = can(request.user, organisation, "manage")
@@ -56,7 +56,7 @@ def cycles(request: HttpRequest) -> HttpResponse:
                     organisation,
                     form.cleaned_data["year"],
                     form.cleaned_data["framework"],
-                    request.user,  # type: ignore[arg-type]
+                    request.user,
                     copy_assignments=form.cleaned_data["copy_assignments"],
                 )
             except services.AssessmentError as error:
@@ -77,8 +77,8 @@ def cycles(request: HttpRequest) -> HttpResponse:
 
 
 @org_view("view")
-def cycle_detail(request: HttpRequest, year: int) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def cycle_detail(request: StaffRequest, year: int) -> HttpResponse:
+    organisation = request.organisation
     cycle = get_cycle(request, year)
     lang = language()
     framework = cycle.framework.framework
@@ -111,8 +111,8 @@ def cycle_detail(request: HttpRequest, year: int) -> HttpResponse:
 
 @org_view("manage")
 @require_http_methods(["GET", "HEAD", "POST"])
-def assignments(request: HttpRequest, year: int) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def assignments(request: StaffRequest, year: int) -> HttpResponse:
+    organisation = request.organisation
     cycle = get_cycle(request, year)
     lang = language()
     framework = cycle.framework.framework
@@ -123,7 +123,7 @@ def assignments(request: HttpRequest, year: int) -> HttpResponse:
         try:
             services.add_assignment(
                 cycle,
-                request.user,  # type: ignore[arg-type]
+                request.user,
                 area=form.cleaned_data["area"],
                 pillar=form.cleaned_data["pillar"],
                 department=form.cleaned_data["department"],
@@ -149,11 +149,11 @@ def assignments(request: HttpRequest, year: int) -> HttpResponse:
 
 @org_view("manage")
 @require_POST
-def assignment_delete(request: HttpRequest, year: int, pk: int) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def assignment_delete(request: StaffRequest, year: int, pk: int) -> HttpResponse:
+    organisation = request.organisation
     cycle = get_cycle(request, year)
     assignment = get_object_or_404(SectionAssignment, pk=pk, cycle=cycle)
-    services.remove_assignment(assignment, request.user)  # type: ignore[arg-type]
+    services.remove_assignment(assignment, request.user)
     messages.success(request, _("The assignment was removed."))
     return redirect("assessment:assignments", org=organisation.slug, year=year)
 
@@ -207,9 +207,9 @@ def _answer_page(
 
 @org_view("edit")
 @require_http_methods(["GET", "HEAD", "POST"])
-def answer(request: HttpRequest, year: int, area: str) -> HttpResponse:
+def answer(request: StaffRequest, year: int, area: str) -> HttpResponse:
     """One section (a thematic area): every question of it the person may answer."""
-    organisation = request.organisation  # type: ignore[attr-defined]
+    organisation = request.organisation
     cycle = get_cycle(request, year)
     framework = cycle.framework.framework
     try:
@@ -247,7 +247,7 @@ def answer(request: HttpRequest, year: int, area: str) -> HttpResponse:
             return redirect("assessment:cycle", org=organisation.slug, year=year)
         if form.is_valid():
             try:
-                services.save_answers(cycle, request.user, form.answer_inputs(mine))  # type: ignore[arg-type]
+                services.save_answers(cycle, request.user, form.answer_inputs(mine))
             except services.AssessmentError as error:
                 refuse(request, error, form=form)
             else:
@@ -260,7 +260,7 @@ def answer(request: HttpRequest, year: int, area: str) -> HttpResponse:
 
 
 @org_view("view")
-def evidence(request: HttpRequest, year: int, pk: int) -> FileResponse:
+def evidence(request: StaffRequest, year: int, pk: int) -> FileResponse:
     cycle = get_cycle(request, year)
     response = get_object_or_404(Response, pk=pk, cycle=cycle)
     if not response.evidence_file:
@@ -278,7 +278,7 @@ def evidence(request: HttpRequest, year: int, pk: int) -> FileResponse:
 
 
 @org_view("review")
-def review(request: HttpRequest, year: int) -> HttpResponse:
+def review(request: StaffRequest, year: int) -> HttpResponse:
     """The spread of answers per question, disagreements first."""
     cycle = get_cycle(request, year)
     lang = language()
@@ -313,8 +313,8 @@ def review(request: HttpRequest, year: int) -> HttpResponse:
 
 @org_view("review")
 @require_http_methods(["GET", "HEAD", "POST"])
-def review_question(request: HttpRequest, year: int, question: str) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def review_question(request: StaffRequest, year: int, question: str) -> HttpResponse:
+    organisation = request.organisation
     cycle = get_cycle(request, year)
     lang = language()
     framework = cycle.framework.framework
@@ -331,7 +331,7 @@ def review_question(request: HttpRequest, year: int, question: str) -> HttpRespo
         try:
             services.resolve(
                 cycle,
-                request.user,  # type: ignore[arg-type]
+                request.user,
                 question,
                 form.cleaned_data["value"],
                 form.cleaned_data["note"],
@@ -372,8 +372,8 @@ TRANSITIONS = {
 
 @org_view("view")
 @require_POST
-def transition(request: HttpRequest, year: int) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def transition(request: StaffRequest, year: int) -> HttpResponse:
+    organisation = request.organisation
     cycle = get_cycle(request, year)
     action = request.POST.get("action", "")
     if action not in TRANSITIONS:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cityrights.core.errors import ServiceError, refuse
-from cityrights.core.tenancy import org_view
+from cityrights.core.tenancy import StaffRequest, org_view
 
 from .. import selectors, services
 from ..forms import ImportForm, PersonForm
@@ -25,7 +25,7 @@ from .common import get_programme, get_session, programme_trail
 
 def _recordable(request: HttpRequest, pk: int) -> Session:
     found = get_session(request, pk)
-    if not selectors.may_record_attendance(request.user, found):  # type: ignore[arg-type]
+    if not selectors.may_record_attendance(request.user, found):
         raise PermissionDenied(
             _("Only the session's trainer or a member who edits programmes records attendance.")
         )
@@ -51,7 +51,7 @@ def _checklist(request: HttpRequest, found: Session, **extra: object) -> dict[st
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @org_view("view")
-def checklist(request: HttpRequest, pk: int) -> HttpResponse:
+def checklist(request: StaffRequest, pk: int) -> HttpResponse:
     found = _recordable(request, pk)
     if request.method == "POST":
         try:
@@ -66,7 +66,7 @@ def checklist(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             counts = services.record_attendance(
                 session=found,
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 present=present,
             )
         except ServiceError as error:
@@ -84,7 +84,7 @@ def checklist(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @org_view("view")
-def walk_in(request: HttpRequest, pk: int) -> HttpResponse:
+def walk_in(request: StaffRequest, pk: int) -> HttpResponse:
     found = _recordable(request, pk)
     form = PersonForm(request.POST)
     status = 422
@@ -92,7 +92,7 @@ def walk_in(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.add_walk_in(
                 session=found,
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 email=form.cleaned_data["email"],
             )
         except ServiceError as error:
@@ -110,7 +110,7 @@ def walk_in(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @org_view("view")
-def import_session(request: HttpRequest, pk: int) -> HttpResponse:
+def import_session(request: StaffRequest, pk: int) -> HttpResponse:
     found = _recordable(request, pk)
     form = ImportForm(request.POST, request.FILES)
     problems: tuple = ()
@@ -119,7 +119,7 @@ def import_session(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             counts = services.import_attendance(
                 programme=found.module.programme,
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 data=form.cleaned_data["file"].read(),
                 session=found,
             )
@@ -144,7 +144,7 @@ def import_session(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @org_view("edit")
-def import_programme(request: HttpRequest, pk: int) -> HttpResponse:
+def import_programme(request: StaffRequest, pk: int) -> HttpResponse:
     found = get_programme(request, pk)
     form = ImportForm(request.POST or None, request.FILES or None)
     problems: tuple = ()
@@ -155,7 +155,7 @@ def import_programme(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 counts = services.import_attendance(
                     programme=found,
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=request.user,
                     data=form.cleaned_data["file"].read(),
                 )
             except services.AttendanceImportError as error:

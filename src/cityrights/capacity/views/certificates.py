@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from cityrights.core.errors import ServiceError, refuse
 from cityrights.core.permissions import can
-from cityrights.core.tenancy import get_organisation, org_view
+from cityrights.core.tenancy import OrgRequest, StaffRequest, get_organisation, org_view
 from cityrights.core.translation import city_languages, current_language
 
 from .. import certificates, credentials, printing
@@ -32,7 +32,7 @@ def _certificate(request: HttpRequest, pk: int) -> Certificate:
     return get_object_or_404(
         Certificate.objects.select_related("programme", "person", "organisation"),
         pk=pk,
-        organisation=request.organisation,  # type: ignore[attr-defined]
+        organisation=request.organisation,
     )
 
 
@@ -46,7 +46,7 @@ def _may_download(request: HttpRequest, certificate: Certificate) -> bool:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @org_view("view")
-def certificate(request: HttpRequest, pk: int) -> HttpResponse:
+def certificate(request: StaffRequest, pk: int) -> HttpResponse:
     found = _certificate(request, pk)
     form = RevokeForm(request.POST or None)
     status = 200
@@ -57,7 +57,7 @@ def certificate(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 certificates.revoke(
                     certificate=found,
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=request.user,
                     note=form.cleaned_data["note"],
                 )
             except ServiceError as error:
@@ -82,7 +82,7 @@ def certificate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @org_view()
-def certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def certificate_pdf(request: OrgRequest, pk: int) -> HttpResponse:
     found = _certificate(request, pk)
     if not _may_download(request, found):
         raise Http404(_("No such certificate."))
@@ -92,7 +92,7 @@ def certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @org_view()
-def certificate_credential(request: HttpRequest, pk: int) -> HttpResponse:
+def certificate_credential(request: OrgRequest, pk: int) -> HttpResponse:
     """The Open Badges credential as a ``.jwt`` file (media type ``application/vc+jwt``)."""
     found = _certificate(request, pk)
     if not _may_download(request, found):
@@ -102,7 +102,7 @@ def certificate_credential(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @org_view("view")
-def programme_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def programme_pdf(request: StaffRequest, pk: int) -> HttpResponse:
     """Every valid certificate of a programme in one PDF, one page each."""
     found = get_programme(request, pk)
     valid = certificates.valid_certificates(found)
@@ -159,7 +159,7 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
             {"certificate": None, "code": code, "code_form": VerifyCodeForm()},
             status=404,
         )
-    request.organisation = found.organisation  # type: ignore[attr-defined]
+    request.organisation = found.organisation
     with city_languages(found.organisation.content_languages):
         return render(request, "capacity/verify.html", {"certificate": found, "code": code})
 

@@ -14,12 +14,12 @@ from ..models import Module, Programme, Session, SurveyRound
 
 
 def caps(request: HttpRequest) -> frozenset[str]:
-    return capabilities(request.user, request.organisation)  # type: ignore[attr-defined]
+    return capabilities(request.user, request.organisation)
 
 
 def get_round(request: HttpRequest, pk: int) -> SurveyRound:
     """Round ``pk`` of the request's city; another city's id is a 404."""
-    return get_object_or_404(selectors.rounds_of(request.organisation), pk=pk)  # type: ignore[attr-defined]
+    return get_object_or_404(selectors.rounds_of(request.organisation), pk=pk)
 
 
 def download(body: bytes | str, name: str, content_type: str) -> HttpResponse:
@@ -32,7 +32,7 @@ def rounds_trail(
     request: HttpRequest, survey_round: SurveyRound | None = None
 ) -> list[tuple[str, str]]:
     """Breadcrumbs below "Capacity building": the survey, then a round."""
-    slug = request.organisation.slug  # type: ignore[attr-defined]
+    slug = request.organisation.slug
     trail = [(_("Staff needs survey"), reverse("capacity:rounds", kwargs={"org": slug}))]
     if survey_round is not None:
         url = reverse("capacity:round", kwargs={"org": slug, "pk": survey_round.pk})
@@ -41,20 +41,20 @@ def rounds_trail(
 
 
 def get_programme(request: HttpRequest, pk: int) -> Programme:
-    return get_object_or_404(selectors.programmes_of(request.organisation), pk=pk)  # type: ignore[attr-defined]
+    return get_object_or_404(selectors.programmes_of(request.organisation), pk=pk)
 
 
 def get_module(request: HttpRequest, pk: int) -> Module:
     return get_object_or_404(
         Module.objects.select_related("programme__organisation"),
         pk=pk,
-        programme__organisation=request.organisation,  # type: ignore[attr-defined]
+        programme__organisation=request.organisation,
     )
 
 
 def get_session(request: HttpRequest, pk: int) -> Session:
     return get_object_or_404(
-        selectors.sessions_of(request.organisation),  # type: ignore[attr-defined]
+        selectors.sessions_of(request.organisation),
         pk=pk,
     )
 
@@ -63,7 +63,7 @@ def programme_trail(
     request: HttpRequest, programme: Programme | None = None
 ) -> list[tuple[str, str]]:
     """Breadcrumbs below "Capacity building": the programmes, then one programme."""
-    slug = request.organisation.slug  # type: ignore[attr-defined]
+    slug = request.organisation.slug
     trail = [(_("Training programmes"), reverse("capacity:programmes", kwargs={"org": slug}))]
     if programme is not None:
         url = reverse("capacity:programme", kwargs={"org": slug, "pk": programme.pk})

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from cityrights.core.tenancy import org_view
+from cityrights.core.tenancy import StaffRequest, org_view
 
 from .. import selectors
 from .common import caps
@@ -14,8 +14,8 @@ from .common import caps
 
 @require_safe
 @org_view("view")
-def home(request: HttpRequest) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def home(request: StaffRequest) -> HttpResponse:
+    organisation = request.organisation
     recent = list(selectors.rounds_of(organisation)[:3])
     return render(
         request,
@@ -25,7 +25,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "programmes": selectors.programmes_of(organisation)[:5],
             "upcoming": selectors.upcoming_sessions(organisation),
             "certificates": selectors.certificates_by_kind(organisation),
-            "mine": selectors.open_rounds_for(organisation, request.user),  # type: ignore[arg-type]
+            "mine": selectors.open_rounds_for(organisation, request.user),
             "held": caps(request),
             "trail": [],
         },

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from cityrights.core.errors import ServiceError, refuse
 from cityrights.core.models import User
-from cityrights.core.tenancy import org_view
+from cityrights.core.tenancy import StaffRequest, org_view
 
 from .. import certificates, selectors, services
 from ..forms import (
@@ -33,8 +33,8 @@ from .common import caps, get_module, get_programme, get_round, get_session, pro
 
 @require_safe
 @org_view("view")
-def programmes(request: HttpRequest) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def programmes(request: StaffRequest) -> HttpResponse:
+    organisation = request.organisation
     return render(
         request,
         "capacity/programmes/list.html",
@@ -48,8 +48,8 @@ def programmes(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @org_view("edit")
-def programme_new(request: HttpRequest) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def programme_new(request: StaffRequest) -> HttpResponse:
+    organisation = request.organisation
     form = ProgrammeForm(request.POST or None, organisation=organisation)
     status = 200
     if request.method == "POST":
@@ -57,7 +57,7 @@ def programme_new(request: HttpRequest) -> HttpResponse:
             try:
                 created = services.create_programme(
                     organisation=organisation,
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=request.user,
                     title=form.texts("title"),
                     description=form.texts("description"),
                     certificate_text=form.texts("certificate_text"),
@@ -80,7 +80,7 @@ def programme_new(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @org_view("view")
-def programme(request: HttpRequest, pk: int) -> HttpResponse:
+def programme(request: StaffRequest, pk: int) -> HttpResponse:
     found = get_programme(request, pk)
     return render(
         request,
@@ -104,8 +104,8 @@ def programme(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @org_view("edit")
-def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def programme_edit(request: StaffRequest, pk: int) -> HttpResponse:
+    organisation = request.organisation
     found = get_programme(request, pk)
     form = ProgrammeForm(request.POST or None, instance=found, organisation=organisation)
     status = 200
@@ -114,7 +114,7 @@ def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 services.update_programme(
                     programme=get_programme(request, pk),
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=request.user,
                     title=form.texts("title"),
                     description=form.texts("description"),
                     certificate_text=form.texts("certificate_text"),
@@ -137,15 +137,15 @@ def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @org_view("edit")
-def programme_status(request: HttpRequest, pk: int) -> HttpResponse:
+def programme_status(request: StaffRequest, pk: int) -> HttpResponse:
     found = get_programme(request, pk)
     step = request.POST.get("step")
     try:
         if step == "publish":
-            services.publish_programme(programme=found, actor=request.user)  # type: ignore[arg-type]
+            services.publish_programme(programme=found, actor=request.user)
             messages.success(request, _("The programme is open for registration."))
         elif step == "close":
-            services.close_programme(programme=found, actor=request.user)  # type: ignore[arg-type]
+            services.close_programme(programme=found, actor=request.user)
             messages.success(request, _("The programme is finished."))
         else:
             messages.error(request, _("Unknown step."))
@@ -156,7 +156,7 @@ def programme_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @org_view("manage")
-def programme_rules(request: HttpRequest, pk: int) -> HttpResponse:
+def programme_rules(request: StaffRequest, pk: int) -> HttpResponse:
     found = get_programme(request, pk)
     form = RulesForm.for_programme(found, request.POST or None)
     status = 200
@@ -165,7 +165,7 @@ def programme_rules(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 services.set_rules(
                     programme=found,
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=request.user,
                     rules=form.rules(),
                 )
             except ServiceError as error:
@@ -185,12 +185,12 @@ def programme_rules(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @org_view("edit")
-def plan_from_round(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_from_round(request: StaffRequest, pk: int) -> HttpResponse:
     survey_round = services.ensure_finalised(get_round(request, pk))
     try:
         created = services.plan_from_round(
             survey_round=survey_round,
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
         )
     except ServiceError as error:
         refuse(request, error)
@@ -212,8 +212,8 @@ def plan_from_round(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @org_view("edit")
-def module_form(request: HttpRequest, pk: int, module_pk: int | None = None) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def module_form(request: StaffRequest, pk: int, module_pk: int | None = None) -> HttpResponse:
+    organisation = request.organisation
     found = get_programme(request, pk)
     module = get_module(request, module_pk) if module_pk else None
     if module is not None and module.programme_id != found.pk:
@@ -225,7 +225,7 @@ def module_form(request: HttpRequest, pk: int, module_pk: int | None = None) -> 
             try:
                 services.save_module(
                     programme=found,
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=request.user,
                     texts=form.texts(),
                     topics=form.cleaned_data["topics"],
                     areas=form.cleaned_data["areas"],
@@ -256,10 +256,10 @@ def module_form(request: HttpRequest, pk: int, module_pk: int | None = None) -> 
 
 @require_POST
 @org_view("edit")
-def module_delete(request: HttpRequest, pk: int, module_pk: int) -> HttpResponse:
+def module_delete(request: StaffRequest, pk: int, module_pk: int) -> HttpResponse:
     module = get_module(request, module_pk)
     try:
-        services.delete_module(module=module, actor=request.user)  # type: ignore[arg-type]
+        services.delete_module(module=module, actor=request.user)
     except ServiceError as error:
         refuse(request, error)
     else:
@@ -269,15 +269,15 @@ def module_delete(request: HttpRequest, pk: int, module_pk: int) -> HttpResponse
 
 @require_POST
 @org_view("edit")
-def material_add(request: HttpRequest, pk: int, module_pk: int) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def material_add(request: StaffRequest, pk: int, module_pk: int) -> HttpResponse:
+    organisation = request.organisation
     module = get_module(request, module_pk)
     form = MaterialForm(request.POST, request.FILES, organisation=organisation)
     if form.is_valid():
         try:
             services.add_material(
                 module=module,
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 title=translated_values(form, "title"),
                 file=form.cleaned_data.get("file"),
                 url=form.cleaned_data.get("url") or "",
@@ -305,11 +305,11 @@ def material_add(request: HttpRequest, pk: int, module_pk: int) -> HttpResponse:
 @require_POST
 @org_view("edit")
 def material_delete(
-    request: HttpRequest, pk: int, module_pk: int, material_pk: int
+    request: StaffRequest, pk: int, module_pk: int, material_pk: int
 ) -> HttpResponse:
     module = get_module(request, module_pk)
     material = get_object_or_404(Material, pk=material_pk, module=module)
-    services.delete_material(material=material, actor=request.user)  # type: ignore[arg-type]
+    services.delete_material(material=material, actor=request.user)
     messages.success(request, _("The material was removed."))
     return redirect(
         "capacity:module", org=module.programme.organisation.slug, pk=pk, module_pk=module_pk
@@ -324,9 +324,9 @@ def material_delete(
 @require_http_methods(["GET", "HEAD", "POST"])
 @org_view("edit")
 def session_form(
-    request: HttpRequest, pk: int, module_pk: int, session_pk: int | None = None
+    request: StaffRequest, pk: int, module_pk: int, session_pk: int | None = None
 ) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+    organisation = request.organisation
     module = get_module(request, module_pk)
     session = get_session(request, session_pk) if session_pk else None
     form = SessionForm(request.POST or None, instance=session, organisation=organisation)
@@ -337,7 +337,7 @@ def session_form(
             try:
                 saved = services.save_session(
                     module=module,
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=request.user,
                     starts_at=data["starts_at"],
                     ends_at=data["ends_at"],
                     session_format=data["format"],
@@ -371,7 +371,7 @@ def session_form(
 
 @require_safe
 @org_view("view")
-def session(request: HttpRequest, pk: int) -> HttpResponse:
+def session(request: StaffRequest, pk: int) -> HttpResponse:
     found = get_session(request, pk)
     return render(
         request,
@@ -391,7 +391,7 @@ def session_context(request: HttpRequest, found: Session, **extra: object) -> di
         "waiting": [r for r in registrations if r.status == "waiting"],
         "cancelled": [r for r in registrations if r.status == "cancelled"],
         "mine": mine,
-        "may_record": selectors.may_record_attendance(request.user, found),  # type: ignore[arg-type]
+        "may_record": selectors.may_record_attendance(request.user, found),
         "person_form": extra.pop("person_form", None) or PersonForm(),
         "held": caps(request),
         "trail": programme_trail(request, found.module.programme),
@@ -401,11 +401,11 @@ def session_context(request: HttpRequest, found: Session, **extra: object) -> di
 
 @require_POST
 @org_view("edit")
-def session_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def session_delete(request: StaffRequest, pk: int) -> HttpResponse:
     found = get_session(request, pk)
     programme_pk = found.module.programme_id
     try:
-        services.delete_session(session=found, actor=request.user)  # type: ignore[arg-type]
+        services.delete_session(session=found, actor=request.user)
     except ServiceError as error:
         refuse(request, error)
         return redirect("capacity:session", org=found.organisation.slug, pk=pk)
@@ -415,7 +415,7 @@ def session_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @org_view("edit")
-def session_register(request: HttpRequest, pk: int) -> HttpResponse:
+def session_register(request: StaffRequest, pk: int) -> HttpResponse:
     """Register a colleague or resident by e-mail (an officer, for someone else)."""
     found = get_session(request, pk)
     form = PersonForm(request.POST)
@@ -429,7 +429,7 @@ def session_register(request: HttpRequest, pk: int) -> HttpResponse:
                 registration = services.register(
                     session=found,
                     person=person,
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=request.user,
                 )
             except ServiceError as error:
                 status = refuse(request, error, form=form, field="email")
@@ -451,11 +451,11 @@ def session_register(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @org_view("edit")
-def registration_cancel(request: HttpRequest, pk: int, registration_pk: int) -> HttpResponse:
+def registration_cancel(request: StaffRequest, pk: int, registration_pk: int) -> HttpResponse:
     found = get_session(request, pk)
     registration = get_object_or_404(found.registrations, pk=registration_pk)
     try:
-        services.cancel_registration(registration=registration, actor=request.user)  # type: ignore[arg-type]
+        services.cancel_registration(registration=registration, actor=request.user)
     except ServiceError as error:
         refuse(request, error)
     else:
@@ -465,12 +465,12 @@ def registration_cancel(request: HttpRequest, pk: int, registration_pk: int) -> 
 
 @require_POST
 @org_view("review")
-def issue_certificates(request: HttpRequest, pk: int) -> HttpResponse:
+def issue_certificates(request: StaffRequest, pk: int) -> HttpResponse:
     found = get_programme(request, pk)
     try:
         issued, revoked = certificates.start_issuing(
             programme=found,
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
         )
     except ServiceError as error:
         refuse(request, error)

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cityrights.core.errors import ServiceError, refuse
-from cityrights.core.tenancy import org_view
+from cityrights.core.tenancy import OrgRequest, org_view
 
 from .. import selectors, services
 from ..forms import EvaluationForm
@@ -35,22 +35,22 @@ from ..models import (
 
 def _visible_programme(request: HttpRequest, pk: int) -> Programme:
     """A public programme, or a staff programme for one of the city's members."""
-    organisation = request.organisation  # type: ignore[attr-defined]
+    organisation = request.organisation
     found = get_object_or_404(selectors.programmes_of(organisation), pk=pk)
     if found.status == ProgrammeStatus.DRAFT:
         raise Http404(_("No such programme."))
-    if not found.is_public and request.membership is None:  # type: ignore[attr-defined]
+    if not found.is_public and request.membership is None:
         raise Http404(_("No such programme."))
     return found
 
 
 @require_safe
 @org_view()
-def programmes(request: HttpRequest) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def programmes(request: OrgRequest) -> HttpResponse:
+    organisation = request.organisation
     listed = selectors.public_programmes(organisation)
     staff = []
-    if request.membership is not None:  # type: ignore[attr-defined]
+    if request.membership is not None:
         staff = list(
             selectors.programmes_of(organisation).filter(
                 audience="staff", status=ProgrammeStatus.PUBLISHED
@@ -65,7 +65,7 @@ def programmes(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @org_view()
-def programme(request: HttpRequest, pk: int) -> HttpResponse:
+def programme(request: OrgRequest, pk: int) -> HttpResponse:
     found = _visible_programme(request, pk)
     mine = {}
     if request.user.is_authenticated:
@@ -82,7 +82,7 @@ def programme(request: HttpRequest, pk: int) -> HttpResponse:
             "programme": found,
             "modules": selectors.modules_of(found),
             "mine": mine,
-            "reason": selectors.not_eligible(found, request.user)  # type: ignore[arg-type]
+            "reason": selectors.not_eligible(found, request.user)
             if request.user.is_authenticated
             else "",
         },
@@ -91,7 +91,7 @@ def programme(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _session_for_person(request: HttpRequest, pk: int) -> Session:
     found = get_object_or_404(
-        selectors.sessions_of(request.organisation),  # type: ignore[attr-defined]
+        selectors.sessions_of(request.organisation),
         pk=pk,
     )
     _visible_programme(request, found.module.programme_id)
@@ -100,7 +100,7 @@ def _session_for_person(request: HttpRequest, pk: int) -> Session:
 
 @require_POST
 @org_view()
-def register(request: HttpRequest, pk: int) -> HttpResponse:
+def register(request: OrgRequest, pk: int) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     found = _session_for_person(request, pk)
@@ -111,8 +111,8 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         registration = services.register(
             session=found,
-            person=request.user,  # type: ignore[arg-type]
-            actor=request.user,  # type: ignore[arg-type]
+            person=request.user,
+            actor=request.user,
         )
     except ServiceError as error:
         refuse(request, error)
@@ -132,7 +132,7 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @org_view()
-def cancel(request: HttpRequest, pk: int) -> HttpResponse:
+def cancel(request: OrgRequest, pk: int) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     found = _session_for_person(request, pk)
@@ -140,7 +140,7 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.cancel_registration(
             registration=registration,
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
         )
     except ServiceError as error:
         refuse(request, error)
@@ -151,15 +151,15 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @org_view()
-def material(request: HttpRequest, pk: int) -> FileResponse:
+def material(request: OrgRequest, pk: int) -> FileResponse:
     """A module's file, for whoever may see its programme; always a download."""
     found = get_object_or_404(
         Material.objects.select_related("module__programme"),
         pk=pk,
-        module__programme__organisation=request.organisation,  # type: ignore[attr-defined]
+        module__programme__organisation=request.organisation,
     )
     programme = found.module.programme
-    if request.membership is None:  # type: ignore[attr-defined]
+    if request.membership is None:
         _visible_programme(request, programme.pk)
     if not found.file:
         raise Http404(_("This material is a link, not a file."))
@@ -177,21 +177,21 @@ def material(request: HttpRequest, pk: int) -> FileResponse:
 
 @require_safe
 @org_view()
-def record(request: HttpRequest) -> HttpResponse:
+def record(request: OrgRequest) -> HttpResponse:
     """A person's own learning record in this city: sessions, attendance, certificates."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    organisation = request.organisation  # type: ignore[attr-defined]
+    organisation = request.organisation
     return render(
         request,
         "capacity/public/record.html",
-        {"record": selectors.learning_record(organisation, request.user)},  # type: ignore[arg-type]
+        {"record": selectors.learning_record(organisation, request.user)},
     )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @org_view()
-def evaluation(request: HttpRequest, module_pk: int, phase: str) -> HttpResponse:
+def evaluation(request: OrgRequest, module_pk: int, phase: str) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     if phase not in EvaluationPhase.values:
@@ -199,11 +199,11 @@ def evaluation(request: HttpRequest, module_pk: int, phase: str) -> HttpResponse
     module = get_object_or_404(
         Module.objects.select_related("programme"),
         pk=module_pk,
-        programme__organisation=request.organisation,  # type: ignore[attr-defined]
+        programme__organisation=request.organisation,
     )
     form = EvaluationForm(request.POST or None)
     status = 200
-    if phase not in selectors.evaluation_phases_open(module, request.user):  # type: ignore[arg-type]
+    if phase not in selectors.evaluation_phases_open(module, request.user):
         messages.error(request, _("This self-rating is not open to you now."))
         return redirect("capacity:record", org=module.programme.organisation.slug)
     if request.method == "POST":
@@ -211,7 +211,7 @@ def evaluation(request: HttpRequest, module_pk: int, phase: str) -> HttpResponse
             try:
                 services.give_evaluation(
                     module=module,
-                    person=request.user,  # type: ignore[arg-type]
+                    person=request.user,
                     phase=phase,
                     rating=form.cleaned_data["rating"],
                 )

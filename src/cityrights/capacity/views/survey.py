@@ -10,14 +10,14 @@ from __future__ import annotations
 import json
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cityrights.core.errors import ServiceError, refuse
-from cityrights.core.tenancy import org_view
+from cityrights.core.tenancy import StaffRequest, org_view
 from cityrights.core.translation import current_language
 
 from .. import figures, selectors, services
@@ -28,15 +28,15 @@ from .common import caps, download, get_round, rounds_trail
 
 @require_safe
 @org_view("view")
-def rounds(request: HttpRequest) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def rounds(request: StaffRequest) -> HttpResponse:
+    organisation = request.organisation
     found = list(selectors.rounds_of(organisation))
     return render(
         request,
         "capacity/survey/rounds.html",
         {
             "rounds": [(r, selectors.response(r)) for r in found],
-            "mine": selectors.open_rounds_for(organisation, request.user),  # type: ignore[arg-type]
+            "mine": selectors.open_rounds_for(organisation, request.user),
             "held": caps(request),
             "trail": [],
         },
@@ -45,8 +45,8 @@ def rounds(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @org_view("manage")
-def round_new(request: HttpRequest) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def round_new(request: StaffRequest) -> HttpResponse:
+    organisation = request.organisation
     form = RoundForm(request.POST or None, organisation=organisation)
     status = 200
     if request.method == "POST":
@@ -54,7 +54,7 @@ def round_new(request: HttpRequest) -> HttpResponse:
             try:
                 created = services.open_round(
                     organisation=organisation,
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=request.user,
                     title=form.title_values(),
                     opens_on=form.cleaned_data["opens_on"],
                     closes_on=form.cleaned_data["closes_on"],
@@ -79,8 +79,8 @@ def round_new(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @org_view("manage")
-def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def round_edit(request: StaffRequest, pk: int) -> HttpResponse:
+    organisation = request.organisation
     survey_round = get_round(request, pk)
     form = RoundForm(request.POST or None, instance=survey_round, organisation=organisation)
     status = 200
@@ -89,7 +89,7 @@ def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 services.update_round(
                     survey_round=get_round(request, pk),
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=request.user,
                     title=form.title_values(),
                     opens_on=form.cleaned_data["opens_on"],
                     closes_on=form.cleaned_data["closes_on"],
@@ -111,8 +111,8 @@ def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @org_view("view")
-def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def round_detail(request: StaffRequest, pk: int) -> HttpResponse:
+    organisation = request.organisation
     survey_round = services.ensure_finalised(get_round(request, pk))
     survey = survey_round.survey.survey
     language = current_language()
@@ -129,7 +129,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         comparison = figures.comparison_figure(
             survey, found, selectors.round_results(previous), language, str(previous)
         )
-    eligible = selectors.eligible_membership(survey_round, request.user)  # type: ignore[arg-type]
+    eligible = selectors.eligible_membership(survey_round, request.user)
     return render(
         request,
         "capacity/survey/round.html",
@@ -152,7 +152,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "previous": previous,
             "minimum": MIN_GROUP,
             "may_answer": eligible is not None and survey_round.is_open,
-            "answered": selectors.has_answered(survey_round, request.user),  # type: ignore[arg-type]
+            "answered": selectors.has_answered(survey_round, request.user),
             "held": caps(request),
             "trail": rounds_trail(request),
             "plan_url": reverse(
@@ -164,10 +164,10 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @org_view("manage")
-def round_close(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def round_close(request: StaffRequest, pk: int) -> HttpResponse:
+    organisation = request.organisation
     try:
-        services.close_round(survey_round=get_round(request, pk), actor=request.user)  # type: ignore[arg-type]
+        services.close_round(survey_round=get_round(request, pk), actor=request.user)
     except ServiceError as error:
         refuse(request, error)
     else:
@@ -177,10 +177,10 @@ def round_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @org_view("manage")
-def round_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def round_delete(request: StaffRequest, pk: int) -> HttpResponse:
+    organisation = request.organisation
     try:
-        services.delete_round(survey_round=get_round(request, pk), actor=request.user)  # type: ignore[arg-type]
+        services.delete_round(survey_round=get_round(request, pk), actor=request.user)
     except ServiceError as error:
         refuse(request, error)
         return redirect("capacity:round", org=organisation.slug, pk=pk)
@@ -190,8 +190,8 @@ def round_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @org_view("view")
-def round_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def round_export(request: StaffRequest, pk: int, fmt: str) -> HttpResponse:
+    organisation = request.organisation
     survey_round = services.ensure_finalised(get_round(request, pk))
     found = selectors.round_results(survey_round)
     data = figures.export_data(
@@ -210,10 +210,10 @@ def round_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @org_view("view")
-def answer(request: HttpRequest, pk: int) -> HttpResponse:
+def answer(request: StaffRequest, pk: int) -> HttpResponse:
     """The survey for a member the round asks; anything else is explained, not hidden."""
     survey_round = services.ensure_finalised(get_round(request, pk))
-    membership = selectors.eligible_membership(survey_round, request.user)  # type: ignore[arg-type]
+    membership = selectors.eligible_membership(survey_round, request.user)
     survey = survey_round.survey.survey
     language = current_language()
     context = {
@@ -224,7 +224,7 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
     if membership is None:
         context["refusal"] = _("This survey round does not ask you.")
         return render(request, "capacity/survey/answer_closed.html", context, status=403)
-    if selectors.has_answered(survey_round, request.user):  # type: ignore[arg-type]
+    if selectors.has_answered(survey_round, request.user):
         return render(request, "capacity/survey/thanks.html", context)
     if not survey_round.is_open:
         context["refusal"] = _("This survey round is not open for answers.")
@@ -237,7 +237,7 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 services.answer_round(
                     survey_round=survey_round,
-                    person=request.user,  # type: ignore[arg-type]
+                    person=request.user,
                     answers=form.answers,
                     others=form.others,
                     share_department=form.cleaned_data["share_department"],

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cityrights.core.errors import refuse
-from cityrights.core.tenancy import org_view
+from cityrights.core.tenancy import OrgRequest, org_view
 
 from .. import issuing, ledger, selectors, services
 from ..forms import EraseForm
@@ -33,10 +33,10 @@ def resident_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
 
     @org_view()
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: OrgRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        request.subject = services.subject_for_user(request.organisation, request.user)  # type: ignore[attr-defined]
+        request.subject = services.subject_for_user(request.organisation, request.user)
         return view(request, *args, **kwargs)
 
     return wrapper
@@ -45,7 +45,7 @@ def resident_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
 @require_safe
 @resident_view
 def overview(request: HttpRequest) -> HttpResponse:
-    consent, other = selectors.portal(request.organisation, request.subject)  # type: ignore[attr-defined]
+    consent, other = selectors.portal(request.organisation, request.subject)
     return render(
         request,
         "consent/portal/overview.html",
@@ -66,7 +66,7 @@ ACTIONS = {
 @require_POST
 @resident_view
 def change(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+    organisation = request.organisation
     agreement = get_object_or_404(ProcessingAgreement, pk=pk, organisation=organisation)
     action = request.POST.get("action", "")
     category = request.POST.get("category") or None
@@ -156,12 +156,12 @@ def receipt_jws(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 @resident_view
 def export(request: HttpRequest) -> HttpResponse:
-    data = selectors.export(request.organisation, request.user, request.subject)  # type: ignore[attr-defined]
+    data = selectors.export(request.organisation, request.user, request.subject)
     response = HttpResponse(
         json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json"
     )
     response["Content-Disposition"] = (
-        f'attachment; filename="my-data-{request.organisation.slug}.json"'  # type: ignore[attr-defined]
+        f'attachment; filename="my-data-{request.organisation.slug}.json"'
     )
     return response
 
@@ -169,7 +169,7 @@ def export(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @resident_view
 def erase(request: HttpRequest) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+    organisation = request.organisation
     subject = request.subject  # type: ignore[attr-defined]
     form = EraseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():

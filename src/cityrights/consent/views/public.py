@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from cityrights.core.tenancy import org_view
+from cityrights.core.tenancy import OrgRequest, org_view
 
 from .. import selectors
 
 
 @require_safe
 @org_view()
-def agreements(request: HttpRequest) -> HttpResponse:
+def agreements(request: OrgRequest) -> HttpResponse:
     """Every agreement under which the city shares personal data, for everyone to read."""
     consent, other = [], []
-    for agreement, version in selectors.published_agreements(request.organisation):  # type: ignore[attr-defined]
+    for agreement, version in selectors.published_agreements(request.organisation):
         (consent if agreement.consent_based else other).append((agreement, version))
     return render(request, "consent/public/agreements.html", {"consent": consent, "other": other})

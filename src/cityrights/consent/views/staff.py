@@ -22,7 +22,7 @@ from cityrights.core import services as core_services
 from cityrights.core.errors import refuse
 from cityrights.core.models import ApiKey, Organisation
 from cityrights.core.permissions import can
-from cityrights.core.tenancy import org_view
+from cityrights.core.tenancy import StaffRequest, org_view
 
 from .. import ledger, notices, selectors, services
 from ..forms import (
@@ -42,7 +42,7 @@ def _org(request: HttpRequest) -> Organisation:
 
 @require_safe
 @org_view("view")
-def agreements(request: HttpRequest) -> HttpResponse:
+def agreements(request: StaffRequest) -> HttpResponse:
     return render(
         request,
         "consent/staff/agreements.html",
@@ -52,7 +52,7 @@ def agreements(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @org_view("edit")
-def agreement_create(request: HttpRequest) -> HttpResponse:
+def agreement_create(request: StaffRequest) -> HttpResponse:
     city = _org(request)
     form = AgreementForm(request.POST or None, city=city, prefix="agreement")
     version_form = VersionForm(request.POST or None, prefix="version")
@@ -72,7 +72,7 @@ def agreement_create(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @org_view("view")
-def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def agreement_detail(request: StaffRequest, pk: int) -> HttpResponse:
     city = _org(request)
     agreement = get_object_or_404(
         ProcessingAgreement.objects.select_related("controller", "recipient"),
@@ -95,7 +95,7 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @org_view("edit")
-def version_create(request: HttpRequest, pk: int) -> HttpResponse:
+def version_create(request: StaffRequest, pk: int) -> HttpResponse:
     city = _org(request)
     agreement = get_object_or_404(ProcessingAgreement, pk=pk, organisation=city)
     draft = agreement.versions.filter(status=AgreementVersion.Status.DRAFT).first()
@@ -118,7 +118,7 @@ def version_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @org_view("edit")
-def version_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def version_edit(request: StaffRequest, pk: int) -> HttpResponse:
     city = _org(request)
     version = get_object_or_404(
         AgreementVersion.objects.select_related("agreement"), pk=pk, agreement__organisation=city
@@ -142,7 +142,7 @@ def version_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @org_view("review")
-def version_publish(request: HttpRequest, pk: int) -> HttpResponse:
+def version_publish(request: StaffRequest, pk: int) -> HttpResponse:
     city = _org(request)
     version = get_object_or_404(
         AgreementVersion.objects.select_related("agreement"), pk=pk, agreement__organisation=city
@@ -160,7 +160,7 @@ def version_publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @org_view("edit")
-def paper(request: HttpRequest) -> HttpResponse:
+def paper(request: StaffRequest) -> HttpResponse:
     city = _org(request)
     form = PaperConsentForm(request.POST or None, city=city)
     if request.method == "POST" and form.is_valid():
@@ -194,7 +194,7 @@ def paper(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @org_view("view")
-def partners(request: HttpRequest) -> HttpResponse:
+def partners(request: StaffRequest) -> HttpResponse:
     city = _org(request)
     may_manage = can(request.user, city, "manage")
     form = PartnerForm(request.POST or None, prefix="partner") if may_manage else None
@@ -237,7 +237,7 @@ def partners(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @org_view("manage")
-def partner_key_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def partner_key_revoke(request: StaffRequest, pk: int) -> HttpResponse:
     """An administrator stops a partner's API key at once (audited in the city's trail)."""
     city = _org(request)
     key = get_object_or_404(ApiKey, pk=pk, organisation__city=city)
@@ -252,7 +252,7 @@ def partner_key_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @org_view("manage")
-def partner_webhooks_off(request: HttpRequest, pk: int) -> HttpResponse:
+def partner_webhooks_off(request: StaffRequest, pk: int) -> HttpResponse:
     """An administrator stops every notice to a partner (each webhook switched off, audited)."""
     city = _org(request)
     partner = get_object_or_404(Organisation, pk=pk, city=city)
@@ -267,7 +267,7 @@ def partner_webhooks_off(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @org_view("view")
-def webhooks(request: HttpRequest) -> HttpResponse:
+def webhooks(request: StaffRequest) -> HttpResponse:
     city = _org(request)
     may_edit = can(request.user, city, "edit")
     form = WebhookForm(request.POST or None, city=city) if may_edit else None
@@ -290,7 +290,7 @@ def webhooks(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @org_view("edit")
-def webhook_toggle(request: HttpRequest, pk: int) -> HttpResponse:
+def webhook_toggle(request: StaffRequest, pk: int) -> HttpResponse:
     city = _org(request)
     hook = get_object_or_404(selectors.city_webhooks(city), pk=pk)
     services.set_webhook_active(hook, not hook.active, actor=request.user)
@@ -303,7 +303,7 @@ def webhook_toggle(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @org_view("view")
-def outbox(request: HttpRequest) -> HttpResponse:
+def outbox(request: StaffRequest) -> HttpResponse:
     city = _org(request)
     status = request.GET.get("status", "")
     rows = selectors.outbox(city)
@@ -326,7 +326,7 @@ def outbox(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @org_view("edit")
-def outbox_retry(request: HttpRequest, pk: int) -> HttpResponse:
+def outbox_retry(request: StaffRequest, pk: int) -> HttpResponse:
     city = _org(request)
     row = get_object_or_404(selectors.outbox(city), pk=pk)
     with transaction.atomic():
@@ -344,7 +344,7 @@ def outbox_retry(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @org_view("view")
-def ledger_status(request: HttpRequest) -> HttpResponse:
+def ledger_status(request: StaffRequest) -> HttpResponse:
     city = _org(request)
     checkpoints = Paginator(Checkpoint.objects.order_by("-size"), 25).get_page(
         request.GET.get("page")
@@ -362,7 +362,7 @@ def ledger_status(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @org_view("review")
-def checkpoint_now(request: HttpRequest) -> HttpResponse:
+def checkpoint_now(request: StaffRequest) -> HttpResponse:
     city = _org(request)
     with transaction.atomic():
         cp = ledger.checkpoint()

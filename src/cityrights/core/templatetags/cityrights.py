@@ -18,7 +18,7 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def slot(context: template.Context, name: str, obj: Any) -> SafeString:
     """Render what other apps contribute to slot ``name`` for ``obj`` (see core.registry)."""
-    request = context.get("request")
+    request = context["request"]
     sections = registry.fill_slot(name, request, obj)
     html = "".join(
         render_to_string(

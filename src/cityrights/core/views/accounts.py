@@ -20,6 +20,7 @@ from .. import accounts, throttling
 from ..errors import ServiceError, refuse
 from ..forms import ActivateAccountForm, DeleteAccountForm, SignupForm, ThrottledLoginForm
 from ..models import User
+from ..tenancy import UserRequest
 
 
 class LoginView(auth_views.LoginView):
@@ -103,7 +104,7 @@ class SignupConfirmView(auth_views.PasswordResetConfirmView):
 
 
 @login_required
-def account(request: HttpRequest) -> HttpResponse:
+def account(request: UserRequest) -> HttpResponse:
     memberships = request.user.memberships.select_related("organisation", "department")
     return render(request, "core/account.html", {"memberships": memberships})
 

@@ -23,7 +23,7 @@ def _organisation_from_path(request: HttpRequest) -> Organisation | None:
 def _error(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
     if request.path.startswith("/api/"):
         return JsonResponse({"error": STATUS_CODES[status], "reason": message}, status=status)
-    request.organisation = _organisation_from_path(request)  # type: ignore[attr-defined]
+    request.organisation = _organisation_from_path(request)
     return render(
         request,
         "core/error.html",

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_safe
 from ..colours import readable_text_colour
 from ..models import Organisation
 from ..registry import registry
-from ..tenancy import get_organisation, org_view
+from ..tenancy import OrgRequest, get_organisation, org_view
 
 
 @require_safe
@@ -28,8 +28,8 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @org_view()
-def city_home(request: HttpRequest) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def city_home(request: OrgRequest) -> HttpResponse:
+    organisation = request.organisation
     sections = []
     for provider in registry.public_sections:
         section = provider(request, organisation)
@@ -61,7 +61,7 @@ def logo(request: HttpRequest, org: str) -> FileResponse:
     organisation = get_organisation(org)
     if not organisation.logo:
         raise Http404(_("This organisation has no logo."))
-    content_type, _encoding = mimetypes.guess_type(organisation.logo.name)
+    content_type, _encoding = mimetypes.guess_type(organisation.logo.name or "")
     response = FileResponse(organisation.logo.open("rb"), content_type=content_type)
     # An SVG is a document that can carry script. Shown by <img> it never runs; opened
     # directly it is downloaded, not displayed (browsers ignore the disposition of an

@@ -19,12 +19,12 @@ from ..forms import ApiKeyForm, DepartmentForm, MemberAddForm, MembershipForm, T
 from ..input import upload_limit
 from ..models import LOGO_MAX_BYTES, ApiKey, Department, Membership
 from ..permissions import capabilities
-from ..tenancy import org_view
+from ..tenancy import StaffRequest, org_view
 
 
 @org_view("view")
-def dashboard(request: HttpRequest) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def dashboard(request: StaffRequest) -> HttpResponse:
+    organisation = request.organisation
     held = capabilities(request.user, organisation)
     panels = selectors.staff_panels(request, organisation, held)
     recent = selectors.audit_events(organisation)[:8] if "manage" in held else []
@@ -37,8 +37,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @org_view("manage")
 @require_http_methods(["GET", "HEAD", "POST"])
-def members(request: HttpRequest) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def members(request: StaffRequest) -> HttpResponse:
+    organisation = request.organisation
     form = MemberAddForm(request.POST or None, organisation=organisation)
     if request.method == "POST" and form.is_valid():
         try:
@@ -59,8 +59,8 @@ def members(request: HttpRequest) -> HttpResponse:
 
 @org_view("manage")
 @require_http_methods(["GET", "HEAD", "POST"])
-def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def member_edit(request: StaffRequest, pk: int) -> HttpResponse:
+    organisation = request.organisation
     membership = get_object_or_404(Membership, pk=pk, organisation=organisation)
     if request.method == "POST" and "remove" in request.POST:
         return _remove_member(request, membership)
@@ -91,8 +91,8 @@ def _remove_member(request: HttpRequest, membership: Membership) -> HttpResponse
 
 @org_view("manage")
 @require_http_methods(["GET", "HEAD", "POST"])
-def departments(request: HttpRequest) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def departments(request: StaffRequest) -> HttpResponse:
+    organisation = request.organisation
     form = DepartmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -113,8 +113,8 @@ def departments(request: HttpRequest) -> HttpResponse:
 
 @org_view("manage")
 @require_http_methods(["GET", "HEAD", "POST"])
-def department_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def department_edit(request: StaffRequest, pk: int) -> HttpResponse:
+    organisation = request.organisation
     department = get_object_or_404(Department, pk=pk, organisation=organisation)
     form = DepartmentForm(request.POST or None, instance=department)
     if request.method == "POST" and form.is_valid():
@@ -135,8 +135,8 @@ def department_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @upload_limit(LOGO_MAX_BYTES)
 @org_view("manage")
 @require_http_methods(["GET", "HEAD", "POST"])
-def settings_view(request: HttpRequest) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def settings_view(request: StaffRequest) -> HttpResponse:
+    organisation = request.organisation
     form = ThemeForm(request.POST or None, request.FILES or None, instance=organisation)
     if request.method == "POST" and form.is_valid():
         try:
@@ -153,8 +153,8 @@ def settings_view(request: HttpRequest) -> HttpResponse:
 
 @org_view("manage")
 @require_http_methods(["GET", "HEAD", "POST"])
-def api_keys(request: HttpRequest) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def api_keys(request: StaffRequest) -> HttpResponse:
+    organisation = request.organisation
     form = ApiKeyForm(request.POST or None)
     new_secret = None
     if request.method == "POST" and form.is_valid():
@@ -175,8 +175,8 @@ def api_keys(request: HttpRequest) -> HttpResponse:
 
 @org_view("manage")
 @require_POST
-def api_key_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def api_key_revoke(request: StaffRequest, pk: int) -> HttpResponse:
+    organisation = request.organisation
     key = get_object_or_404(ApiKey, pk=pk, organisation=organisation)
     if services.revoke_api_key(key=key, actor=request.user):
         messages.success(request, _("The key was revoked. Software using it is now refused."))
@@ -184,8 +184,8 @@ def api_key_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @org_view("manage")
-def audit_log(request: HttpRequest) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def audit_log(request: StaffRequest) -> HttpResponse:
+    organisation = request.organisation
     action = request.GET.get("action", "").strip()
     object_type = request.GET.get("type", "").strip()
     events = selectors.audit_events(organisation, action=action, object_type=object_type)

@@ -18,7 +18,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cityrights.core.tenancy import org_view
+from cityrights.core.tenancy import StaffRequest, org_view
 
 from .. import content, selectors, services
 from ..forms import (
@@ -42,8 +42,8 @@ PAGE_SIZE = 25
 
 
 @org_view("view")
-def repository(request: HttpRequest) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def repository(request: StaffRequest) -> HttpResponse:
+    organisation = request.organisation
     lang = language()
     form = SearchForm(
         request.GET or None, organisation=organisation, rights=selectors.all_rights(lang)
@@ -75,8 +75,8 @@ def repository(request: HttpRequest) -> HttpResponse:
 
 @org_view("edit")
 @require_http_methods(["GET", "HEAD", "POST"])
-def screening(request: HttpRequest) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def screening(request: StaffRequest) -> HttpResponse:
+    organisation = request.organisation
     try:
         version = services.latest_template(TemplateKind.SCREENING)
     except services.ImpactError as error:
@@ -90,7 +90,7 @@ def screening(request: HttpRequest) -> HttpResponse:
         try:
             result = services.screen(
                 organisation,
-                request.user,  # type: ignore[arg-type]
+                request.user,
                 project=form.cleaned_data["project"],
                 department=form.cleaned_data["department"],
                 answers=form.answers(),
@@ -110,8 +110,8 @@ def screening(request: HttpRequest) -> HttpResponse:
 
 @org_view("view")
 @require_http_methods(["GET", "HEAD", "POST"])
-def screening_result(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def screening_result(request: StaffRequest, pk: int) -> HttpResponse:
+    organisation = request.organisation
     result = get_object_or_404(
         Screening.objects.select_related("template", "department", "screened_by"),
         pk=pk,
@@ -161,11 +161,11 @@ def _create_from_form(
 ) -> HttpResponse | None:
     if not form.is_valid():
         return None
-    organisation = request.organisation  # type: ignore[attr-defined]
+    organisation = request.organisation
     try:
         assessment = services.create_assessment(
             organisation,
-            request.user,  # type: ignore[arg-type]
+            request.user,
             title=form.cleaned_data["title"],
             kind=form.cleaned_data["kind"],
             department=form.cleaned_data["department"],
@@ -182,8 +182,8 @@ def _create_from_form(
 
 @org_view("edit")
 @require_http_methods(["GET", "HEAD", "POST"])
-def create(request: HttpRequest) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def create(request: StaffRequest) -> HttpResponse:
+    organisation = request.organisation
     form = AssessmentForm(
         request.POST or None,
         organisation=organisation,
@@ -256,15 +256,15 @@ def detail_context(request: HttpRequest, assessment: Any) -> dict[str, Any]:
 
 
 @org_view("view")
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: StaffRequest, pk: int) -> HttpResponse:
     assessment = get_assessment(request, pk)
     return render(request, "impact/detail.html", detail_context(request, assessment))
 
 
 @org_view("edit")
 @require_http_methods(["GET", "HEAD", "POST"])
-def edit(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def edit(request: StaffRequest, pk: int) -> HttpResponse:
+    organisation = request.organisation
     assessment = get_assessment(request, pk)
     initial = {
         "title": assessment.title,
@@ -351,7 +351,7 @@ def _section_page(
 
 @org_view("view")
 @require_http_methods(["GET", "HEAD", "POST"])
-def section(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+def section(request: StaffRequest, pk: int, key: str) -> HttpResponse:
     """One section's questions; a POST saves its answers (comments: ``section_comment``)."""
     assessment = get_assessment(request, pk)
     found = content.find_section(assessment.template.template, key)
@@ -370,7 +370,7 @@ def section(request: HttpRequest, pk: int, key: str) -> HttpResponse:
             status = 409
         elif form.is_valid():
             try:
-                services.save_section(assessment, request.user, key, form.cleaned_data)  # type: ignore[arg-type]
+                services.save_section(assessment, request.user, key, form.cleaned_data)
             except services.ImpactError as error:
                 attach(form, error)
                 status = error.status
@@ -391,7 +391,7 @@ def section(request: HttpRequest, pk: int, key: str) -> HttpResponse:
 
 @org_view("view")
 @require_POST
-def section_comment(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+def section_comment(request: StaffRequest, pk: int, key: str) -> HttpResponse:
     """A comment on one section, shown under it to the project team and the reviewers."""
     assessment = get_assessment(request, pk)
     found = content.find_section(assessment.template.template, key)
@@ -404,7 +404,7 @@ def section_comment(request: HttpRequest, pk: int, key: str) -> HttpResponse:
         try:
             services.add_comment(
                 assessment,
-                request.user,  # type: ignore[arg-type]
+                request.user,
                 key,
                 comment_form.cleaned_data["body"],
             )
@@ -425,7 +425,7 @@ def section_comment(request: HttpRequest, pk: int, key: str) -> HttpResponse:
 
 @org_view("view")
 @require_POST
-def comment(request: HttpRequest, pk: int) -> HttpResponse:
+def comment(request: StaffRequest, pk: int) -> HttpResponse:
     """A comment on the assessment as a whole (section comments go through ``section``)."""
     assessment = get_assessment(request, pk)
     if not may_comment(request):
@@ -433,7 +433,7 @@ def comment(request: HttpRequest, pk: int) -> HttpResponse:
     form = CommentForm(request.POST, prefix="general")
     if form.is_valid():
         try:
-            services.add_comment(assessment, request.user, "", form.cleaned_data["body"])  # type: ignore[arg-type]
+            services.add_comment(assessment, request.user, "", form.cleaned_data["body"])
         except services.ImpactError as error:
             attach(form, error)
         else:

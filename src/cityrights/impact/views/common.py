@@ -25,13 +25,13 @@ def language() -> str:
 def get_assessment(request: HttpRequest, pk: int) -> ImpactAssessment:
     """The assessment ``pk`` of the request's city; any other city's id is a 404."""
     return get_object_or_404(
-        selectors.assessments_of(request.organisation),  # type: ignore[attr-defined]
+        selectors.assessments_of(request.organisation),
         pk=pk,
     )
 
 
 def caps(request: HttpRequest) -> frozenset[str]:
-    return capabilities(request.user, request.organisation)  # type: ignore[attr-defined]
+    return capabilities(request.user, request.organisation)
 
 
 def allowed_steps(request: HttpRequest, assessment: ImpactAssessment) -> set[str]:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 
-from cityrights.core.tenancy import org_view
+from cityrights.core.tenancy import StaffRequest, org_view
 
 from .. import exports
 from .common import get_assessment, language
@@ -19,7 +19,7 @@ def _download(body: bytes, name: str, content_type: str) -> HttpResponse:
 
 
 @org_view("view")
-def export_json(request: HttpRequest, pk: int) -> HttpResponse:
+def export_json(request: StaffRequest, pk: int) -> HttpResponse:
     assessment = get_assessment(request, pk)
     data = exports.assessment_json(assessment, language())
     body = json.dumps(data, ensure_ascii=False, indent=2).encode()
@@ -27,7 +27,7 @@ def export_json(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @org_view("view")
-def export_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def export_pdf(request: StaffRequest, pk: int) -> HttpResponse:
     assessment = get_assessment(request, pk)
     pdf = exports.assessment_pdf(assessment, language(), request.build_absolute_uri("/"))
     return _download(pdf, exports.filename(assessment, "pdf"), "application/pdf")

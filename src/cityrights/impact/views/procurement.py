@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from cityrights.core.tenancy import org_view
+from cityrights.core.tenancy import StaffRequest, org_view
 
 from .. import content, selectors, services
 from ..forms import ProcurementForm
@@ -17,8 +17,8 @@ from .common import caps, language
 
 
 @org_view("view")
-def procurements(request: HttpRequest) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def procurements(request: StaffRequest) -> HttpResponse:
+    organisation = request.organisation
     rows = []
     for procurement in selectors.procurements_of(organisation):
         total = len(content.requirements_of(procurement.checklist.checklist))
@@ -33,15 +33,15 @@ def procurements(request: HttpRequest) -> HttpResponse:
 
 @org_view("edit")
 @require_http_methods(["GET", "HEAD", "POST"])
-def procurement_new(request: HttpRequest) -> HttpResponse:
+def procurement_new(request: StaffRequest) -> HttpResponse:
     return _edit(request, None)
 
 
 @org_view("view")
 @require_http_methods(["GET", "HEAD", "POST"])
-def procurement(request: HttpRequest, pk: int) -> HttpResponse:
+def procurement(request: StaffRequest, pk: int) -> HttpResponse:
     found = get_object_or_404(
-        selectors.procurements_of(request.organisation),  # type: ignore[attr-defined]
+        selectors.procurements_of(request.organisation),
         pk=pk,
     )
     if "edit" not in caps(request):
@@ -74,7 +74,7 @@ def requirement_rows(procurement: Procurement, lang: str) -> list[dict[str, obje
 
 
 def _edit(request: HttpRequest, found: Procurement | None) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+    organisation = request.organisation
     try:
         checklist = found.checklist if found else services.latest_checklist()
     except services.ImpactError as error:
@@ -103,7 +103,7 @@ def _edit(request: HttpRequest, found: Procurement | None) -> HttpResponse:
             try:
                 saved = services.save_procurement(
                     organisation,
-                    request.user,  # type: ignore[arg-type]
+                    request.user,
                     procurement=found,
                     details=form.details(),
                     answers=form.answers(),

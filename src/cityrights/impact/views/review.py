@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cityrights.core.tenancy import org_view
+from cityrights.core.tenancy import StaffRequest, org_view
 
 from .. import services
 from ..forms import CloseConditionForm, ConditionForm, DecisionForm, ReassessmentForm, SummaryForm
@@ -34,7 +34,7 @@ STEP_MESSAGES = {
 
 @org_view("view")
 @require_POST
-def transition(request: HttpRequest, pk: int) -> HttpResponse:
+def transition(request: StaffRequest, pk: int) -> HttpResponse:
     """Take one workflow step; a refused step re-renders the page with the reason (4xx)."""
     assessment = get_assessment(request, pk)
     step = request.POST.get("step", "")
@@ -56,7 +56,7 @@ def transition(request: HttpRequest, pk: int) -> HttpResponse:
 
 @org_view("review")
 @require_http_methods(["GET", "HEAD", "POST"])
-def decide(request: HttpRequest, pk: int) -> HttpResponse:
+def decide(request: StaffRequest, pk: int) -> HttpResponse:
     assessment = get_assessment(request, pk)
     if request.user.pk == assessment.author_id:
         raise PermissionDenied(
@@ -71,7 +71,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 services.decide(
                     assessment,
-                    request.user,  # type: ignore[arg-type]
+                    request.user,
                     decision=form.cleaned_data["decision"],
                     reasons=form.cleaned_data["reasons"],
                     conditions=form.conditions(),
@@ -101,7 +101,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 @org_view("view")
 @require_http_methods(["GET", "HEAD", "POST"])
-def conditions(request: HttpRequest, pk: int) -> HttpResponse:
+def conditions(request: StaffRequest, pk: int) -> HttpResponse:
     """All conditions of an assessment; a reviewer adds more and sets the reassessment date."""
     assessment = get_assessment(request, pk)
     held = caps(request)
@@ -130,7 +130,7 @@ def conditions(request: HttpRequest, pk: int) -> HttpResponse:
                 if form.is_valid():
                     services.add_condition(
                         assessment,
-                        request.user,  # type: ignore[arg-type]
+                        request.user,
                         text=form.cleaned_data["text"],
                         owner=form.cleaned_data["owner"],
                         due=form.cleaned_data["due"],
@@ -167,7 +167,7 @@ def conditions(request: HttpRequest, pk: int) -> HttpResponse:
 
 @org_view("view")
 @require_http_methods(["GET", "HEAD", "POST"])
-def condition_close(request: HttpRequest, pk: int, condition_pk: int) -> HttpResponse:
+def condition_close(request: StaffRequest, pk: int, condition_pk: int) -> HttpResponse:
     assessment = get_assessment(request, pk)
     condition = get_object_or_404(Condition, pk=condition_pk, assessment=assessment)
     if not {"edit", "review"} & caps(request):
@@ -177,7 +177,7 @@ def condition_close(request: HttpRequest, pk: int, condition_pk: int) -> HttpRes
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.close_condition(condition, request.user, form.cleaned_data["closing_note"])  # type: ignore[arg-type]
+                services.close_condition(condition, request.user, form.cleaned_data["closing_note"])
             except services.ImpactError as error:
                 attach(form, error)
                 status = error.status
@@ -196,7 +196,7 @@ def condition_close(request: HttpRequest, pk: int, condition_pk: int) -> HttpRes
 
 @org_view("view")
 @require_http_methods(["GET", "HEAD", "POST"])
-def summary(request: HttpRequest, pk: int) -> HttpResponse:
+def summary(request: StaffRequest, pk: int) -> HttpResponse:
     """Write the public summary; a reviewer other than the author approves and publishes it."""
     assessment = get_assessment(request, pk)
     held = caps(request)
@@ -217,14 +217,14 @@ def summary(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             if action == "save":
                 if form.is_valid():
-                    services.save_summary(assessment, request.user, form.cleaned_data["text"])  # type: ignore[arg-type]
+                    services.save_summary(assessment, request.user, form.cleaned_data["text"])
                     messages.success(request, _("The summary was saved."))
                     return redirect(request.path)
                 status = 422
             elif action in {"approve", "publish"}:
                 if current is None:
                     raise services.ImpactError(_("Write the summary first."), 409)
-                services.approve_summary(current, request.user, publish=action == "publish")  # type: ignore[arg-type]
+                services.approve_summary(current, request.user, publish=action == "publish")
                 messages.success(
                     request,
                     _("The summary is approved and public.")
@@ -235,7 +235,7 @@ def summary(request: HttpRequest, pk: int) -> HttpResponse:
             elif action == "unpublish":
                 if current is None:
                     raise services.ImpactError(_("There is no summary."), 409)
-                services.unpublish_summary(current, request.user)  # type: ignore[arg-type]
+                services.unpublish_summary(current, request.user)
                 messages.success(request, _("The summary is no longer public."))
                 return redirect(request.path)
             else:

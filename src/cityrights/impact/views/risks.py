@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cityrights.core.tenancy import org_view
+from cityrights.core.tenancy import StaffRequest, org_view
 
 from .. import charts_data, content, selectors, services
 from ..forms import MitigationForm, MitigationStatusForm, RiskForm
@@ -63,7 +63,7 @@ def level_names(assessment: Any, lang: str) -> dict[str, list[str]]:
 
 @org_view("view")
 @require_http_methods(["GET", "HEAD", "POST"])
-def risks(request: HttpRequest, pk: int) -> HttpResponse:
+def risks(request: StaffRequest, pk: int) -> HttpResponse:
     assessment = get_assessment(request, pk)
     context = risk_context(request, assessment)
     form = None
@@ -80,7 +80,7 @@ def risks(request: HttpRequest, pk: int) -> HttpResponse:
             status = 409
         elif form.is_valid():
             try:
-                services.add_risk(assessment, request.user, form.cleaned_data)  # type: ignore[arg-type]
+                services.add_risk(assessment, request.user, form.cleaned_data)
             except services.ImpactError as error:
                 attach(form, error)
                 status = error.status
@@ -153,7 +153,7 @@ def _changeable_risk(request: HttpRequest, pk: int, risk_pk: int) -> tuple[Any, 
 
 @org_view("view")
 @require_http_methods(["GET", "HEAD", "POST"])
-def risk(request: HttpRequest, pk: int, risk_pk: int) -> HttpResponse:
+def risk(request: StaffRequest, pk: int, risk_pk: int) -> HttpResponse:
     """One risk with its mitigations; a POST saves the risk's description and ratings."""
     assessment, item = _changeable_risk(request, pk, risk_pk)
     if request.method != "POST":
@@ -162,7 +162,7 @@ def risk(request: HttpRequest, pk: int, risk_pk: int) -> HttpResponse:
     if not form.is_valid():
         return _risk_page(request, assessment, item, form=form, status=422)
     try:
-        services.update_risk(item, request.user, form.cleaned_data)  # type: ignore[arg-type]
+        services.update_risk(item, request.user, form.cleaned_data)
     except services.ImpactError as error:
         attach(form, error)
         return _risk_page(request, assessment, item, form=form, status=error.status)
@@ -172,10 +172,10 @@ def risk(request: HttpRequest, pk: int, risk_pk: int) -> HttpResponse:
 
 @org_view("view")
 @require_POST
-def risk_delete(request: HttpRequest, pk: int, risk_pk: int) -> HttpResponse:
+def risk_delete(request: StaffRequest, pk: int, risk_pk: int) -> HttpResponse:
     assessment, item = _changeable_risk(request, pk, risk_pk)
     try:
-        services.delete_risk(item, request.user)  # type: ignore[arg-type]
+        services.delete_risk(item, request.user)
     except services.ImpactError as error:
         messages.error(request, error.message)
         return _risk_page(request, assessment, item, status=error.status)
@@ -185,7 +185,7 @@ def risk_delete(request: HttpRequest, pk: int, risk_pk: int) -> HttpResponse:
 
 @org_view("view")
 @require_POST
-def risk_mitigate(request: HttpRequest, pk: int, risk_pk: int) -> HttpResponse:
+def risk_mitigate(request: StaffRequest, pk: int, risk_pk: int) -> HttpResponse:
     """Add a mitigation (an action, its owner and due date) to a risk."""
     assessment, item = _changeable_risk(request, pk, risk_pk)
     form = MitigationForm(request.POST, prefix="new")
@@ -194,7 +194,7 @@ def risk_mitigate(request: HttpRequest, pk: int, risk_pk: int) -> HttpResponse:
     try:
         services.add_mitigation(
             item,
-            request.user,  # type: ignore[arg-type]
+            request.user,
             action=form.cleaned_data["action"],
             owner=form.cleaned_data["owner"],
             due=form.cleaned_data["due"],
@@ -212,7 +212,7 @@ def risk_mitigate(request: HttpRequest, pk: int, risk_pk: int) -> HttpResponse:
 
 @org_view("edit")
 @require_POST
-def mitigation(request: HttpRequest, pk: int, mitigation_pk: int) -> HttpResponse:
+def mitigation(request: StaffRequest, pk: int, mitigation_pk: int) -> HttpResponse:
     assessment = get_assessment(request, pk)
     item = get_object_or_404(
         Mitigation.objects.select_related("risk"), pk=mitigation_pk, risk__assessment=assessment
@@ -223,14 +223,14 @@ def mitigation(request: HttpRequest, pk: int, mitigation_pk: int) -> HttpRespons
     )
     try:
         if request.POST.get("action") == "delete":
-            services.delete_mitigation(item, request.user)  # type: ignore[arg-type]
+            services.delete_mitigation(item, request.user)
             messages.success(request, _("The mitigation was deleted."))
         else:
             form = MitigationStatusForm(request.POST, prefix=f"m{item.pk}")
             if not form.is_valid():
                 messages.error(request, _("Choose a valid status."))
                 return redirect(back + "#mitigations")
-            services.set_mitigation_status(item, request.user, form.cleaned_data["status"])  # type: ignore[arg-type]
+            services.set_mitigation_status(item, request.user, form.cleaned_data["status"])
             messages.success(request, _("The status was updated."))
     except services.ImpactError as error:
         messages.error(request, error.message)

@@ -16,7 +16,7 @@ from ..models import Consultation
 
 
 def org(request: HttpRequest) -> Any:
-    return request.organisation  # type: ignore[attr-defined]
+    return request.organisation
 
 
 def caps(request: HttpRequest) -> frozenset[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_safe
 
-from cityrights.core.tenancy import org_view
+from cityrights.core.tenancy import OrgRequest, StaffRequest, org_view
 
 from .. import exports
 from ..models import Consultation
@@ -37,11 +37,11 @@ def _export(
 
 @org_view()
 @require_safe
-def public_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+def public_export(request: OrgRequest, slug: str, fmt: str) -> HttpResponse:
     return _export(request, public_consultation(request, slug), fmt, public=True)
 
 
 @org_view("view")
 @require_safe
-def staff_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+def staff_export(request: StaffRequest, pk: int, fmt: str) -> HttpResponse:
     return _export(request, staff_consultation(request, pk), fmt, public=False)

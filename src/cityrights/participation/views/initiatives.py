@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from cityrights.core import charts
 from cityrights.core.errors import refuse
 from cityrights.core.registry import registry
-from cityrights.core.tenancy import org_view
+from cityrights.core.tenancy import OrgRequest, StaffRequest, org_view
 from cityrights.core.translation import current_language
 
 from .. import principles as writes
@@ -54,7 +54,7 @@ def _links(initiative: DataInitiative, *, public: bool) -> list[dict[str, Any]]:
 
 @org_view()
 @require_safe
-def catalogue(request: HttpRequest) -> HttpResponse:
+def catalogue(request: OrgRequest) -> HttpResponse:
     organisation = org(request)
     rows = selectors.initiatives_of(organisation, public_only=True)
     role = request.GET.get("role", "")
@@ -94,7 +94,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 
 @org_view()
 @require_safe
-def roles(request: HttpRequest) -> HttpResponse:
+def roles(request: OrgRequest) -> HttpResponse:
     counts = {value: n for value, _l, n in selectors.role_counts(org(request))}
     items = [{**item, "count": counts.get(item["key"], 0)} for item in _explained()]
     return render(request, "participation/public/roles.html", {"roles": items})
@@ -102,7 +102,7 @@ def roles(request: HttpRequest) -> HttpResponse:
 
 @org_view()
 @require_safe
-def detail(request: HttpRequest, slug: str) -> HttpResponse:
+def detail(request: OrgRequest, slug: str) -> HttpResponse:
     initiative = get_object_or_404(
         selectors.initiatives_of(org(request), public_only="view" not in caps(request)), slug=slug
     )
@@ -120,7 +120,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @org_view("view")
 @require_safe
-def staff_list(request: HttpRequest) -> HttpResponse:
+def staff_list(request: StaffRequest) -> HttpResponse:
     organisation = org(request)
     return render(
         request,
@@ -135,7 +135,7 @@ def staff_list(request: HttpRequest) -> HttpResponse:
 
 @org_view("view")
 @require_http_methods(GET_POST)
-def edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def edit(request: StaffRequest, pk: int | None = None) -> HttpResponse:
     organisation = org(request)
     initiative = get_object_or_404(DataInitiative, pk=pk, organisation=organisation) if pk else None
     if initiative is None and "edit" not in caps(request):
@@ -176,7 +176,7 @@ def edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             elif form.is_valid():
                 saved = writes.save_initiative(
                     organisation=organisation,
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=request.user,
                     values=form.cleaned_data,
                     roles=form.cleaned_data["roles"],
                     initiative=initiative,
@@ -208,19 +208,19 @@ def edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 @org_view("edit")
 @require_POST
-def link_delete(request: HttpRequest, pk: int, link_pk: int) -> HttpResponse:
+def link_delete(request: StaffRequest, pk: int, link_pk: int) -> HttpResponse:
     link = get_object_or_404(
         InitiativeLink, pk=link_pk, initiative__pk=pk, initiative__organisation=org(request)
     )
-    writes.remove_initiative_link(link=link, actor=request.user)  # type: ignore[arg-type]
+    writes.remove_initiative_link(link=link, actor=request.user)
     messages.success(request, _("The link was removed."))
     return redirect("participation:staff_initiative", org=org(request).slug, pk=pk)
 
 
 @org_view("edit")
 @require_POST
-def delete(request: HttpRequest, pk: int) -> HttpResponse:
+def delete(request: StaffRequest, pk: int) -> HttpResponse:
     initiative = get_object_or_404(DataInitiative, pk=pk, organisation=org(request))
-    writes.delete_initiative(initiative=initiative, actor=request.user)  # type: ignore[arg-type]
+    writes.delete_initiative(initiative=initiative, actor=request.user)
     messages.success(request, _("The initiative was removed."))
     return redirect("participation:staff_initiatives", org=org(request).slug)

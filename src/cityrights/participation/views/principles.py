@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from cityrights.core.errors import refuse
 from cityrights.core.registry import registry
-from cityrights.core.tenancy import org_view
+from cityrights.core.tenancy import OrgRequest, StaffRequest, org_view
 
 from .. import principles as writes
 from .. import selectors
@@ -92,13 +92,13 @@ def _public_page(request: HttpRequest, version: PrinciplesVersion | None) -> Htt
 
 @org_view()
 @require_safe
-def public_principles(request: HttpRequest) -> HttpResponse:
+def public_principles(request: OrgRequest) -> HttpResponse:
     return _public_page(request, selectors.current_principles(org(request)))
 
 
 @org_view()
 @require_safe
-def public_version(request: HttpRequest, number: int) -> HttpResponse:
+def public_version(request: OrgRequest, number: int) -> HttpResponse:
     version = selectors.adopted_versions(org(request)).filter(number=number).first()
     if version is None:
         raise Http404(_("The city adopted no version with this number."))
@@ -117,12 +117,12 @@ def _require(request: HttpRequest, capability: str) -> None:
 
 @org_view("view")
 @require_http_methods(GET_POST)
-def staff_principles(request: HttpRequest) -> HttpResponse:
+def staff_principles(request: StaffRequest) -> HttpResponse:
     organisation = org(request)
     if request.method == "POST":
         _require(request, "edit")
         try:
-            version = writes.new_version(organisation=organisation, actor=request.user)  # type: ignore[arg-type]
+            version = writes.new_version(organisation=organisation, actor=request.user)
         except ParticipationError as error:
             refuse(request, error)
             return redirect("participation:staff_principles", org=organisation.slug)
@@ -144,7 +144,7 @@ def staff_principles(request: HttpRequest) -> HttpResponse:
 
 @org_view("edit")
 @require_http_methods(GET_POST)
-def start_review(request: HttpRequest) -> HttpResponse:
+def start_review(request: StaffRequest) -> HttpResponse:
     """Open a consultation on the next version of the principles, drafted from the current."""
     organisation = org(request)
     form = ConsultationForm(request.POST or None, organisation=organisation, prefix="review")
@@ -176,7 +176,7 @@ def _version(request: HttpRequest, pk: int) -> PrinciplesVersion:
 
 @org_view("view")
 @require_http_methods(GET_POST)
-def staff_version(request: HttpRequest, pk: int) -> HttpResponse:
+def staff_version(request: StaffRequest, pk: int) -> HttpResponse:
     organisation = org(request)
     version = _version(request, pk)
     form = PrinciplesVersionForm(
@@ -190,7 +190,7 @@ def staff_version(request: HttpRequest, pk: int) -> HttpResponse:
         status = 422
         if form.is_valid():
             try:
-                writes.update_version(version=version, actor=request.user, values=form.cleaned_data)  # type: ignore[arg-type]
+                writes.update_version(version=version, actor=request.user, values=form.cleaned_data)
             except ParticipationError as error:
                 status = refuse(request, error, form=form)
             else:
@@ -223,7 +223,7 @@ def staff_version(request: HttpRequest, pk: int) -> HttpResponse:
 
 @org_view("edit")
 @require_http_methods(GET_POST)
-def section_edit(request: HttpRequest, pk: int, section_pk: int | None = None) -> HttpResponse:
+def section_edit(request: StaffRequest, pk: int, section_pk: int | None = None) -> HttpResponse:
     organisation = org(request)
     version = _version(request, pk)
     section = get_object_or_404(version.sections, pk=section_pk) if section_pk else None
@@ -238,7 +238,7 @@ def section_edit(request: HttpRequest, pk: int, section_pk: int | None = None) -
         status = 422
         try:
             if "delete" in request.POST and section is not None:
-                writes.delete_section(section=section, actor=request.user)  # type: ignore[arg-type]
+                writes.delete_section(section=section, actor=request.user)
                 messages.success(request, _("The section was removed."))
                 return redirect(
                     "participation:staff_principles_version", org=organisation.slug, pk=pk
@@ -264,7 +264,7 @@ def section_edit(request: HttpRequest, pk: int, section_pk: int | None = None) -
 @org_view("edit")
 @require_http_methods(GET_POST)
 def principle_edit(
-    request: HttpRequest, pk: int, section_pk: int, principle_pk: int | None = None
+    request: StaffRequest, pk: int, section_pk: int, principle_pk: int | None = None
 ) -> HttpResponse:
     organisation = org(request)
     version = _version(request, pk)
@@ -277,7 +277,7 @@ def principle_edit(
         status = 422
         try:
             if "delete" in request.POST and principle is not None:
-                writes.delete_principle(principle=principle, actor=request.user)  # type: ignore[arg-type]
+                writes.delete_principle(principle=principle, actor=request.user)
                 messages.success(request, _("The principle was removed."))
                 return redirect(
                     "participation:staff_principles_version", org=organisation.slug, pk=pk
@@ -315,7 +315,7 @@ def _back(request: HttpRequest, pk: int) -> HttpResponse:
 
 @org_view("edit")
 @require_POST
-def step_add(request: HttpRequest, pk: int) -> HttpResponse:
+def step_add(request: StaffRequest, pk: int) -> HttpResponse:
     organisation = org(request)
     version = _version(request, pk)
     form = StepForm(request.POST, organisation=organisation, prefix="step")
@@ -326,7 +326,7 @@ def step_add(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         writes.add_step(
             version=version,
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             body={c: form.cleaned_data.get(f"body_{c}", "") for c in languages},
             decided_on=form.cleaned_data.get("decided_on"),
             note={c: form.cleaned_data.get(f"note_{c}", "") for c in languages},
@@ -340,17 +340,17 @@ def step_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @org_view("edit")
 @require_POST
-def step_delete(request: HttpRequest, pk: int, step_pk: int) -> HttpResponse:
+def step_delete(request: StaffRequest, pk: int, step_pk: int) -> HttpResponse:
     version = _version(request, pk)
     step = get_object_or_404(ApprovalStep, pk=step_pk, version=version)
-    writes.remove_step(step=step, actor=request.user)  # type: ignore[arg-type]
+    writes.remove_step(step=step, actor=request.user)
     messages.success(request, _("The approval step was removed."))
     return _back(request, pk)
 
 
 @org_view("edit")
 @require_POST
-def signatory_add(request: HttpRequest, pk: int) -> HttpResponse:
+def signatory_add(request: StaffRequest, pk: int) -> HttpResponse:
     organisation = org(request)
     version = _version(request, pk)
     form = SignatoryForm(request.POST, organisation=organisation, prefix="signatory")
@@ -360,7 +360,7 @@ def signatory_add(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         writes.add_signatory(
             version=version,
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             name=form.cleaned_data["name"],
             office={
                 c: form.cleaned_data.get(f"office_{c}", "") for c in organisation.content_languages
@@ -375,17 +375,17 @@ def signatory_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @org_view("edit")
 @require_POST
-def signatory_delete(request: HttpRequest, pk: int, signatory_pk: int) -> HttpResponse:
+def signatory_delete(request: StaffRequest, pk: int, signatory_pk: int) -> HttpResponse:
     version = _version(request, pk)
     signatory = get_object_or_404(Signatory, pk=signatory_pk, version=version)
-    writes.remove_signatory(signatory=signatory, actor=request.user)  # type: ignore[arg-type]
+    writes.remove_signatory(signatory=signatory, actor=request.user)
     messages.success(request, _("The signatory was removed."))
     return _back(request, pk)
 
 
 @org_view("review")
 @require_POST
-def adopt(request: HttpRequest, pk: int) -> HttpResponse:
+def adopt(request: StaffRequest, pk: int) -> HttpResponse:
     organisation = org(request)
     version = _version(request, pk)
     form = AdoptForm(
@@ -400,7 +400,7 @@ def adopt(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         writes.adopt(
             version=version,
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             adopted_by={
                 c: form.cleaned_data.get(f"adopted_by_{c}", "")
                 for c in organisation.content_languages
@@ -416,7 +416,7 @@ def adopt(request: HttpRequest, pk: int) -> HttpResponse:
 
 @org_view("view")
 @require_http_methods(GET_POST)
-def actions(request: HttpRequest, key: str) -> HttpResponse:
+def actions(request: StaffRequest, key: str) -> HttpResponse:
     """The actions that carry out one principle (by key, across versions), and a form to add one."""
     organisation = org(request)
     principle = (
@@ -436,7 +436,7 @@ def actions(request: HttpRequest, key: str) -> HttpResponse:
             try:
                 writes.add_action(
                     organisation=organisation,
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=request.user,
                     principle_key=key,
                     description=form.descriptions(),
                     kind=kind,
@@ -466,21 +466,21 @@ def actions(request: HttpRequest, key: str) -> HttpResponse:
 
 @org_view("edit")
 @require_POST
-def action_delete(request: HttpRequest, key: str, action_pk: int) -> HttpResponse:
+def action_delete(request: StaffRequest, key: str, action_pk: int) -> HttpResponse:
     action = get_object_or_404(
         PrincipleAction, pk=action_pk, organisation=org(request), principle_key=key
     )
-    writes.remove_action(action=action, actor=request.user)  # type: ignore[arg-type]
+    writes.remove_action(action=action, actor=request.user)
     messages.success(request, _("The action was removed."))
     return redirect("participation:staff_actions", org=org(request).slug, key=key)
 
 
 @org_view("edit")
 @require_POST
-def from_consultation(request: HttpRequest, pk: int) -> HttpResponse:
+def from_consultation(request: StaffRequest, pk: int) -> HttpResponse:
     consultation = staff_consultation(request, pk)
     try:
-        version = writes.from_consultation(consultation=consultation, actor=request.user)  # type: ignore[arg-type]
+        version = writes.from_consultation(consultation=consultation, actor=request.user)
     except ParticipationError as error:
         refuse(request, error)
         return redirect("participation:staff_consultation", org=org(request).slug, pk=pk)

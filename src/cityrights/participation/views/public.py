@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from cityrights.core import charts
 from cityrights.core.errors import refuse
-from cityrights.core.tenancy import org_view
+from cityrights.core.tenancy import OrgRequest, org_view
 from cityrights.core.translation import language_name, shown, translations
 
 from .. import contributions, selectors, textdiff
@@ -86,7 +86,7 @@ def _context(consultation: Consultation, **extra: Any) -> dict[str, Any]:
 
 @org_view()
 @require_safe
-def consultations(request: HttpRequest) -> HttpResponse:
+def consultations(request: OrgRequest) -> HttpResponse:
     rows = list(selectors.public_consultations(org(request)))
     open_ = [c for c in rows if c.phase in (Phase.QUESTIONS, Phase.DISCUSSION)]
     ended = [c for c in rows if c.phase in (Phase.CLOSED, Phase.FINAL)]
@@ -97,7 +97,7 @@ def consultations(request: HttpRequest) -> HttpResponse:
 
 @org_view()
 @require_safe
-def consultation(request: HttpRequest, slug: str) -> HttpResponse:
+def consultation(request: OrgRequest, slug: str) -> HttpResponse:
     consultation = public_consultation(request, slug)
     version = selectors.shown_version(consultation)
     languages = languages_of(consultation)
@@ -203,7 +203,7 @@ def _submit(
 
 @org_view()
 @require_http_methods(GET_POST)
-def section(request: HttpRequest, slug: str, key: str) -> HttpResponse:
+def section(request: OrgRequest, slug: str, key: str) -> HttpResponse:
     consultation = public_consultation(request, slug)
     section = _section_of(consultation, key, request.GET.get("v"))
     form = _comment_form(request, consultation, reply=False)
@@ -263,7 +263,7 @@ def _public_comment(consultation: Consultation, pk: int) -> Comment:
 
 @org_view()
 @require_http_methods(GET_POST)
-def comment(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def comment(request: OrgRequest, slug: str, pk: int) -> HttpResponse:
     consultation = public_consultation(request, slug)
     comment = _public_comment(consultation, pk)
     if comment.parent_id:
@@ -311,7 +311,7 @@ def _supported_ids(request: HttpRequest, comments: list[Comment]) -> set[int]:
 
 @org_view()
 @require_POST
-def support(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def support(request: OrgRequest, slug: str, pk: int) -> HttpResponse:
     consultation = public_consultation(request, slug)
     comment = _public_comment(consultation, pk)
     if not request.user.is_authenticated:
@@ -322,7 +322,7 @@ def support(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             )
         )
     try:
-        contributions.support(comment=comment, user=request.user)  # type: ignore[arg-type]
+        contributions.support(comment=comment, user=request.user)
     except ParticipationError as error:
         refuse(request, error)
     else:
@@ -338,7 +338,7 @@ def support(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @org_view()
 @require_http_methods(GET_POST)
-def report(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def report(request: OrgRequest, slug: str, pk: int) -> HttpResponse:
     consultation = public_consultation(request, slug)
     comment = _public_comment(consultation, pk)
     form = ReportForm(request.POST or None)
@@ -377,7 +377,7 @@ def report(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @org_view()
 @require_safe
-def version(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+def version(request: OrgRequest, slug: str, number: int) -> HttpResponse:
     consultation = public_consultation(request, slug)
     version = get_object_or_404(selectors.published_versions(consultation), number=number)
     languages = languages_of(consultation)
@@ -405,7 +405,7 @@ def _texts(version: Any, language: str) -> tuple[dict[str, tuple[str, str]], lis
 
 @org_view()
 @require_safe
-def changes(request: HttpRequest, slug: str) -> HttpResponse:
+def changes(request: OrgRequest, slug: str) -> HttpResponse:
     """What changed between two published versions, per section, in one city language."""
     consultation = public_consultation(request, slug)
     versions = list(selectors.published_versions(consultation))
@@ -450,7 +450,7 @@ def changes(request: HttpRequest, slug: str) -> HttpResponse:
 
 @org_view()
 @require_http_methods(GET_POST)
-def questions(request: HttpRequest, slug: str) -> HttpResponse:
+def questions(request: OrgRequest, slug: str) -> HttpResponse:
     consultation = public_consultation(request, slug)
     items = list(consultation.questions.prefetch_related("choices"))
     anonymous = not request.user.is_authenticated
@@ -501,7 +501,7 @@ def questions(request: HttpRequest, slug: str) -> HttpResponse:
 
 @org_view()
 @require_safe
-def results(request: HttpRequest, slug: str) -> HttpResponse:
+def results(request: OrgRequest, slug: str) -> HttpResponse:
     consultation = public_consultation(request, slug)
     items = []
     for result in selectors.question_results(consultation):
@@ -521,7 +521,7 @@ def results(request: HttpRequest, slug: str) -> HttpResponse:
 
 @org_view()
 @require_http_methods(GET_POST)
-def confirm(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+def confirm(request: OrgRequest, slug: str, token: str) -> HttpResponse:
     """GET shows a button (mail scanners open links); POST confirms."""
     consultation = public_consultation(request, slug)
     if request.method != "POST":
@@ -550,7 +550,7 @@ def confirm(request: HttpRequest, slug: str, token: str) -> HttpResponse:
 
 @org_view()
 @require_http_methods(GET_POST)
-def about_you(request: HttpRequest, slug: str) -> HttpResponse:
+def about_you(request: OrgRequest, slug: str) -> HttpResponse:
     consultation = public_consultation(request, slug)
     pass_value = request.POST.get("pass") or request.GET.get("pass", "")
     person = None
@@ -591,7 +591,7 @@ def about_you(request: HttpRequest, slug: str) -> HttpResponse:
 
 @org_view()
 @require_safe
-def who_took_part(request: HttpRequest, slug: str) -> HttpResponse:
+def who_took_part(request: OrgRequest, slug: str) -> HttpResponse:
     consultation = public_consultation(request, slug)
     dimensions = []
     for result in selectors.who_took_part(consultation):
@@ -630,7 +630,7 @@ def who_took_part(request: HttpRequest, slug: str) -> HttpResponse:
 
 @org_view()
 @require_safe
-def response(request: HttpRequest, slug: str) -> HttpResponse:
+def response(request: OrgRequest, slug: str) -> HttpResponse:
     consultation = public_consultation(request, slug)
     document = getattr(consultation, "response", None)
     if document is None or not document.is_published:

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cityrights.core.errors import refuse
-from cityrights.core.tenancy import org_view
+from cityrights.core.tenancy import StaffRequest, org_view
 
 from .. import phases, selectors, services
 from ..forms import (
@@ -60,7 +60,7 @@ def _to(
 
 @org_view("view")
 @require_safe
-def consultations(request: HttpRequest) -> HttpResponse:
+def consultations(request: StaffRequest) -> HttpResponse:
     rows = selectors.consultations_of(org(request))
     return render(
         request,
@@ -71,7 +71,7 @@ def consultations(request: HttpRequest) -> HttpResponse:
 
 @org_view("edit")
 @require_http_methods(GET_POST)
-def consultation_new(request: HttpRequest) -> HttpResponse:
+def consultation_new(request: StaffRequest) -> HttpResponse:
     form = ConsultationForm(request.POST or None, organisation=org(request))
     status = 200
     if request.method == "POST":
@@ -95,7 +95,7 @@ def consultation_new(request: HttpRequest) -> HttpResponse:
 
 @org_view("edit")
 @require_http_methods(GET_POST)
-def consultation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def consultation_edit(request: StaffRequest, pk: int) -> HttpResponse:
     consultation = staff_consultation(request, pk)
     form = ConsultationForm(
         request.POST or None,
@@ -127,7 +127,7 @@ def consultation_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @org_view("view")
 @require_safe
-def consultation(request: HttpRequest, pk: int) -> HttpResponse:
+def consultation(request: StaffRequest, pk: int) -> HttpResponse:
     consultation = staff_consultation(request, pk)
     moves = phases.allowed_moves(
         consultation.phase,
@@ -159,7 +159,7 @@ def consultation(request: HttpRequest, pk: int) -> HttpResponse:
 
 @org_view("edit")
 @require_POST
-def phase(request: HttpRequest, pk: int) -> HttpResponse:
+def phase(request: StaffRequest, pk: int) -> HttpResponse:
     consultation = staff_consultation(request, pk)
     try:
         services.move_phase(
@@ -179,10 +179,10 @@ def phase(request: HttpRequest, pk: int) -> HttpResponse:
 
 @org_view("edit")
 @require_POST
-def version_new(request: HttpRequest, pk: int) -> HttpResponse:
+def version_new(request: StaffRequest, pk: int) -> HttpResponse:
     consultation = staff_consultation(request, pk)
     try:
-        version = services.new_version(consultation=consultation, actor=request.user)  # type: ignore[arg-type]
+        version = services.new_version(consultation=consultation, actor=request.user)
     except ParticipationError as error:
         refuse(request, error)
         return _to(consultation)
@@ -198,7 +198,7 @@ def _version(consultation: Consultation, number: int) -> DraftVersion:
 
 @org_view("view")
 @require_http_methods(GET_POST)
-def version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+def version(request: StaffRequest, pk: int, number: int) -> HttpResponse:
     consultation = staff_consultation(request, pk)
     version = _version(consultation, number)
     form = VersionNoteForm(
@@ -219,7 +219,7 @@ def version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
             try:
                 services.publish_version(
                     version=version,
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=request.user,
                     final=request.POST.get("final") == "1",
                     note=note,
                 )
@@ -250,18 +250,18 @@ def _section_form(request: HttpRequest, version: DraftVersion, section: DraftSec
 
 @org_view("edit")
 @require_http_methods(GET_POST)
-def section_new(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+def section_new(request: StaffRequest, pk: int, number: int) -> HttpResponse:
     return _section_page(request, pk, number, None)
 
 
 @org_view("edit")
 @require_http_methods(GET_POST)
-def section_edit(request: HttpRequest, pk: int, number: int, section_pk: int) -> HttpResponse:
+def section_edit(request: StaffRequest, pk: int, number: int, section_pk: int) -> HttpResponse:
     return _section_page(request, pk, number, section_pk)
 
 
 def _section_page(
-    request: HttpRequest, pk: int, number: int, section_pk: int | None
+    request: StaffRequest, pk: int, number: int, section_pk: int | None
 ) -> HttpResponse:
     consultation = staff_consultation(request, pk)
     version = _version(consultation, number)
@@ -272,7 +272,7 @@ def _section_page(
         status = 422
         if "delete" in request.POST and section is not None:
             try:
-                services.delete_section(section=section, actor=request.user)  # type: ignore[arg-type]
+                services.delete_section(section=section, actor=request.user)
             except ParticipationError as error:
                 status = refuse(request, error, form=form)
             else:
@@ -301,17 +301,17 @@ def _section_page(
 
 @org_view("view")
 @require_http_methods(GET_POST)
-def questions(request: HttpRequest, pk: int) -> HttpResponse:
+def questions(request: StaffRequest, pk: int) -> HttpResponse:
     return _question_page(request, pk, None)
 
 
 @org_view("edit")
 @require_http_methods(GET_POST)
-def question_edit(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
+def question_edit(request: StaffRequest, pk: int, question_pk: int) -> HttpResponse:
     return _question_page(request, pk, question_pk)
 
 
-def _question_page(request: HttpRequest, pk: int, question_pk: int | None) -> HttpResponse:
+def _question_page(request: StaffRequest, pk: int, question_pk: int | None) -> HttpResponse:
     consultation = staff_consultation(request, pk)
     question = get_object_or_404(consultation.questions, pk=question_pk) if question_pk else None
     instance = (
@@ -325,7 +325,7 @@ def _question_page(request: HttpRequest, pk: int, question_pk: int | None) -> Ht
         status = 422
         if "delete" in request.POST and question is not None:
             try:
-                services.delete_question(question=question, actor=request.user)  # type: ignore[arg-type]
+                services.delete_question(question=question, actor=request.user)
             except ParticipationError as error:
                 status = refuse(request, error, form=form)
             else:
@@ -335,7 +335,7 @@ def _question_page(request: HttpRequest, pk: int, question_pk: int | None) -> Ht
             try:
                 services.save_question(
                     consultation=consultation,
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=request.user,
                     values=form.cleaned_data,
                     choices=form.choice_labels(),
                     question=question,
@@ -368,7 +368,7 @@ def _question_page(request: HttpRequest, pk: int, question_pk: int | None) -> Ht
 
 @org_view("view")
 @require_safe
-def moderation(request: HttpRequest) -> HttpResponse:
+def moderation(request: StaffRequest) -> HttpResponse:
     organisation = org(request)
     page = Paginator(selectors.moderation_queue(organisation), 25).get_page(request.GET.get("page"))
     return render(
@@ -385,7 +385,7 @@ def moderation(request: HttpRequest) -> HttpResponse:
 
 @org_view("view")
 @require_http_methods(GET_POST)
-def moderate(request: HttpRequest, comment_pk: int) -> HttpResponse:
+def moderate(request: StaffRequest, comment_pk: int) -> HttpResponse:
     comment = get_object_or_404(
         Comment.objects.select_related("consultation", "section"),
         pk=comment_pk,
@@ -410,10 +410,10 @@ def moderate(request: HttpRequest, comment_pk: int) -> HttpResponse:
                     request, _("The comment is hidden; its reason is shown in its place.")
                 )
             elif action == "restore":
-                services.restore_comment(comment=comment, actor=request.user)  # type: ignore[arg-type]
+                services.restore_comment(comment=comment, actor=request.user)
                 messages.success(request, _("The comment is shown again."))
             elif action == "dismiss":
-                services.dismiss_reports(comment=comment, actor=request.user)  # type: ignore[arg-type]
+                services.dismiss_reports(comment=comment, actor=request.user)
                 messages.success(request, _("The reports were dismissed."))
             else:
                 raise ParticipationError(_("Choose what to do with the comment."), 400)
@@ -448,7 +448,7 @@ def _sections_of_final(consultation: Consultation) -> list[tuple[str, str]]:
 
 @org_view("view")
 @require_http_methods(GET_POST)
-def response(request: HttpRequest, pk: int) -> HttpResponse:
+def response(request: StaffRequest, pk: int) -> HttpResponse:
     consultation = staff_consultation(request, pk)
     document = ResponseDocument.objects.filter(consultation=consultation).first()
     intro = ResponseIntroForm(
@@ -507,7 +507,7 @@ def _response_post(
                 return 422
             services.save_response_intro(
                 consultation=consultation,
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 intro={code: intro.cleaned_data.get(f"intro_{code}", "") for code in languages},
             )
             messages.success(request, _("The introduction was saved."))
@@ -516,7 +516,7 @@ def _response_post(
                 return 422
             services.add_change(
                 consultation=consultation,
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 section_key=change.cleaned_data.get("section_key", ""),
                 summary={
                     code: change.cleaned_data.get(f"summary_{code}", "") for code in languages
@@ -525,7 +525,7 @@ def _response_post(
             )
             messages.success(request, _("The change was added."))
         elif which == "publish":
-            document = services.publish_response(consultation=consultation, actor=request.user)  # type: ignore[arg-type]
+            document = services.publish_response(consultation=consultation, actor=request.user)
             messages.success(
                 request,
                 _("The response is published; %(n)d people who commented are told by e-mail.")
@@ -541,7 +541,7 @@ def _response_post(
 
 @org_view("edit")
 @require_http_methods(GET_POST)
-def outcome(request: HttpRequest, pk: int, comment_pk: int) -> HttpResponse:
+def outcome(request: StaffRequest, pk: int, comment_pk: int) -> HttpResponse:
     consultation = staff_consultation(request, pk)
     comment = get_object_or_404(consultation.comments.select_related("section"), pk=comment_pk)
     form = OutcomeForm(
@@ -554,7 +554,7 @@ def outcome(request: HttpRequest, pk: int, comment_pk: int) -> HttpResponse:
             try:
                 services.set_outcome(
                     comment=comment,
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=request.user,
                     outcome=form.cleaned_data["outcome"],
                     reason={
                         code: form.cleaned_data.get(f"outcome_reason_{code}", "")
@@ -578,11 +578,11 @@ def outcome(request: HttpRequest, pk: int, comment_pk: int) -> HttpResponse:
 
 @org_view("edit")
 @require_POST
-def change_delete(request: HttpRequest, pk: int, change_pk: int) -> HttpResponse:
+def change_delete(request: StaffRequest, pk: int, change_pk: int) -> HttpResponse:
     consultation = staff_consultation(request, pk)
     change = get_object_or_404(ResponseChange, pk=change_pk, document__consultation=consultation)
     try:
-        services.delete_change(change=change, actor=request.user)  # type: ignore[arg-type]
+        services.delete_change(change=change, actor=request.user)
     except ParticipationError as error:
         refuse(request, error)
     else:
@@ -597,7 +597,7 @@ def change_delete(request: HttpRequest, pk: int, change_pk: int) -> HttpResponse
 
 @org_view("view")
 @require_http_methods(GET_POST)
-def population(request: HttpRequest) -> HttpResponse:
+def population(request: StaffRequest) -> HttpResponse:
     organisation = org(request)
     form = PopulationShareForm(request.POST or None)
     status = 200
@@ -631,8 +631,8 @@ def population(request: HttpRequest) -> HttpResponse:
 
 @org_view("edit")
 @require_POST
-def population_delete(request: HttpRequest, share_pk: int) -> HttpResponse:
+def population_delete(request: StaffRequest, share_pk: int) -> HttpResponse:
     share = get_object_or_404(PopulationShare, pk=share_pk, organisation=org(request))
-    services.delete_population_share(share=share, actor=request.user)  # type: ignore[arg-type]
+    services.delete_population_share(share=share, actor=request.user)
     messages.success(request, _("The population share was removed."))
     return redirect("participation:staff_population", org=org(request).slug)

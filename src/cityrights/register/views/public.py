@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from cityrights.core import dcat
 from cityrights.core.errors import refuse
-from cityrights.core.tenancy import org_view
+from cityrights.core.tenancy import OrgRequest, org_view
 from cityrights.core.throttling import client_address
 from cityrights.core.views.errors import refusal
 
@@ -32,14 +32,14 @@ MAP_LIST_PAGE_SIZE = 50
 
 
 def _entry_or_404(request: HttpRequest, code: str) -> Entry:
-    entry = selectors.public_entry(request.organisation, code)  # type: ignore[attr-defined]
+    entry = selectors.public_entry(request.organisation, code)
     if entry is None:
         raise Http404(_("There is no published register entry with this code."))
     return entry
 
 
 def _location_or_404(request: HttpRequest, code: str) -> Location:
-    location = selectors.public_location(request.organisation, code)  # type: ignore[attr-defined]
+    location = selectors.public_location(request.organisation, code)
     if location is None:
         raise Http404(_("There is no published location with this code."))
     return location
@@ -52,8 +52,8 @@ def labelled(entry: Entry, kind: str) -> list[tuple[str, str]]:
 
 @require_safe
 @org_view()
-def catalogue(request: HttpRequest) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def catalogue(request: OrgRequest) -> HttpResponse:
+    organisation = request.organisation
     filters = selectors.Filters.from_query(request.GET)
     entries = selectors.catalogue(organisation, filters)
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -85,7 +85,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @org_view()
-def entry_detail(request: HttpRequest, code: str) -> HttpResponse:
+def entry_detail(request: OrgRequest, code: str) -> HttpResponse:
     entry = _entry_or_404(request, code)
     return render(
         request,
@@ -114,8 +114,8 @@ def short(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_safe
 @org_view()
-def map_view(request: HttpRequest) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def map_view(request: OrgRequest) -> HttpResponse:
+    organisation = request.organisation
     locations = (
         Location.objects.filter(
             entry__organisation=organisation,
@@ -146,7 +146,7 @@ def map_view(request: HttpRequest) -> HttpResponse:
 
 
 def _geojson(request: HttpRequest) -> HttpResponse:
-    text = selectors.map_geojson(request.organisation)  # type: ignore[attr-defined]
+    text = selectors.map_geojson(request.organisation)
     response = HttpResponse(text, content_type=exports.GEOJSON_MEDIA_TYPE)
     response["Cache-Control"] = "public, max-age=60"
     return response
@@ -154,7 +154,7 @@ def _geojson(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @org_view()
-def locations_geojson(request: HttpRequest) -> HttpResponse:
+def locations_geojson(request: OrgRequest) -> HttpResponse:
     """The map's data layer: every location of every published entry (RFC 7946)."""
     return _geojson(request)
 
@@ -172,14 +172,14 @@ def _qr_response(url: str, fmt: str, title: str) -> HttpResponse:
 
 @require_safe
 @org_view()
-def entry_qr(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
+def entry_qr(request: OrgRequest, code: str, fmt: str) -> HttpResponse:
     entry = _entry_or_404(request, code)
     return _qr_response(signs.absolute(entry.short_url()), fmt, entry.name)
 
 
 @require_safe
 @org_view()
-def location_qr(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
+def location_qr(request: OrgRequest, code: str, fmt: str) -> HttpResponse:
     location = _location_or_404(request, code)
     return _qr_response(signs.absolute(location.short_url()), fmt, location.entry.name)
 
@@ -205,7 +205,7 @@ def _bad_size(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @org_view()
-def entry_sign(request: HttpRequest, code: str) -> HttpResponse:
+def entry_sign(request: OrgRequest, code: str) -> HttpResponse:
     entry = _entry_or_404(request, code)
     size = _size(request)
     if size is None:
@@ -215,7 +215,7 @@ def entry_sign(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_safe
 @org_view()
-def location_sign(request: HttpRequest, code: str) -> HttpResponse:
+def location_sign(request: OrgRequest, code: str) -> HttpResponse:
     location = _location_or_404(request, code)
     entry = selectors.public_entry(location.entry.organisation, location.entry.code)
     assert entry is not None
@@ -228,7 +228,7 @@ def location_sign(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @org_view()
-def ask(request: HttpRequest, code: str) -> HttpResponse:
+def ask(request: OrgRequest, code: str) -> HttpResponse:
     entry = _entry_or_404(request, code)
     form = QuestionForm(request.POST or None)
     status = 200
@@ -255,15 +255,15 @@ def ask(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _records(request: HttpRequest) -> list:
-    organisation = request.organisation  # type: ignore[attr-defined]
+    organisation = request.organisation
     filters = selectors.Filters.from_query(request.GET)
     return list(selectors.listed_records(organisation, filters if filters.active else None))
 
 
 @require_safe
 @org_view()
-def export_csv(request: HttpRequest) -> StreamingHttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def export_csv(request: OrgRequest) -> StreamingHttpResponse:
+    organisation = request.organisation
     filters = selectors.Filters.from_query(request.GET)
     records = selectors.listed_records(organisation, filters if filters.active else None)
     response = StreamingHttpResponse(
@@ -276,9 +276,9 @@ def export_csv(request: HttpRequest) -> StreamingHttpResponse:
 
 @require_safe
 @org_view()
-def export_geojson(request: HttpRequest) -> HttpResponse:
+def export_geojson(request: OrgRequest) -> HttpResponse:
     response = _geojson(request)
-    organisation = request.organisation  # type: ignore[attr-defined]
+    organisation = request.organisation
     response["Content-Disposition"] = (
         f'attachment; filename="{organisation.slug}-register-locations.geojson"'
     )
@@ -287,11 +287,11 @@ def export_geojson(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @org_view()
-def export_dcat(request: HttpRequest, fmt: str) -> HttpResponse:
+def export_dcat(request: OrgRequest, fmt: str) -> HttpResponse:
     """The register's DCAT-AP 3.0 catalogue (``register.datasets``, built by ``core.dcat``)."""
     if fmt not in ("ttl", "jsonld"):
         raise Http404(_("The DCAT description comes as .ttl or .jsonld."))
-    found = datasets.register_catalogue(request.organisation)  # type: ignore[attr-defined]
+    found = datasets.register_catalogue(request.organisation)
     if fmt == "ttl":
         return HttpResponse(dcat.to_turtle(found), content_type="text/turtle; charset=utf-8")
     return HttpResponse(dcat.to_jsonld(found), content_type="application/ld+json")
@@ -306,7 +306,7 @@ STANDARDS = {
 
 @require_safe
 @org_view()
-def export_standard(request: HttpRequest, standard: str) -> HttpResponse:
+def export_standard(request: OrgRequest, standard: str) -> HttpResponse:
     from django.http import JsonResponse
 
     key = STANDARDS.get(standard)
@@ -315,12 +315,12 @@ def export_standard(request: HttpRequest, standard: str) -> HttpResponse:
     data = exports.export_standard(_records(request), key)
     response = JsonResponse(data, safe=False, json_dumps_params={"ensure_ascii": False})
     response["Content-Disposition"] = (
-        f'inline; filename="{request.organisation.slug}-{standard}.json"'  # type: ignore[attr-defined]
+        f'inline; filename="{request.organisation.slug}-{standard}.json"'
     )
     return response
 
 
 @require_safe
 @org_view()
-def exports_page(request: HttpRequest) -> HttpResponse:
+def exports_page(request: OrgRequest) -> HttpResponse:
     return render(request, "register/exports.html", {"standards": list(STANDARDS)})

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from cityrights.core.errors import refuse
 from cityrights.core.input import upload_limit
 from cityrights.core.permissions import can
-from cityrights.core.tenancy import org_view
+from cityrights.core.tenancy import StaffRequest, org_view
 
 from .. import importing, selectors, services, signs
 from ..forms import (
@@ -35,7 +35,7 @@ STAFF_PAGE_SIZE = 30
 
 
 def _entry(request: HttpRequest, pk: int) -> Entry:
-    entry = selectors.staff_entry(request.organisation, pk)  # type: ignore[attr-defined]
+    entry = selectors.staff_entry(request.organisation, pk)
     if entry is None:
         raise Http404(_("No such entry in this organisation."))
     return entry
@@ -43,8 +43,8 @@ def _entry(request: HttpRequest, pk: int) -> Entry:
 
 @require_safe
 @org_view("view")
-def entries(request: HttpRequest) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def entries(request: StaffRequest) -> HttpResponse:
+    organisation = request.organisation
     state = request.GET.get("state", "")
     mine = request.GET.get("mine") == "1"
     q = request.GET.get("q", "").strip()[:100]
@@ -74,10 +74,10 @@ def entries(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @org_view("edit")
-def entry_new(request: HttpRequest) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def entry_new(request: StaffRequest) -> HttpResponse:
+    organisation = request.organisation
     initial = {}
-    membership = request.membership  # type: ignore[attr-defined]
+    membership = request.membership
     if membership and membership.department_id:
         initial["department"] = membership.department_id
     form = EntryForm(request.POST or None, organisation=organisation, initial=initial)
@@ -110,12 +110,12 @@ def _attach(form: EntryForm, error: ValidationError) -> None:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @org_view("edit")
-def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def entry_edit(request: StaffRequest, pk: int) -> HttpResponse:
     entry = _entry(request, pk)
     if entry.state != State.DRAFT:
         messages.error(request, _("Only drafts can be edited."))
         return redirect(entry.get_staff_url())
-    form = EntryForm(request.POST or None, instance=entry, organisation=request.organisation)  # type: ignore[attr-defined]
+    form = EntryForm(request.POST or None, instance=entry, organisation=request.organisation)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_entry(
@@ -133,10 +133,10 @@ def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @org_view("view")
-def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def entry_detail(request: StaffRequest, pk: int) -> HttpResponse:
     entry = _entry(request, pk)
     user = request.user
-    organisation = request.organisation  # type: ignore[attr-defined]
+    organisation = request.organisation
     editable = entry.state == State.DRAFT and can(user, organisation, "edit")
     return render(
         request,
@@ -184,11 +184,11 @@ def _step(request: HttpRequest, entry: Entry, action) -> HttpResponse:  # type: 
 
 @require_POST
 @org_view("edit")
-def entry_submit(request: HttpRequest, pk: int) -> HttpResponse:
+def entry_submit(request: StaffRequest, pk: int) -> HttpResponse:
     entry = _entry(request, pk)
 
     def act() -> HttpResponse:
-        services.submit(entry, actor=request.user)  # type: ignore[arg-type]
+        services.submit(entry, actor=request.user)
         messages.success(request, _("Sent for review. A reviewer other than you will publish it."))
         return redirect(entry.get_staff_url())
 
@@ -197,13 +197,13 @@ def entry_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @org_view("review")
-def entry_publish(request: HttpRequest, pk: int) -> HttpResponse:
+def entry_publish(request: StaffRequest, pk: int) -> HttpResponse:
     entry = _entry(request, pk)
     form = NoteForm(request.POST, required=False, prefix="publish")
     summary = form.cleaned_data["text"] if form.is_valid() else ""
 
     def act() -> HttpResponse:
-        public = services.publish(entry, actor=request.user, change_summary=summary)  # type: ignore[arg-type]
+        public = services.publish(entry, actor=request.user, change_summary=summary)
         messages.success(request, _("Published. Residents can now read it."))
         return redirect(public.get_staff_url())
 
@@ -212,13 +212,13 @@ def entry_publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @org_view("review")
-def entry_send_back(request: HttpRequest, pk: int) -> HttpResponse:
+def entry_send_back(request: StaffRequest, pk: int) -> HttpResponse:
     entry = _entry(request, pk)
     form = NoteForm(request.POST, prefix="back")
     note = form.cleaned_data["text"] if form.is_valid() else ""
 
     def act() -> HttpResponse:
-        services.send_back(entry, actor=request.user, note=note)  # type: ignore[arg-type]
+        services.send_back(entry, actor=request.user, note=note)
         messages.success(request, _("Sent back to the editor."))
         return redirect(entry.get_staff_url())
 
@@ -227,13 +227,13 @@ def entry_send_back(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @org_view("review")
-def entry_retire(request: HttpRequest, pk: int) -> HttpResponse:
+def entry_retire(request: StaffRequest, pk: int) -> HttpResponse:
     entry = _entry(request, pk)
     form = NoteForm(request.POST, prefix="retire")
     reason = form.cleaned_data["text"] if form.is_valid() else ""
 
     def act() -> HttpResponse:
-        services.retire(entry, actor=request.user, reason=reason)  # type: ignore[arg-type]
+        services.retire(entry, actor=request.user, reason=reason)
         messages.success(request, _("The entry was withdrawn. Its page stays readable."))
         return redirect(entry.get_staff_url())
 
@@ -242,11 +242,11 @@ def entry_retire(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @org_view("edit")
-def entry_revise(request: HttpRequest, pk: int) -> HttpResponse:
+def entry_revise(request: StaffRequest, pk: int) -> HttpResponse:
     entry = _entry(request, pk)
 
     def act() -> HttpResponse:
-        revision = services.start_revision(entry, actor=request.user)  # type: ignore[arg-type]
+        revision = services.start_revision(entry, actor=request.user)
         messages.success(
             request, _("A working copy was made. The public keeps seeing the published text.")
         )
@@ -257,13 +257,13 @@ def entry_revise(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @org_view("edit")
-def entry_discard(request: HttpRequest, pk: int) -> HttpResponse:
+def entry_discard(request: StaffRequest, pk: int) -> HttpResponse:
     entry = _entry(request, pk)
-    organisation = request.organisation  # type: ignore[attr-defined]
+    organisation = request.organisation
     target = entry.revision_of
 
     def act() -> HttpResponse:
-        services.discard(entry, actor=request.user)  # type: ignore[arg-type]
+        services.discard(entry, actor=request.user)
         messages.success(request, _("The draft was deleted."))
         if target is not None:
             return redirect(target.get_staff_url())
@@ -277,14 +277,14 @@ def entry_discard(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @org_view("edit")
-def location_add(request: HttpRequest, pk: int) -> HttpResponse:
+def location_add(request: StaffRequest, pk: int) -> HttpResponse:
     entry = _entry(request, pk)
     form = LocationForm(request.POST)
     if form.is_valid():
         try:
             services.save_location(
                 entry,
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 latitude=form.cleaned_data["latitude"],
                 longitude=form.cleaned_data["longitude"],
                 description=form.cleaned_data["description"],
@@ -305,14 +305,14 @@ def _message(error: Exception) -> str:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @org_view("edit")
-def location_edit(request: HttpRequest, pk: int, location_pk: int) -> HttpResponse:
+def location_edit(request: StaffRequest, pk: int, location_pk: int) -> HttpResponse:
     entry = _entry(request, pk)
     location = get_object_or_404(Location, pk=location_pk, entry=entry)
     form = LocationForm(request.POST or None, instance=location)
     if request.method == "POST":
         if "delete" in request.POST:
             try:
-                services.delete_location(location, actor=request.user)  # type: ignore[arg-type]
+                services.delete_location(location, actor=request.user)
             except services.WorkflowError as refusal:
                 refuse(request, refusal)
             else:
@@ -322,7 +322,7 @@ def location_edit(request: HttpRequest, pk: int, location_pk: int) -> HttpRespon
             try:
                 services.save_location(
                     entry,
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=request.user,
                     location=Location.objects.get(pk=location.pk),
                     latitude=form.cleaned_data["latitude"],
                     longitude=form.cleaned_data["longitude"],
@@ -345,8 +345,8 @@ def location_edit(request: HttpRequest, pk: int, location_pk: int) -> HttpRespon
 
 @require_safe
 @org_view("view")
-def questions(request: HttpRequest) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def questions(request: StaffRequest) -> HttpResponse:
+    organisation = request.organisation
     status = request.GET.get("status", QuestionStatus.OPEN)
     if status not in QuestionStatus.values and status != "all":
         status = QuestionStatus.OPEN
@@ -367,8 +367,8 @@ def questions(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @org_view("view")
-def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def question_detail(request: StaffRequest, pk: int) -> HttpResponse:
+    organisation = request.organisation
     question = get_object_or_404(
         Question.objects.select_related("entry", "handled_by"), pk=pk, organisation=organisation
     )
@@ -384,7 +384,7 @@ def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             services.handle_question(
                 question,
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 status=form.cleaned_data["status"],
                 note=form.cleaned_data["note"],
             )
@@ -403,8 +403,8 @@ def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @upload_limit(ImportForm.MAX_BYTES)
 @require_http_methods(["GET", "HEAD", "POST"])
 @org_view("edit")
-def import_view(request: HttpRequest) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def import_view(request: StaffRequest) -> HttpResponse:
+    organisation = request.organisation
     form = ImportForm(request.POST or None, request.FILES or None)
     issues: list[str] = []
     if request.method == "POST" and form.is_valid():
@@ -421,7 +421,7 @@ def import_view(request: HttpRequest) -> HttpResponse:
                 outcome = services.import_rows(
                     result.rows,
                     organisation=organisation,
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=request.user,
                 )
             except ValidationError as error:
                 issues = list(error.messages)
@@ -441,7 +441,7 @@ def import_view(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @org_view("edit")
-def import_template(request: HttpRequest, fmt: str) -> HttpResponse:
+def import_template(request: StaffRequest, fmt: str) -> HttpResponse:
     if fmt not in ("csv", "xlsx"):
         raise Http404(_("The template comes as .csv or .xlsx."))
     if fmt == "csv":
@@ -457,8 +457,8 @@ def import_template(request: HttpRequest, fmt: str) -> HttpResponse:
 
 @require_safe
 @org_view("view")
-def sign_batch(request: HttpRequest) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def sign_batch(request: StaffRequest) -> HttpResponse:
+    organisation = request.organisation
     form = SignBatchForm(request.GET or None, organisation=organisation)
     if request.GET and form.is_valid():
         department = form.cleaned_data["department"]

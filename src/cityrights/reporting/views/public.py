@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from cityrights.core import signing
-from cityrights.core.tenancy import org_view
+from cityrights.core.tenancy import OrgRequest, org_view
 from cityrights.core.translation import current_language, interface_languages, language_name
 
 from .. import content, exports, printing, selectors
@@ -25,7 +25,7 @@ from .common import render_body
 
 
 def _org(request: HttpRequest) -> Any:
-    return request.organisation  # type: ignore[attr-defined]
+    return request.organisation
 
 
 def _language(request: HttpRequest, document: Any) -> str:
@@ -44,7 +44,7 @@ def _published(request: HttpRequest, year: int, version: int | None = None) -> A
 
 @org_view()
 @require_safe
-def reports(request: HttpRequest) -> HttpResponse:
+def reports(request: OrgRequest) -> HttpResponse:
     return render(
         request,
         "reporting/public/reports.html",
@@ -74,19 +74,19 @@ def _report_page(request: HttpRequest, report: AnnualReport) -> HttpResponse:
 
 @org_view()
 @require_safe
-def report(request: HttpRequest, year: int) -> HttpResponse:
+def report(request: OrgRequest, year: int) -> HttpResponse:
     return _report_page(request, _published(request, year))
 
 
 @org_view()
 @require_safe
-def version(request: HttpRequest, year: int, version: int) -> HttpResponse:
+def version(request: OrgRequest, year: int, version: int) -> HttpResponse:
     return _report_page(request, _published(request, year, version))
 
 
 @org_view()
 @require_safe
-def report_json(request: HttpRequest, year: int, version: int) -> HttpResponse:
+def report_json(request: OrgRequest, year: int, version: int) -> HttpResponse:
     found = _published(request, year, version)
     body = json.dumps(exports.signed_document(found), ensure_ascii=False, indent=1)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
@@ -98,7 +98,7 @@ def report_json(request: HttpRequest, year: int, version: int) -> HttpResponse:
 
 @org_view()
 @require_safe
-def report_pdf(request: HttpRequest, year: int, version: int, language: str) -> HttpResponse:
+def report_pdf(request: OrgRequest, year: int, version: int, language: str) -> HttpResponse:
     found = _published(request, year, version)
     if language not in (found.content or {}).get("languages", []):
         raise Http404(_("This report has no text in that language."))
@@ -112,7 +112,7 @@ def report_pdf(request: HttpRequest, year: int, version: int, language: str) -> 
 
 @org_view()
 @require_safe
-def section_data(request: HttpRequest, year: int, version: int, key: str, fmt: str) -> HttpResponse:
+def section_data(request: OrgRequest, year: int, version: int, key: str, fmt: str) -> HttpResponse:
     found = _published(request, year, version)
     language = _language(request, found.content or {})
     name = f"{found.organisation.slug}-report-{year}-v{version}-{key}-{language}"
@@ -138,7 +138,7 @@ def section_data(request: HttpRequest, year: int, version: int, key: str, fmt: s
 
 @org_view()
 @require_safe
-def verify(request: HttpRequest) -> HttpResponse:
+def verify(request: OrgRequest) -> HttpResponse:
     latest = selectors.latest_per_year(_org(request))
     return render(
         request,

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from cityrights.core.errors import refuse
 from cityrights.core.permissions import capabilities
-from cityrights.core.tenancy import org_view
+from cityrights.core.tenancy import StaffRequest, org_view
 from cityrights.core.translation import current_language, language_name, translations
 
 from .. import content, printing, selectors, services
@@ -30,7 +30,7 @@ GET_POST = ["GET", "HEAD", "POST"]
 
 
 def _org(request: HttpRequest) -> Any:
-    return request.organisation  # type: ignore[attr-defined]
+    return request.organisation
 
 
 def _report(request: HttpRequest, pk: int) -> AnnualReport:
@@ -42,14 +42,14 @@ def _report(request: HttpRequest, pk: int) -> AnnualReport:
 
 @org_view("view")
 @require_safe
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: StaffRequest) -> HttpResponse:
     found = selectors.dashboard(_org(request))
     return render(request, "reporting/staff/dashboard.html", {"dashboard": found})
 
 
 @org_view("view")
 @require_http_methods(GET_POST)
-def reports(request: HttpRequest) -> HttpResponse:
+def reports(request: StaffRequest) -> HttpResponse:
     organisation = _org(request)
     form = GenerateForm(request.POST or None)
     status = 200
@@ -101,7 +101,7 @@ def _report_page(request: HttpRequest, found: AnnualReport, status: int = 200) -
 
 @org_view("view")
 @require_safe
-def report(request: HttpRequest, pk: int) -> HttpResponse:
+def report(request: StaffRequest, pk: int) -> HttpResponse:
     return _report_page(request, _report(request, pk))
 
 
@@ -133,31 +133,31 @@ def _act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @org_view("edit")
 @require_POST
-def refresh(request: HttpRequest, pk: int) -> HttpResponse:
+def refresh(request: StaffRequest, pk: int) -> HttpResponse:
     return _act(request, pk, "refresh")
 
 
 @org_view("review")
 @require_POST
-def approve(request: HttpRequest, pk: int) -> HttpResponse:
+def approve(request: StaffRequest, pk: int) -> HttpResponse:
     return _act(request, pk, "approve")
 
 
 @org_view("view")
 @require_POST
-def return_to_draft(request: HttpRequest, pk: int) -> HttpResponse:
+def return_to_draft(request: StaffRequest, pk: int) -> HttpResponse:
     return _act(request, pk, "return")
 
 
 @org_view("review")
 @require_POST
-def publish(request: HttpRequest, pk: int) -> HttpResponse:
+def publish(request: StaffRequest, pk: int) -> HttpResponse:
     return _act(request, pk, "publish")
 
 
 @org_view("edit")
 @require_POST
-def discard(request: HttpRequest, pk: int) -> HttpResponse:
+def discard(request: StaffRequest, pk: int) -> HttpResponse:
     found = _report(request, pk)
     try:
         services.discard_draft(report=found, actor=request.user)
@@ -169,7 +169,7 @@ def discard(request: HttpRequest, pk: int) -> HttpResponse:
 
 @org_view("edit")
 @require_http_methods(GET_POST)
-def texts(request: HttpRequest, pk: int) -> HttpResponse:
+def texts(request: StaffRequest, pk: int) -> HttpResponse:
     found = _report(request, pk)
     organisation = _org(request)
     sections = list(services.section_titles(found).items())
@@ -209,7 +209,7 @@ def texts(request: HttpRequest, pk: int) -> HttpResponse:
 
 @org_view("edit")
 @require_http_methods(GET_POST)
-def correct(request: HttpRequest, pk: int) -> HttpResponse:
+def correct(request: StaffRequest, pk: int) -> HttpResponse:
     found = _report(request, pk)
     form = CorrectionForm(request.POST or None, languages=_org(request).content_languages)
     status = 200
@@ -240,7 +240,7 @@ def correct(request: HttpRequest, pk: int) -> HttpResponse:
 
 @org_view("view")
 @require_safe
-def preview_pdf(request: HttpRequest, pk: int, language: str) -> HttpResponse:
+def preview_pdf(request: StaffRequest, pk: int, language: str) -> HttpResponse:
     found = _report(request, pk)
     document = services.document_of(found)
     if language not in document.get("languages", []):
