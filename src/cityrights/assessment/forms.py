@@ -12,6 +12,7 @@ from django.core.validators import FileExtensionValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cityrights.core.forms import choice_field, model_choice_field
 from cityrights.core.input import unstorable_path
 from cityrights.core.models import Organisation, Role, User
 
@@ -99,17 +100,17 @@ class AssignmentForm(forms.Form):
         self, *args: Any, organisation: Organisation, framework: Framework, language: str, **kw: Any
     ) -> None:
         super().__init__(*args, **kw)
-        self.fields["area"].choices = [("", _("Every area"))] + [
+        choice_field(self, "area").choices = [("", _("Every area"))] + [
             (a.key, a.name.get_text(language)) for a in framework.areas
         ]
-        self.fields["pillar"].choices = [("", _("Every pillar"))] + [
+        choice_field(self, "pillar").choices = [("", _("Every pillar"))] + [
             (p.key, p.name.get_text(language)) for p in framework.pillars
         ]
-        self.fields["department"].queryset = organisation.departments.all()
-        self.fields["user"].queryset = editor_members(organisation)
+        model_choice_field(self, "department").queryset = organisation.departments.all()
+        model_choice_field(self, "user").queryset = editor_members(organisation)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or self.cleaned_data
         if not data.get("area") and not data.get("pillar"):
             self.add_error("area", _("Choose an area, a pillar, or both."))
         if not data.get("department") and not data.get("user"):
@@ -217,7 +218,7 @@ class QuestionnaireForm(forms.Form):
         return grouped
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or self.cleaned_data
         for question in self.questions:
             key = question.key
             if data.get(f"{key}-value"):
@@ -282,10 +283,10 @@ class ResolveForm(forms.Form):
         super().__init__(*args, **kw)
         choices = value_choices(framework, question, language)
         choices[0] = ("", str(_("No resolution: use the respondents' median")))
-        self.fields["value"].choices = choices
+        choice_field(self, "value").choices = choices
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or self.cleaned_data
         if data.get("value") and not data.get("note", "").strip():
             self.add_error("note", _("Say briefly why you resolved the answer this way."))
         return data
@@ -328,8 +329,8 @@ class ActionForm(forms.ModelForm):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = organisation.departments.all()
-        self.fields["horizon"].choices = Horizon.choices
+        model_choice_field(self, "owner").queryset = organisation.departments.all()
+        choice_field(self, "horizon").choices = Horizon.choices
         self.fields["kpi_key"].label = _("Indicator (KPI)")
         if framework is not None:
             kpis: dict[str, str] = {}
@@ -382,13 +383,13 @@ class SharingForm(forms.Form):
     def __init__(self, *args: Any, city: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Only coalitions the city does not share with yet: choosing one again is pointless.
-        self.fields["coalition"].queryset = Organisation.objects.filter(kind="coalition").exclude(
-            pk__in=city.assessment_sharing.values("coalition")
-        )
+        model_choice_field(self, "coalition").queryset = Organisation.objects.filter(
+            kind="coalition"
+        ).exclude(pk__in=city.assessment_sharing.values("coalition"))
 
     @property
     def has_choices(self) -> bool:
-        return self.fields["coalition"].queryset.exists()  # type: ignore[attr-defined]
+        return model_choice_field(self, "coalition").queryset.exists()  # type: ignore[attr-defined]
 
 
 class ImportForm(forms.Form):

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cityrights.core.forms import choice_field, model_choice_field
 from cityrights.core.models import Organisation, User
 from cityrights.core.translation import (
     TranslatedFormMixin,
@@ -78,7 +79,7 @@ class RoundForm(TranslatedFormMixin, forms.ModelForm):
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.limit_languages(organisation.content_languages)
-        self.fields["departments"].queryset = organisation.departments.all()
+        model_choice_field(self, "departments").queryset = organisation.departments.all()
         self.fields["departments"].help_text = _("Only when chosen departments are asked.")
         if self.instance.pk:
             # Who is asked is fixed once a round exists: answers were given to that question.
@@ -90,7 +91,7 @@ class RoundForm(TranslatedFormMixin, forms.ModelForm):
             self.fields["closes_on"].initial = today + timezone.timedelta(days=21)
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or self.cleaned_data
         if cleaned.get("audience") == Audience.DEPARTMENTS and not cleaned.get("departments"):
             self.add_error("departments", _("Choose at least one department."))
         opens_on, closes_on = cleaned.get("opens_on"), cleaned.get("closes_on")
@@ -198,7 +199,7 @@ class AnswerForm(forms.Form):
         ]
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or self.cleaned_data
         if self.errors:
             return cleaned
         try:
@@ -291,7 +292,7 @@ class RulesForm(forms.Form):
         return cls(data, initial=initial)
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or self.cleaned_data
         for kind in CertificateKind.values:
             if cleaned.get(kind) and not cleaned.get(f"{kind}_min"):
                 self.add_error(f"{kind}_min", _("Say from how many modules."))
@@ -342,7 +343,7 @@ class ModuleForm(TranslatedFormMixin, forms.ModelForm):
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.limit_languages(organisation.content_languages)
-        self.fields["topics"].choices = topic_choices(current_language())
+        choice_field(self, "topics").choices = topic_choices(current_language())
         if self.instance.pk:
             self.fields["topics"].initial = self.instance.topics
             self.fields["areas"].initial = self.instance.areas
@@ -374,7 +375,7 @@ class MaterialForm(TranslatedFormMixin, forms.ModelForm):
         self.fields["url"].help_text = _("Or a link to a video, a page or a shared folder.")
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or self.cleaned_data
         upload, url = cleaned.get("file"), cleaned.get("url")
         if bool(upload) == bool(url):
             self.add_error("url", _("Give either a file or a link."))
@@ -426,7 +427,7 @@ class SessionForm(TranslatedFormMixin, forms.ModelForm):
         members = User.objects.filter(memberships__organisation=organisation).order_by(
             "name", "email"
         )
-        self.fields["trainer"].queryset = members
+        model_choice_field(self, "trainer").queryset = members
         self.fields["trainer"].required = False
         if not self.instance.pk:
             self.fields["language"].initial = organisation.default_language
@@ -436,7 +437,7 @@ class SessionForm(TranslatedFormMixin, forms.ModelForm):
         return {**values, **translated_values(self, "place")}
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or self.cleaned_data
         starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
         if starts and ends and ends <= starts:
             self.add_error("ends_at", _("The session must end after it starts."))

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from cityrights.core.forms import choice_field, model_choice_field
 from cityrights.core.models import ApiKeyScope, Organisation, OrganisationKind
 
 from . import services, terms
@@ -35,9 +36,9 @@ class AgreementForm(forms.ModelForm):
     def __init__(self, *args: Any, city: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.city = city
-        self.fields["controller"].queryset = _organisations(city)
-        self.fields["recipient"].queryset = _organisations(city)
-        self.fields["legal_basis"].choices = terms.choices("legal_basis")
+        model_choice_field(self, "controller").queryset = _organisations(city)
+        model_choice_field(self, "recipient").queryset = _organisations(city)
+        choice_field(self, "legal_basis").choices = terms.choices("legal_basis")
 
     def clean_slug(self) -> str:
         slug = self.cleaned_data["slug"]
@@ -74,8 +75,8 @@ class VersionForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["purposes"].choices = terms.choices("purpose")
-        self.fields["data_categories"].choices = terms.choices("category")
+        choice_field(self, "purposes").choices = terms.choices("purpose")
+        choice_field(self, "data_categories").choices = terms.choices("category")
 
     def version_data(self) -> dict[str, Any]:
         data = {name: self.cleaned_data[name] for name in self.Meta.fields}
@@ -130,13 +131,13 @@ class PaperConsentForm(forms.Form):
 
     def __init__(self, *args: Any, city: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["agreement"].queryset = ProcessingAgreement.objects.filter(
+        model_choice_field(self, "agreement").queryset = ProcessingAgreement.objects.filter(
             organisation=city, consent_based=True, versions__status="published"
         ).distinct()
-        self.fields["categories"].choices = terms.choices("category")
+        choice_field(self, "categories").choices = terms.choices("category")
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or self.cleaned_data
         agreement = cleaned.get("agreement")
         categories = cleaned.get("categories") or []
         if agreement is not None and categories:
@@ -172,7 +173,7 @@ class WebhookForm(forms.Form):
 
     def __init__(self, *args: Any, city: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["recipient"].queryset = _organisations(city)
+        model_choice_field(self, "recipient").queryset = _organisations(city)
 
     def clean_url(self) -> str:
         try:
@@ -188,7 +189,7 @@ class PartnerForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [
+        choice_field(self, "kind").choices = [
             choice for choice in OrganisationKind.choices if choice[0] != OrganisationKind.CITY
         ]
 
@@ -207,7 +208,7 @@ class PartnerKeyForm(forms.Form):
 
     def __init__(self, *args: Any, city: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["partner"].queryset = Organisation.objects.filter(city=city)
+        model_choice_field(self, "partner").queryset = Organisation.objects.filter(city=city)
 
 
 class EraseForm(forms.Form):

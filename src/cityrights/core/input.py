@@ -35,6 +35,8 @@ from django.http.multipartparser import MultiPartParserError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from cityrights.core.tenancy import OrgRequest
+
 from .views.errors import refusal
 
 #: Characters PostgreSQL cannot keep in a text column (and UTF-8 cannot encode).
@@ -139,7 +141,7 @@ class InputGuardMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def __call__(self, request: OrgRequest) -> HttpResponse:
         response = self.get_response(request)
         if (
             response.status_code == 405
@@ -159,7 +161,7 @@ class InputGuardMiddleware:
 
     def process_view(
         self,
-        request: HttpRequest,
+        request: OrgRequest,
         view: Callable[..., Any],
         args: tuple[Any, ...],
         kwargs: dict[str, Any],
@@ -203,7 +205,7 @@ class InputGuardMiddleware:
         except ValueError:
             return 0
 
-    def _size(self, request: HttpRequest, view: Callable[..., Any]) -> HttpResponse | None:
+    def _size(self, request: OrgRequest, view: Callable[..., Any]) -> HttpResponse | None:
         length = self._length(request)
         if not length:
             return None
@@ -218,7 +220,7 @@ class InputGuardMiddleware:
 
     @staticmethod
     def _too_large(
-        request: HttpRequest, limit: int, length: int | None, file_limit: int | None = None
+        request: OrgRequest, limit: int, length: int | None, file_limit: int | None = None
     ) -> HttpResponse:
         if file_limit is not None:
             message = _("The file is too large: this form takes files of at most %(limit)s.") % {
@@ -236,7 +238,7 @@ class InputGuardMiddleware:
         return refusal(request, 413, message, limit=limit)
 
     @staticmethod
-    def _unstorable(request: HttpRequest, field: str) -> HttpResponse:
+    def _unstorable(request: OrgRequest, field: str) -> HttpResponse:
         message = _(
             "“%(field)s” contains a character that cannot be stored (a NUL character or a "
             "broken Unicode character). Remove it and send again."

@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from .dcat import Dataset
     from .models import Organisation, User
     from .report import Alert, ReportSection
+    from .tenancy import StaffRequest
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,8 @@ class Section:
 
 
 Provider = Callable[["HttpRequest", "Organisation"], Section | None]
+# Staff panels are drawn on the staff dashboard only, for a person holding the capability.
+StaffPanelProvider = Callable[["StaffRequest", "Organisation"], Section | None]
 
 
 @dataclass(frozen=True)
@@ -134,7 +137,7 @@ class ReportSectionSpec:
 @dataclass
 class Registry:
     public_sections: list[Provider] = field(default_factory=list)
-    staff_panels: list[tuple[str, Provider]] = field(default_factory=list)
+    staff_panels: list[tuple[str, StaffPanelProvider]] = field(default_factory=list)
     nav_links: list[NavLink] = field(default_factory=list)
     slots: dict[str, list[SlotProvider]] = field(default_factory=dict)
     linkable_kinds: dict[str, LinkableKind] = field(default_factory=dict)
@@ -176,7 +179,7 @@ class Registry:
         self.public_sections.append(provider)
         return provider
 
-    def add_staff_panel(self, capability: str, provider: Provider) -> Provider:
+    def add_staff_panel(self, capability: str, provider: StaffPanelProvider) -> StaffPanelProvider:
         self.staff_panels.append((capability, provider))
         return provider
 

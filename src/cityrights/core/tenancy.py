@@ -14,14 +14,15 @@ from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
 
 from .models import Membership, Organisation, User
 from .permissions import can, membership_for
 from .translation import city_languages
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 
 class UserRequest(HttpRequest):
@@ -64,7 +65,7 @@ def org_view(capability: str | None = None) -> Callable[[View], View]:
 
     def decorator(view: View) -> View:
         @wraps(view)
-        def wrapper(request: OrgRequest, org: str, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: OrgRequest, org: str, *args: Any, **kwargs: Any) -> HttpResponseBase:
             organisation = get_organisation(org)
             request.organisation = organisation
             request.membership = membership_for(request.user, organisation)

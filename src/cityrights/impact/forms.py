@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cityrights.core.forms import choice_field, model_choice_field
 from cityrights.core.models import Organisation, Role, User
 
 from . import content
@@ -70,7 +71,7 @@ class ScreeningForm(forms.Form):
         self, *args: Any, organisation: Organisation, template: Any, language: str, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = organisation.departments.all()
+        model_choice_field(self, "department").queryset = organisation.departments.all()
         self.question_keys: list[str] = []
         for question in content.screening_questions(template):
             self.question_keys.append(question.key)
@@ -119,9 +120,9 @@ class AssessmentForm(forms.Form):
         super().__init__(*args, **kwargs)
         from . import selectors
 
-        self.fields["department"].queryset = organisation.departments.all()
-        self.fields["author"].queryset = editor_members(organisation)
-        self.fields["entry"].queryset = selectors.register_entries(organisation)
+        model_choice_field(self, "department").queryset = organisation.departments.all()
+        model_choice_field(self, "author").queryset = editor_members(organisation)
+        model_choice_field(self, "entry").queryset = selectors.register_entries(organisation)
 
 
 class SectionForm(forms.Form):
@@ -193,7 +194,7 @@ class RiskForm(forms.Form):
 
     def __init__(self, *args: Any, template: Any, language: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["right"].choices = [("", _("Choose a right"))] + [
+        choice_field(self, "right").choices = [("", _("Choose a right"))] + [
             (right.key, text_of(right.title, language)) for right in content.rights_of(template)
         ]
         # Name the levels as the template does ("2 · Possible", "3 · Serious"), so the form
@@ -205,8 +206,8 @@ class RiskForm(forms.Form):
         }
         for axis, labels in scales.items():
             choices = [(n, f"{n} · {label}") for n, label in enumerate(labels, start=1)]
-            self.fields[axis].choices = choices
-            self.fields[f"residual_{axis}"].choices = [("", _("not rated yet")), *choices]
+            choice_field(self, axis).choices = choices
+            choice_field(self, f"residual_{axis}").choices = [("", _("not rated yet")), *choices]
 
 
 class MitigationForm(forms.Form):
@@ -357,11 +358,11 @@ class SearchForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         anything = [("", _("Any"))]
-        self.fields["status"].choices = anything + list(Status.choices)
-        self.fields["decision"].choices = anything + list(Decision.choices)
-        self.fields["risk"].choices = anything + list(Band.choices)
-        self.fields["department"].queryset = organisation.departments.all()
-        self.fields["right"].choices = anything + rights
+        choice_field(self, "status").choices = anything + list(Status.choices)
+        choice_field(self, "decision").choices = anything + list(Decision.choices)
+        choice_field(self, "risk").choices = anything + list(Band.choices)
+        model_choice_field(self, "department").queryset = organisation.departments.all()
+        choice_field(self, "right").choices = anything + rights
 
 
 class ProcurementForm(forms.Form):
@@ -394,8 +395,8 @@ class ProcurementForm(forms.Form):
         super().__init__(*args, **kwargs)
         from . import selectors
 
-        self.fields["department"].queryset = organisation.departments.all()
-        self.fields["entry"].queryset = selectors.register_entries(organisation)
+        model_choice_field(self, "department").queryset = organisation.departments.all()
+        model_choice_field(self, "entry").queryset = selectors.register_entries(organisation)
         self.requirements = list(content.requirements_of(checklist))
         for requirement in self.requirements:
             given = answers.get(requirement.key, {})
@@ -417,7 +418,7 @@ class ProcurementForm(forms.Form):
             )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or self.cleaned_data
         for requirement in self.requirements:
             included = data.get(f"{requirement.key}-included")
             reason = (data.get(f"{requirement.key}-reason") or "").strip()

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
+from cityrights.core.forms import choice_field
 from cityrights.core.models import Organisation
 from cityrights.core.registry import registry
 from cityrights.core.translation import TranslatedFormMixin, field_names, language_name
@@ -302,12 +303,12 @@ class ProfileForm(forms.Form):
     def __init__(self, *args: Any, districts: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if districts:
-            self.fields["district"].choices = [("", _("I prefer not to say"))] + [
+            choice_field(self, "district").choices = [("", _("I prefer not to say"))] + [
                 (name, name) for name in districts
             ]
         else:
             del self.fields["district"]
-        self.fields["languages"].choices = [
+        choice_field(self, "languages").choices = [
             (code, language_name(code)) for code, _name in settings.LANGUAGES
         ] + [("other", _("another language"))]
 
@@ -379,7 +380,7 @@ class OutcomeForm(CityTextForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["outcome"].choices = Outcome.choices
+        choice_field(self, "outcome").choices = Outcome.choices
         self.fields["outcome"].required = True
 
 
@@ -396,7 +397,7 @@ class PopulationShareForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["dimension"].choices = Dimension.choices
+        choice_field(self, "dimension").choices = Dimension.choices
 
 
 # --------------------------------------------------------------------------------------
@@ -492,7 +493,7 @@ class ActionForm(forms.Form):
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.organisation = organisation
-        self.fields["record"].choices = record_choices(organisation)
+        choice_field(self, "record").choices = record_choices(organisation)
         for code in organisation.content_languages:
             label = _("What the action does")
             self.fields[f"description_{code}"] = forms.CharField(
@@ -516,7 +517,7 @@ class LinkForm(forms.Form):
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["record"].choices = record_choices(organisation)[1:]
+        choice_field(self, "record").choices = record_choices(organisation)[1:]
 
 
 class InitiativeForm(CityTextForm):

@@ -7,7 +7,7 @@ address does, so a feed reader never shows an old change again as new.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -53,7 +53,7 @@ class RegisterFeed(Feed):
         return settings.CITYRIGHTS_BASE_URL + self.link(organisation)
 
     def get_object(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Organisation:
-        return request.organisation
+        return cast(OrgRequest, request).organisation  # set by org_view around the feed
 
     def title(self, organisation: Organisation) -> str:
         return _("%(city)s: changes in the transparency register") % {"city": organisation.name}

@@ -14,6 +14,7 @@ from django.core.validators import MinLengthValidator, URLValidator
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from cityrights.core.forms import model_choice_field
 from cityrights.core.models import Department
 
 from .models import Entry, Location, Question, QuestionStatus
@@ -67,7 +68,9 @@ class EntryForm(forms.ModelForm):
     def __init__(self, *args: Any, organisation: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.instance.organisation = organisation
-        self.fields["department"].queryset = Department.objects.filter(organisation=organisation)
+        model_choice_field(self, "department").queryset = Department.objects.filter(
+            organisation=organisation
+        )
         lang = get_language()
         for name, kind in TERM_FIELDS.items():
             field = self.fields[name]
@@ -181,7 +184,7 @@ class QuestionForm(forms.ModelForm):
             self.initial["started"] = signing.dumps(time.time(), salt="register-question")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or self.cleaned_data
         if data.get("website"):
             raise ValidationError(_("Your message could not be sent."), code="spam")
         minimum = getattr(settings, "CITYRIGHTS_REGISTER_QUESTION_MIN_SECONDS", 3)

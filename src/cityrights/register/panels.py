@@ -10,6 +10,7 @@ from django.utils.translation import ngettext
 
 from cityrights.core.permissions import can
 from cityrights.core.registry import LinkedRecord, Section
+from cityrights.core.tenancy import StaffRequest
 
 from . import selectors
 from .models import Entry
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
     from cityrights.core.models import Organisation
 
 
-def staff_panel(request: HttpRequest, organisation: Organisation) -> Section | None:
+def staff_panel(request: StaffRequest, organisation: Organisation) -> Section | None:
     """My drafts (editors), the review queue (reviewers) and open questions (everyone)."""
     if not organisation.is_city:
         return None

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cityrights.core.errors import refuse
 from cityrights.core.permissions import can
-from cityrights.core.tenancy import StaffRequest, org_view
+from cityrights.core.tenancy import OrgRequest, StaffRequest, org_view
 
 from .. import selectors, services
 from ..forms import AssignmentForm, OpenCycleForm, QuestionnaireForm, ReopenForm, ResolveForm
@@ -31,7 +31,7 @@ def language() -> str:
     return (get_language() or "en").split("-")[0]
 
 
-def get_cycle(request: HttpRequest, year: int) -> AssessmentCycle:
+def get_cycle(request: OrgRequest, year: int) -> AssessmentCycle:
     return get_object_or_404(
         AssessmentCycle.objects.select_related("framework", "organisation"),
         organisation=request.organisation,

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cityrights.core.errors import ServiceError, refuse
-from cityrights.core.tenancy import StaffRequest, org_view
+from cityrights.core.tenancy import OrgRequest, StaffRequest, org_view
 
 from .. import selectors, services
 from ..forms import ImportForm, PersonForm
@@ -23,7 +23,7 @@ from ..models import RegistrationStatus, Session
 from .common import get_programme, get_session, programme_trail
 
 
-def _recordable(request: HttpRequest, pk: int) -> Session:
+def _recordable(request: StaffRequest, pk: int) -> Session:
     found = get_session(request, pk)
     if not selectors.may_record_attendance(request.user, found):
         raise PermissionDenied(
@@ -32,7 +32,7 @@ def _recordable(request: HttpRequest, pk: int) -> Session:
     return found
 
 
-def _checklist(request: HttpRequest, found: Session, **extra: object) -> dict[str, object]:
+def _checklist(request: OrgRequest, found: Session, **extra: object) -> dict[str, object]:
     registrations = list(
         selectors.session_registrations(found).exclude(status=RegistrationStatus.CANCELLED)
     )

@@ -28,7 +28,7 @@ from ..models import Certificate, CertificateKind, Programme
 from .common import caps, download, get_programme, programme_trail
 
 
-def _certificate(request: HttpRequest, pk: int) -> Certificate:
+def _certificate(request: OrgRequest, pk: int) -> Certificate:
     return get_object_or_404(
         Certificate.objects.select_related("programme", "person", "organisation"),
         pk=pk,
@@ -143,7 +143,7 @@ def verify_form(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-def verify(request: HttpRequest, code: str) -> HttpResponse:
+def verify(request: OrgRequest, code: str) -> HttpResponse:
     normalised = certificates.normalise_code(code)
     if normalised != code:
         return redirect("capacity:verify", code=normalised)

@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from cityrights.core.permissions import capabilities
+from cityrights.core.tenancy import OrgRequest
 
 from .. import selectors
 from ..models import Module, Programme, Session, SurveyRound
 
 
-def caps(request: HttpRequest) -> frozenset[str]:
+def caps(request: OrgRequest) -> frozenset[str]:
     return capabilities(request.user, request.organisation)
 
 
-def get_round(request: HttpRequest, pk: int) -> SurveyRound:
+def get_round(request: OrgRequest, pk: int) -> SurveyRound:
     """Round ``pk`` of the request's city; another city's id is a 404."""
     return get_object_or_404(selectors.rounds_of(request.organisation), pk=pk)
 
@@ -29,7 +30,7 @@ def download(body: bytes | str, name: str, content_type: str) -> HttpResponse:
 
 
 def rounds_trail(
-    request: HttpRequest, survey_round: SurveyRound | None = None
+    request: OrgRequest, survey_round: SurveyRound | None = None
 ) -> list[tuple[str, str]]:
     """Breadcrumbs below "Capacity building": the survey, then a round."""
     slug = request.organisation.slug
@@ -40,11 +41,11 @@ def rounds_trail(
     return trail
 
 
-def get_programme(request: HttpRequest, pk: int) -> Programme:
+def get_programme(request: OrgRequest, pk: int) -> Programme:
     return get_object_or_404(selectors.programmes_of(request.organisation), pk=pk)
 
 
-def get_module(request: HttpRequest, pk: int) -> Module:
+def get_module(request: OrgRequest, pk: int) -> Module:
     return get_object_or_404(
         Module.objects.select_related("programme__organisation"),
         pk=pk,
@@ -52,7 +53,7 @@ def get_module(request: HttpRequest, pk: int) -> Module:
     )
 
 
-def get_session(request: HttpRequest, pk: int) -> Session:
+def get_session(request: OrgRequest, pk: int) -> Session:
     return get_object_or_404(
         selectors.sessions_of(request.organisation),
         pk=pk,
@@ -60,7 +61,7 @@ def get_session(request: HttpRequest, pk: int) -> Session:
 
 
 def programme_trail(
-    request: HttpRequest, programme: Programme | None = None
+    request: OrgRequest, programme: Programme | None = None
 ) -> list[tuple[str, str]]:
     """Breadcrumbs below "Capacity building": the programmes, then one programme."""
     slug = request.organisation.slug

@@ -7,7 +7,7 @@ registers people, ``manage`` sets the certificate rules. Attendance has its own 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -380,7 +380,7 @@ def session(request: StaffRequest, pk: int) -> HttpResponse:
     )
 
 
-def session_context(request: HttpRequest, found: Session, **extra: object) -> dict[str, object]:
+def session_context(request: StaffRequest, found: Session, **extra: object) -> dict[str, object]:
     registrations = list(selectors.session_registrations(found))
     mine = next((r for r in registrations if r.person_id == request.user.pk), None)
     return {

@@ -11,7 +11,7 @@ import mimetypes
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -33,7 +33,7 @@ from ..models import (
 )
 
 
-def _visible_programme(request: HttpRequest, pk: int) -> Programme:
+def _visible_programme(request: OrgRequest, pk: int) -> Programme:
     """A public programme, or a staff programme for one of the city's members."""
     organisation = request.organisation
     found = get_object_or_404(selectors.programmes_of(organisation), pk=pk)
@@ -89,7 +89,7 @@ def programme(request: OrgRequest, pk: int) -> HttpResponse:
     )
 
 
-def _session_for_person(request: HttpRequest, pk: int) -> Session:
+def _session_for_person(request: OrgRequest, pk: int) -> Session:
     found = get_object_or_404(
         selectors.sessions_of(request.organisation),
         pk=pk,

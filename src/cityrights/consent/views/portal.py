@@ -14,26 +14,35 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cityrights.core.errors import refuse
+from cityrights.core.models import User
 from cityrights.core.tenancy import OrgRequest, org_view
 
 from .. import issuing, ledger, selectors, services
 from ..forms import EraseForm
-from ..models import EventKind, LedgerEvent, ProcessingAgreement
+from ..models import DataSubject, EventKind, LedgerEvent, ProcessingAgreement
 
 
-def resident_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+class PortalRequest(OrgRequest):
+    """A request through :func:`resident_view`: a logged-in person and their subject, if any."""
+
+    user: User
+    subject: DataSubject | None
+
+
+def resident_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponseBase]:
     """A city's page for any logged-in person (the city's public-page rule applies too)."""
 
     @org_view()
     @wraps(view)
-    def wrapper(request: OrgRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: PortalRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         request.subject = services.subject_for_user(request.organisation, request.user)
@@ -44,12 +53,12 @@ def resident_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
 
 @require_safe
 @resident_view
-def overview(request: HttpRequest) -> HttpResponse:
+def overview(request: PortalRequest) -> HttpResponse:
     consent, other = selectors.portal(request.organisation, request.subject)
     return render(
         request,
         "consent/portal/overview.html",
-        {"consent_agreements": consent, "other_agreements": other, "subject": request.subject},  # type: ignore[attr-defined]
+        {"consent_agreements": consent, "other_agreements": other, "subject": request.subject},
     )
 
 
@@ -65,7 +74,7 @@ ACTIONS = {
 
 @require_POST
 @resident_view
-def change(request: HttpRequest, pk: int) -> HttpResponse:
+def change(request: PortalRequest, pk: int) -> HttpResponse:
     organisation = request.organisation
     agreement = get_object_or_404(ProcessingAgreement, pk=pk, organisation=organisation)
     action = request.POST.get("action", "")
@@ -74,9 +83,8 @@ def change(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Choose to give, renew or withdraw consent."))
         return redirect("consent:portal", org=organisation.slug)
     kind, done = ACTIONS[action]
-    subject = request.subject or services.subject_for_user(  # type: ignore[attr-defined]
-        organisation, request.user, create=True
-    )
+    subject = request.subject or services.subject_for_user(organisation, request.user, create=True)
+    assert subject is not None  # create=True always gives one
     try:
         event = services.change_consent(
             subject, agreement, action=kind, categories=[category] if category else None
@@ -99,20 +107,20 @@ def _portal_url(slug: str) -> str:
 
 @require_safe
 @resident_view
-def history(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.history(request.subject), 50).get_page(request.GET.get("page"))  # type: ignore[attr-defined]
+def history(request: PortalRequest) -> HttpResponse:
+    page = Paginator(selectors.history(request.subject), 50).get_page(request.GET.get("page"))
     return render(request, "consent/portal/history.html", {"page": page})
 
 
 @require_safe
 @resident_view
-def access_log(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.access_log(request.subject), 50).get_page(request.GET.get("page"))  # type: ignore[attr-defined]
+def access_log(request: PortalRequest) -> HttpResponse:
+    page = Paginator(selectors.access_log(request.subject), 50).get_page(request.GET.get("page"))
     return render(request, "consent/portal/access_log.html", {"page": page})
 
 
-def _own_event(request: HttpRequest, pk: int) -> LedgerEvent:
-    subject = request.subject  # type: ignore[attr-defined]
+def _own_event(request: PortalRequest, pk: int) -> LedgerEvent:
+    subject = request.subject
     if subject is None:
         raise Http404(_("There is no such receipt."))
     return get_object_or_404(
@@ -126,7 +134,7 @@ def _own_event(request: HttpRequest, pk: int) -> LedgerEvent:
 
 @require_safe
 @resident_view
-def receipt(request: HttpRequest, pk: int) -> HttpResponse:
+def receipt(request: PortalRequest, pk: int) -> HttpResponse:
     event = _own_event(request, pk)
     payload = issuing.payload_for(event)
     proof = ledger.inclusion_proof(event)
@@ -146,7 +154,7 @@ def receipt(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @resident_view
-def receipt_jws(request: HttpRequest, pk: int) -> HttpResponse:
+def receipt_jws(request: PortalRequest, pk: int) -> HttpResponse:
     event = _own_event(request, pk)
     response = HttpResponse(issuing.token_for(event), content_type="application/jose")
     response["Content-Disposition"] = f'attachment; filename="receipt-{event.pk}.jws"'
@@ -155,7 +163,7 @@ def receipt_jws(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @resident_view
-def export(request: HttpRequest) -> HttpResponse:
+def export(request: PortalRequest) -> HttpResponse:
     data = selectors.export(request.organisation, request.user, request.subject)
     response = HttpResponse(
         json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json"
@@ -168,9 +176,9 @@ def export(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @resident_view
-def erase(request: HttpRequest) -> HttpResponse:
+def erase(request: PortalRequest) -> HttpResponse:
     organisation = request.organisation
-    subject = request.subject  # type: ignore[attr-defined]
+    subject = request.subject
     form = EraseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         if subject is not None:

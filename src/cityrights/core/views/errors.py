@@ -23,7 +23,9 @@ def _organisation_from_path(request: HttpRequest) -> Organisation | None:
 def _error(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
     if request.path.startswith("/api/"):
         return JsonResponse({"error": STATUS_CODES[status], "reason": message}, status=status)
-    request.organisation = _organisation_from_path(request)
+    # The error page shows the city's theme when the path names a public city; no view
+    # ran, so this is the one place that sets the attribute on a plain request.
+    request.organisation = _organisation_from_path(request)  # type: ignore[attr-defined]
     return render(
         request,
         "core/error.html",

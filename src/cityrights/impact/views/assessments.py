@@ -18,7 +18,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cityrights.core.tenancy import StaffRequest, org_view
+from cityrights.core.tenancy import OrgRequest, StaffRequest, org_view
 
 from .. import content, selectors, services
 from ..forms import (
@@ -157,7 +157,7 @@ def screening_result(request: StaffRequest, pk: int) -> HttpResponse:
 
 
 def _create_from_form(
-    request: HttpRequest, form: AssessmentForm, screening: Screening | None = None
+    request: StaffRequest, form: AssessmentForm, screening: Screening | None = None
 ) -> HttpResponse | None:
     if not form.is_valid():
         return None
@@ -225,7 +225,7 @@ def section_rows(assessment: Any, lang: str) -> list[dict[str, Any]]:
     return rows
 
 
-def detail_context(request: HttpRequest, assessment: Any) -> dict[str, Any]:
+def detail_context(request: OrgRequest, assessment: Any) -> dict[str, Any]:
     lang = language()
     steps = allowed_steps(request, assessment)
     risks = list(selectors.risks_of(assessment))
@@ -315,7 +315,7 @@ def _next_section(assessment: Any, key: str) -> str:
 
 
 def _section_page(
-    request: HttpRequest,
+    request: OrgRequest,
     assessment: Any,
     found: Any,
     *,

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
 
 from cityrights.core.errors import add_to_form
 from cityrights.core.permissions import capabilities
+from cityrights.core.tenancy import OrgRequest
 
 from .. import selectors
 from ..models import ImpactAssessment
@@ -22,7 +22,7 @@ def language() -> str:
     return (get_language() or "en").split("-")[0]
 
 
-def get_assessment(request: HttpRequest, pk: int) -> ImpactAssessment:
+def get_assessment(request: OrgRequest, pk: int) -> ImpactAssessment:
     """The assessment ``pk`` of the request's city; any other city's id is a 404."""
     return get_object_or_404(
         selectors.assessments_of(request.organisation),
@@ -30,11 +30,11 @@ def get_assessment(request: HttpRequest, pk: int) -> ImpactAssessment:
     )
 
 
-def caps(request: HttpRequest) -> frozenset[str]:
+def caps(request: OrgRequest) -> frozenset[str]:
     return capabilities(request.user, request.organisation)
 
 
-def allowed_steps(request: HttpRequest, assessment: ImpactAssessment) -> set[str]:
+def allowed_steps(request: OrgRequest, assessment: ImpactAssessment) -> set[str]:
     """The workflow steps this person may take on this assessment now."""
     held = caps(request)
     author = request.user.pk == assessment.author_id
@@ -53,7 +53,7 @@ def attach(form: forms.Form, error: ImpactError) -> None:
     add_to_form(form, error)
 
 
-def may_comment(request: HttpRequest) -> bool:
+def may_comment(request: OrgRequest) -> bool:
     return bool({"edit", "review"} & caps(request))
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -73,7 +73,7 @@ def requirement_rows(procurement: Procurement, lang: str) -> list[dict[str, obje
     return rows
 
 
-def _edit(request: HttpRequest, found: Procurement | None) -> HttpResponse:
+def _edit(request: StaffRequest, found: Procurement | None) -> HttpResponse:
     organisation = request.organisation
     try:
         checklist = found.checklist if found else services.latest_checklist()

@@ -10,13 +10,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cityrights.core.tenancy import StaffRequest, org_view
+from cityrights.core.tenancy import OrgRequest, StaffRequest, org_view
 
 from .. import charts_data, content, selectors, services
 from ..forms import MitigationForm, MitigationStatusForm, RiskForm
@@ -35,7 +35,7 @@ def bands(assessment: Any, item: RiskItem) -> dict[str, str]:
     }
 
 
-def risk_context(request: HttpRequest, assessment: Any) -> dict[str, Any]:
+def risk_context(request: OrgRequest, assessment: Any) -> dict[str, Any]:
     lang = language()
     risks = list(selectors.risks_of(assessment))
     names = selectors.right_names(assessment, lang)
@@ -108,7 +108,7 @@ def _risk_form(assessment: Any, item: RiskItem, data: Any = None) -> RiskForm:
 
 
 def _risk_page(
-    request: HttpRequest,
+    request: OrgRequest,
     assessment: Any,
     item: RiskItem,
     *,
@@ -142,7 +142,7 @@ def _risk_page(
     )
 
 
-def _changeable_risk(request: HttpRequest, pk: int, risk_pk: int) -> tuple[Any, RiskItem]:
+def _changeable_risk(request: OrgRequest, pk: int, risk_pk: int) -> tuple[Any, RiskItem]:
     """The assessment and its risk, for a person whose role may change risks."""
     assessment = get_assessment(request, pk)
     item = get_object_or_404(RiskItem, pk=risk_pk, assessment=assessment)

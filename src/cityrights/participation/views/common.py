@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
 from cityrights.core.permissions import capabilities
+from cityrights.core.tenancy import OrgRequest
 from cityrights.core.throttling import client_address
 
 from .. import selectors
@@ -15,15 +16,15 @@ from ..contributions import Participant, participant_for
 from ..models import Consultation
 
 
-def org(request: HttpRequest) -> Any:
+def org(request: OrgRequest) -> Any:
     return request.organisation
 
 
-def caps(request: HttpRequest) -> frozenset[str]:
+def caps(request: OrgRequest) -> frozenset[str]:
     return capabilities(request.user, org(request))
 
 
-def public_consultation(request: HttpRequest, slug: str) -> Consultation:
+def public_consultation(request: OrgRequest, slug: str) -> Consultation:
     """A consultation residents may see; one in preparation only for the city's staff."""
     consultation = get_object_or_404(selectors.consultations_of(org(request)), slug=slug)
     if not consultation.is_public and "view" not in caps(request):
@@ -31,7 +32,7 @@ def public_consultation(request: HttpRequest, slug: str) -> Consultation:
     return consultation
 
 
-def staff_consultation(request: HttpRequest, pk: int) -> Consultation:
+def staff_consultation(request: OrgRequest, pk: int) -> Consultation:
     return get_object_or_404(selectors.consultations_of(org(request)), pk=pk)
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -76,7 +76,7 @@ def _tree(version: PrinciplesVersion, organisation: Any) -> list[dict[str, Any]]
     return sections
 
 
-def _public_page(request: HttpRequest, version: PrinciplesVersion | None) -> HttpResponse:
+def _public_page(request: OrgRequest, version: PrinciplesVersion | None) -> HttpResponse:
     organisation = org(request)
     return render(
         request,
@@ -110,7 +110,7 @@ def public_version(request: OrgRequest, number: int) -> HttpResponse:
 # --------------------------------------------------------------------------------------
 
 
-def _require(request: HttpRequest, capability: str) -> None:
+def _require(request: OrgRequest, capability: str) -> None:
     if capability not in caps(request):
         raise PermissionDenied(_("Your role does not allow this change."))
 
@@ -170,7 +170,7 @@ def start_review(request: StaffRequest) -> HttpResponse:
     return render(request, "participation/staff/review_form.html", {"form": form}, status=status)
 
 
-def _version(request: HttpRequest, pk: int) -> PrinciplesVersion:
+def _version(request: OrgRequest, pk: int) -> PrinciplesVersion:
     return get_object_or_404(selectors.principles_versions(org(request)), pk=pk)
 
 
@@ -309,7 +309,7 @@ def principle_edit(
     )
 
 
-def _back(request: HttpRequest, pk: int) -> HttpResponse:
+def _back(request: OrgRequest, pk: int) -> HttpResponse:
     return redirect("participation:staff_principles_version", org=org(request).slug, pk=pk)
 
 

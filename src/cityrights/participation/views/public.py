@@ -161,7 +161,7 @@ def _may_comment(request: HttpRequest, consultation: Consultation, section: Draf
 
 
 def _submit(
-    request: HttpRequest,
+    request: OrgRequest,
     consultation: Consultation,
     section: DraftSection,
     form: CommentForm,

@@ -14,13 +14,13 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cityrights.core.errors import refuse
-from cityrights.core.tenancy import StaffRequest, org_view
+from cityrights.core.tenancy import OrgRequest, StaffRequest, org_view
 
 from .. import phases, selectors, services
 from ..forms import (
@@ -243,7 +243,7 @@ def version(request: StaffRequest, pk: int, number: int) -> HttpResponse:
     )
 
 
-def _section_form(request: HttpRequest, version: DraftVersion, section: DraftSection | None) -> Any:
+def _section_form(request: OrgRequest, version: DraftVersion, section: DraftSection | None) -> Any:
     instance = DraftSection.objects.get(pk=section.pk) if section else DraftSection(version=version)
     return SectionForm(request.POST or None, instance=instance, organisation=org(request))
 
@@ -497,7 +497,7 @@ def response(request: StaffRequest, pk: int) -> HttpResponse:
 
 
 def _response_post(
-    request: HttpRequest, consultation: Consultation, intro: Any, change: Any
+    request: StaffRequest, consultation: Consultation, intro: Any, change: Any
 ) -> int:
     which = request.POST.get("form")
     languages = org(request).content_languages

@@ -31,14 +31,14 @@ PAGE_SIZE = 20
 MAP_LIST_PAGE_SIZE = 50
 
 
-def _entry_or_404(request: HttpRequest, code: str) -> Entry:
+def _entry_or_404(request: OrgRequest, code: str) -> Entry:
     entry = selectors.public_entry(request.organisation, code)
     if entry is None:
         raise Http404(_("There is no published register entry with this code."))
     return entry
 
 
-def _location_or_404(request: HttpRequest, code: str) -> Location:
+def _location_or_404(request: OrgRequest, code: str) -> Location:
     location = selectors.public_location(request.organisation, code)
     if location is None:
         raise Http404(_("There is no published location with this code."))
@@ -145,7 +145,7 @@ def map_view(request: OrgRequest) -> HttpResponse:
     return response
 
 
-def _geojson(request: HttpRequest) -> HttpResponse:
+def _geojson(request: OrgRequest) -> HttpResponse:
     text = selectors.map_geojson(request.organisation)
     response = HttpResponse(text, content_type=exports.GEOJSON_MEDIA_TYPE)
     response["Cache-Control"] = "public, max-age=60"
@@ -196,7 +196,7 @@ def _size(request: HttpRequest) -> str | None:
     return size if size in signs.SIZES else None
 
 
-def _bad_size(request: HttpRequest) -> HttpResponse:
+def _bad_size(request: OrgRequest) -> HttpResponse:
     message = _("Signs are printed on %(sizes)s; choose one of these sizes.") % {
         "sizes": ", ".join(signs.SIZES.values())
     }
@@ -254,7 +254,7 @@ def ask(request: OrgRequest, code: str) -> HttpResponse:
 # --- Open exports ----------------------------------------------------------------------------
 
 
-def _records(request: HttpRequest) -> list:
+def _records(request: OrgRequest) -> list:
     organisation = request.organisation
     filters = selectors.Filters.from_query(request.GET)
     return list(selectors.listed_records(organisation, filters if filters.active else None))

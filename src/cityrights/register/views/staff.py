@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from cityrights.core.errors import refuse
 from cityrights.core.input import upload_limit
 from cityrights.core.permissions import can
-from cityrights.core.tenancy import StaffRequest, org_view
+from cityrights.core.tenancy import OrgRequest, StaffRequest, org_view
 
 from .. import importing, selectors, services, signs
 from ..forms import (
@@ -34,7 +34,7 @@ from .public import labelled
 STAFF_PAGE_SIZE = 30
 
 
-def _entry(request: HttpRequest, pk: int) -> Entry:
+def _entry(request: OrgRequest, pk: int) -> Entry:
     entry = selectors.staff_entry(request.organisation, pk)
     if entry is None:
         raise Http404(_("No such entry in this organisation."))

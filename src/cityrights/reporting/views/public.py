@@ -24,7 +24,7 @@ from ..models import AnnualReport
 from .common import render_body
 
 
-def _org(request: HttpRequest) -> Any:
+def _org(request: OrgRequest) -> Any:
     return request.organisation
 
 
@@ -35,7 +35,7 @@ def _language(request: HttpRequest, document: Any) -> str:
     return content.pick_language(document, wanted)
 
 
-def _published(request: HttpRequest, year: int, version: int | None = None) -> AnnualReport:
+def _published(request: OrgRequest, year: int, version: int | None = None) -> AnnualReport:
     report = selectors.published_version(_org(request), year, version)
     if report is None:
         raise Http404(_("The city has published no such report."))
@@ -52,7 +52,7 @@ def reports(request: OrgRequest) -> HttpResponse:
     )
 
 
-def _report_page(request: HttpRequest, report: AnnualReport) -> HttpResponse:
+def _report_page(request: OrgRequest, report: AnnualReport) -> HttpResponse:
     document = report.content or {}
     view = content.read(document, _language(request, document))
     versions = selectors.versions_of(_org(request), report.year)

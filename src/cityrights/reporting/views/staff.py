@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from cityrights.core.errors import refuse
 from cityrights.core.permissions import capabilities
-from cityrights.core.tenancy import StaffRequest, org_view
+from cityrights.core.tenancy import OrgRequest, StaffRequest, org_view
 from cityrights.core.translation import current_language, language_name, translations
 
 from .. import content, printing, selectors, services
@@ -29,11 +29,11 @@ from .common import render_body
 GET_POST = ["GET", "HEAD", "POST"]
 
 
-def _org(request: HttpRequest) -> Any:
+def _org(request: OrgRequest) -> Any:
     return request.organisation
 
 
-def _report(request: HttpRequest, pk: int) -> AnnualReport:
+def _report(request: OrgRequest, pk: int) -> AnnualReport:
     found = selectors.staff_report(_org(request), pk)
     if found is None:
         raise Http404(_("There is no such report."))
@@ -77,7 +77,7 @@ def reports(request: StaffRequest) -> HttpResponse:
     )
 
 
-def _report_page(request: HttpRequest, found: AnnualReport, status: int = 200) -> HttpResponse:
+def _report_page(request: OrgRequest, found: AnnualReport, status: int = 200) -> HttpResponse:
     organisation = _org(request)
     document = services.document_of(found)
     wanted = request.GET.get("language", "") or current_language()
@@ -113,7 +113,7 @@ DONE = {
 }
 
 
-def _act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def _act(request: StaffRequest, pk: int, action: str) -> HttpResponse:
     """Run one workflow step; a refusal shows the version again with its reason and status."""
     found = _report(request, pk)
     steps = {
