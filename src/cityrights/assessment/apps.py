@@ -13,9 +13,10 @@ class AssessmentConfig(AppConfig):
     def ready(self) -> None:
         from cityrights.core.registry import LinkableKind, NavLink, registry
 
-        from . import panels, report
+        from . import datasets, panels, report
 
         report.register(registry)
+        registry.add_open_datasets(datasets.open_datasets)
         registry.add_nav_link(NavLink(_("Self-assessment"), "assessment:cycles", "view", 10))
         registry.add_nav_link(NavLink(_("Roadmap"), "assessment:roadmap", "view", 11))
         registry.add_staff_panel("view", panels.staff_panel)

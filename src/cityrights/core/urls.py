@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from .views import accounts, keys, public, staff
+from .views import accounts, keys, open_data, public, staff
 
 app_name = "core"
 
@@ -58,6 +58,12 @@ urlpatterns = [
     path("cities/<slug:org>/", public.city_home, name="city_home"),
     path("cities/<slug:org>/theme.css", public.theme_css, name="theme_css"),
     path("cities/<slug:org>/logo", public.logo, name="logo"),
+    path("cities/<slug:org>/open-data/", open_data.open_data_page, name="open_data"),
+    path(
+        "cities/<slug:org>/open-data/catalogue.<str:fmt>",
+        open_data.open_data_catalogue,
+        name="open_data_catalogue",
+    ),
     # Staff area
     path("manage/<slug:org>/", staff.dashboard, name="dashboard"),
     path("manage/<slug:org>/members/", staff.members, name="members"),

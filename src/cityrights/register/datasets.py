@@ -189,12 +189,22 @@ def _format_of(url: str) -> str:
 
 
 def open_datasets(organisation: Organisation) -> list[dcat.Dataset]:
-    """The register and its published entries of kind dataset that have a public page."""
-    found = [register_dataset(organisation)]
-    for entry in selectors.listed_records(organisation):
-        if entry.kind == "dataset" and entry.public_url:
-            found.append(entry_dataset(organisation, entry))
-    return found
+    """The register (once it lists an entry) and its published entries of kind dataset."""
+    only_datasets = selectors.Filters(kind="dataset")
+    entries = [
+        entry
+        for entry in selectors.listed_records(organisation, only_datasets)
+        if entry.kind == "dataset" and entry.public_url
+    ]
+    if not entries and not _lists_anything(organisation):
+        return []
+    return [register_dataset(organisation)] + [entry_dataset(organisation, e) for e in entries]
+
+
+def _lists_anything(organisation: Organisation) -> bool:
+    from .models import Entry
+
+    return Entry.objects.filter(organisation=organisation).listed().exists()
 
 
 def register_catalogue(organisation: Organisation) -> dcat.Catalogue:
@@ -214,5 +224,5 @@ def register_catalogue(organisation: Organisation) -> dcat.Catalogue:
             ),
         ),
         homepage=city_url(organisation, "register:catalogue"),
-        datasets=open_datasets(organisation),
+        datasets=open_datasets(organisation) or [register_dataset(organisation)],
     )

@@ -10,8 +10,9 @@ class ReportingConfig(AppConfig):
     def ready(self) -> None:
         from cityrights.core.registry import NavLink, registry
 
-        from . import panels
+        from . import datasets, panels
 
+        registry.add_open_datasets(datasets.open_datasets)
         registry.add_nav_link(NavLink(_("Figures and report"), "reporting:dashboard", "view", 60))
         registry.add_staff_panel("view", panels.staff_panel)
         registry.add_public_section(panels.public_section)
