@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from .. import dcat, open_data
-from ..tenancy import org_view
+from ..tenancy import OrgRequest, org_view
 from ..translation import current_language, language_name
 
 
@@ -82,9 +82,8 @@ def _entries(catalogue: dcat.Catalogue) -> list[Entry]:
 
 @require_safe
 @org_view()
-def open_data_page(request: HttpRequest) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
-    catalogue = open_data.city_catalogue(organisation)
+def open_data_page(request: OrgRequest) -> HttpResponse:
+    catalogue = open_data.city_catalogue(request.organisation)
     return render(
         request,
         "core/open_data.html",
@@ -94,10 +93,10 @@ def open_data_page(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @org_view()
-def open_data_catalogue(request: HttpRequest, fmt: str) -> HttpResponse:
+def open_data_catalogue(request: OrgRequest, fmt: str) -> HttpResponse:
     if fmt not in ("ttl", "jsonld"):
         raise Http404(_("The catalogue comes as .ttl or .jsonld."))
-    catalogue = open_data.city_catalogue(request.organisation)  # type: ignore[attr-defined]
+    catalogue = open_data.city_catalogue(request.organisation)
     if fmt == "ttl":
         return HttpResponse(dcat.to_turtle(catalogue), content_type="text/turtle; charset=utf-8")
     return HttpResponse(dcat.to_jsonld(catalogue), content_type="application/ld+json")
