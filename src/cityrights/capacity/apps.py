@@ -13,7 +13,7 @@ class CapacityConfig(AppConfig):
     def ready(self) -> None:
         from cityrights.core.registry import LinkableKind, NavLink, registry
 
-        from . import panels, report
+        from . import erasure, panels, report
 
         report.register(registry)
         registry.add_nav_link(NavLink(_("Capacity building"), "capacity:home", "view", 50))
@@ -28,6 +28,7 @@ class CapacityConfig(AppConfig):
                 60,
             )
         )
+        registry.add_account_eraser("capacity", erasure.erase_account)
         # Every migrate gives stored shipped survey versions their files' translations.
         post_migrate.connect(
             refresh_content_after_migrate("capacity.SurveyVersion", _refresh_translations),

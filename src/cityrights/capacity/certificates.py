@@ -246,5 +246,7 @@ def revoke(*, certificate: Certificate, actor: User, note: str) -> Certificate:
 
 def valid_certificates(programme: Programme) -> list[Certificate]:
     return list(
-        programme.certificates.filter(Q(revoked_at__isnull=True)).order_by("recipient_name", "pk")
+        programme.certificates.filter(Q(revoked_at__isnull=True))
+        .exclude(recipient_name="")  # the holder deleted their account: nothing to print
+        .order_by("recipient_name", "pk")
     )

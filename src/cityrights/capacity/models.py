@@ -186,7 +186,10 @@ class SurveyParticipation(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     round = models.ForeignKey(SurveyRound, on_delete=models.CASCADE, related_name="participations")
-    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # Empty once the person deleted their account: the round's count of answers stays.
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("survey participation")
@@ -705,6 +708,17 @@ class Certificate(models.Model):
     @property
     def is_valid(self) -> bool:
         return self.revoked_at is None
+
+    @property
+    def name_erased(self) -> bool:
+        """The holder deleted their account: the city keeps the certificate, not the name."""
+        return not self.recipient_name
+
+    @property
+    def shown_name(self) -> str:
+        if self.name_erased:
+            return str(_("not kept: the holder deleted their account"))
+        return self.recipient_name
 
     @property
     def display_code(self) -> str:

@@ -801,7 +801,7 @@ def save_session(
             obj=session,
             changes=audit.diff(before, audit.snapshot(session, fields)),
         )
-        promoted = _promote(session)
+        promoted = promote_waiting(session)
     for registration in promoted:
         transaction.on_commit(lambda r=registration: mail.promoted(r))
     return session
@@ -813,7 +813,7 @@ def delete_session(*, session: Session, actor: User) -> None:
     audit.delete(session, actor=actor, organisation=session.organisation)
 
 
-def _promote(session: Session) -> list[Registration]:
+def promote_waiting(session: Session) -> list[Registration]:
     """Move people from the waiting list into free places, first come first served."""
     taken = session.registrations.filter(status=RegistrationStatus.REGISTERED).count()
     free = session.capacity - taken
@@ -895,7 +895,7 @@ def cancel_registration(*, registration: Registration, actor: User) -> Registrat
                 obj=session,
                 changes={"registration": registration.pk},
             )
-        promoted = _promote(session)
+        promoted = promote_waiting(session)
     for promoted_registration in promoted:
         transaction.on_commit(lambda r=promoted_registration: mail.promoted(r))
     return registration

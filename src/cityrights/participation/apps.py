@@ -10,7 +10,7 @@ class ParticipationConfig(AppConfig):
     def ready(self) -> None:
         from cityrights.core.registry import LinkableKind, NavLink, registry
 
-        from . import panels, report
+        from . import erasure, panels, report
 
         report.register(registry)
         registry.add_nav_link(
@@ -33,3 +33,4 @@ class ParticipationConfig(AppConfig):
                 50,
             )
         )
+        registry.add_account_eraser("participation", erasure.erase_account)

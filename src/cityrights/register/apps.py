@@ -10,7 +10,7 @@ class RegisterConfig(AppConfig):
     def ready(self) -> None:
         from cityrights.core.registry import LinkableKind, NavLink, registry
 
-        from . import datasets, panels, report
+        from . import datasets, erasure, panels, report
 
         report.register(registry)
         registry.add_open_datasets(datasets.open_datasets)
@@ -26,3 +26,4 @@ class RegisterConfig(AppConfig):
                 20,
             )
         )
+        registry.add_account_eraser("register", erasure.erase_account)

@@ -37,9 +37,10 @@ def _certificate(request: OrgRequest, pk: int) -> Certificate:
 
 
 def _may_download(request: HttpRequest, certificate: Certificate) -> bool:
-    """The holder, and members of the city who may read its data."""
+    """The holder, and members of the city who may read its data; nobody once the holder
+    deleted their account (the city no longer has the name to print)."""
     user = request.user
-    if not user.is_authenticated:
+    if not user.is_authenticated or certificate.name_erased:
         return False
     return certificate.person_id == user.pk or can(user, certificate.organisation, "view")
 
