@@ -10,6 +10,8 @@ the latest checkpoint that covers it.
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -115,3 +117,51 @@ def payload_for(event: LedgerEvent) -> dict[str, Any]:
 
 def token_for(event: LedgerEvent) -> str:
     return signing.sign_jws(payload_for(event), typ=RECEIPT_TYP)
+
+
+@dataclass(frozen=True)
+class ReceiptFacts:
+    """What the receipt page tells the resident in plain words, read from the signed payload
+    (so the page says what the receipt says), with labels in the reader's language."""
+
+    notice_title: str
+    notice_url: str
+    terms_hash: str
+    explicit: bool
+    active: bool
+    expires_at: datetime | None
+    categories: list[tuple[str, bool]]  # (label, special category under GDPR article 9)
+    special: bool
+    controller_name: str
+    controller_address: list[str]
+    controller_contact: str
+    witness: str
+    schema: str
+
+
+def receipt_facts(event: LedgerEvent, payload: dict[str, Any]) -> ReceiptFacts:
+    processing = payload["processing"]
+    agreement = processing["agreement"]
+    happened = payload["events"][0]
+    controller = payload["parties"]["controller"]
+    special = {
+        item["iri"]: bool(item.get("specialCategory")) for item in processing["personalData"]
+    }
+    expires = happened.get("expiresAt")
+    return ReceiptFacts(
+        notice_title=agreement.get("title", ""),
+        notice_url=agreement.get("url", ""),
+        terms_hash=agreement.get("textHash", {}).get("value", ""),
+        explicit=processing.get("consentType") == "explicit",
+        active=happened["stateAfter"] == "active",
+        expires_at=datetime.fromisoformat(expires.replace("Z", "+00:00")) if expires else None,
+        categories=[(label, special.get(iri, False)) for iri, label in event.scope_terms()],
+        special=bool(processing.get("specialCategories")),
+        controller_name=controller["name"],
+        controller_address=[
+            line.strip() for line in controller.get("address", "").splitlines() if line.strip()
+        ],
+        controller_contact=controller.get("contact", ""),
+        witness=happened.get("witness", ""),
+        schema=payload["header"]["schemaVersion"],
+    )

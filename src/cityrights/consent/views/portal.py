@@ -148,6 +148,7 @@ def receipt(request: PortalRequest, pk: int) -> HttpResponse:
             "agreement": event.agreement_version.agreement,
             "proof": proof,
             "receipt_id": payload["header"]["receiptId"],
+            "facts": issuing.receipt_facts(event, payload),
         },
     )
 
