@@ -278,6 +278,11 @@ CITYRIGHTS_TRUSTED_PROXIES = int(env("CITYRIGHTS_TRUSTED_PROXIES", "0"))
 # second of log rows (on a database-server crash only) for speed. See docs/consent.md.
 CITYRIGHTS_CONSENT_DURABLE_CHECK_LOG = env_bool("CITYRIGHTS_CONSENT_DURABLE_CHECK_LOG", True)
 
+# Days the e-mail addresses of people who commented or answered without an account are kept
+# after the consultation's response is published (they are told about it), and days an
+# unconfirmed anonymous contribution waits for its link. `cityrights forget-participant-emails`.
+CITYRIGHTS_PARTICIPATION_EMAIL_DAYS = int(env("CITYRIGHTS_PARTICIPATION_EMAIL_DAYS", "30"))
+
 # Background map of the register: a tile URL such as https://{s}.tile.example.org/{z}/{x}/{y}.png
 # (its host is added to the map page's Content-Security-Policy) and the attribution to show.
 CITYRIGHTS_MAP_TILES = env("CITYRIGHTS_MAP_TILES")
