@@ -133,7 +133,7 @@ def export_answers_csv(cycle: AssessmentCycle) -> str:
                 response.value,
                 response.evidence_text,
                 response.evidence_link,
-                response.evidence_file.name.rsplit("/", 1)[-1] if response.evidence_file else "",
+                (response.evidence_file.name or "").rsplit("/", 1)[-1],
                 response.comment,
                 response.updated_at.isoformat(),
                 resolutions.get(response.question, ""),

@@ -389,7 +389,8 @@ class SharingForm(forms.Form):
 
     @property
     def has_choices(self) -> bool:
-        return model_choice_field(self, "coalition").queryset.exists()  # type: ignore[attr-defined]
+        queryset = model_choice_field(self, "coalition").queryset
+        return queryset is not None and queryset.exists()
 
 
 class ImportForm(forms.Form):

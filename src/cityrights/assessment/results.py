@@ -9,7 +9,7 @@ come from :mod:`cityrights.core.charts`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict
 
 from django.utils.translation import gettext as _
 
@@ -41,6 +41,21 @@ class Row:
     pillar: str = ""
     area_name: str = ""
     pillar_name: str = ""
+
+
+class _Benchmark(TypedDict, total=False):
+    """The coalition's spread for a row, when enough cities share."""
+
+    median: float | None
+    q1: float | None
+    q3: float | None
+
+
+class _Change(TypedDict, total=False):
+    """A row's score last time and the change since."""
+
+    previous: float | None
+    delta: float | None
 
 
 @dataclass(frozen=True)
@@ -116,7 +131,7 @@ def build_results(
     bench = benchmark or {}
     area_bench = area_benchmark or {}
 
-    def stat(mapping: dict[Any, BenchmarkStat], key: Any) -> dict[str, float | None]:
+    def stat(mapping: dict[Any, BenchmarkStat], key: Any) -> _Benchmark:
         found = mapping.get(key)
         if found is None or found.median is None:
             return {}
@@ -125,7 +140,7 @@ def build_results(
     area_names = {a.key: a.name.get_text(language) for a in framework.areas}
     pillar_names = {p.key: p.name.get_text(language) for p in framework.pillars}
 
-    def delta_of(mapping: Any, key: Any) -> dict[str, float | None]:
+    def delta_of(mapping: Any, key: Any) -> _Change:
         if comparison is None:
             return {}
         change = mapping.get(key)
@@ -187,9 +202,9 @@ def build_results(
         level_name=_level_name(framework, result.level, language),
         coverage=result.coverage,
         **(
-            {"previous": comparison.overall.previous, "delta": comparison.overall.delta}
+            _Change(previous=comparison.overall.previous, delta=comparison.overall.delta)
             if comparison
-            else {}
+            else _Change()
         ),
     )
     grid = [(area_row, [c for c in cells if c.area == area_row.key]) for area_row in areas]

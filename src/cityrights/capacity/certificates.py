@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -199,7 +200,7 @@ def recompute(
             },
         )
     for certificate in issued:
-        transaction.on_commit(lambda c=certificate: mail.certificate_issued(c))
+        transaction.on_commit(partial(mail.certificate_issued, certificate))
     return issued, revoke
 
 

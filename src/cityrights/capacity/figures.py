@@ -128,7 +128,7 @@ def _topic_figure(
         (name, _mean(t.mean), *(str(n) for n in t.counts), str(t.answered))
         for name, t in zip(names, result.topics, strict=True)
     )
-    notes = ()
+    notes: tuple[str, ...] = ()
     if len(result.topics) < len(survey.topics):
         notes = (_("Topics rated by fewer than %(n)d people are left out.") % {"n": MIN_GROUP},)
     return Figure(

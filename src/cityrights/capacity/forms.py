@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import timedelta
 from typing import Any
 
 from django import forms
@@ -88,7 +89,7 @@ class RoundForm(TranslatedFormMixin, forms.ModelForm):
         else:
             today = timezone.localdate()
             self.fields["opens_on"].initial = today
-            self.fields["closes_on"].initial = today + timezone.timedelta(days=21)
+            self.fields["closes_on"].initial = today + timedelta(days=21)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or self.cleaned_data

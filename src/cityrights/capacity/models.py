@@ -450,7 +450,7 @@ class Material(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title or self.url or self.file.name
+        return self.title or self.url or self.file.name or ""
 
     def get_absolute_url(self) -> str:
         """Where participants open it: the link, or the file through a checked view."""

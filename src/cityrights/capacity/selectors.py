@@ -327,7 +327,7 @@ def evaluation_phases_open(module: Module, person: User) -> list[str]:
     given = set(
         EvaluationGiven.objects.filter(module=module, person=person).values_list("phase", flat=True)
     )
-    phases = []
+    phases: list[str] = []
     attended = registrations.filter(attended=True).exists()
     if registrations.exists() and not attended and EvaluationPhase.BEFORE not in given:
         phases.append(EvaluationPhase.BEFORE)

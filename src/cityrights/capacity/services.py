@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -803,7 +804,7 @@ def save_session(
         )
         promoted = promote_waiting(session)
     for registration in promoted:
-        transaction.on_commit(lambda r=registration: mail.promoted(r))
+        transaction.on_commit(partial(mail.promoted, registration))
     return session
 
 
@@ -897,7 +898,7 @@ def cancel_registration(*, registration: Registration, actor: User) -> Registrat
             )
         promoted = promote_waiting(session)
     for promoted_registration in promoted:
-        transaction.on_commit(lambda r=promoted_registration: mail.promoted(r))
+        transaction.on_commit(partial(mail.promoted, promoted_registration))
     return registration
 
 

@@ -570,7 +570,9 @@ def _stream(chunk: int = 20_000) -> Iterator[tuple[Any, ...]]:
 def _rows(sql: str, chunk: int) -> Iterator[tuple[Any, ...]]:
     with transaction.atomic(), connection.chunked_cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.itersize = chunk
+            # psycopg's server-side cursor reads in chunks of itersize; Django's wrapper
+            # passes the attribute through but its stub does not declare it.
+            cursor.itersize = chunk  # type: ignore[attr-defined]
         cursor.execute(sql)
         if connection.vendor == "postgresql":
             # The next chunk travels while this one is hashed: psycopg waits on the

@@ -82,7 +82,7 @@ def consent_section(organisation: Organisation, year: int) -> ReportSection | No
     )
     for agreement_id, kind, n in rows:
         events[(agreement_id, kind)] = events.get((agreement_id, kind), 0) + n
-    checks = dict(
+    checks: dict[int | None, int] = dict(
         ConsentCheck.objects.filter(organisation=organisation, at__gte=start, at__lt=end)
         .values_list("agreement_id")
         .annotate(n=Count("id"))

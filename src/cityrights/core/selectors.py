@@ -7,7 +7,7 @@ city's rows by forgetting a filter.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 
@@ -66,7 +66,7 @@ def audit_filter_choices(organisation: Organisation) -> tuple[list[str], list[st
 
 
 def _sections(
-    providers: Iterable[Callable[[HttpRequest, Organisation], Section | None]],
+    providers: Iterable[Callable[[Any, Organisation], Section | None]],
     request: HttpRequest,
     organisation: Organisation,
 ) -> list[Section]:

@@ -195,7 +195,7 @@ def display_answer(question: Question, value: Any, language: str) -> str:
         return str(value)
     labels = dict(question_choices(question, language))
     if isinstance(value, list):
-        return ", ".join(labels.get(v, v) for v in value)
+        return ", ".join(str(labels.get(v) or v) for v in value)
     return labels.get(str(value), str(value))
 
 

@@ -70,13 +70,12 @@ def assessment_json(assessment: ImpactAssessment, language: str = "en") -> dict[
     risks = []
     for item in selectors.risks_of(assessment):
         residual = None
-        if item.has_residual:
+        likelihood, severity = item.residual_likelihood, item.residual_severity
+        if likelihood is not None and severity is not None:
             residual = {
-                "likelihood": item.residual_likelihood,
-                "severity": item.residual_severity,
-                "band": charts_data.band(
-                    assessment, item.residual_likelihood, item.residual_severity
-                ),
+                "likelihood": likelihood,
+                "severity": severity,
+                "band": charts_data.band(assessment, likelihood, severity),
             }
         risks.append(
             {

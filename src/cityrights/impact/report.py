@@ -66,7 +66,8 @@ def approvals(entry_ids: Sequence[int]) -> dict[int, list[date]]:
         decided_at__isnull=False,
     ).values_list("entry_id", "decided_at")
     for entry_id, decided_at in rows:
-        found.setdefault(entry_id, []).append(decided_at.date())
+        if decided_at is not None:  # filtered above; the type cannot know
+            found.setdefault(entry_id, []).append(decided_at.date())
     return found
 
 

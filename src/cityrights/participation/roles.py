@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from cityrights.core.datafiles import DataFileError, Text, read_yaml
+from cityrights.core.datafiles import DataFileError, Problem, Text, read_yaml
 
 from .models import CitizenRole
 
@@ -40,6 +40,7 @@ def roles() -> tuple[RoleText, ...]:
     keys = [item.key for item in items]
     if keys != list(CitizenRole.values):
         raise RolesFileError(
-            f"{ROLES_FILE}: the roles must be {list(CitizenRole.values)}, not {keys}"
+            str(ROLES_FILE),
+            [Problem("roles", f"the roles must be {list(CitizenRole.values)}, not {keys}")],
         )
     return items

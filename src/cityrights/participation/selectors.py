@@ -78,7 +78,8 @@ def timeline(consultation: Consultation) -> list[dict[str, Any]]:
     for change in PhaseChange.objects.filter(consultation=consultation).order_by("at"):
         began[change.to_phase] = change.at
     order = [Phase.QUESTIONS, Phase.DISCUSSION, Phase.CLOSED, Phase.FINAL]
-    current = order.index(consultation.phase) if consultation.phase in order else -1
+    phase_now = Phase(consultation.phase)
+    current = order.index(phase_now) if phase_now in order else -1
     return [
         {
             "phase": phase,

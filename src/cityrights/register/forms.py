@@ -244,7 +244,7 @@ class SignBatchForm(forms.Form):
         from .selectors import sign_counts
 
         counts = sign_counts(organisation)
-        field = self.fields["department"]
+        field = model_choice_field(self, "department")
         field.queryset = Department.objects.filter(organisation=organisation, pk__in=counts)
         field.label_from_instance = lambda department: (
             ngettext(

@@ -13,7 +13,8 @@ through the registry (the facts named :data:`APPROVALS`), since this app never i
 from __future__ import annotations
 
 import statistics
-from datetime import date, timedelta
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
 
 from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
@@ -52,10 +53,11 @@ def listed_on(organisation: Organisation, day: date) -> QuerySet[Entry]:
     ).filter(Q(retired_at__isnull=True) | Q(retired_at__gte=after))
 
 
-def _median_days(pairs: list[tuple[object, object]]) -> float | None:
+def _median_days(pairs: Sequence[tuple[datetime, datetime | None]]) -> float | None:
     days = [
-        (handled - received).total_seconds() / 86400  # type: ignore[operator]
+        (handled - received).total_seconds() / 86400
         for received, handled in pairs
+        if handled is not None
     ]
     return round(statistics.median(days), 1) if days else None
 

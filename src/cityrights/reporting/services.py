@@ -135,7 +135,7 @@ def generate_draft(*, organisation: Organisation, year: int, actor: User) -> Ann
 
 
 def _section_keys(report: AnnualReport) -> list[str]:
-    first = next(iter(report.sections.values()), [])
+    first: list[dict[str, Any]] = next(iter(report.sections.values()), [])
     return [section["key"] for section in first]
 
 
@@ -237,7 +237,7 @@ def commentaries_of(report: AnnualReport) -> dict[str, dict[str, str]]:
 
 def section_titles(report: AnnualReport) -> dict[str, str]:
     """``{section key: title}`` in the city's first language (for messages and forms)."""
-    first = next(iter(report.sections.values()), [])
+    first: list[dict[str, Any]] = next(iter(report.sections.values()), [])
     return {section["key"]: section["title"] for section in first}
 
 

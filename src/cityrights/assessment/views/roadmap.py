@@ -25,8 +25,8 @@ def progress_chart(actions: list[RoadmapAction]) -> str:
     """Bar chart of each action's progress from baseline to target (0..100 %)."""
     from cityrights.core import charts
 
-    measured = [(a, a.progress()) for a in actions]
-    measured = [(a, p) for a, p in measured if p is not None]
+    progress = [(a, a.progress()) for a in actions]
+    measured = [(a, p) for a, p in progress if p is not None]
     if not measured:
         return ""
     return charts.bar_chart(

@@ -265,7 +265,7 @@ def evidence(request: StaffRequest, year: int, pk: int) -> FileResponse:
     response = get_object_or_404(Response, pk=pk, cycle=cycle)
     if not response.evidence_file:
         raise Http404(_("This answer has no evidence file."))
-    name = response.evidence_file.name.rsplit("/", 1)[-1]
+    name = (response.evidence_file.name or "").rsplit("/", 1)[-1]
     content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
     file_response = FileResponse(
         response.evidence_file.open("rb"),

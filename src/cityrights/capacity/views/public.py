@@ -163,11 +163,11 @@ def material(request: OrgRequest, pk: int) -> FileResponse:
         _visible_programme(request, programme.pk)
     if not found.file:
         raise Http404(_("This material is a link, not a file."))
-    content_type = mimetypes.guess_type(found.file.name)[0] or "application/octet-stream"
+    content_type = mimetypes.guess_type(found.file.name or "")[0] or "application/octet-stream"
     response = FileResponse(
         found.file.open("rb"),
         as_attachment=True,
-        filename=found.file.name.rsplit("/", 1)[-1],
+        filename=(found.file.name or "").rsplit("/", 1)[-1],
         content_type=content_type,
     )
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"

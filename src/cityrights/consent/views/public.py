@@ -6,6 +6,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from cityrights.consent.models import AgreementVersion, ProcessingAgreement
 from cityrights.core.tenancy import OrgRequest, org_view
 
 from .. import selectors
@@ -15,7 +16,8 @@ from .. import selectors
 @org_view()
 def agreements(request: OrgRequest) -> HttpResponse:
     """Every agreement under which the city shares personal data, for everyone to read."""
-    consent, other = [], []
+    consent: list[tuple[ProcessingAgreement, AgreementVersion]] = []
+    other: list[tuple[ProcessingAgreement, AgreementVersion]] = []
     for agreement, version in selectors.published_agreements(request.organisation):
         (consent if agreement.consent_based else other).append((agreement, version))
     return render(request, "consent/public/agreements.html", {"consent": consent, "other": other})

@@ -53,7 +53,7 @@ def repository(request: StaffRequest) -> HttpResponse:
         filters = {k: v for k, v in form.cleaned_data.items() if v not in ("", None)}
     found = selectors.search(organisation, **filters).order_by("-updated_at", "-id")
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = urlencode([(k, v) for k, v in request.GET.items() if k != "page" and v])
+    query = urlencode([(k, str(v)) for k, v in request.GET.items() if k != "page" and v])
     return render(
         request,
         "impact/repository.html",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -80,7 +82,7 @@ def _edit(request: StaffRequest, found: Procurement | None) -> HttpResponse:
     except services.ImpactError as error:
         messages.error(request, error.message)
         return redirect("impact:procurements", org=organisation.slug)
-    initial = {"public": True}
+    initial: dict[str, Any] = {"public": True}
     if found is not None:
         initial = {
             "tender": found.tender,

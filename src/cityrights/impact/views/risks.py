@@ -27,8 +27,9 @@ from .common import attach, caps, get_assessment, language
 def bands(assessment: Any, item: RiskItem) -> dict[str, str]:
     """The risk's band before mitigation, and after it once rated ("" until then)."""
     residual = ""
-    if item.has_residual:
-        residual = services.band_of(assessment, item.residual_likelihood, item.residual_severity)
+    likelihood, severity = item.residual_likelihood, item.residual_severity
+    if likelihood is not None and severity is not None:
+        residual = services.band_of(assessment, likelihood, severity)
     return {
         "band": services.band_of(assessment, item.likelihood, item.severity),
         "residual_band": residual,

@@ -21,7 +21,7 @@ from cityrights.core.translation import current_language
 from .. import principles as writes
 from .. import roles as role_texts
 from .. import selectors
-from ..forms import InitiativeForm, LinkForm
+from ..forms import InitiativeForm, LinkForm, RecordField
 from ..models import CitizenRole, DataInitiative, InitiativeLink
 from ..services import ParticipationError
 from .common import caps, org
@@ -160,9 +160,9 @@ def edit(request: StaffRequest, pk: int | None = None) -> HttpResponse:
         try:
             if which == "link" and initiative is not None:
                 if link_form.is_valid():
-                    kind, record_id = link_form.fields["record"].split(
-                        link_form.cleaned_data["record"]
-                    )  # type: ignore[attr-defined]
+                    record_field = link_form.fields["record"]
+                    assert isinstance(record_field, RecordField)
+                    kind, record_id = record_field.split(link_form.cleaned_data["record"])
                     writes.add_initiative_link(
                         initiative=initiative,
                         actor=request.user,

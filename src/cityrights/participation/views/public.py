@@ -7,7 +7,7 @@ Every action works with a plain form post; script only adds passage selection.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NoReturn
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -133,13 +133,14 @@ def _section_of(consultation: Consultation, key: str, number: str | None) -> Dra
     if number and number.isdigit():
         version = get_object_or_404(versions, number=int(number))
     else:
-        version = selectors.shown_version(consultation)
-        if version is None:
+        shown = selectors.shown_version(consultation)
+        if shown is None:
             raise_404()
+        version = shown
     return get_object_or_404(version.sections, key=key, is_hidden=False)
 
 
-def raise_404() -> None:
+def raise_404() -> NoReturn:
     from django.http import Http404
 
     raise Http404(_("This consultation has no published text yet."))
