@@ -12,7 +12,16 @@ from django.core.management.base import CommandError
 CHECKOUT_BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
 
 # Scripts the docs and the README send people to; others may be added at any time.
-DOCUMENTED = {"assessment", "capacity", "consent", "impact", "merkle", "participation", "register"}
+DOCUMENTED = {
+    "assessment",
+    "capacity",
+    "consent",
+    "impact",
+    "merkle",
+    "participation",
+    "register",
+    "report",
+}
 
 
 def scripts_in_the_checkout() -> dict[str, str]:

@@ -2,15 +2,20 @@
 
 Everything goes through ``services`` (the editor writes and submits, the reviewer publishes),
 so the demo has a real audit trail and real version history. Idempotent: an entry that exists
-by name is left alone.
+by name is left alone. The register opened last year: :func:`_last_year` dates the first
+publication of the systems in use before then into last year and adds the questions residents
+asked that year, so last year's annual report has figures.
 """
 
 from __future__ import annotations
 
+from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.utils import timezone
+
 from . import services
-from .models import Entry, State
+from .models import Entry, Question, QuestionStatus, State
 
 CENTRE = (50.8810, 4.3120)  # Demo City's town hall (a made-up place)
 
@@ -708,3 +713,61 @@ def load(context: Any) -> None:
             data={"status": "in_use", "retention": "Conversations: 14 days."},
         )
         services.submit(revision, actor=editor)
+    _last_year(city, timezone.localdate().year - 1)
+
+
+#: Marks the residents' questions the demo adds to last year (found again on a second run).
+QUESTION_MARK = "(demo, last year)"
+
+#: ``(days after 1 February of last year, days to answer or None when closed, question)``.
+QUESTIONS = [
+    (10, 6, "Which cameras keep images, and for how long?"),
+    (45, 12, "Can I see what the parking app stores about my car?"),
+    (90, 3, "Who checks the results of the school-allocation algorithm?"),
+    (150, 21, "Is the noise sensor on my street recording conversations?"),
+    (200, None, "Please remove my street from the traffic counts."),
+    (260, 9, "Does the library's loan data go to any company?"),
+    (300, 15, "How can I object to the benefits-fraud model?"),
+]
+
+
+def _at(day: date, hour: int = 10) -> datetime:
+    return timezone.make_aware(datetime(day.year, day.month, day.day, hour))
+
+
+def _last_year(city: Any, year: int) -> None:
+    """The register opened in ``year``: entries in use before then were first published
+    during that year, and residents asked questions the city answered (the annual report of
+    that year has figures to show). Done once: the questions mark it.
+    """
+    if Question.objects.filter(organisation=city, message__endswith=QUESTION_MARK).exists():
+        return
+    opened = date(year, 3, 1)
+    older = list(
+        Entry.objects.filter(
+            organisation=city,
+            revision_of__isnull=True,
+            published_at__isnull=False,
+            start_date__lt=date(year, 1, 1),
+        ).order_by("start_date", "pk")
+    )
+    for index, entry in enumerate(older):
+        Entry.objects.filter(pk=entry.pk).update(
+            published_at=_at(opened + timedelta(days=(index * 9) % 270))
+        )
+    listed = [entry for entry in older if entry.state in (State.PUBLISHED, State.RETIRED)]
+    if not listed:
+        return
+    first = date(year, 2, 1)
+    for index, (offset, days, message) in enumerate(QUESTIONS):
+        asked = _at(first + timedelta(days=offset), 9 + index % 6)
+        question = Question.objects.create(
+            organisation=city,
+            entry=listed[index % len(listed)],
+            message=f"{message} {QUESTION_MARK}",
+            status=QuestionStatus.CLOSED if days is None else QuestionStatus.ANSWERED,
+        )
+        Question.objects.filter(pk=question.pk).update(
+            created_at=asked,
+            handled_at=asked + timedelta(days=days if days is not None else 2),
+        )

@@ -1,45 +1,25 @@
 """Demo City's annual reports: last year's published, this year's draft, in en, fr and nl.
 
 ``cityrights demo`` calls :func:`load` after every other app (``reporting`` is the last
-installed app), so the figures come from the demo records of the other apps. The other demos
-build everything at today's date; for last year's report to say something about the register,
-:func:`_register_history` gives the register a past: the entries in use before last year were
-first published during last year (the register opened then) and residents asked questions
-about them that the city answered. Impact assessments, roadmap actions and consent-based
-sharing started this year in the demo, so last year's report says plainly that they had none.
+installed app), so the figures come from the demo records of the other apps. The register's
+demo opened the register last year (with residents' questions answered then), so last year's
+report has a transparency section; impact assessments, roadmap actions and consent-based
+sharing start this year in the demo, so last year's report says plainly that they had none.
 
 Last year's report is drafted by the editor, approved by the reviewer (who took no part in
 it) and published by the administrator, through the same services as the pages. Everything
-is idempotent: a year that already has a report, or a register that already has its past, is
-left as it is.
+is idempotent: a year that already has a report is left as it is.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from cityrights.register.models import Entry, Question, QuestionStatus, State
-
 from . import services
 from .models import AnnualReport
-
-#: Marks the residents' questions the demo adds to last year (found again on a second run).
-QUESTION_MARK = "(demo, last year)"
-
-#: ``(days after 1 February of last year, days to answer or None when closed, question)``.
-QUESTIONS = [
-    (10, 6, "Which cameras keep images, and for how long?"),
-    (45, 12, "Can I see what the parking app stores about my car?"),
-    (90, 3, "Who checks the results of the school-allocation algorithm?"),
-    (150, 21, "Is the noise sensor on my street recording conversations?"),
-    (200, None, "Please remove my street from the traffic counts."),
-    (260, 9, "Does the library's loan data go to any company?"),
-    (300, 15, "How can I object to the benefits-fraud model?"),
-]
 
 FOREWORD_LAST_YEAR = {
     "en": (
@@ -157,45 +137,6 @@ COMMENTARIES_THIS_YEAR = {
 }
 
 
-def _at(day: date, hour: int = 10) -> datetime:
-    return timezone.make_aware(datetime(day.year, day.month, day.day, hour))
-
-
-def _register_history(city: Any, year: int) -> None:
-    """First publications of the entries in use before ``year`` moved into ``year``."""
-    if Question.objects.filter(organisation=city, message__endswith=QUESTION_MARK).exists():
-        return
-    opened = date(year, 3, 1)
-    older = list(
-        Entry.objects.filter(
-            organisation=city,
-            revision_of__isnull=True,
-            published_at__isnull=False,
-            start_date__lt=date(year, 1, 1),
-        ).order_by("start_date", "pk")
-    )
-    for index, entry in enumerate(older):
-        Entry.objects.filter(pk=entry.pk).update(
-            published_at=_at(opened + timedelta(days=(index * 9) % 270))
-        )
-    listed = [entry for entry in older if entry.state in (State.PUBLISHED, State.RETIRED)]
-    if not listed:
-        return
-    first = date(year, 2, 1)
-    for index, (offset, days, message) in enumerate(QUESTIONS):
-        asked = _at(first + timedelta(days=offset), 9 + index % 6)
-        question = Question.objects.create(
-            organisation=city,
-            entry=listed[index % len(listed)],
-            message=f"{message} {QUESTION_MARK}",
-            status=QuestionStatus.CLOSED if days is None else QuestionStatus.ANSWERED,
-        )
-        Question.objects.filter(pk=question.pk).update(
-            created_at=asked,
-            handled_at=asked + timedelta(days=days if days is not None else 2),
-        )
-
-
 def _draft(
     context: Any,
     year: int,
@@ -218,7 +159,6 @@ def load(context: Any) -> None:
     city = context.city
     this_year = timezone.localdate().year
     last_year = this_year - 1
-    _register_history(city, last_year)
     reports = AnnualReport.objects.filter(organisation=city)
     if not reports.filter(year=last_year).exists():
         report = _draft(context, last_year, FOREWORD_LAST_YEAR, COMMENTARIES_LAST_YEAR)

@@ -31,13 +31,25 @@ def latest_per_year(organisation: Organisation) -> list[AnnualReport]:
 
 
 def published_version(
-    organisation: Organisation, year: int, version: int | None = None
+    organisation: Organisation, year: int, version: int | None = None, *, with_content: bool = True
 ) -> AnnualReport | None:
-    """A published version of ``year`` (the latest when ``version`` is ``None``)."""
+    """A published version of ``year`` (the latest when ``version`` is ``None``).
+
+    ``with_content=False`` leaves the document and the figures in the database (read them
+    with :func:`published_content` when needed).
+    """
     found = published(organisation).filter(year=year)
+    if not with_content:
+        found = found.defer("content", "sections")
     if version is not None:
         found = found.filter(version=version)
     return found.order_by("-version").first()
+
+
+def published_content(report: AnnualReport) -> dict:
+    """The frozen document of a published version, read on its own."""
+    document = AnnualReport.objects.filter(pk=report.pk).values_list("content", flat=True).get()
+    return dict(document or {})
 
 
 def versions_of(organisation: Organisation, year: int) -> list[AnnualReport]:

@@ -10,8 +10,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -28,15 +30,19 @@ def _org(request: OrgRequest) -> Any:
     return request.organisation
 
 
-def _language(request: HttpRequest, document: Any) -> str:
+def _wanted(request: HttpRequest) -> str:
     wanted = request.GET.get("language", "")
-    if wanted not in interface_languages():
-        wanted = current_language()
-    return content.pick_language(document, wanted)
+    return wanted if wanted in interface_languages() else current_language()
 
 
-def _published(request: OrgRequest, year: int, version: int | None = None) -> AnnualReport:
-    report = selectors.published_version(_org(request), year, version)
+def _language(request: HttpRequest, document: Any) -> str:
+    return content.pick_language(document, _wanted(request))
+
+
+def _published(
+    request: OrgRequest, year: int, version: int | None = None, *, with_content: bool = True
+) -> AnnualReport:
+    report = selectors.published_version(_org(request), year, version, with_content=with_content)
     if report is None:
         raise Http404(_("The city has published no such report."))
     return report
@@ -52,22 +58,44 @@ def reports(request: OrgRequest) -> HttpResponse:
     )
 
 
+def _page_parts(request: OrgRequest, report: AnnualReport) -> dict[str, Any]:
+    """The language, its neighbours and the rendered body of a published version.
+
+    A published version never changes, so what its page shows in a language is rendered
+    once and kept in the cache under the version's digest; the document itself (figures,
+    tables, charts in every language) is read from the database only to render it.
+    """
+    wanted = _wanted(request)
+    key = f"reporting:page:{report.pk}:{report.digest}:{wanted}:{current_language()}"
+    parts = cache.get(key)
+    if parts is None:
+        document = selectors.published_content(report)
+        view = content.read(document, content.pick_language(document, wanted))
+        parts = {
+            "language": view.language,
+            "languages": view.languages,
+            "corrects_version": view.corrects_version,
+            "correction_reason": view.correction_reason,
+            "body": str(render_body(request, view, report, downloads=True)),
+        }
+        cache.set(key, parts, timeout=None)
+    return parts
+
+
 def _report_page(request: OrgRequest, report: AnnualReport) -> HttpResponse:
-    document = report.content or {}
-    view = content.read(document, _language(request, document))
+    parts = _page_parts(request, report)
     versions = selectors.versions_of(_org(request), report.year)
-    body = render_body(request, view, report, downloads=True)
     return render(
         request,
         "reporting/public/report.html",
         {
             "report": report,
-            "view": view,
-            "foreign": view.language != current_language(),
-            "report_languages": [(code, language_name(code)) for code in view.languages],
+            "view": parts,
+            "foreign": parts["language"] != current_language(),
+            "report_languages": [(code, language_name(code)) for code in parts["languages"]],
             "versions": versions,
             "latest": versions[-1] if versions else report,
-            "body": body,
+            "body": mark_safe(parts["body"]),  # rendered by our own template, escaped there
         },
     )
 
@@ -75,13 +103,13 @@ def _report_page(request: OrgRequest, report: AnnualReport) -> HttpResponse:
 @org_view()
 @require_safe
 def report(request: OrgRequest, year: int) -> HttpResponse:
-    return _report_page(request, _published(request, year))
+    return _report_page(request, _published(request, year, with_content=False))
 
 
 @org_view()
 @require_safe
 def version(request: OrgRequest, year: int, version: int) -> HttpResponse:
-    return _report_page(request, _published(request, year, version))
+    return _report_page(request, _published(request, year, version, with_content=False))
 
 
 @org_view()
@@ -96,13 +124,24 @@ def report_json(request: OrgRequest, year: int, version: int) -> HttpResponse:
     return response
 
 
+def _pdf_of(report: AnnualReport, language: str) -> bytes:
+    """The PDF of a published version in ``language``, laid out once and then kept."""
+    key = f"reporting:pdf:{report.pk}:{report.digest}:{language}"
+    data = cache.get(key)
+    if data is None:
+        document = selectors.published_content(report)
+        if language not in document.get("languages", []):
+            raise Http404(_("This report has no text in that language."))
+        data = printing.render_pdf(content.read(document, language), report.organisation)
+        cache.set(key, data, timeout=None)
+    return bytes(data)
+
+
 @org_view()
 @require_safe
 def report_pdf(request: OrgRequest, year: int, version: int, language: str) -> HttpResponse:
-    found = _published(request, year, version)
-    if language not in (found.content or {}).get("languages", []):
-        raise Http404(_("This report has no text in that language."))
-    data = printing.render_pdf(content.read(found.content or {}, language), found.organisation)
+    found = _published(request, year, version, with_content=False)
+    data = _pdf_of(found, language)
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = (
         f'inline; filename="{found.organisation.slug}-report-{year}-v{version}-{language}.pdf"'
