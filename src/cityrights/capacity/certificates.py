@@ -29,6 +29,7 @@ from cityrights.core import audit
 from cityrights.core.models import User
 
 from . import mail, rules, selectors
+from .errors import CapacityError
 from .models import (
     CODE_ALPHABET,
     CODE_LENGTH,
@@ -38,7 +39,6 @@ from .models import (
     ProgrammeStatus,
     RevocationReason,
 )
-from .services import CapacityError
 
 if TYPE_CHECKING:
     from cityrights.core.models import Organisation
