@@ -177,10 +177,10 @@ def export_scores_csv(cycle: AssessmentCycle) -> str:
 
     for (area, pillar), cell in result.cells.items():
         rows.append(line("cell", area, pillar, cell))
-    for area, item in result.areas.items():
-        rows.append(line("area", area, "", item))
-    for pillar, item in result.pillars.items():
-        rows.append(line("pillar", "", pillar, item))
+    for area, area_result in result.areas.items():
+        rows.append(line("area", area, "", area_result))
+    for pillar, pillar_result in result.pillars.items():
+        rows.append(line("pillar", "", pillar, pillar_result))
     rows.append(line("overall", "", "", result))
     return _csv(rows)
 

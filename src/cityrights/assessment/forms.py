@@ -83,13 +83,13 @@ def editor_members(organisation: Organisation) -> Any:
 class AssignmentForm(forms.Form):
     area = forms.ChoiceField(label=_("Area"), required=False)
     pillar = forms.ChoiceField(label=_("Pillar"), required=False)
-    department = forms.ModelChoiceField(
+    department: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label=_("Department"),
         queryset=None,  # set in __init__
         required=False,
         help_text=_("Every editor of this department may answer the section."),
     )
-    user = forms.ModelChoiceField(
+    user: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label=_("Named respondent"),
         queryset=None,
         required=False,

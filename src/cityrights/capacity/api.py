@@ -376,7 +376,7 @@ def import_attendance(request: HttpRequest, slug: str, pk: int, payload: ImportI
     try:
         counts = services.import_attendance(
             programme=found,
-            actor=who.user,  # type: ignore[arg-type]
+            actor=who.user,
             data=payload.csv.encode("utf-8"),
             session=session,
             by_key=who.key is not None,

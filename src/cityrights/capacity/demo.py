@@ -315,7 +315,7 @@ PATTERN = (
     + [(2,)] * 4
 )
 
-PUBLIC_PROGRAMMES = [
+PUBLIC_PROGRAMMES: list[dict[str, Any]] = [
     {
         "audience": "youth",
         "title": {

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from cityrights.core.registry import LinkedRecord, Section
+from cityrights.core.tenancy import StaffRequest
 
 from . import selectors
 from .models import Programme
@@ -21,13 +22,13 @@ if TYPE_CHECKING:
     from cityrights.core.models import Organisation
 
 
-def staff_panel(request: HttpRequest, organisation: Organisation) -> Section | None:
+def staff_panel(request: StaffRequest, organisation: Organisation) -> Section | None:
     """Dashboard: the rounds that ask this person, open rounds and their response, the
     next sessions and the certificates issued this year."""
     if not organisation.is_city:
         return None
     year = timezone.localdate().year
-    mine = selectors.open_rounds_for(organisation, request.user)  # type: ignore[arg-type]
+    mine = selectors.open_rounds_for(organisation, request.user)
     open_rounds = [
         (r, selectors.response(r))
         for r in selectors.rounds_of(organisation).filter(closed_at__isnull=True)

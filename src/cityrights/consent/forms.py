@@ -86,7 +86,9 @@ class VersionForm(forms.ModelForm):
 
 
 class PaperConsentForm(forms.Form):
-    agreement = forms.ModelChoiceField(label=_("Agreement"), queryset=None)
+    agreement: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Agreement"), queryset=None
+    )
     action = forms.ChoiceField(
         label=_("What the person signed"),
         widget=forms.RadioSelect,
@@ -163,7 +165,9 @@ class PaperConsentForm(forms.Form):
 
 
 class WebhookForm(forms.Form):
-    recipient = forms.ModelChoiceField(label=_("Recipient"), queryset=None)
+    recipient: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Recipient"), queryset=None
+    )
     url = forms.URLField(
         label=_("Address (URL)"),
         max_length=500,
@@ -195,7 +199,7 @@ class PartnerForm(forms.ModelForm):
 
 
 class PartnerKeyForm(forms.Form):
-    partner = forms.ModelChoiceField(label=_("Partner"), queryset=None)
+    partner: forms.ModelChoiceField[Any] = forms.ModelChoiceField(label=_("Partner"), queryset=None)
     name = forms.CharField(label=_("Name of the key"), max_length=100)
     scopes = forms.MultipleChoiceField(
         label=_("Allowed uses"),

@@ -639,7 +639,7 @@ def _as_time(value: Any) -> str:
     return normalise_time(value)
 
 
-_encode = json.encoder.encode_basestring  # type: ignore[attr-defined]
+_encode = json.encoder.encode_basestring
 
 
 def _scope_text(raw: Any) -> str | None:

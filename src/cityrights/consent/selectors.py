@@ -216,7 +216,7 @@ def consent_counts(agreement: ProcessingAgreement) -> list[tuple[str, str, int, 
             withdrawn=Count("id", filter=Q(status="withdrawn")),
         )
     )
-    by_category: dict[str, dict[str, Any]] = {row["category"]: row for row in rows}
+    by_category: dict[str, Any] = {row["category"]: row for row in rows}
     version = agreement.current_version() or agreement.versions.order_by("-number").first()
     categories = list(version.data_categories) if version else []
     categories += [c for c in by_category if c not in categories]

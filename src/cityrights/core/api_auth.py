@@ -47,7 +47,7 @@ class HeaderKey(APIKeyHeader):
 class Session(SessionAuth):
     def authenticate(self, request: HttpRequest, key: str | None) -> Principal | None:
         if request.user.is_authenticated:
-            return Principal(user=request.user)  # type: ignore[arg-type]
+            return Principal(user=request.user)
         return None
 
 

@@ -170,7 +170,7 @@ class _StrictLoader(_BaseLoader):  # type: ignore[valid-type,misc]
             if key in seen:
                 raise _DuplicateKeyError(key, line, seen[key])
             seen[key] = line
-        return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
+        return super().construct_mapping(node, deep=deep)
 
 
 def read_yaml(source: str, content: str, error: type[DataFileError]) -> Any:

@@ -51,7 +51,7 @@ def membership_for(user: User | AnonymousUser, organisation: Organisation) -> Me
             .select_related("department")
             .first()
         )
-        user._membership_cache = cache  # type: ignore[union-attr,attr-defined]
+        user._membership_cache = cache  # type: ignore[attr-defined]
     return cache[organisation.pk]
 
 

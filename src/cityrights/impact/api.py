@@ -129,7 +129,7 @@ def assessments(request: HttpRequest, slug: str, filters: Query[Filters]) -> lis
         department=department,
         right=filters.right,
     ).order_by("-updated_at", "-id")[filters.offset : filters.offset + filters.limit]
-    return [_out(a, a.open_conditions) for a in found]
+    return [_out(a, a.open_conditions) for a in found]  # type: ignore[attr-defined]  # annotated by selectors.search
 
 
 def _assessment(request: HttpRequest, slug: str, pk: int, capability: str) -> ImpactAssessment:

@@ -89,15 +89,15 @@ def _typed(data: Any, expected: type[Any]) -> Any:
 
 
 def screening_from_data(data: Any) -> ScreeningTemplate:
-    return _typed(data, ScreeningTemplate)  # type: ignore[no-any-return]
+    return _typed(data, ScreeningTemplate)
 
 
 def assessment_from_data(data: Any) -> AssessmentTemplate:
-    return _typed(data, AssessmentTemplate)  # type: ignore[no-any-return]
+    return _typed(data, AssessmentTemplate)
 
 
 def checklist_from_data(data: Any) -> ProcurementChecklist:
-    return _typed(data, ProcurementChecklist)  # type: ignore[no-any-return]
+    return _typed(data, ProcurementChecklist)
 
 
 # --------------------------------------------------------------------------------------

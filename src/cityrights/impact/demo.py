@@ -397,7 +397,7 @@ PROJECTS: list[dict[str, Any]] = [
     },
 ]
 
-PROCUREMENT = {
+PROCUREMENT: dict[str, Any] = {
     "tender": "Parking-bay sensor network 2025",
     "reference": "MOB-2025-014",
     "entry": "Parking-bay occupancy sensors",

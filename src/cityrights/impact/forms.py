@@ -63,7 +63,7 @@ class ScreeningForm(forms.Form):
         max_length=200,
         help_text=_("The name people in the city know it by."),
     )
-    department = forms.ModelChoiceField(
+    department: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label=_("Department"), queryset=None, required=False, empty_label=_("(none)")
     )
 
@@ -100,15 +100,15 @@ class AssessmentForm(forms.Form):
         choices=[c for c in AssessmentKind.choices if c[0] != AssessmentKind.NONE],
         widget=forms.RadioSelect,
     )
-    department = forms.ModelChoiceField(
+    department: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label=_("Department"), queryset=None, required=False, empty_label=_("(none)")
     )
-    author = forms.ModelChoiceField(
+    author: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label=_("Project lead"),
         queryset=None,
         help_text=_("Writes the assessment. The project lead can never decide on it."),
     )
-    entry = forms.ModelChoiceField(
+    entry: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label=_("Register entry"),
         queryset=None,
         required=False,
@@ -348,7 +348,7 @@ class SearchForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False)
     decision = forms.ChoiceField(label=_("Decision"), required=False)
     risk = forms.ChoiceField(label=_("Highest risk"), required=False)
-    department = forms.ModelChoiceField(
+    department: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label=_("Department"), queryset=None, required=False, empty_label=_("Any")
     )
     right = forms.ChoiceField(label=_("Affected right"), required=False)
@@ -357,7 +357,7 @@ class SearchForm(forms.Form):
         self, *args: Any, organisation: Organisation, rights: list[tuple[str, str]], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        anything = [("", _("Any"))]
+        anything: list[tuple[str, Any]] = [("", _("Any"))]
         choice_field(self, "status").choices = anything + list(Status.choices)
         choice_field(self, "decision").choices = anything + list(Decision.choices)
         choice_field(self, "risk").choices = anything + list(Band.choices)
@@ -370,10 +370,10 @@ class ProcurementForm(forms.Form):
 
     tender = forms.CharField(label=_("Tender name"), max_length=200)
     reference = forms.CharField(label=_("Tender reference"), max_length=100, required=False)
-    department = forms.ModelChoiceField(
+    department: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label=_("Department"), queryset=None, required=False, empty_label=_("(none)")
     )
-    entry = forms.ModelChoiceField(
+    entry: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label=_("Register entry of the purchased system"),
         queryset=None,
         required=False,

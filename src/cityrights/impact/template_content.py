@@ -501,7 +501,7 @@ def load_template_data(path: str | Path) -> dict[str, Any]:
         raise TemplateError(source, [TemplateProblem("", f"cannot read file: {error}")]) from error
     data = read_yaml(source, content, TemplateError)
     template_from_data(data, source=source, content=content)
-    return stringify_keys(data)  # type: ignore[no-any-return]
+    return stringify_keys(data)
 
 
 def template_from_data(

@@ -95,7 +95,7 @@ def participant_for(
     user: User | AnonymousUser, client: str, email: str = "", name: str = ""
 ) -> Participant:
     if user.is_authenticated:
-        return Participant(user=user, client=client)  # type: ignore[arg-type]
+        return Participant(user=user, client=client)
     return Participant(
         email=(email or "").strip().lower(), name=(name or "").strip(), client=client
     )

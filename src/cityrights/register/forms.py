@@ -14,7 +14,7 @@ from django.core.validators import MinLengthValidator, URLValidator
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from cityrights.core.forms import model_choice_field
+from cityrights.core.forms import choice_field, model_choice_field
 from cityrights.core.models import Department
 
 from .models import Entry, Location, Question, QuestionStatus
@@ -73,8 +73,8 @@ class EntryForm(forms.ModelForm):
         )
         lang = get_language()
         for name, kind in TERM_FIELDS.items():
-            field = self.fields[name]
-            field.choices = term_choices(kind, lang)  # type: ignore[attr-defined]
+            field = choice_field(self, name)
+            field.choices = term_choices(kind, lang)
             if self.instance.pk and not self.is_bound:
                 self.initial[name] = self.instance.values_of(kind)
         if self.instance.pk and not self.is_bound:
@@ -246,7 +246,8 @@ class SignBatchForm(forms.Form):
         counts = sign_counts(organisation)
         field = model_choice_field(self, "department")
         field.queryset = Department.objects.filter(organisation=organisation, pk__in=counts)
-        field.label_from_instance = lambda department: (
+        # Django's documented way to label choices per instance without a subclass.
+        field.label_from_instance = lambda department: (  # type: ignore[method-assign,assignment]
             ngettext(
                 "%(name)s (%(count)d sign)", "%(name)s (%(count)d signs)", counts[department.pk]
             )

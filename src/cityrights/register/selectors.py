@@ -23,6 +23,7 @@ from . import snapshots
 from .models import (
     Area,
     Entry,
+    EntryQuerySet,
     EntryTerm,
     Kind,
     Location,
@@ -126,7 +127,7 @@ def catalogue(organisation: Organisation, filters: Filters) -> QuerySet[Entry]:
     )
 
 
-def search(entries: QuerySet[Entry], text: str, organisation: Organisation) -> QuerySet[Entry]:
+def search(entries: EntryQuerySet, text: str, organisation: Organisation) -> EntryQuerySet:
     """Full-text search on PostgreSQL (GIN index); word-by-word ``icontains`` on SQLite."""
     if connection.vendor == "postgresql":
         from .services import search_config

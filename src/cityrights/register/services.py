@@ -406,6 +406,7 @@ def publish(entry: Entry, *, actor: User, change_summary: str = "") -> Entry:
 
 def _merge_revision(revision: Entry) -> Entry:
     """Copy a revision onto its published entry, keeping the entry's codes, then drop it."""
+    assert revision.revision_of_id is not None, "only a revision is merged"
     target = Entry.objects.select_for_update().get(pk=revision.revision_of_id)
     for field in EDITABLE_FIELDS:
         setattr(target, field, getattr(revision, field))
@@ -420,8 +421,8 @@ def _merge_revision(revision: Entry) -> Entry:
     )
     kept: set[int] = set()
     for copy in revision.locations.all():
-        if copy.origin_id and copy.origin.entry_id == target.pk:
-            original = copy.origin
+        original = copy.origin
+        if original is not None and original.entry_id == target.pk:
             original.latitude, original.longitude = copy.latitude, copy.longitude
             original.description = copy.description
             original.save()

@@ -384,19 +384,19 @@ def transition(request: StaffRequest, year: int) -> HttpResponse:
     user = request.user
     try:
         if action == "submit":
-            services.submit(cycle, user)  # type: ignore[arg-type]
+            services.submit(cycle, user)
             messages.success(request, _("The assessment was submitted; answers are now frozen."))
         elif action == "validate":
-            services.validate(cycle, user)  # type: ignore[arg-type]
+            services.validate(cycle, user)
             messages.success(request, _("The assessment was validated."))
         elif action == "reopen":
             form = ReopenForm(request.POST)
             if not form.is_valid():
                 raise services.AssessmentError(_("Say why the assessment is reopened."))
-            services.reopen(cycle, user, form.cleaned_data["reason"])  # type: ignore[arg-type]
+            services.reopen(cycle, user, form.cleaned_data["reason"])
             messages.success(request, _("The assessment is open again."))
         else:
-            services.set_published(cycle, user, action == "publish")  # type: ignore[arg-type]
+            services.set_published(cycle, user, action == "publish")
             messages.success(
                 request,
                 _("The results are public.")

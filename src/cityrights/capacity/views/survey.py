@@ -144,7 +144,7 @@ def round_detail(request: StaffRequest, pk: int) -> HttpResponse:
             "department_figures": departments,
             "suppressed": selectors.departments_not_shown(survey_round, found),
             "others": [
-                (survey.question(key).other.get_text(language), texts)  # type: ignore[union-attr]
+                (survey.question(key).other.get_text(language), texts)
                 for key, texts in found.others.items()
                 if survey.question(key).other is not None
             ],

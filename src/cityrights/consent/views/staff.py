@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -22,7 +22,7 @@ from cityrights.core import services as core_services
 from cityrights.core.errors import refuse
 from cityrights.core.models import ApiKey, Organisation
 from cityrights.core.permissions import can
-from cityrights.core.tenancy import StaffRequest, org_view
+from cityrights.core.tenancy import OrgRequest, StaffRequest, org_view
 
 from .. import ledger, notices, selectors, services
 from ..forms import (
@@ -36,8 +36,8 @@ from ..forms import (
 from ..models import AgreementVersion, Checkpoint, NoticeOutbox, ProcessingAgreement
 
 
-def _org(request: HttpRequest) -> Organisation:
-    return request.organisation  # type: ignore[attr-defined,no-any-return]
+def _org(request: OrgRequest) -> Organisation:
+    return request.organisation
 
 
 @require_safe

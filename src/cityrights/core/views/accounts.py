@@ -19,7 +19,6 @@ from django.views.decorators.http import require_http_methods
 from .. import accounts, throttling
 from ..errors import ServiceError, refuse
 from ..forms import ActivateAccountForm, DeleteAccountForm, SignupForm, ThrottledLoginForm
-from ..models import User
 from ..tenancy import UserRequest
 
 
@@ -111,8 +110,8 @@ def account(request: UserRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def account_delete(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def account_delete(request: UserRequest) -> HttpResponse:
+    user = request.user
     form = DeleteAccountForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():

@@ -86,8 +86,9 @@ def refresh_bands(assessment: ImpactAssessment) -> None:
         band = band_of(assessment, item.likelihood, item.severity)
         if BAND_ORDER.get(band, 0) > BAND_ORDER.get(inherent, 0):  # type: ignore[call-overload]
             inherent = band
-        if item.has_residual:
-            after = band_of(assessment, item.residual_likelihood, item.residual_severity)  # type: ignore[arg-type]
+        likelihood, severity = item.residual_likelihood, item.residual_severity
+        if likelihood is not None and severity is not None:
+            after = band_of(assessment, likelihood, severity)
         else:
             after = band
         if BAND_ORDER.get(after, 0) > BAND_ORDER.get(residual, 0):  # type: ignore[call-overload]

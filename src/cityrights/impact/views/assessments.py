@@ -279,7 +279,7 @@ def edit(request: StaffRequest, pk: int) -> HttpResponse:
             services.update_details(
                 assessment,
                 request.user,
-                dict(form.cleaned_data),  # type: ignore[arg-type]
+                dict(form.cleaned_data),
             )
         except services.ImpactError as error:
             attach(form, error)

@@ -43,7 +43,7 @@ def transition(request: StaffRequest, pk: int) -> HttpResponse:
             assessment,
             request.user,
             step,
-            note=request.POST.get("note", ""),  # type: ignore[arg-type]
+            note=request.POST.get("note", ""),
         )
     except services.ImpactError as error:
         assessment.refresh_from_db()
@@ -143,7 +143,7 @@ def conditions(request: StaffRequest, pk: int) -> HttpResponse:
                     services.set_reassessment(
                         assessment,
                         request.user,
-                        reassess.cleaned_data["reassessment_due"],  # type: ignore[arg-type]
+                        reassess.cleaned_data["reassessment_due"],
                     )
                     messages.success(request, _("The reassessment date was saved."))
                     return redirect(request.path)

@@ -167,7 +167,7 @@ def edit(request: StaffRequest, pk: int | None = None) -> HttpResponse:
                         initiative=initiative,
                         actor=request.user,
                         kind=kind,
-                        record_id=record_id,  # type: ignore[arg-type]
+                        record_id=record_id,
                     )
                     messages.success(request, _("The record was linked."))
                     return redirect(

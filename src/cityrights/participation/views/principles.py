@@ -30,6 +30,7 @@ from ..forms import (
     PrincipleForm,
     PrincipleSectionForm,
     PrinciplesVersionForm,
+    RecordField,
     SignatoryForm,
     StepForm,
 )
@@ -156,7 +157,7 @@ def start_review(request: StaffRequest) -> HttpResponse:
                 consultation = writes.start_review(
                     organisation=organisation,
                     actor=request.user,
-                    values=form.cleaned_data,  # type: ignore[arg-type]
+                    values=form.cleaned_data,
                 )
             except ParticipationError as error:
                 status = refuse(request, error, form=form)
@@ -246,7 +247,7 @@ def section_edit(request: StaffRequest, pk: int, section_pk: int | None = None) 
             if form.is_valid():
                 writes.save_section(
                     version=version, actor=request.user, values=form.cleaned_data, section=section
-                )  # type: ignore[arg-type]
+                )
                 messages.success(request, _("The section was saved."))
                 return redirect(
                     "participation:staff_principles_version", org=organisation.slug, pk=pk
@@ -288,7 +289,7 @@ def principle_edit(
                     actor=request.user,
                     values=form.cleaned_data,
                     principle=principle,
-                )  # type: ignore[arg-type]
+                )
                 messages.success(request, _("The principle was saved."))
                 return redirect(
                     "participation:staff_principles_version", org=organisation.slug, pk=pk
@@ -432,7 +433,9 @@ def actions(request: StaffRequest, key: str) -> HttpResponse:
         _require(request, "edit")
         status = 422
         if form.is_valid():
-            kind, record_id = form.fields["record"].split(form.cleaned_data.get("record", ""))  # type: ignore[attr-defined]
+            record_field = form.fields["record"]
+            assert isinstance(record_field, RecordField)
+            kind, record_id = record_field.split(form.cleaned_data.get("record", ""))
             try:
                 writes.add_action(
                     organisation=organisation,

@@ -81,7 +81,7 @@ def consultation_new(request: StaffRequest) -> HttpResponse:
                 consultation = services.create_consultation(
                     organisation=org(request),
                     actor=request.user,
-                    values=form.cleaned_data,  # type: ignore[arg-type]
+                    values=form.cleaned_data,
                 )
             except ParticipationError as error:
                 status = refuse(request, error, form=form)
@@ -110,7 +110,7 @@ def consultation_edit(request: StaffRequest, pk: int) -> HttpResponse:
                 services.update_consultation(
                     consultation=consultation,
                     actor=request.user,
-                    values=form.cleaned_data,  # type: ignore[arg-type]
+                    values=form.cleaned_data,
                 )
             except ParticipationError as error:
                 status = refuse(request, error, form=form)
@@ -165,7 +165,7 @@ def phase(request: StaffRequest, pk: int) -> HttpResponse:
         services.move_phase(
             consultation=consultation,
             actor=request.user,
-            to_phase=request.POST.get("phase", ""),  # type: ignore[arg-type]
+            to_phase=request.POST.get("phase", ""),
         )
     except ParticipationError as error:
         refuse(request, error)
@@ -284,7 +284,7 @@ def _section_page(
                     version=version,
                     actor=request.user,
                     values=form.cleaned_data,
-                    section=section,  # type: ignore[arg-type]
+                    section=section,
                 )
             except ParticipationError as error:
                 status = refuse(request, error, form=form)
@@ -405,7 +405,7 @@ def moderate(request: StaffRequest, comment_pk: int) -> HttpResponse:
                     )
                 services.hide_comment(
                     comment=comment, actor=request.user, reason=form.cleaned_data["reason"]
-                )  # type: ignore[arg-type]
+                )
                 messages.success(
                     request, _("The comment is hidden; its reason is shown in its place.")
                 )
@@ -610,7 +610,7 @@ def population(request: StaffRequest) -> HttpResponse:
                 services.save_population_share(
                     organisation=organisation,
                     actor=request.user,
-                    **form.cleaned_data,  # type: ignore[arg-type]
+                    **form.cleaned_data,
                 )
             except ParticipationError as error:
                 status = refuse(request, error, form=form)

@@ -152,7 +152,7 @@ def entry_detail(request: StaffRequest, pk: int) -> HttpResponse:
             "editable": editable,
             "can_edit": can(user, organisation, "edit"),
             "can_review": can(user, organisation, "review"),
-            "may_publish": services.may_publish(entry, user),  # type: ignore[arg-type]
+            "may_publish": services.may_publish(entry, user),
             "took_part": user in services.contributors_of(entry),
             "missing": services.missing_for_publication(entry) if entry.state == "draft" else [],
             "revision": entry.revisions.first() if not entry.is_revision else None,
@@ -170,7 +170,7 @@ def entry_detail(request: StaffRequest, pk: int) -> HttpResponse:
     )
 
 
-def _step(request: HttpRequest, entry: Entry, action) -> HttpResponse:  # type: ignore[no-untyped-def]
+def _step(request: HttpRequest, entry: Entry, action) -> HttpResponse:
     try:
         result = action()
     except services.WorkflowError as refusal:
