@@ -21,6 +21,9 @@ class AssessmentConfig(AppConfig):
         registry.add_nav_link(NavLink(_("Roadmap"), "assessment:roadmap", "view", 11))
         registry.add_staff_panel("view", panels.staff_panel)
         registry.add_public_section(panels.public_section)
+        registry.add_cached_pages(
+            "assessment", "public_results", "public_results_year", "public_scale"
+        )
         registry.add_linkable_kind(
             LinkableKind(
                 "assessment.roadmap_action",

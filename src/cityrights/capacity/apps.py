@@ -29,6 +29,9 @@ class CapacityConfig(AppConfig):
             )
         )
         registry.add_account_eraser("capacity", erasure.erase_account)
+        registry.add_cached_pages(
+            "capacity", "public_programmes", "public_programme", "issuer", "achievement"
+        )
         # Every migrate gives stored shipped survey versions their files' translations.
         post_migrate.connect(
             refresh_content_after_migrate("capacity.SurveyVersion", _refresh_translations),

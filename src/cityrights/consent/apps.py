@@ -28,6 +28,14 @@ class ConsentConfig(AppConfig):
         registry.add_nav_link(NavLink(_("Consent"), "consent:staff_agreements", "view", 30))
         registry.add_staff_panel("view", panels.staff_panel)
         registry.add_public_section(panels.public_section)
+        registry.add_cached_pages("consent", "public_agreements")
+        # Residents' consents and partners' checks: no anonymous page reads them.
+        registry.add_private_tables(
+            *("consent_datasubject", "consent_externalidentifier", "consent_ledgerevent"),
+            *("consent_consentstate", "consent_ledgertree", "consent_merklenode"),
+            *("consent_checkpoint", "consent_consentcheck", "consent_webhook"),
+            "consent_noticeoutbox",
+        )
         registry.add_linkable_kind(
             LinkableKind(
                 "consent.agreement",

@@ -577,3 +577,24 @@ class ApiKey(models.Model):
         if self.last_used_at is None or (now - self.last_used_at).total_seconds() > 60:
             ApiKey.objects.filter(pk=self.pk).update(last_used_at=now)
             self.last_used_at = now
+
+
+class PublishedContentVersion(models.Model):
+    """One row: the version of everything anonymous public pages show.
+
+    ``cityrights.core.publiccache`` raises it after every committed write to a table that a
+    public page may read, and keys cached pages on it. It lives in the database, not only in
+    the cache, so a restarted worker or a cache that outlived the application never serves
+    a page cached before the latest change. The value is at least the change's time in
+    microseconds since 1970, so it never returns to an earlier value even after the row is
+    lost, and it gives public pages their ``Last-Modified``.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    version = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("published content version")
+
+    def __str__(self) -> str:
+        return str(self.version)

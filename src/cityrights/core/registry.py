@@ -19,6 +19,11 @@ Each app registers in its ``AppConfig.ready``:
   (:mod:`cityrights.core.report`): a provider turns a city and a year into the
   app's figures, tables and charts, so the reporting app reads no other app's
   models; and an *alert provider* listing what staff should fix now,
+* *cached public pages*: the URL names (``"register:catalogue"``) of the app's public
+  pages that :mod:`cityrights.core.publiccache` may serve from the shared cache to
+  anonymous visitors, and *private tables*: tables whose writes never change what an
+  anonymous visitor sees (a consent check's log row), so writing them keeps those pages
+  cached,
 * a *facts provider*: data (not a page section) that an app gives about records
   of another app, in bulk, e.g. the impact app tells the register's report
   section which of its entries have an approved assessment
@@ -157,6 +162,22 @@ class Registry:
         """Every app's open datasets of ``organisation``, in catalogue order."""
         found = [item for provider in self.dataset_providers for item in provider(organisation)]
         return sorted(found, key=lambda dataset: (dataset.order, dataset.iri))
+
+    cached_pages: set[str] = field(default_factory=set)
+    private_tables: set[str] = field(default_factory=set)
+
+    def add_cached_pages(self, namespace: str, *names: str) -> None:
+        """Let anonymous visits of these public pages be served from the shared cache.
+
+        Only pages that show the same thing to every anonymous visitor for the same
+        address, query and language: a page with a form (a CSRF token) or a personal
+        page is never stored even when listed, but list only what is public.
+        """
+        self.cached_pages.update(f"{namespace}:{name}" for name in names)
+
+    def add_private_tables(self, *tables: str) -> None:
+        """Tables no anonymous page reads: writing them does not outdate cached pages."""
+        self.private_tables.update(tables)
 
     def add_account_eraser(self, name: str, eraser: AccountEraser) -> AccountEraser:
         """Run ``eraser(user)`` when a person deletes their account (``core.accounts``).

@@ -19,6 +19,7 @@ class ImpactConfig(AppConfig):
         registry.add_nav_link(NavLink(_("Impact assessments"), "impact:list", "view", 30))
         registry.add_staff_panel("view", panels.staff_panel)
         registry.add_public_section(panels.public_section)
+        registry.add_cached_pages("impact", "public_list", "public_detail")
         registry.add_to_slot("register.entry.public", panels.entry_public)
         registry.add_to_slot("register.entry.staff", panels.entry_staff)
         registry.add_linkable_kind(

@@ -24,6 +24,13 @@ class ParticipationConfig(AppConfig):
         )
         registry.add_staff_panel("view", panels.staff_panel)
         registry.add_public_section(panels.public_section)
+        registry.add_cached_pages(
+            "participation",
+            *("consultations", "consultation", "section", "comment", "version", "changes"),
+            *("questions", "results", "who_took_part", "response", "public_export"),
+            *("public_answers", "principles", "principles_version", "initiatives", "roles"),
+            "initiative",
+        )
         registry.add_linkable_kind(
             LinkableKind(
                 "participation.consultation",

@@ -17,6 +17,12 @@ class RegisterConfig(AppConfig):
         registry.add_nav_link(NavLink(_("Register"), "register:staff_entries", "view", 20))
         registry.add_staff_panel("view", panels.staff_panel)
         registry.add_public_section(panels.public_section)
+        registry.add_cached_pages(
+            "register",
+            *("catalogue", "entry", "map", "map_geojson", "feed", "exports", "export_csv"),
+            *("export_geojson", "export_dcat", "export_standard", "entry_qr", "entry_sign"),
+            *("location_qr", "location_sign"),
+        )
         registry.add_linkable_kind(
             LinkableKind(
                 "register.entry",

@@ -16,3 +16,6 @@ class ReportingConfig(AppConfig):
         registry.add_nav_link(NavLink(_("Figures and report"), "reporting:dashboard", "view", 60))
         registry.add_staff_panel("view", panels.staff_panel)
         registry.add_public_section(panels.public_section)
+        registry.add_cached_pages(
+            "reporting", "reports", "verify", "report", "version", "json", "pdf", "section_data"
+        )

@@ -86,6 +86,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: it stores the view's own response, and everything above runs on every answer.
+    "cityrights.core.publiccache.PublicPageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "cityrights.urls"
@@ -282,6 +284,14 @@ CITYRIGHTS_CONSENT_DURABLE_CHECK_LOG = env_bool("CITYRIGHTS_CONSENT_DURABLE_CHEC
 # after the consultation's response is published (they are told about it), and days an
 # unconfirmed anonymous contribution waits for its link. `cityrights forget-participant-emails`.
 CITYRIGHTS_PARTICIPATION_EMAIL_DAYS = int(env("CITYRIGHTS_PARTICIPATION_EMAIL_DAYS", "30"))
+
+# Public pages for anonymous visitors from the shared cache (cityrights.core.publiccache,
+# docs/operations.md): on or off, how long the server keeps a page, how long browsers and
+# proxies may (Cache-Control max-age), and the largest page kept.
+CITYRIGHTS_PUBLIC_CACHE = env_bool("CITYRIGHTS_PUBLIC_CACHE", True)
+CITYRIGHTS_PUBLIC_CACHE_SECONDS = int(env("CITYRIGHTS_PUBLIC_CACHE_SECONDS", "300"))
+CITYRIGHTS_PUBLIC_MAX_AGE = int(env("CITYRIGHTS_PUBLIC_MAX_AGE", "60"))
+CITYRIGHTS_PUBLIC_CACHE_MAX_BYTES = int(env("CITYRIGHTS_PUBLIC_CACHE_MAX_BYTES", str(8 << 20)))
 
 # Background map of the register: a tile URL such as https://{s}.tile.example.org/{z}/{x}/{y}.png
 # (its host is added to the map page's Content-Security-Policy) and the attribution to show.

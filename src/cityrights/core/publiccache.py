@@ -1,0 +1,404 @@
+"""Anonymous public pages from the shared cache, with conditional requests.
+
+A QR code on a camera pole or a news story sends thousands of people to the same few
+public pages at once. Rendering each visit costs tens of database queries; serving the
+page a previous anonymous visitor got costs two (the content version and the cache).
+
+**What is cached.** Only ``GET`` and ``HEAD`` of the pages apps list with
+``registry.add_cached_pages`` (public pages that show every anonymous visitor the same
+thing), only for a visitor without a session or a pending message (staff and logged-in
+residents always get a fresh page), and only a ``200`` that set no cookie, embedded no
+CSRF token (a page with a form), stored nothing in the session, showed no message and did
+not say ``private`` or ``no-store``. The key holds the address (scheme, host, path, the
+query in a stable order), the interface language and the **content version**.
+
+**The content version** (:class:`~cityrights.core.models.PublishedContentVersion`, one
+row in the database) goes up after every committed write to a table a public page may
+read. Writes are seen where they happen, in the database connection (an execute wrapper
+that reads the statement's verb and table), not in each app's services: a queryset
+``update()``, a ``bulk_create`` or raw SQL in any app, present or future, cannot forget
+to announce itself. Tables that no anonymous page reads (sessions, the audit trail, the
+consent ledger and its check log, the cache table) are left out so that residents'
+consents and partners' checks keep pages cached; apps name theirs with
+``registry.add_private_tables``. A write inside a transaction raises the version once,
+when the transaction commits (a rolled-back draft changes nothing); a write outside one
+raises it at once. A page is looked up under the version read *before* it is rendered,
+so a render that raced a publication is stored under the old version, never the new one.
+The version is one for the installation rather than one per city: a table name says
+which table changed, not which city's row, and a missed city would serve stale pages.
+Cities sharing an installation therefore refresh each other's pages on every change,
+which costs a render per page after each change and never correctness.
+
+Because the version lives in the database, a restarted worker or a Redis that outlived
+the application never serves a page from before the latest change; the cache entries of
+earlier versions simply expire. The version is at least the change's time in
+microseconds, so it never goes back to an earlier value (a restored backup, a lost row).
+
+**Conditional requests.** Every cached page carries a strong ``ETag`` (SHA-256 of its
+body) and ``Last-Modified`` (the content version's time); ``If-None-Match`` and
+``If-Modified-Since`` get ``304 Not Modified``. ``Cache-Control: public, max-age=…``
+(``CITYRIGHTS_PUBLIC_MAX_AGE``) lets a city's proxy or CDN keep them briefly, and
+``Vary: Accept-Language, Cookie`` keeps languages and logged-in people apart there too.
+
+Operators: ``cityrights purge-public-cache`` raises the version (every cached page is
+rendered again on its next visit); ``docs/operations.md`` has the settings.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
+from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.http import http_date, parse_http_date_safe
+from django.utils.translation import get_language
+
+import cityrights
+
+from .registry import registry
+
+logger = logging.getLogger(__name__)
+
+VERSION_TABLE = "core_publishedcontentversion"
+#: Core's own tables that no public page reads.
+CORE_PRIVATE_TABLES = frozenset(
+    {
+        VERSION_TABLE,
+        "django_session",
+        "core_auditevent",
+        "core_contribution",
+        "core_apikey",
+    }
+)
+HEADER = "X-Cityrights-Cache"
+
+_WRITE = re.compile(
+    r"^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM|REPLACE\s+INTO)\s+[\"`]?(\w+)",
+    re.IGNORECASE,
+)
+# Schema changes (CREATE, ALTER, DROP) change no content by themselves.
+_OTHER_WRITE = re.compile(r"^\s*(?:WITH|MERGE|TRUNCATE|COPY)\b", re.IGNORECASE)
+_WRITE_IN_CTE = re.compile(r"\b(?:INSERT|UPDATE|DELETE|MERGE)\b", re.IGNORECASE)
+#: Logging in records the time on the account; no public page shows it.
+_LAST_LOGIN = re.compile(r'^\s*UPDATE\s+"?core_user"?\s+SET\s+"?last_login"?\s*=\s*%s\s+WHERE')
+
+
+# --- the content version ----------------------------------------------------------------
+
+
+@cache
+def _private_tables() -> frozenset[str]:
+    # Computed once, after every app has registered its tables (the first write comes later).
+    tables = set(CORE_PRIVATE_TABLES) | registry.private_tables
+    for backend in settings.CACHES.values():
+        if str(backend.get("BACKEND", "")).endswith("DatabaseCache"):
+            tables.add(str(backend["LOCATION"]))
+    return frozenset(tables)
+
+
+def changes_public_content(sql: str) -> bool:
+    """Whether a statement may change what a public page shows (conservative: when unsure, yes)."""
+    match = _WRITE.match(sql)
+    if match is not None:
+        table = match.group(1).lower()
+        if table == "core_user" and _LAST_LOGIN.match(sql):
+            return False
+        return table not in _private_tables()
+    other = _OTHER_WRITE.match(sql)
+    if other is None:
+        return False
+    if other.group(0).strip().upper() == "WITH":
+        return bool(_WRITE_IN_CTE.search(sql, other.end()))
+    return True
+
+
+def read_version(using: str = DEFAULT_DB_ALIAS) -> int:
+    """The current content version (0 before the first change)."""
+    with connections[using].cursor() as cursor:
+        cursor.execute(f"SELECT version FROM {VERSION_TABLE} WHERE id = 1")  # noqa: S608
+        row = cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
+def bump(using: str = DEFAULT_DB_ALIAS) -> None:
+    """Raise the content version now: every cached public page is rendered again."""
+    _bump_on(connections[using])
+
+
+def _bump_on(connection: BaseDatabaseWrapper) -> None:
+    now = time.time_ns() // 1000
+    if connection.in_atomic_block:
+        # Inside a transaction a failed statement would break the caller's transaction.
+        _upsert(connection, now)
+        return
+    try:
+        _upsert(connection, now)
+    except DatabaseError:
+        # Before core's migration 0006 (a data migration of an earlier app) there is no
+        # version to raise; any other failure is worth an operator's attention.
+        if VERSION_TABLE in connection.introspection.table_names():
+            raise
+
+
+def _upsert(connection: BaseDatabaseWrapper, now: int) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {VERSION_TABLE} (id, version) VALUES (1, %s) "  # noqa: S608
+            "ON CONFLICT (id) DO UPDATE SET version = CASE "
+            f"WHEN {VERSION_TABLE}.version >= excluded.version "
+            f"THEN {VERSION_TABLE}.version + 1 ELSE excluded.version END",
+            [now],
+        )
+
+
+def _bump_callback(connection: BaseDatabaseWrapper) -> Callable[[], None]:
+    # One callable per connection, so a transaction's queue holds it at most once.
+    callback: Callable[[], None] | None = getattr(connection, "_cityrights_bump", None)
+    if callback is None:
+
+        def bump_after_commit() -> None:
+            _bump_on(connection)
+
+        callback = bump_after_commit
+        connection._cityrights_bump = callback  # type: ignore[attr-defined]
+    return callback
+
+
+def _schedule_bump(connection: BaseDatabaseWrapper) -> None:
+    callback = _bump_callback(connection)
+    if connection.in_atomic_block:
+        if any(queued[1] is callback for queued in connection.run_on_commit):
+            return
+        connection.on_commit(callback, robust=True)
+    else:
+        callback()
+
+
+def watch_writes(
+    execute: Callable[..., Any], sql: str, params: Any, many: bool, context: dict[str, Any]
+) -> Any:
+    """Execute wrapper: after a statement that changes public content, raise the version."""
+    result = execute(sql, params, many, context)
+    if isinstance(sql, str) and changes_public_content(sql):
+        _schedule_bump(context["connection"])
+    return result
+
+
+def install_write_watch(sender: Any, connection: BaseDatabaseWrapper, **kwargs: Any) -> None:
+    """``connection_created`` handler: watch every connection's writes."""
+    if watch_writes not in connection.execute_wrappers:
+        connection.execute_wrappers.append(watch_writes)
+
+
+# --- the page cache ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CachedPage:
+    status: int
+    content: bytes
+    headers: tuple[tuple[str, str], ...]
+    etag: str
+    last_modified: str
+
+
+@dataclass
+class Visit:
+    """What the middleware knows about one anonymous request for a cacheable page."""
+
+    key: str
+    version: int
+    hit: bool = False
+
+
+def _enabled() -> bool:
+    return bool(getattr(settings, "CITYRIGHTS_PUBLIC_CACHE", True))
+
+
+def _cache() -> Any:
+    return caches[getattr(settings, "CITYRIGHTS_PUBLIC_CACHE_ALIAS", "default")]
+
+
+def is_anonymous_visit(request: HttpRequest) -> bool:
+    """No session, no pending message, no credentials: the page cannot be personal."""
+    cookies = request.COOKIES
+    if settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies:
+        return False
+    return "HTTP_AUTHORIZATION" not in request.META
+
+
+def page_key(request: HttpRequest, version: int) -> str:
+    query = urlencode(sorted(parse_qsl(request.META.get("QUERY_STRING", ""), True)))
+    parts = (
+        cityrights.__version__,
+        str(version),
+        get_language() or "",
+        request.scheme or "",
+        request.get_host(),
+        request.path,
+        query,
+    )
+    digest = hashlib.sha256("\n".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+    return f"cityrights:publicpage:{digest}"
+
+
+def _storable(request: HttpRequest, response: HttpResponseBase) -> bool:
+    if response.status_code != 200 or response.cookies:
+        return False
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+        return False  # the page embeds a CSRF token: it belongs to one browser
+    session = getattr(request, "session", None)
+    if session is not None and session.modified:
+        return False
+    storage = getattr(request, "_messages", None)
+    if storage is not None and (
+        getattr(storage, "_queued_messages", None) or getattr(storage, "_loaded_data", None)
+    ):
+        return False
+    control = response.get("Cache-Control", "").lower()
+    return not any(word in control for word in ("private", "no-store", "no-cache"))
+
+
+def _body(response: HttpResponseBase, limit: int) -> tuple[bytes | None, HttpResponseBase]:
+    """The response's body when it is at most ``limit`` bytes, and the response to send."""
+    if not response.streaming:
+        content = response.content  # type: ignore[attr-defined]
+        return (content if len(content) <= limit else None), response
+    if getattr(response, "file_to_stream", None) is not None:
+        return None, response  # a file download: sent as it is, never held in memory
+    assert isinstance(response, StreamingHttpResponse)
+    stream: Iterator[bytes] = iter(response.streaming_content)  # type: ignore[arg-type]
+    parts: list[bytes] = []
+    size = 0
+    for part in stream:
+        parts.append(part)
+        size += len(part)
+        if size > limit:
+            # Too large to keep: send what was read followed by the rest, still streaming.
+            response.streaming_content = _chain(parts, stream)
+            return None, response
+    content = b"".join(parts)
+    plain = HttpResponse(content, status=response.status_code)
+    for name, value in response.items():
+        plain[name] = value
+    return content, plain
+
+
+def _chain(parts: list[bytes], rest: Iterator[bytes]) -> Iterator[bytes]:
+    yield from parts
+    yield from rest
+
+
+def _public_headers(response: HttpResponseBase, etag: str, last_modified: str) -> None:
+    response["ETag"] = etag
+    if last_modified:
+        response["Last-Modified"] = last_modified
+    max_age = int(getattr(settings, "CITYRIGHTS_PUBLIC_MAX_AGE", 60))
+    response["Cache-Control"] = f"public, max-age={max_age}"
+    patch_vary_headers(response, ("Accept-Language", "Cookie"))
+
+
+def _answer(request: HttpRequest, page: CachedPage) -> HttpResponseBase:
+    response = HttpResponse(b"" if request.method == "HEAD" else page.content, status=page.status)
+    for name, value in page.headers:
+        response[name] = value
+    response["Content-Length"] = str(len(page.content))
+    conditional = get_conditional_response(
+        request,
+        etag=page.etag,
+        last_modified=_timestamp(page.last_modified),
+        response=response,
+    )
+    return conditional if conditional is not None else response
+
+
+def _timestamp(http_time: str) -> int | None:
+    return parse_http_date_safe(http_time) if http_time else None
+
+
+def _version_time(version: int) -> str:
+    # A version is at least its change's time in microseconds; small ones (tests, a
+    # purge on a clock set back) would claim 1970, so they give no Last-Modified.
+    seconds = version // 1_000_000
+    return http_date(seconds) if seconds > 1_000_000_000 else ""
+
+
+class PublicPageCacheMiddleware:
+    """Serve listed public pages to anonymous visitors from the shared cache.
+
+    Put it last in ``MIDDLEWARE``: what it stores is the view's response alone, and the
+    outer middleware (security headers, language, CSRF, sessions) runs on every answer,
+    cached or not.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        visit: Visit | None = getattr(request, "_public_visit", None)
+        if visit is None or visit.hit:
+            return response
+        return self._store(request, response, visit)
+
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., Any],
+        view_args: Any,
+        view_kwargs: Any,
+    ) -> HttpResponseBase | None:
+        if not _enabled() or request.method not in ("GET", "HEAD"):
+            return None
+        match = request.resolver_match
+        if match is None or match.view_name not in registry.cached_pages:
+            return None
+        if not is_anonymous_visit(request):
+            return None
+        version = read_version()
+        visit = Visit(key=page_key(request, version), version=version)
+        request._public_visit = visit  # type: ignore[attr-defined]
+        page = _cache().get(visit.key)
+        if not isinstance(page, CachedPage):
+            return None
+        visit.hit = True
+        response = _answer(request, page)
+        response[HEADER] = "hit"
+        return response
+
+    def _store(
+        self, request: HttpRequest, response: HttpResponseBase, visit: Visit
+    ) -> HttpResponseBase:
+        if not _storable(request, response):
+            return response
+        limit = int(getattr(settings, "CITYRIGHTS_PUBLIC_CACHE_MAX_BYTES", 8 * 1024 * 1024))
+        content, response = _body(response, limit)
+        if content is None:
+            return response
+        etag = '"' + hashlib.sha256(content).hexdigest()[:40] + '"'
+        last_modified = _version_time(visit.version)
+        _public_headers(response, etag, last_modified)
+        page = CachedPage(
+            status=response.status_code,
+            content=content,
+            headers=tuple((name, value) for name, value in response.items()),
+            etag=etag,
+            last_modified=last_modified,
+        )
+        timeout = int(getattr(settings, "CITYRIGHTS_PUBLIC_CACHE_SECONDS", 300))
+        _cache().set(visit.key, page, timeout)
+        answer = _answer(request, page)
+        answer[HEADER] = "miss"
+        return answer

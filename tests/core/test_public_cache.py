@@ -1,0 +1,410 @@
+"""Anonymous public pages come from the shared cache, and never a draft or a personal page.
+
+The cache is switched on here (the test settings leave it off elsewhere). Tests that write
+run in real transactions, as production does: the content version goes up when a write
+commits.
+"""
+
+from __future__ import annotations
+
+import re
+from contextlib import contextmanager
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from cityrights.core import publiccache
+from cityrights.core.registry import registry
+from cityrights.register import services as register_services
+from tests.register.conftest import make_entry
+
+HEADER = "X-Cityrights-Cache"
+
+
+@contextmanager
+def committed(capture):
+    """Inside a test's transaction, run what a commit would run and forget it, as a commit does."""
+    with capture(execute=True):
+        yield
+    connection.run_on_commit.clear()
+
+
+@pytest.fixture(autouse=True)
+def _public_cache(settings):
+    settings.CITYRIGHTS_PUBLIC_CACHE = True
+    cache.clear()
+
+
+def body(response) -> str:
+    if getattr(response, "streaming", False):
+        return b"".join(response.streaming_content).decode("utf-8", "replace")
+    return response.content.decode("utf-8", "replace")
+
+
+# --- which statements change public content -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sql", "changes"),
+    [
+        ('INSERT INTO "register_entry" ("name") VALUES (%s)', True),
+        ('UPDATE "register_entry" SET "name" = %s WHERE "register_entry"."id" = %s', True),
+        ('DELETE FROM "register_location" WHERE "register_location"."id" IN (%s)', True),
+        ("  update participation_comment set body = %s", True),
+        ("WITH moved AS (DELETE FROM register_entry RETURNING id) SELECT 1", True),
+        ("WITH counts AS (SELECT 1) SELECT * FROM counts", False),
+        ('SELECT "register_entry"."id" FROM "register_entry"', False),
+        ('INSERT INTO "django_session" ("session_key") VALUES (%s)', False),
+        ('INSERT INTO "core_auditevent" ("action") VALUES (%s)', False),
+        ('INSERT INTO "consent_consentcheck" ("answer") VALUES (%s)', False),
+        ('INSERT INTO "consent_ledgerevent" ("kind") VALUES (%s)', False),
+        ('UPDATE "core_user" SET "last_login" = %s WHERE "core_user"."id" = %s', False),
+        ('UPDATE "core_user" SET "name" = %s WHERE "core_user"."id" = %s', True),
+        ('UPDATE "core_publishedcontentversion" SET "version" = 2', False),
+        ("TRUNCATE register_entry", True),
+    ],
+)
+def test_statements_that_change_public_content(sql, changes):
+    assert publiccache.changes_public_content(sql) is changes
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_version_goes_up_once_per_committed_transaction_and_never_on_rollback(city_a):
+    from django.db import transaction
+
+    before = publiccache.read_version()
+    with transaction.atomic():
+        make_entry(city_a, state="draft", name="One")
+        make_entry(city_a, state="draft", name="Two")
+        assert publiccache.read_version() == before  # not before the commit
+    after = publiccache.read_version()
+    assert after > before
+    with pytest.raises(RuntimeError), transaction.atomic():
+        make_entry(city_a, state="draft", name="Three")
+        raise RuntimeError
+    assert publiccache.read_version() == after
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_version_never_goes_back_even_when_its_row_is_lost():
+    publiccache.bump()
+    first = publiccache.read_version()
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM core_publishedcontentversion")
+    assert publiccache.read_version() == 0
+    publiccache.bump()
+    assert publiccache.read_version() > first
+    publiccache.bump()
+    assert publiccache.read_version() > first + 1
+
+
+# --- the cache at work on a page ------------------------------------------------------
+
+CATALOGUE = "/cities/city-a/register/"
+
+
+@pytest.fixture
+def public_entry(city_a, django_capture_on_commit_callbacks):
+    with committed(django_capture_on_commit_callbacks):
+        entry = make_entry(city_a, name="Published camera")
+    return entry
+
+
+def test_a_second_anonymous_visit_is_served_from_the_cache(public_entry):
+    first = Client().get(CATALOGUE)
+    second = Client().get(CATALOGUE)
+    assert first.status_code == second.status_code == 200
+    assert first[HEADER] == "miss"
+    assert second[HEADER] == "hit"
+    assert second.content == first.content
+    assert "Published camera" in second.content.decode()
+    for response in (first, second):
+        assert re.fullmatch(r'"[0-9a-f]{40}"', response["ETag"])
+        assert response["Cache-Control"] == "public, max-age=60"
+        assert {"accept-language", "cookie"} <= {
+            part.strip().lower() for part in response["Vary"].split(",")
+        }
+        # What the outer middleware adds is there on a cached answer too.
+        assert response["Content-Security-Policy"]
+        assert response["X-Frame-Options"] == "DENY"
+    assert second["ETag"] == first["ETag"]
+
+
+def test_conditional_requests_get_304_and_head_gets_no_body(public_entry, settings):
+    settings.CITYRIGHTS_PUBLIC_MAX_AGE = 15
+    first = Client().get(CATALOGUE)
+    assert first["Cache-Control"] == "public, max-age=15"
+    etag = first["ETag"]
+    for client_headers in ({"HTTP_IF_NONE_MATCH": etag}, {"HTTP_IF_NONE_MATCH": f'"x", {etag}'}):
+        again = Client().get(CATALOGUE, **client_headers)
+        assert again.status_code == 304
+        assert again.content == b""
+        assert again["ETag"] == etag
+    assert Client().get(CATALOGUE, HTTP_IF_NONE_MATCH='"other"').status_code == 200
+    modified = first.get("Last-Modified")
+    assert modified
+    assert Client().get(CATALOGUE, HTTP_IF_MODIFIED_SINCE=modified).status_code == 304
+    head = Client().head(CATALOGUE)
+    assert head.status_code == 200
+    assert head.content == b""
+    assert head["Content-Length"] == str(len(first.content))
+    assert head["ETag"] == etag
+
+
+def test_the_language_is_part_of_the_key(public_entry):
+    english = Client().get(CATALOGUE, HTTP_ACCEPT_LANGUAGE="en")
+    french = Client().get(CATALOGUE, HTTP_ACCEPT_LANGUAGE="fr")
+    assert french[HEADER] == "miss"
+    assert french.content != english.content
+    assert Client().get(CATALOGUE, HTTP_ACCEPT_LANGUAGE="fr").content == french.content
+    assert Client().get(CATALOGUE + "?kind=sensor")[HEADER] == "miss"
+
+
+@pytest.mark.parametrize("role", ["admin", "editor", "reviewer", "viewer"])
+def test_staff_never_get_or_leave_a_cached_page(public_entry, city_a, role):
+    staff = city_a.client_for(role)
+    Client().get(CATALOGUE)  # an anonymous visitor fills the cache
+    for _ in range(2):
+        response = staff.get(CATALOGUE)
+        assert response.status_code == 200
+        assert HEADER not in response
+        assert "ETag" not in response
+    cache.clear()
+    staff.get(CATALOGUE)
+    assert Client().get(CATALOGUE)[HEADER] == "miss"  # the staff member's page was not kept
+
+
+def test_a_logged_in_resident_never_gets_a_cached_page(public_entry, resident):
+    Client().get(CATALOGUE)
+    client = Client()
+    client.force_login(resident)
+    response = client.get(CATALOGUE)
+    assert response.status_code == 200
+    assert HEADER not in response
+
+
+def test_a_page_with_a_pending_message_or_a_form_is_not_served_from_the_cache(public_entry):
+    Client().get(CATALOGUE)
+    with_message = Client()
+    with_message.cookies["messages"] = "anything"
+    assert HEADER not in with_message.get(CATALOGUE)
+    # The question form carries a CSRF token: never kept, even if a page were listed.
+    code = public_entry.code
+    form_page = f"/cities/city-a/register/{code}/ask/"
+    registry.cached_pages.add("register:ask")
+    try:
+        for _ in range(2):
+            response = Client().get(form_page)
+            assert response.status_code == 200
+            assert HEADER not in response
+    finally:
+        registry.cached_pages.discard("register:ask")
+
+
+def test_a_cookie_for_csrf_alone_still_gets_the_cached_page(public_entry):
+    Client().get(CATALOGUE)
+    client = Client()
+    client.cookies["csrftoken"] = "x" * 32
+    assert client.get(CATALOGUE)[HEADER] == "hit"
+
+
+def test_a_hit_costs_one_query(city_a, django_capture_on_commit_callbacks):
+    with committed(django_capture_on_commit_callbacks):
+        make_entry(city_a, name="First")
+    Client().get(CATALOGUE)
+    with CaptureQueriesContext(connection) as queries:
+        assert Client().get(CATALOGUE)[HEADER] == "hit"
+    assert len(queries) == 1  # the content version; the page comes from the cache
+
+
+def test_the_production_database_cache_serves_pages_too(public_entry, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "cityrights_cache",
+        }
+    }
+    call_command("createcachetable", verbosity=0)
+    version = publiccache.read_version()
+    assert Client().get(CATALOGUE)[HEADER] == "miss"
+    assert Client().get(CATALOGUE)[HEADER] == "hit"
+    # Storing a page writes the cache table, which must not count as a change of content.
+    assert publiccache.read_version() == version
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_committed_change_from_any_worker_shows_at_once(city_a):
+    entry = make_entry(city_a, name="Old name")
+    assert "Old name" in Client().get(CATALOGUE).content.decode()
+    assert Client().get(CATALOGUE)[HEADER] == "hit"
+    # Raw SQL, as another worker or a command might write: no service, no signal.
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE register_entry SET name = %s WHERE id = %s", ["New name", entry.pk])
+    page = Client().get(CATALOGUE)
+    assert page[HEADER] == "miss"
+    assert "New name" in page.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_restarted_worker_with_a_surviving_cache_serves_nothing_stale(city_a):
+    entry = make_entry(city_a, name="Before restart")
+    Client().get(CATALOGUE)
+    kept = dict(cache._cache)  # what a shared cache (Redis) keeps across the restart
+    register_services.retire(entry, actor=city_a.users["reviewer"], reason="Switched off.")
+    # The worker restarts: the process forgets everything, the shared cache does not.
+    cache._cache.update(kept)
+    page = Client().get(CATALOGUE).content.decode()
+    assert "Before restart" not in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_purge_command_renders_every_page_again(city_a):
+    from io import StringIO
+
+    make_entry(city_a, name="Purged camera")
+    Client().get(CATALOGUE)
+    assert Client().get(CATALOGUE)[HEADER] == "hit"
+    out = StringIO()
+    call_command("purge-public-cache", stdout=out)
+    assert "content version" in out.getvalue()
+    assert Client().get(CATALOGUE)[HEADER] == "miss"
+
+
+# --- every cached page of the demo city: never a draft, never stale -------------------
+
+HREF = re.compile(r'(?:href|src)="(/cities/demo-city/[^"#]*)"')
+#: Pages the demo city has no record for (no published annual report, no badge).
+NOT_IN_DEMO = {"reporting:report", "reporting:version", "reporting:json", "reporting:pdf"}
+NOT_IN_DEMO |= {"reporting:section_data", "capacity:achievement"}
+FORM_PAGES = {"participation:section", "participation:questions", "capacity:public_programme"}
+
+
+def _crawl(client: Client, *start: str, per_page: int = 3) -> dict[str, str]:
+    """Pages reachable from ``start`` anonymously, ``per_page`` of each cached page at most."""
+    from html import unescape
+
+    from django.urls import Resolver404, resolve
+
+    seen: dict[str, str] = {}
+    queue, visited = list(start), set()
+    while queue:
+        url = queue.pop(0)
+        if url in visited:
+            continue
+        visited.add(url)
+        try:
+            name = resolve(url.split("?")[0]).view_name
+        except Resolver404:
+            continue
+        if name not in registry.cached_pages or list(seen.values()).count(name) >= per_page:
+            continue
+        response = client.get(url)
+        if response.status_code != 200:
+            continue
+        seen[url] = name
+        if response.get("Content-Type", "").startswith("text/html"):
+            queue.extend(unescape(link) for link in HREF.findall(body(response)))
+    return seen
+
+
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"')
+#: When an export was produced (its "generated" stamp) is the one thing that may differ.
+#: So may the random names of RDF blank nodes.
+STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+\+00:00|_:N[0-9a-f]{32}")
+
+
+def _page(url: str) -> str:
+    """The page an anonymous visitor gets, its CSRF token (new on every render) left out."""
+    return STAMP.sub("", TOKEN.sub("", body(Client().get(url))))
+
+
+def _binary(url: str) -> bool:
+    return url.endswith((".pdf", ".png", ".svg"))
+
+
+def _fresh(url: str, settings) -> str:
+    settings.CITYRIGHTS_PUBLIC_CACHE = False
+    try:
+        return _page(url)
+    finally:
+        settings.CITYRIGHTS_PUBLIC_CACHE = True
+
+
+@pytest.mark.django_db
+def test_every_cached_page_shows_no_draft_and_the_latest_publication(
+    settings, django_capture_on_commit_callbacks
+):
+    from cityrights.core import demo
+    from cityrights.register.models import Entry
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    }
+    with committed(django_capture_on_commit_callbacks):
+        context = demo.load()
+    pages = _crawl(
+        Client(),
+        "/cities/demo-city/",
+        "/cities/demo-city/reports/",
+        "/cities/demo-city/reports/how-to-verify/",
+        "/cities/demo-city/capacity/issuer",
+    )
+    missing = registry.cached_pages - set(pages.values()) - NOT_IN_DEMO
+    assert not missing, f"cached pages the crawl did not reach: {sorted(missing)}"
+    not_kept = {url: name for url, name in pages.items() if HEADER not in Client().get(url)}
+    # Pages with a form (a CSRF token) are rendered for each visitor; all others are kept.
+    assert set(not_kept.values()) <= FORM_PAGES, not_kept
+
+    # A draft and a working copy of a published entry: no public page may show them.
+    editor, reviewer = context.users["editor"], context.users["reviewer"]
+    published = Entry.objects.filter(organisation=context.city, state="published").first()
+    assert published is not None
+    with committed(django_capture_on_commit_callbacks):
+        make_entry_in(context, "Zanzibar draft gadget", editor)
+        revision = register_services.start_revision(published, actor=editor)
+        register_services.update_entry(
+            revision, actor=editor, data={"name": "Zanzibar revision name"}
+        )
+    # Forms carry per-render tokens, PDFs their time of printing: the rest must be the same.
+    kept = [url for url in pages if url not in not_kept and not _binary(url)]
+    for url in pages:
+        assert "Zanzibar" not in _page(url), url
+    for url in kept:
+        assert _page(url) == _fresh(url, settings), url
+
+    # Publishing the working copy changes every page that names the entry, at once.
+    with committed(django_capture_on_commit_callbacks):
+        register_services.submit(revision, actor=editor)
+        register_services.publish(revision, actor=reviewer, change_summary="Renamed.")
+    shown = 0
+    for url in kept:
+        page = _page(url)
+        assert page == _fresh(url, settings), url
+        shown += "Zanzibar revision name" in page
+    assert shown >= 3  # catalogue, entry page, feed, exports …
+
+
+def make_entry_in(context, name: str, editor) -> None:
+    department = next(iter(context.departments.values()))
+    register_services.create_entry(
+        organisation=context.city,
+        actor=editor,
+        data={
+            "kind": "sensor",
+            "name": name,
+            "summary": "Not yet public.",
+            "department": department,
+            "status": "in_use",
+            "risk_level": "low",
+            "automation_level": "none",
+            "contact_email": "draft@example.org",
+        },
+        terms={"purpose": ["dpv:CombatClimateChange"]},
+    )
