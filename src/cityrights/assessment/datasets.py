@@ -2,8 +2,8 @@
 
 Offered to the city's open-data catalogue through ``core.registry.add_open_datasets``: one
 dataset per published cycle (validated, and published by the city), pointing at its public
-results page, which shows the maturity of each area and pillar with the data tables of its
-charts. Unpublished cycles never appear.
+results page which shows the maturity of each area and pillar with the data tables of its
+charts, and at its scores as CSV. Unpublished cycles never appear.
 """
 
 from __future__ import annotations
@@ -47,6 +47,24 @@ def cycle_dataset(organisation: Organisation, cycle: AssessmentCycle) -> dcat.Da
         ),
         landing_page=page,
         distributions=(
+            dcat.Distribution(
+                "scores-csv",
+                absolute(
+                    reverse(
+                        "assessment:public_scores_csv",
+                        kwargs={"org": organisation.slug, "year": year},
+                    )
+                ),
+                "csv",
+                dcat.in_languages(languages, lambda: _("Scores (CSV)")),
+                dcat.in_languages(
+                    languages,
+                    lambda: _(
+                        "One row per cell, area and pillar and one for the whole: score, level "
+                        "and how many questions were answered."
+                    ),
+                ),
+            ),
             dcat.Distribution(
                 "page",
                 page,

@@ -41,4 +41,5 @@ urlpatterns = [
     path(PUBLIC, results.public_results, name="public_results"),
     path(PUBLIC + "scale/", results.public_scale, name="public_scale"),
     path(PUBLIC + "<int:year>/", results.public_results, name="public_results_year"),
+    path(PUBLIC + "<int:year>/scores.csv", results.public_scores_csv, name="public_scores_csv"),
 ]

@@ -289,6 +289,15 @@ def public_results(request: OrgRequest, year: int | None = None) -> HttpResponse
 
 @org_view()
 @require_safe
+def public_scores_csv(request: OrgRequest, year: int) -> HttpResponse:
+    """The scores of a cycle the city published, as on its results page (open data)."""
+    cycle = _published(request.organisation, year)
+    name = f"{cycle.organisation.slug}-assessment-{year}-scores.csv"
+    return _download(exports.export_scores_csv(cycle), name, "text/csv; charset=utf-8")
+
+
+@org_view()
+@require_safe
 def public_scale(request: OrgRequest) -> HttpResponse:
     organisation = request.organisation
     cycle = selectors.latest_published(organisation)
