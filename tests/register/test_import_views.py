@@ -67,6 +67,27 @@ def test_import_creates_drafts_with_locations(city_a):
     assert AuditEvent.objects.filter(action="import").count() == 1
 
 
+def test_bulk_saved_drafts_are_whole_entries(city_a):
+    """Written in bulk, each draft still has its own codes, terms, places and contributors."""
+    from cityrights.core import duties
+    from cityrights.register.services import duty_version
+
+    rows = [row(name=f"Sensor {n}", thematic_areas="privacy | privacy") for n in range(30)]
+    response = upload(city_a.client_for("editor"), inventory(*rows))
+    assert response.status_code == 302
+    entries = list(Entry.objects.prefetch_related("terms", "locations"))
+    assert len(entries) == 30
+    codes = [e.code for e in entries] + list(Location.objects.values_list("code", flat=True))
+    assert len(codes) == len(set(codes)) == 30 + 60
+    for entry in entries:
+        assert entry.areas == ["privacy"]  # repeated values are kept once
+        assert entry.purposes == ["https://w3id.org/dpv#CombatClimateChange"]
+        assert entry.locations.count() == 2
+        assert entry.created_at is not None and entry.last_edited_by == city_a.users["editor"]
+        part = duties.contributors(obj=entry, version=duty_version(entry))
+        assert part.parts[city_a.users["editor"].pk] == {"created"}
+
+
 def test_one_bad_row_imports_nothing_and_names_row_and_column(city_a):
     content = inventory(
         row(),
@@ -85,21 +106,21 @@ def test_one_bad_row_imports_nothing_and_names_row_and_column(city_a):
 
 
 def test_database_problem_rolls_back_earlier_rows(city_a, monkeypatch):
-    """A failure while saving row 3 leaves nothing of rows 2 and 3 behind."""
+    """A failure after the entries are written (their places) leaves nothing behind."""
     from cityrights.register import services
+    from cityrights.register.models import Location
 
-    original = services._set_terms
-    calls = {"n": 0}
+    original = services._insert_rows
 
-    def failing(entry, terms):
-        calls["n"] += 1
-        if calls["n"] == 2:
+    def failing(model, names, rows):
+        if model is Location:
             from django.core.exceptions import ValidationError
 
-            raise ValidationError("Row 3, column purposes: simulated failure")
-        return original(entry, terms)
+            assert Entry.objects.count() == 2  # the entries were inserted already
+            raise ValidationError("Row 3, column locations: simulated failure")
+        return original(model, names, rows)
 
-    monkeypatch.setattr(services, "_set_terms", failing)
+    monkeypatch.setattr(services, "_insert_rows", failing)
     response = upload(city_a.client_for("editor"), inventory(row(), row(name="Second")))
     assert "simulated failure" in response.content.decode()
     assert not Entry.objects.exists()

@@ -20,6 +20,9 @@ from .models import Area, TermKind
 VOCAB_KINDS = (TermKind.PURPOSE, TermKind.DATA_CATEGORY, TermKind.LEGAL_BASIS)
 
 
+_AREAS = frozenset(Area.values)
+
+
 def clean_terms(kind: str, values: Iterable[str]) -> list[str]:
     """Canonical values for ``kind``, in the given order, without duplicates.
 
@@ -32,7 +35,7 @@ def clean_terms(kind: str, values: Iterable[str]) -> list[str]:
         if not value:
             continue
         if kind == TermKind.AREA:
-            if value not in Area.values:
+            if value not in _AREAS:
                 problems.append(
                     _("'%(value)s' is not a thematic area of the Guide (use one of: %(keys)s).")
                     % {"value": value, "keys": ", ".join(Area.values)}

@@ -435,7 +435,12 @@ def import_view(request: StaffRequest) -> HttpResponse:
     return render(
         request,
         "register/staff/import.html",
-        {"form": form, "issues": issues, "headers": importing.template_headers()},
+        {
+            "form": form,
+            "issues": issues,
+            "headers": importing.template_headers(),
+            "max_rows": importing.DEFAULT_MAX_ROWS,
+        },
     )
 
 
