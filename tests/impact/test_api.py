@@ -115,7 +115,8 @@ def test_decision_endpoint_enforces_roles_and_four_eyes(city_a, city_b, api_key)
     assert decide(city_a.client_for("viewer"), review.pk, body).status_code == 403
     response = decide(city_a.client_for("admin"), review.pk, body)
     assert response.status_code == 403
-    assert "author" in response.json()["reason"]
+    assert response.json()["error"] == "separation_of_duties"
+    assert "Separation of duties" in response.json()["reason"]
     response = Client().post(
         f"{BASE}/city-a/assessments/{review.pk}/decision",
         body,

@@ -223,7 +223,7 @@ def test_the_reviewer_takes_decides_and_the_author_cannot(city_a):
     admin = city_a.client_for("admin")
     response = admin.post(url("transition", city_a, pk=assessment.pk), {"step": "start_review"})
     assert response.status_code == 403
-    assert "author" in response.content.decode()
+    assert "Separation of duties" in response.content.decode()
     reviewer = city_a.client_for("reviewer")
     assert (
         reviewer.post(
@@ -232,7 +232,9 @@ def test_the_reviewer_takes_decides_and_the_author_cannot(city_a):
         == 302
     )
     # The author (an admin, who holds the review capability) can still not decide.
-    assert admin.get(url("decide", city_a, pk=assessment.pk)).status_code == 403
+    refused = admin.get(url("decide", city_a, pk=assessment.pk))
+    assert refused.status_code == 403
+    assert "someone else has to decide on it" in refused.content.decode()
     response = admin.post(
         url("decide", city_a, pk=assessment.pk), {"decision": "approve", "reasons": "Mine."}
     )

@@ -1,7 +1,8 @@
 """API routes of the impact app, mounted at /api/v1/impact/.
 
 Reads need the ``view`` capability (``read`` scope for a key). A decision is a person's
-act under the four-eyes rule, so it needs a logged-in reviewer who is not the author;
+act under the separation of duties, so it needs a logged-in reviewer who took no part in
+the version decided (403 ``separation_of_duties`` otherwise, administrators included);
 API keys cannot decide.
 """
 
@@ -167,7 +168,12 @@ def export(
     "/organisations/{slug}/assessments/{pk}/decision",
     response=AssessmentOut,
     openapi_extra=refusals(409),
-    summary="Decide on an assessment under review (a reviewer who is not its author)",
+    summary="Decide on an assessment under review (a reviewer who took no part in it)",
+    description=(
+        "Refused with 403 `separation_of_duties` to anyone who created the version, answered "
+        "or changed any of it, submitted it or was named its project lead, whatever their "
+        "role; with 403 `forbidden` to a role without review and to API keys."
+    ),
 )
 def decide(request: HttpRequest, slug: str, pk: int, payload: DecisionIn) -> AssessmentOut:
     found = _assessment(request, slug, pk, "review")

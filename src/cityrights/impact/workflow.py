@@ -5,17 +5,26 @@ it back to ``draft`` (changes needed) from ``submitted`` or ``under_review``; th
 lead may withdraw a submitted assessment; a decided assessment can be reopened as a new
 draft for its reassessment. Everything else is refused.
 
-The *four-eyes rule* lives here too: the person who decides (or takes the assessment
-under review) is never its author. Views, the API and services all ask these functions,
-so the rule has one implementation and one set of tests.
+The *four-eyes rule* is applied here too: whoever took part in the version being decided
+(``took_part``: how they did, as recorded through :mod:`cityrights.core.duties`) may not
+take it under review, return it or decide it, whatever their role. Views, the API and
+services all ask these functions, so the rule has one implementation and one set of tests.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from cityrights.core.duties import CODE as SEPARATION_OF_DUTIES
+from cityrights.core.duties import refusal_message
+
+if TYPE_CHECKING:
+    from django.utils.functional import Promise
 
 __all__ = [
     "CONDITIONS_REQUIRED",
@@ -56,7 +65,8 @@ class Transition:
     source: tuple[Status, ...]
     target: Status
     capability: str
-    author_may: bool = True
+    # What "someone else has to …" when the step is refused to contributors, else "".
+    independent: str | Promise = ""
 
 
 TRANSITIONS: dict[str, Transition] = {
@@ -64,22 +74,35 @@ TRANSITIONS: dict[str, Transition] = {
     for t in (
         Transition("submit", (Status.DRAFT,), Status.SUBMITTED, "edit"),
         Transition("withdraw", (Status.SUBMITTED,), Status.DRAFT, "edit"),
-        Transition("start_review", (Status.SUBMITTED,), Status.UNDER_REVIEW, "review", False),
+        Transition(
+            "start_review",
+            (Status.SUBMITTED,),
+            Status.UNDER_REVIEW,
+            "review",
+            gettext_lazy("take it under review"),
+        ),
         Transition(
             "return",
             (Status.SUBMITTED, Status.UNDER_REVIEW),
             Status.DRAFT,
             "review",
-            False,
+            gettext_lazy("return it for changes"),
         ),
-        Transition("decide", (Status.UNDER_REVIEW,), Status.DECIDED, "review", False),
+        Transition(
+            "decide",
+            (Status.UNDER_REVIEW,),
+            Status.DECIDED,
+            "review",
+            gettext_lazy("decide on it"),
+        ),
         Transition("reopen", (Status.DECIDED,), Status.DRAFT, "edit"),
     )
 }
 
 
 class TransitionRefused(Exception):
-    """A move the workflow does not allow; ``code`` tells the API which 4xx to answer."""
+    """A move the workflow does not allow; ``code`` tells the API which 4xx to answer
+    (``separation_of_duties`` is a 403 of its own)."""
 
     def __init__(self, message: str, code: str = "conflict", field: str | None = None) -> None:
         super().__init__(message)
@@ -96,12 +119,14 @@ def check_transition(
     status: str,
     *,
     capabilities: frozenset[str] | set[str],
-    is_author: bool,
+    took_part: frozenset[str] | set[str] = frozenset(),
 ) -> Status:
     """Return the target status of transition ``name`` or raise :class:`TransitionRefused`.
 
-    ``code`` is ``"unknown"`` (422), ``"forbidden"`` (403) or ``"conflict"`` (409), so an
-    API can answer precisely and a page can show the message as it is.
+    ``took_part`` is how the person took part in the version under way (kinds of
+    :data:`cityrights.core.duties.Kind`; empty when they did not). ``code`` is
+    ``"unknown"`` (422), ``"forbidden"`` (403), ``"separation_of_duties"`` (403) or
+    ``"conflict"`` (409), so an API can answer precisely and a page can show the message.
     """
     transition = TRANSITIONS.get(name)
     if transition is None:
@@ -111,14 +136,6 @@ def check_transition(
     if transition.capability not in capabilities:
         raise TransitionRefused(
             _("Your role does not allow the step '%(name)s'.") % {"name": name},
-            "forbidden",
-        )
-    if not transition.author_may and is_author:
-        raise TransitionRefused(
-            _(
-                "The author of an assessment cannot review or decide on it; "
-                "another reviewer has to do this."
-            ),
             "forbidden",
         )
     try:
@@ -133,6 +150,10 @@ def check_transition(
             _("The step '%(name)s' is possible only from the status %(allowed)s, not from %(now)s.")
             % {"name": name, "allowed": allowed, "now": current.value},
             "conflict",
+        )
+    if transition.independent and took_part:
+        raise TransitionRefused(
+            refusal_message(took_part, transition.independent), SEPARATION_OF_DUTIES
         )
     return transition.target
 

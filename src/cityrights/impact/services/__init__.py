@@ -1,6 +1,6 @@
 """Writes of the impact app: templates, screening, assessments, risks, review, summaries.
 
-Each function checks the rule it enforces (status, four-eyes, levels), writes in one
+Each function checks the rule it enforces (status, separation of duties, levels), writes in one
 transaction and appends an audit event in that same transaction. Views and the API call
 these functions and only translate :class:`ImpactError` into a form error or a 4xx JSON.
 
@@ -15,7 +15,13 @@ from __future__ import annotations
 from .assessments import create_assessment, missing_answers, save_section, update_details
 from .conditions import add_comment, add_condition, close_condition
 from .procurement import save_procurement, validate_procurement_answers
-from .refusals import ImpactError, is_author
+from .refusals import (
+    ImpactError,
+    contributors_of,
+    decision_version,
+    duty_version,
+    summary_contributors,
+)
 from .review import decide, set_reassessment, transition
 from .risks import (
     add_mitigation,
@@ -46,11 +52,13 @@ __all__ = [
     "approve_summary",
     "band_of",
     "close_condition",
+    "contributors_of",
     "create_assessment",
     "decide",
+    "decision_version",
     "delete_mitigation",
     "delete_risk",
-    "is_author",
+    "duty_version",
     "latest_checklist",
     "latest_template",
     "load_shipped_templates",
@@ -64,6 +72,7 @@ __all__ = [
     "screen",
     "set_mitigation_status",
     "set_reassessment",
+    "summary_contributors",
     "transition",
     "unpublish_summary",
     "update_details",

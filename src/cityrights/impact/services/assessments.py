@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from cityrights.core import audit
+from cityrights.core import audit, duties
 
 from .. import content
 from ..models import AssessmentKind, ImpactAssessment, Screening, TemplateKind, TemplateVersion
-from .refusals import ImpactError, require_capability, require_draft
+from .refusals import ImpactError, require_capability, require_draft, took_part
 from .template_files import latest_template
 
 if TYPE_CHECKING:
@@ -47,6 +47,8 @@ def create_assessment(
         if entry is not None:
             assessment.entry = entry
         assessment.save()
+        took_part(assessment, actor, duties.Kind.CREATED)
+        took_part(assessment, assessment.author, duties.Kind.LED)
         audit.record(
             actor=actor,
             organisation=organisation,
@@ -66,7 +68,11 @@ def create_assessment(
 def update_details(
     assessment: ImpactAssessment, actor: User, changes: Mapping[str, Any]
 ) -> ImpactAssessment:
-    """Change title, kind, department, project lead or register entry of a draft."""
+    """Change title, kind, department, project lead or register entry of a draft.
+
+    Whoever changes something takes part in the version; a newly named project lead does
+    too, and the one named before stays on the list (naming someone else removes nobody).
+    """
     require_capability(actor, assessment, "edit")
     require_draft(assessment)
     fields = [
@@ -77,12 +83,17 @@ def update_details(
         for name in fields:
             setattr(assessment, name, changes[name])
         assessment.save()
+        changed = audit.diff(before, audit.snapshot(assessment, fields))
+        if changed:
+            took_part(assessment, actor, duties.Kind.EDITED)
+        if "author" in changed:
+            took_part(assessment, assessment.author, duties.Kind.LED)
         audit.record(
             actor=actor,
             organisation=assessment.organisation,
             action="update",
             obj=assessment,
-            changes=audit.diff(before, audit.snapshot(assessment, fields)),
+            changes=changed,
         )
     return assessment
 
@@ -122,6 +133,7 @@ def save_section(
         locked.save(update_fields=["answers", "updated_at"])
         changed = sorted(k for k in set(before) | set(merged) if before.get(k) != merged.get(k))
         if changed:
+            took_part(locked, actor, duties.Kind.ANSWERED)
             audit.record(
                 actor=actor,
                 organisation=assessment.organisation,

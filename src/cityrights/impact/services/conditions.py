@@ -12,7 +12,13 @@ from django.utils.translation import gettext as _
 from cityrights.core import audit
 
 from ..models import Comment, Condition, ImpactAssessment, Status
-from .refusals import ImpactError, held_capabilities, is_author, require_capability
+from .refusals import (
+    ImpactError,
+    contributors_of,
+    held_capabilities,
+    require_capability,
+    require_independent,
+)
 
 if TYPE_CHECKING:
     from cityrights.core.models import User
@@ -26,11 +32,11 @@ def add_condition(
     owner: str = "",
     due: date | None = None,
 ) -> Condition:
+    """A condition is part of the decision: nobody who took part in the version sets one."""
     require_capability(actor, assessment, "review")
-    if is_author(actor, assessment):
-        raise ImpactError(_("The author cannot set conditions on their own assessment."), 403)
     if assessment.status not in {Status.UNDER_REVIEW, Status.DECIDED}:
         raise ImpactError(_("Conditions are set during or after the review."), 409)
+    require_independent(actor, contributors_of(assessment), _("set its conditions"))
     if not text.strip():
         raise ImpactError(_("Write the condition."), 422, "text")
     with transaction.atomic():

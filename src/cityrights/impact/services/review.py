@@ -10,12 +10,19 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cityrights.core import audit
+from cityrights.core import audit, duties
 
 from ..models import Comment, Condition, DecisionRecord, ImpactAssessment, Status
 from ..workflow import TransitionRefused, check_decision, check_transition
 from .assessments import missing_answers
-from .refusals import ImpactError, held_capabilities, is_author, require_capability
+from .refusals import (
+    ImpactError,
+    contributors_of,
+    duty_version,
+    held_capabilities,
+    require_capability,
+    took_part,
+)
 
 if TYPE_CHECKING:
     from cityrights.core.models import User
@@ -26,7 +33,10 @@ def transition(
 ) -> ImpactAssessment:
     """Submit, withdraw, take under review, return for changes or reopen an assessment.
 
-    Deciding has its own function (:func:`decide`) because it carries content.
+    Deciding has its own function (:func:`decide`) because it carries content. Taking
+    under review and returning are refused to everyone who took part in the version
+    (separation of duties); submitting makes the person a contributor, and reopening
+    starts the next version, led by the project lead.
     """
     if name == "decide":
         raise ImpactError(_("Use the decision form to decide."), 422)
@@ -37,7 +47,7 @@ def transition(
                 name,
                 locked.status,
                 capabilities=held_capabilities(actor, locked),
-                is_author=is_author(actor, locked),
+                took_part=contributors_of(locked).kinds_of(actor),
             )
         except TransitionRefused as refusal:
             raise ImpactError.from_refusal(refusal) from refusal
@@ -72,6 +82,12 @@ def transition(
             locked.reviewer = None
             update += ["decision", "decided_by", "decided_at", "reviewer"]
         locked.save(update_fields=update)
+        if name == "submit":
+            took_part(locked, actor, duties.Kind.SUBMITTED)
+        if name == "reopen":  # the reassessment is a new version: who reopened and who leads it
+            version = duty_version(locked)
+            took_part(locked, actor, duties.Kind.CREATED, version=version)
+            took_part(locked, locked.author, duties.Kind.LED, version=version)
         if note.strip():
             Comment.objects.create(assessment=locked, section="", author=actor, body=note.strip())
         audit.record(
@@ -93,7 +109,8 @@ def decide(
     conditions: Iterable[Mapping[str, Any]] = (),
     reassessment_due: date | None = None,
 ) -> ImpactAssessment:
-    """Take the decision on an assessment under review; never by its author (four eyes)."""
+    """Take the decision on an assessment under review; never by anyone who took part in
+    the version decided, an administrator included (separation of duties)."""
     new_conditions = [dict(c) for c in conditions if str(c.get("text", "")).strip()]
     with transaction.atomic():
         locked = ImpactAssessment.objects.select_for_update().get(pk=assessment.pk)
@@ -102,7 +119,7 @@ def decide(
                 "decide",
                 locked.status,
                 capabilities=held_capabilities(actor, locked),
-                is_author=is_author(actor, locked),
+                took_part=contributors_of(locked).kinds_of(actor),
             )
             open_conditions = locked.conditions.filter(closed_at__isnull=True).count()
             value = check_decision(decision, reasons, open_conditions + len(new_conditions))

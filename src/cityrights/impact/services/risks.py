@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from cityrights.core import audit
+from cityrights.core import audit, duties
 
 from .. import content
 from ..models import BAND_ORDER, ImpactAssessment, Mitigation, MitigationStatus, RiskItem
-from .refusals import ImpactError, require_capability, require_draft
+from .refusals import ImpactError, require_capability, require_draft, took_part
 
 if TYPE_CHECKING:
     from cityrights.core.models import User
@@ -106,6 +106,7 @@ def add_risk(assessment: ImpactAssessment, actor: User, data: Mapping[str, Any])
     with transaction.atomic():
         item = RiskItem.objects.create(assessment=assessment, **cleaned)
         refresh_bands(assessment)
+        took_part(assessment, actor, duties.Kind.EDITED)
         audit.record(
             actor=actor,
             organisation=assessment.organisation,
@@ -128,6 +129,7 @@ def update_risk(item: RiskItem, actor: User, data: Mapping[str, Any]) -> RiskIte
             setattr(item, name, value)
         item.save()
         refresh_bands(assessment)
+        took_part(assessment, actor, duties.Kind.EDITED)
         audit.record(
             actor=actor,
             organisation=assessment.organisation,
@@ -152,6 +154,7 @@ def delete_risk(item: RiskItem, actor: User) -> None:
         )
         item.delete()
         refresh_bands(assessment)
+        took_part(assessment, actor, duties.Kind.EDITED)
 
 
 def add_mitigation(
@@ -176,6 +179,7 @@ def add_mitigation(
         mitigation = Mitigation.objects.create(
             risk=item, action=action.strip(), owner=owner.strip(), due=due, status=status
         )
+        took_part(assessment, actor, duties.Kind.EDITED)
         audit.record(
             actor=actor,
             organisation=assessment.organisation,
@@ -187,7 +191,11 @@ def add_mitigation(
 
 
 def set_mitigation_status(mitigation: Mitigation, actor: User, status: str) -> Mitigation:
-    """Track progress of a mitigation; allowed in any status, because work goes on."""
+    """Track progress of a mitigation; allowed in any status, because work goes on.
+
+    A change is a contribution to the version under way: during the review, to the version
+    being reviewed; after the decision, to the next one (the reassessment).
+    """
     assessment = mitigation.risk.assessment
     require_capability(actor, assessment, "edit")
     if status not in MitigationStatus.values:
@@ -196,6 +204,8 @@ def set_mitigation_status(mitigation: Mitigation, actor: User, status: str) -> M
         before = mitigation.status
         mitigation.status = status
         mitigation.save(update_fields=["status"])
+        if before != status:
+            took_part(assessment, actor, duties.Kind.EDITED)
         audit.record(
             actor=actor,
             organisation=assessment.organisation,
@@ -210,9 +220,11 @@ def delete_mitigation(mitigation: Mitigation, actor: User) -> None:
     assessment = mitigation.risk.assessment
     require_capability(actor, assessment, "edit")
     require_draft(assessment)
-    audit.delete(
-        mitigation,
-        actor=actor,
-        organisation=assessment.organisation,
-        changes={"owner": mitigation.owner},
-    )
+    with transaction.atomic():
+        audit.delete(
+            mitigation,
+            actor=actor,
+            organisation=assessment.organisation,
+            changes={"owner": mitigation.owner},
+        )
+        took_part(assessment, actor, duties.Kind.EDITED)

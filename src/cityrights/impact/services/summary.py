@@ -1,4 +1,8 @@
-"""The public summary: written by the project, approved by a reviewer, published."""
+"""The public summary: written by the project, approved by a reviewer, published.
+
+Whoever wrote or changed the summary of a decision, and whoever took part in the version
+decided, may not approve it (separation of duties); the person who decided may.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +12,18 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cityrights.core import audit
+from cityrights.core import audit, duties
 
 from ..models import ImpactAssessment, PublicSummary
-from .refusals import ImpactError, held_capabilities, is_author, require_capability
+from .refusals import (
+    ImpactError,
+    decision_version,
+    held_capabilities,
+    require_capability,
+    require_independent,
+    summary_contributors,
+    took_part,
+)
 
 if TYPE_CHECKING:
     from cityrights.core.models import User
@@ -38,6 +50,14 @@ def save_summary(assessment: ImpactAssessment, actor: User, text: str) -> Public
             summary.published = False
             summary.published_at = None
         summary.save()
+        if changed:
+            took_part(
+                assessment,
+                actor,
+                duties.Kind.EDITED,
+                obj=summary,
+                version=decision_version(assessment),
+            )
         audit.record(
             actor=actor,
             organisation=assessment.organisation,
@@ -49,13 +69,12 @@ def save_summary(assessment: ImpactAssessment, actor: User, text: str) -> Public
 
 
 def approve_summary(summary: PublicSummary, actor: User, *, publish: bool) -> PublicSummary:
-    """A reviewer other than the author approves the summary and, if asked, publishes it."""
+    """A reviewer who took no part approves the summary and, if asked, publishes it."""
     assessment = summary.assessment
     require_capability(actor, assessment, "review")
-    if is_author(actor, assessment):
-        raise ImpactError(_("The author cannot approve the summary of their own assessment."), 403)
     if not assessment.is_decided:
         raise ImpactError(_("A summary can be approved once the assessment is decided."), 409)
+    require_independent(actor, summary_contributors(assessment), _("approve the summary"))
     with transaction.atomic():
         now = timezone.now()
         summary.approved_by = actor

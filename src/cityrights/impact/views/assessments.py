@@ -31,7 +31,15 @@ from ..forms import (
     TransitionForm,
 )
 from ..models import Screening, TemplateKind
-from .common import allowed_steps, attach, caps, get_assessment, language, may_comment
+from .common import (
+    allowed_steps,
+    attach,
+    caps,
+    duty_notice,
+    get_assessment,
+    language,
+    may_comment,
+)
 
 PAGE_SIZE = 25
 
@@ -234,7 +242,7 @@ def detail_context(request: OrgRequest, assessment: Any) -> dict[str, Any]:
         "sections": section_rows(assessment, lang),
         "steps": steps,
         "held": caps(request),
-        "is_author": request.user.pk == assessment.author_id,
+        "duty_notice": duty_notice(request, assessment),
         "missing": services.missing_answers(assessment) if "submit" in steps else [],
         "risk_count": len(risks),
         "risks_without_residual": sum(1 for r in risks if not r.has_residual),

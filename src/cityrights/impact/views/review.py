@@ -1,7 +1,8 @@
 """Staff pages of the review: workflow steps, the decision, conditions, the public summary.
 
-The four-eyes rule is enforced in :mod:`..workflow` and :mod:`..services`; these views
-only hide buttons that would be refused and show the refusal when someone tries anyway.
+Separation of duties is enforced in :mod:`..workflow` and :mod:`..services`; these views
+only hide buttons that would be refused, say why, and show the refusal when someone tries
+anyway.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from cityrights.core import duties
 from cityrights.core.tenancy import StaffRequest, org_view
 
 from .. import services
@@ -58,10 +60,9 @@ def transition(request: StaffRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def decide(request: StaffRequest, pk: int) -> HttpResponse:
     assessment = get_assessment(request, pk)
-    if request.user.pk == assessment.author_id:
-        raise PermissionDenied(
-            _("You are the project lead of this assessment, so another reviewer must decide.")
-        )
+    took_part = services.contributors_of(assessment).kinds_of(request.user)
+    if took_part and assessment.status == Status.UNDER_REVIEW:
+        raise PermissionDenied(duties.refusal_message(took_part, _("decide on it")))
     form = DecisionForm(
         request.POST or None, initial={"reassessment_due": assessment.reassessment_due}
     )
@@ -105,10 +106,10 @@ def conditions(request: StaffRequest, pk: int) -> HttpResponse:
     """All conditions of an assessment; a reviewer adds more and sets the reassessment date."""
     assessment = get_assessment(request, pk)
     held = caps(request)
-    is_author = request.user.pk == assessment.author_id
+    took_part = request.user in services.contributors_of(assessment)
     may_add = (
         "review" in held
-        and not is_author
+        and not took_part
         and assessment.status in {Status.UNDER_REVIEW, Status.DECIDED}
     )
     form = ConditionForm(request.POST or None if "text" in request.POST else None)
@@ -123,7 +124,7 @@ def conditions(request: StaffRequest, pk: int) -> HttpResponse:
             raise PermissionDenied(_("Only a reviewer can change conditions and dates."))
         try:
             if "text" in request.POST:
-                if not may_add:
+                if not may_add and not took_part:  # a contributor hears the service's reason
                     raise services.ImpactError(
                         _("You cannot add conditions to this assessment now."), 409
                     )
@@ -158,6 +159,12 @@ def conditions(request: StaffRequest, pk: int) -> HttpResponse:
             "assessment": assessment,
             "conditions": assessment.conditions.select_related("closed_by", "created_by"),
             "form": form if may_add else None,
+            "duty_notice": duties.refusal_message(
+                services.contributors_of(assessment).kinds_of(request.user),
+                _("set its conditions"),
+            )
+            if took_part and "review" in held and assessment.status != Status.DRAFT
+            else "",
             "reassess": reassess if "review" in held else None,
             "may_close": bool({"edit", "review"} & held),
         },
@@ -202,8 +209,8 @@ def summary(request: StaffRequest, pk: int) -> HttpResponse:
     held = caps(request)
     current = PublicSummary.objects.filter(assessment=assessment).first()
     may_write = bool({"edit", "review"} & held)
-    is_author = request.user.pk == assessment.author_id
-    may_approve = "review" in held and not is_author and assessment.is_decided
+    took_part = services.summary_contributors(assessment).kinds_of(request.user)
+    may_approve = "review" in held and not took_part and assessment.is_decided
     form = SummaryForm(
         request.POST if request.POST.get("action") == "save" else None,
         initial={"text": current.text if current else ""},
@@ -252,7 +259,9 @@ def summary(request: StaffRequest, pk: int) -> HttpResponse:
             "current": current,
             "form": form if may_write else None,
             "may_approve": may_approve,
-            "is_author": is_author,
+            "duty_notice": duties.refusal_message(took_part, _("approve the summary"))
+            if took_part and "review" in held
+            else "",
             "error": problem,
         },
         status=status,
