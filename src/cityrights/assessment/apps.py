@@ -22,7 +22,11 @@ class AssessmentConfig(AppConfig):
         registry.add_staff_panel("view", panels.staff_panel)
         registry.add_public_section(panels.public_section)
         registry.add_cached_pages(
-            "assessment", "public_results", "public_results_year", "public_scale"
+            "assessment",
+            "public_results",
+            "public_results_year",
+            "public_scale",
+            "public_scores_csv",
         )
         registry.add_linkable_kind(
             LinkableKind(

@@ -20,4 +20,4 @@ class CoreConfig(AppConfig):
         connection_created.connect(publiccache.install_write_watch)
         for connection in connections.all(initialized_only=True):
             publiccache.install_write_watch(None, connection)
-        registry.add_cached_pages("core", "city_home")
+        registry.add_cached_pages("core", "city_home", "open_data", "open_data_catalogue")
