@@ -119,3 +119,29 @@ def test_a_checkpoint_signed_after_the_year_is_not_this_year_s(city_a):
     ledger.checkpoint(at=at(YEAR + 1, 1, 2))
     section = consent_section(sharing.city, YEAR)
     assert "checkpoint" not in {t.key for t in section.tables}
+
+
+def test_a_draft_counts_the_ledger_once_for_all_its_languages(city_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cityrights.reporting import content
+
+    _records(city_a)
+    city_a.city.additional_languages = "fr,nl"
+    city_a.city.save()
+    with CaptureQueriesContext(connection) as queries:
+        taken = content.take_sections(city_a.city, YEAR, ["en", "fr", "nl"])
+    ledger_counts = [
+        q for q in queries if "consent_ledgerevent" in q["sql"] and "COUNT" in q["sql"]
+    ]
+    assert len(ledger_counts) == 1
+    # The same figures in every language, and the same as one language taken alone.
+    alone = figures(consent_section(city_a.city, YEAR))
+    for language in ("en", "fr", "nl"):
+        section = next(s for s in taken[language] if s["key"] == "consent")
+        assert {f["key"]: f["value"] for f in section["figures"]} == alone
+    # Outside a draft nothing is kept: a second call counts again and sees new events.
+    with CaptureQueriesContext(connection) as again:
+        consent_section(city_a.city, YEAR)
+    assert any("consent_ledgerevent" in q["sql"] and "COUNT" in q["sql"] for q in again)

@@ -14,6 +14,7 @@ the report says whether it verified, as anyone holding the note could check.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from django.db.models import Count
 from django.urls import reverse
@@ -27,6 +28,7 @@ from cityrights.core.report import (
     Figure,
     ReportSection,
     Table,
+    counted,
     end_of,
     period,
     report_date,
@@ -61,6 +63,22 @@ def _total(value: int) -> int | None:
     return value if value >= MIN_CELL else None
 
 
+def _events_by_agreement(
+    organisation: Organisation, start: datetime, end: datetime
+) -> dict[tuple[int, str], int]:
+    """Ledger events of the period per (agreement, kind): one aggregate over the ledger."""
+    events: dict[tuple[int, str], int] = {}
+    rows = (
+        LedgerEvent.objects.filter(organisation=organisation, at__gte=start, at__lt=end)
+        .values_list("agreement_version__agreement_id", "kind")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for agreement_id, kind, n in rows:
+        events[(agreement_id, kind)] = events.get((agreement_id, kind), 0) + n
+    return events
+
+
 def consent_section(organisation: Organisation, year: int) -> ReportSection | None:
     """Per agreement: consents given and withdrawn and partner checks; the latest checkpoint."""
     if not organisation.is_city:
@@ -73,15 +91,10 @@ def consent_section(organisation: Organisation, year: int) -> ReportSection | No
     agreements = list(
         ProcessingAgreement.objects.filter(organisation=organisation).order_by("title", "id")
     )
-    events: dict[tuple[int, str], int] = {}
-    rows = (
-        LedgerEvent.objects.filter(organisation=organisation, at__gte=start, at__lt=end)
-        .values_list("agreement_version__agreement_id", "kind")
-        .annotate(n=Count("id"))
-        .order_by()
+    events = counted(
+        ("consent.events", organisation.pk, start, end),
+        lambda: _events_by_agreement(organisation, start, end),
     )
-    for agreement_id, kind, n in rows:
-        events[(agreement_id, kind)] = events.get((agreement_id, kind), 0) + n
     checks: dict[int | None, int] = dict(
         ConsentCheck.objects.filter(organisation=organisation, at__gte=start, at__lt=end)
         .values_list("agreement_id")

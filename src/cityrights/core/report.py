@@ -29,10 +29,12 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from django.utils import timezone
 
@@ -46,6 +48,8 @@ __all__ = [
     "Figure",
     "ReportSection",
     "Table",
+    "counted",
+    "counting_once",
     "end_of",
     "period",
     "report_date",
@@ -427,3 +431,35 @@ def end_of(day: date) -> datetime:
     """The first moment after ``day`` (aware), for "on or before that day" filters."""
     zone = timezone.get_current_timezone()
     return datetime.combine(day + timedelta(days=1), time.min, tzinfo=zone)
+
+
+T = TypeVar("T")
+
+_COUNTS: ContextVar[dict[Hashable, Any] | None] = ContextVar("report_counts", default=None)
+
+
+@contextmanager
+def counting_once() -> Iterator[None]:
+    """Keep what :func:`counted` counts until the block ends.
+
+    The reporting app asks every provider for its section once per city language, and the
+    values are the same in each: inside this block a provider's expensive count (an
+    aggregate over a million ledger events) is made for the first language only.
+    """
+    token = _COUNTS.set({})
+    try:
+        yield
+    finally:
+        _COUNTS.reset(token)
+
+
+def counted(key: Hashable, count: Callable[[], T]) -> T:
+    """``count()``, or what it gave for ``key`` earlier in the same :func:`counting_once`
+    block. ``key`` must name everything the count depends on (app, organisation, period);
+    outside a block nothing is kept."""
+    memo = _COUNTS.get()
+    if memo is None:
+        return count()
+    if key not in memo:
+        memo[key] = count()
+    return memo[key]

@@ -29,7 +29,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from cityrights.core.registry import registry
-from cityrights.core.report import Chart, ReportSection
+from cityrights.core.report import Chart, ReportSection, counting_once
 from cityrights.core.signing import canonical_json
 from cityrights.core.translation import city_languages
 
@@ -42,7 +42,8 @@ JWS_TYPE = "annual-report+jws"
 def take_sections(organisation: Any, year: int, languages: Sequence[str]) -> dict[str, list[Any]]:
     """Every app's section of ``year`` in each of ``languages``, as plain data."""
     taken: dict[str, list[Any]] = {}
-    with city_languages(organisation.content_languages):
+    # The values are the same in every language: a provider's costly counts are made once.
+    with city_languages(organisation.content_languages), counting_once():
         for language in languages:
             with translation.override(language):
                 taken[language] = [
