@@ -408,3 +408,21 @@ def make_entry_in(context, name: str, editor) -> None:
         },
         terms={"purpose": ["dpv:CombatClimateChange"]},
     )
+
+
+@pytest.mark.parametrize("path", ["/cities/city-a/", CATALOGUE, CATALOGUE + "?kind=sensor"])
+def test_an_uncached_render_costs_as_many_queries_for_many_entries_as_for_few(
+    city_a, settings, path
+):
+    settings.CITYRIGHTS_PUBLIC_CACHE = False
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert Client().get(path).status_code == 200
+        return len(captured)
+
+    make_entry(city_a, name="Entry 0", locations=2)
+    few = queries()
+    for n in range(1, 6):
+        make_entry(city_a, name=f"Entry {n}", locations=2, areas=["privacy"])
+    assert queries() == few

@@ -1,0 +1,218 @@
+"""Public pages under a spike: gunicorn on PostgreSQL, wrk against each page, next to /healthz.
+
+Run: ``python benchmarks/bench_public.py [--url postgres://…/cr_public_bench] [--seconds 10]``
+
+The database named in ``--url`` is dropped and created again. It gets a city with 10,000
+published register entries and 20,000 places (the register benchmark's loader) and the demo
+city (a finished self-assessment, impact summaries, consultations, programmes, agreements).
+gunicorn serves it with 4 workers and the shared database cache, as production does
+without Redis. For each public page, wrk (32 connections, 2 threads) measures requests/s
+and p50/p99:
+
+* **uncached**: ``CITYRIGHTS_PUBLIC_CACHE=false``, every visit rendered (the cold cost);
+* **cached**: the public cache on and warm;
+
+each next to ``/healthz`` (the framework's floor: routing, middleware, one ``SELECT 1``)
+measured by the same server in the same run. Targets (issue 17, on 2 cores shared with wrk):
+every cached page ≥ 50 % of the floor's requests/s with p99 ≤ 100 ms; the uncached entry
+page and catalogue ≥ 300 requests/s. Note the machine's load (printed) beside the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/cr_public_bench"
+SETTINGS = """
+from cityrights.settings.test import *  # noqa: F403
+
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "cityrights_cache",
+        "OPTIONS": {"MAX_ENTRIES": 100000},
+    }
+}
+CITYRIGHTS_PUBLIC_CACHE = env_bool("CITYRIGHTS_PUBLIC_CACHE", True)  # noqa: F405
+"""
+
+
+def load(url: str) -> list[tuple[str, str]]:
+    """Load the city; the pages to measure as (label, path)."""
+    import bench_register
+
+    bench_register.recreate_database(url)
+    bench_register.setup_django(url)
+    data = bench_register.load(10_000, 20_000)
+    from django.core.management import call_command
+
+    from cityrights.core import demo
+    from cityrights.register.models import Entry, Location
+
+    call_command("createcachetable", "cityrights_cache", verbosity=0)
+    demo.load()
+    entry = Entry.objects.get(pk=data["ids"][1234])
+    place = Location.objects.filter(entry__organisation=data["city"]).first()
+    assert place is not None
+    city, demo_city = "/cities/bench-city/", "/cities/demo-city/"
+    return [
+        ("city home", city),
+        ("register catalogue", city + "register/"),
+        ("catalogue ?q=camera", city + "register/?q=camera"),
+        ("catalogue ?kind=sensor", city + "register/?kind=sensor"),
+        ("register entry", f"{city}register/{entry.code}/"),
+        ("place QR code", f"{city}register/places/{place.code}/qr.svg"),
+        ("map GeoJSON (20,000 places)", city + "register/map/locations.geojson"),
+        ("Atom feed", city + "register/feed/"),
+        ("CSV export", city + "register/open-data/register.csv"),
+        ("assessment results", demo_city + "assessment/"),
+        ("impact summaries", demo_city + "impact/"),
+        ("data-sharing agreements", demo_city + "data-sharing/"),
+        ("consultations", demo_city + "participation/consultations/"),
+        ("training programmes", demo_city + "capacity/"),
+        ("annual reports", demo_city + "reports/"),
+    ]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_server(url: str, settings_dir: str, key_dir: str, cached: bool):
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DJANGO_SETTINGS_MODULE": "bench_public_settings",
+        "CITYRIGHTS_KEY_DIR": key_dir,
+        "CITYRIGHTS_DB_CONN_MAX_AGE": "600",
+        "CITYRIGHTS_PUBLIC_CACHE": "true" if cached else "false",
+        "PYTHONPATH": f"{ROOT / 'src'}{os.pathsep}{settings_dir}",
+    }
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "cityrights.wsgi", "--bind", f"127.0.0.1:{port}",
+         "--workers", "4", "--log-level", "warning"],
+        env=env,
+    )  # fmt: skip
+    for _ in range(200):
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return server, port
+        except OSError:
+            time.sleep(0.1)
+    server.kill()
+    raise RuntimeError("gunicorn did not start")
+
+
+UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def wrk(port: int, path: str, seconds: int) -> tuple[float, float, float]:
+    """requests/s, p50 ms, p99 ms."""
+    out = subprocess.run(
+        ["wrk", "-t2", "-c32", f"-d{seconds}s", "--latency", f"http://127.0.0.1:{port}{path}"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if non_2xx:
+        raise RuntimeError(f"{path}: {non_2xx.group(1)} error responses")
+
+    def latency(label: str) -> float:
+        found = re.search(rf"\s{label}%\s+([\d.]+)(us|ms|s)\b", out)
+        assert found, out
+        return float(found.group(1)) * UNITS[found.group(2)]
+
+    return rate, latency("50"), latency("99")
+
+
+def measure(url, settings_dir, key_dir, pages, seconds, cached):
+    server, port = start_server(url, settings_dir, key_dir, cached)
+    try:
+        for _label, path in pages:  # warm workers (and, with the cache on, the cache)
+            subprocess.run(
+                ["wrk", "-t1", "-c4", "-d1s", f"http://127.0.0.1:{port}{path}"],
+                capture_output=True,
+                check=True,
+            )
+        floor = wrk(port, "/healthz", seconds)
+        results = {label: wrk(port, path, seconds) for label, path in pages}
+        floor_again = wrk(port, "/healthz", seconds)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return floor, floor_again, results
+
+
+def report(title, floor, floor_again, results, cached) -> bool:
+    ok = True
+    best = max(floor[0], floor_again[0])
+    print(f"\n{title}")
+    print(
+        f"  {'/healthz (floor), before':34} {floor[0]:8.0f} req/s  p50 {floor[1]:6.1f} ms"
+        f"  p99 {floor[2]:6.1f} ms"
+    )
+    print(
+        f"  {'/healthz (floor), after':34} {floor_again[0]:8.0f} req/s  p50 {floor_again[1]:6.1f}"
+        f" ms  p99 {floor_again[2]:6.1f} ms"
+    )
+    for label, (rate, p50, p99) in results.items():
+        share = rate / best
+        if cached:
+            good = share >= 0.5 and p99 <= 100
+            target = "target ≥ 50 % of floor, p99 ≤ 100 ms"
+        elif label in {"register entry", "register catalogue"}:
+            good = rate >= 300
+            target = "target ≥ 300 req/s"
+        else:
+            good, target = True, ""
+        ok &= good
+        mark = ("ok  " if good else "MISS") if target else "    "
+        print(
+            f"  {label:34} {rate:8.0f} req/s  p50 {p50:6.1f} ms  p99 {p99:6.1f} ms"
+            f"  {share:5.0%} of floor  {mark} {target}"
+        )
+    return ok
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--url", default=DEFAULT_URL)
+    parser.add_argument("--seconds", type=int, default=10)
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        print("wrk is not installed (Debian: apt-get install wrk)", file=sys.stderr)
+        return 2
+    settings_dir = tempfile.mkdtemp(prefix="cr-bench-settings-")
+    key_dir = tempfile.mkdtemp(prefix="cr-bench-keys-")
+    Path(settings_dir, "bench_public_settings.py").write_text(SETTINGS)
+    os.environ["CITYRIGHTS_KEY_DIR"] = key_dir
+    pages = load(args.url)
+    print(f"load average before the run: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
+    uncached = measure(args.url, settings_dir, key_dir, pages, args.seconds, cached=False)
+    cached = measure(args.url, settings_dir, key_dir, pages, args.seconds, cached=True)
+    ok = report("Uncached (every visit rendered):", *uncached, cached=False)
+    ok &= report("Cached (public cache on, warm):", *cached, cached=True)
+    print(f"\nload average after the run: {os.getloadavg()[0]:.2f}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
