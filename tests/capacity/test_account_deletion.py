@@ -70,6 +70,8 @@ def test_a_deleted_account_frees_its_places_and_leaves_certificates_without_a_na
     public = Client().get(f"/v/{certificate.code}").content.decode()
     assert "Valid certificate" in public and "the holder deleted their account" in public
     assert "Rita" not in public
+    api = Client().get(f"/api/v1/capacity/certificates/{certificate.code}").json()
+    assert api["status"] == "valid" and api["name"] == ""
     check = credentials.verify(token)  # the copy the holder downloaded still verifies
     assert check.valid and check.certificate == certificate
     staff = city_a.client_for("viewer")

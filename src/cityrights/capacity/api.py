@@ -112,7 +112,10 @@ class ImportOut(Schema):
 class CertificateStatusOut(Schema):
     code: str
     status: str
-    name: str
+    name: str = Field(
+        description="The name on the certificate; empty once the holder deleted their account "
+        "(the certificate still counts and verifies, the city no longer keeps the name)."
+    )
     programme: Texts
     kind: str
     issued_on: date
