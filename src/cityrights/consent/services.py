@@ -17,9 +17,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cityrights.core import audit
+from cityrights.core import audit, duties
 from cityrights.core.errors import ServiceError
 from cityrights.core.models import ApiKey, Organisation, User
+from cityrights.core.permissions import can
 
 from . import keys, ledger, outbound
 from .models import (
@@ -305,6 +306,7 @@ def create_agreement(
         version = AgreementVersion.objects.create(
             agreement=agreement, number=1, created_by=actor, **version_data
         )
+        _took_part(version, actor, duties.Kind.CREATED)
         audit.record(
             actor=actor,
             organisation=city,
@@ -329,6 +331,7 @@ def create_version(
         version = AgreementVersion.objects.create(
             agreement=agreement, number=number, created_by=actor, **data
         )
+        _took_part(version, actor, duties.Kind.CREATED)
         audit.record(
             actor=actor,
             organisation=agreement.organisation,
@@ -347,20 +350,59 @@ def update_draft(version: AgreementVersion, actor: User, data: dict[str, Any]) -
         for name, value in data.items():
             setattr(version, name, value)
         version.save()
+        changes = audit.diff(before, audit.snapshot(version, VERSION_FIELDS))
+        if changes:
+            _took_part(version, actor, duties.Kind.EDITED)
         audit.record(
             actor=actor,
             organisation=version.agreement.organisation,
             action="update",
             obj=version,
-            changes=audit.diff(before, audit.snapshot(version, VERSION_FIELDS)),
+            changes=changes,
         )
 
 
+def _took_part(version: AgreementVersion, actor: User, kind: str) -> None:
+    """Record ``actor``'s part in the wording of ``version`` (each version is its own row)."""
+    duties.record(
+        organisation=version.agreement.organisation,
+        obj=version,
+        version=version.number,
+        actor=actor,
+        kind=kind,
+    )
+
+
+def contributors_of(version: AgreementVersion) -> duties.Contributors:
+    """Everyone who wrote the version (created it, changed its terms or notice): they may
+    not publish it. Recorded by the services, plus the row's creator for versions written
+    before contributions were recorded."""
+    named = duties.Contributors.of([(version.created_by_id, duties.Kind.CREATED)])
+    return duties.contributors(obj=version, version=version.number) | named
+
+
+def may_publish(version: AgreementVersion, actor: User) -> bool:
+    return (
+        not version.is_published
+        and can(actor, version.agreement.organisation, "review")
+        and actor not in contributors_of(version)
+    )
+
+
 def publish_version(version: AgreementVersion, actor: User) -> None:
+    """Publish a draft version: a reviewer who did not write it, an administrator too."""
+    if not can(actor, version.agreement.organisation, "review"):
+        raise ConsentError(_("Only a reviewer can publish a version."), 403)
     with transaction.atomic():
         version = AgreementVersion.objects.select_for_update().get(pk=version.pk)
         if version.is_published:
             raise ConsentError(_("This version is published already."))
+        duties.require_independent(
+            decider=actor,
+            contributors=contributors_of(version),
+            decision=_("publish it"),
+            refuse_with=ConsentError,
+        )
         version.status = AgreementVersion.Status.PUBLISHED
         version.published_at = timezone.now()
         version.published_by = actor

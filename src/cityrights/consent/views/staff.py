@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from cityrights.core import audit
+from cityrights.core import audit, duties
 from cityrights.core import services as core_services
 from cityrights.core.errors import refuse
 from cityrights.core.models import ApiKey, Organisation
@@ -79,16 +79,28 @@ def agreement_detail(request: StaffRequest, pk: int) -> HttpResponse:
         pk=pk,
         organisation=city,
     )
+    can_review = can(request.user, city, "review")
+    versions = list(agreement.versions.order_by("-number"))
+    for version in versions:
+        # A reviewer who wrote a draft is told why someone else has to publish it.
+        took_part = (
+            services.contributors_of(version).kinds_of(request.user)
+            if can_review and not version.is_published
+            else frozenset()
+        )
+        version.duty_notice = (  # type: ignore[attr-defined]
+            duties.refusal_message(took_part, _("publish it")) if took_part else ""
+        )
     return render(
         request,
         "consent/staff/agreement.html",
         {
             "agreement": agreement,
-            "versions": agreement.versions.order_by("-number"),
+            "versions": versions,
             "current": agreement.current_version(),
             "counts": selectors.consent_counts(agreement),
             "can_edit": can(request.user, city, "edit"),
-            "can_review": can(request.user, city, "review"),
+            "can_review": can_review,
         },
     )
 
