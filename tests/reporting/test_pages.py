@@ -156,3 +156,50 @@ def test_the_pdf_has_a_table_of_contents_with_page_numbers(city_a):
     line = next(line for line in contents.splitlines() if "Transparency register" in line)
     assert line.rstrip().endswith(str(start))
     assert Client().get(PUBLIC + f"{YEAR}/v1/report-de.pdf").status_code == 404
+
+
+@pytest.mark.parametrize("who", ["anonymous", "resident"])
+def test_an_approved_version_not_yet_published_stays_out_of_every_public_address(
+    city_a, resident, who
+):
+    users = city_a.users
+    report = services.generate_draft(organisation=city_a.city, year=YEAR, actor=users["editor"])
+    services.update_texts(
+        report=report, actor=users["editor"], foreword={"en": "Not yet."}, commentaries={}
+    )
+    services.approve(report=report, actor=users["reviewer"])
+    client = Client()
+    if who == "resident":
+        client.force_login(resident)
+    version = PUBLIC + f"{YEAR}/v1/"
+    for path in (
+        PUBLIC + f"{YEAR}/",
+        version,
+        version + "report.json",
+        version + "report-en.pdf",
+        version + "sections/transparency.csv",
+        version + "sections/transparency.json",
+    ):
+        assert client.get(path).status_code == 404, path
+    assert "Not yet." not in client.get(PUBLIC).content.decode()
+    assert client.get(STAFF + f"reports/{report.pk}/").status_code in (302, 403, 404)
+
+
+def test_a_published_page_is_laid_out_once_and_still_says_when_it_was_corrected(city_a):
+    report = _published(city_a)
+    client = Client()
+    first = client.get(PUBLIC + f"{YEAR}/v1/").content.decode()
+    assert "A year of firsts." in first and "A later version" not in first
+    correction = services.start_correction(
+        report=report, actor=city_a.users["editor"], reason={"en": "A figure was wrong."}
+    )
+    services.approve(report=correction, actor=city_a.users["reviewer"])
+    services.publish(report=correction, actor=city_a.users["reviewer"])
+    again = client.get(PUBLIC + f"{YEAR}/v1/").content.decode()
+    assert "A year of firsts." in again and "A later version (version 2)" in again
+    latest = client.get(PUBLIC + f"{YEAR}/").content.decode()
+    assert "A figure was wrong." in latest
+    pdf = client.get(PUBLIC + f"{YEAR}/v1/report-en.pdf")
+    assert pdf.status_code == 200
+    assert client.get(PUBLIC + f"{YEAR}/v1/report-en.pdf").content == pdf.content
+    assert client.get(PUBLIC + f"{YEAR}/v1/report-xx.pdf").status_code == 404
