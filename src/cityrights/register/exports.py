@@ -297,7 +297,7 @@ def geojson_text(entries: Iterable[EntryData], *, include_unpublished: bool = Fa
 
 ATRS_VERSION = "3.0"
 EUROCITIES_VERSION = "0.3.1"
-ALGORITMEREGISTER_VERSION = "1.0.0"
+ALGORITMEREGISTER_VERSION = "1.0"
 
 
 class NotAnAlgorithmError(ValueError):
@@ -376,8 +376,8 @@ def to_atrs(entry: EntryData, lang: str = "en") -> dict[str, Any]:
                 "organisation_or_department": department.organisation or department.name,
                 "team": department.name,
                 "senior_responsible_owner": None,
-                "external_supplier_involvement": "Yes" if entry.provider else "No",
-                "external_supplier": entry.provider or None,
+                "external_supplier_involvement": "Yes" if entry.provider_is_external else "No",
+                "external_supplier": entry.provider if entry.provider_is_external else None,
                 "companies_house_number": None,
                 "external_supplier_role": None,
                 "procurement_procedure_type": None,
@@ -474,7 +474,6 @@ def to_eurocities(entry: EntryData, lang: str = "en") -> dict[str, Any]:
         "name": entry.name,
         "organization": department.organisation or None,
         "department": department.name,
-        "country": department.organisation_country or None,
         "contact_email": contact_email(entry.contact),
         "contact_phone": None,
         "contact_name": None,
@@ -543,7 +542,7 @@ def _links(items: Iterable[tuple[str, str]]) -> list[dict[str, str]]:
 
 
 def to_algoritmeregister(entry: EntryData) -> dict[str, Any]:
-    """The entry in the shape of the Dutch Algoritmeregister publication standard 1.0.0.
+    """The entry in the shape of the Dutch Algoritmeregister publication standard 1.0.
 
     Labels are Dutch because the standard only accepts ``lang = "nld"``; the free text (name,
     summary, oversight) stays as the city wrote it.
@@ -558,8 +557,8 @@ def to_algoritmeregister(entry: EntryData) -> dict[str, Any]:
     )
     return {
         "name": _shorten(entry.name, 100),
-        "description_short": _shorten(entry.summary, 350),
-        "organization": _shorten(department.organisation, 100) or None,
+        "description_short": _shorten(entry.summary, 400),
+        "organization": _shorten(department.organisation or department.name, 100),
         "category": [],
         "status": _NL_STATUS.get(entry.status),
         "begin_date": _year_month(entry.start_date),

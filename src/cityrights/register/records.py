@@ -70,8 +70,10 @@ class DepartmentData:
     name: str
     slug: str = ""
     organisation: str = ""
-    #: Country of the organisation (name or ISO code); the Eurocities standard asks for it.
+    #: Country of the organisation (ISO code).
     organisation_country: str = ""
+    #: Names of the organisation's own departments: a provider among them is not a supplier.
+    own_units: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +121,15 @@ class EntryData:
     def is_published(self) -> bool:
         """Exports leave out entries that were never published (drafts, entries in review)."""
         return self.published_at is not None
+
+    @property
+    def provider_is_external(self) -> bool:
+        """A provider that is neither the city nor one of its departments (ATRS: a supplier)."""
+        provider = " ".join(self.provider.split()).casefold()
+        if not provider:
+            return False
+        own = {self.department.name, self.department.organisation, *self.department.own_units}
+        return provider not in {" ".join(name.split()).casefold() for name in own if name}
 
     @property
     def is_algorithm(self) -> bool:

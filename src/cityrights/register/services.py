@@ -11,7 +11,7 @@ import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVector
@@ -756,8 +756,8 @@ def _insert_rows(
     if not rows:
         return
     db = connections[DEFAULT_DB_ALIAS]  # the proxy ``connection`` costs a lookup per use
-    fields = [model._meta.get_field(name) for name in names]
-    columns = ", ".join(db.ops.quote_name(field.column) for field in fields)
+    fields = [cast("models.Field[Any, Any]", model._meta.get_field(name)) for name in names]
+    columns = ", ".join(db.ops.quote_name(str(field.column)) for field in fields)
     row_marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
     # Names come from the model, quoted by the backend; every value is a bound parameter.
     table = db.ops.quote_name(model._meta.db_table)

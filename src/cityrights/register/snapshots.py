@@ -78,6 +78,15 @@ def contact_text(entry: Entry) -> str:
     return name or email or entry.department.name
 
 
+def _own_units(organisation: Any) -> tuple[str, ...]:
+    """The organisation's department names, read once per organisation object."""
+    cached = organisation.__dict__.get("_own_units")
+    if cached is None:
+        cached = tuple(organisation.departments.values_list("name", flat=True))
+        organisation.__dict__["_own_units"] = cached
+    return cached
+
+
 def to_record(entry: Entry, base_url: str | None = None) -> EntryData:
     """``EntryData`` for the exports. Expects terms, locations and department to be prefetched."""
     base = (base_url if base_url is not None else settings.CITYRIGHTS_BASE_URL).rstrip("/")
@@ -106,6 +115,7 @@ def to_record(entry: Entry, base_url: str | None = None) -> EntryData:
             slug=entry.department.slug,
             organisation=organisation.name,
             organisation_country=organisation.country,
+            own_units=_own_units(organisation) if entry.provider else (),
         ),
         contact=contact_text(entry),
         status=entry.status,
