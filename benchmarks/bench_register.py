@@ -125,9 +125,9 @@ def load(entries: int, locations: int) -> dict:
                 organisation=city,
                 code=code(6),
                 kind=kind,
-                name=f"{thing.capitalize()} {place} {n}",
-                summary=f"The {thing} near {place} helps the city; it is number {n}.",
-                details="Longer explanation for readers who want to know more. " * 3,
+                name_en=f"{thing.capitalize()} {place} {n}",
+                summary_en=f"The {thing} near {place} helps the city; it is number {n}.",
+                details_en="Longer explanation for readers who want to know more. " * 3,
                 department=departments[n % len(departments)],
                 status="in_use",
                 risk_level=["low", "medium", "high"][n % 3],
@@ -163,7 +163,7 @@ def load(entries: int, locations: int) -> dict:
                 code=code(8),
                 latitude=round(50.85 + rng.uniform(-0.05, 0.05), 6),
                 longitude=round(4.35 + rng.uniform(-0.08, 0.08), 6),
-                description=f"Place {i} of entry {pk}",
+                description_en=f"Place {i} of entry {pk}",
             )
             for pk in sensors
             for i in range(2)
@@ -174,9 +174,9 @@ def load(entries: int, locations: int) -> dict:
         # What services.refresh_search computes for each entry, done in one statement here.
         cursor.execute(
             "UPDATE register_entry SET search_vector = "
-            "setweight(to_tsvector('english', name), 'A') || "
-            "setweight(to_tsvector('english', summary), 'B') || "
-            "setweight(to_tsvector('english', details), 'C')"
+            "setweight(to_tsvector('english', name_en), 'A') || "
+            "setweight(to_tsvector('english', summary_en), 'B') || "
+            "setweight(to_tsvector('english', details_en), 'C')"
         )
         cursor.execute("ANALYZE")
     print(

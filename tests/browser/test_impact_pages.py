@@ -66,7 +66,7 @@ def public_pages() -> list[str]:
     approved = _assessment("Parking-bay")
     pages = ["/cities/demo-city/impact/", f"/cities/demo-city/impact/{approved.pk}/"]
     for name in ("Benefits-fraud", "Parking-bay"):
-        entry = Entry.objects.primary().filter(name__startswith=name).first()
+        entry = Entry.objects.primary().filter(name_en__startswith=name).first()
         if entry is not None and entry.is_public:
             pages.append(f"/cities/demo-city/register/{entry.code}/")
     return pages

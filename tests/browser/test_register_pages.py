@@ -67,7 +67,7 @@ STAFF_PAGES = [
 @pytest.mark.parametrize("path", STAFF_PAGES)
 def test_staff_register_pages_are_accessible(page, demo_city, path):
     draft = Entry.objects.filter(state="draft", revision_of__isnull=True).first()
-    Location.objects.create(entry=draft, latitude=50.88, longitude=4.31, description="Depot")
+    Location.objects.create(entry=draft, latitude=50.88, longitude=4.31, description_en="Depot")
     entry = _published()
     question = Question.objects.create(
         organisation=demo_city.city, entry=entry, message="Who can see the images?"
@@ -143,18 +143,20 @@ def test_journey_editor_reviewer_resident(page, demo_city, browser, live_server)
     login_as(page, editor)
     page.goto(M + "new/")
     page.locator("#id_kind").select_option("sensor")
-    page.locator("#id_name").fill("Heat-stress sensors in Willow Park")
-    page.get_by_label("Summary in plain language").fill(
+    # Demo City writes in English, French and Dutch: one box per language.
+    page.locator("#id_name_en").fill("Heat-stress sensors in Willow Park")
+    page.locator("#id_name_nl").fill("Hittesensoren in Willow Park")
+    page.get_by_label("Summary in plain language (English)").fill(
         "Sensors in Willow Park measure heat and humidity so the city can plan shade."
     )
     page.get_by_label("Tackling climate change").check()
     page.get_by_role("button", name="Save draft").click()
-    page.get_by_label("Description of the place").fill("Willow Park, by the pond")
+    page.get_by_label("Description of the place (English)").fill("Willow Park, by the pond")
     page.get_by_label("Latitude").fill("50.8777")
     page.get_by_label("Longitude").fill("4.3001")
     page.get_by_role("button", name="Add location").click()
     page.get_by_role("button", name="Submit for review").click()
-    entry = Entry.objects.get(name="Heat-stress sensors in Willow Park")
+    entry = Entry.objects.get(name_en="Heat-stress sensors in Willow Park")
     assert entry.state == "in_review"
 
     reviewer_context = browser.new_context(base_url=live_server.url, locale="en-GB")
@@ -162,6 +164,11 @@ def test_journey_editor_reviewer_resident(page, demo_city, browser, live_server)
     login_as(reviewer_page, User.objects.get(email="reviewer@demo-city.example"))
     reviewer_page.goto(M + f"{entry.pk}/")
     reviewer_page.get_by_label("What changed (shown in the public history)").fill("New pilot.")
+    # French and Dutch are missing: the reviewer reads the list and confirms.
+    assert reviewer_page.get_by_text("Review of translations").is_visible()
+    reviewer_page.get_by_label(
+        "I have read this list and publish without these translations"
+    ).check()
     reviewer_page.get_by_role("button", name="Publish").click()
     reviewer_context.close()
     entry.refresh_from_db()
@@ -197,3 +204,23 @@ def test_public_pages_fit_a_phone_screen(page, demo_city):
         page.goto(url)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 360, f"{url} is {width} px wide"
+
+
+def test_a_dutch_reader_reads_dutch_and_the_english_fallback_is_marked(
+    browser, live_server, demo_city
+):
+    """The entry page in Dutch: Dutch texts, and an untranslated text carries lang="en"."""
+    entry = Entry.objects.get(name_en="Air-quality sensors")
+    Entry.objects.filter(pk=entry.pk).update(summary_nl="")
+    context = browser.new_context(base_url=live_server.url, locale="nl-BE")
+    page = context.new_page()
+    page.goto(entry.get_absolute_url())
+    assert page.locator("html").get_attribute("lang") == "nl"
+    assert page.get_by_role("heading", level=1).inner_text() == "Luchtkwaliteitssensoren"
+    lead = page.locator("p.lead")
+    assert lead.get_attribute("lang") == "en"
+    assert lead.inner_text().startswith("Small boxes on lamp posts")
+    assert page.locator("#where").is_visible()
+    assert page.get_by_text("Stadhuisplein").is_visible()
+    assert_accessible(page, entry.get_absolute_url())
+    context.close()

@@ -95,8 +95,8 @@ def make_entry(
     return Entry.objects.create(
         organisation=city.city,
         kind="sensor",
-        name=name,
-        summary="Sensors count free parking places.",
+        name_en=name,
+        summary_en="Sensors count free parking places.",
         department=city.department,
         risk_level=risk,
         state=state,

@@ -28,6 +28,15 @@ def entry_data(department: Any, **overrides: Any) -> dict[str, Any]:
     return data
 
 
+def entry_columns(department: Any, **overrides: Any) -> dict[str, Any]:
+    """As :func:`entry_data`, with the texts in their English columns (``name_en``)."""
+    data = entry_data(department, **overrides)
+    for name in ("name", "summary", "details", "retention", "data_subjects", "recipients"):
+        if name in data:
+            data[f"{name}_en"] = data.pop(name)
+    return data
+
+
 def make_entry(
     city: Any,
     *,

@@ -7,6 +7,7 @@ from collections import Counter
 import pytest
 
 from cityrights.core import demo
+from cityrights.register import services
 from cityrights.register.models import Entry, EntryVersion, Location
 
 pytestmark = pytest.mark.django_db
@@ -21,10 +22,20 @@ def test_demo_register_is_rich_and_idempotent():
     assert Entry.objects.filter(revision_of__isnull=False, state="in_review").exists()
     assert Location.objects.filter(entry__state="published").count() >= 40
     assert EntryVersion.objects.filter(number=2).count() >= 3
-    fraud = Entry.objects.get(name__startswith="Benefits-fraud")
+    fraud = Entry.objects.get(name_en__startswith="Benefits-fraud")
     assert fraud.risk_level == "high" and fraud.status == "planned"
     kinds = set(Entry.objects.values_list("kind", flat=True))
     assert kinds == {"algorithm", "sensor", "service", "platform", "dataset"}
+    # Demo City is Belgian: its published texts exist in English, French and Dutch.
+    city = fraud.organisation
+    assert city.content_languages == ("en", "fr", "nl")
+    public = Entry.objects.public().filter(organisation=city)
+    assert {entry.name: services.missing_translations(entry) for entry in public} == {
+        entry.name: {} for entry in public
+    }
+    assert fraud.name_nl == "Risicomodel voor uitkeringsfraude (opgeschort)"
+    version = EntryVersion.objects.filter(entry__organisation=city, number=2).first()
+    assert set(version.snapshot["summary"]) == {"en", "fr", "nl"}
     count = Entry.objects.count()
     demo.load()
     assert Entry.objects.count() == count

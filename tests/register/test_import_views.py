@@ -55,7 +55,7 @@ def test_import_creates_drafts_with_locations(city_a):
     content = inventory(row(), row(name="Parking app", kind="service", locations=""))
     response = upload(city_a.client_for("editor"), content)
     assert response.status_code == 302
-    entries = Entry.objects.order_by("name")
+    entries = Entry.objects.order_by("name_en")
     assert [e.name for e in entries] == ["Air sensors", "Parking app"]
     assert all(e.state == State.DRAFT for e in entries)
     air = entries[0]

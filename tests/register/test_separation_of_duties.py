@@ -21,7 +21,7 @@ from cityrights.core.models import Contribution, Membership, Role, User
 from cityrights.register import services
 from cityrights.register.models import Entry, State
 
-from .conftest import entry_data, make_entry
+from .conftest import entry_columns, entry_data, make_entry
 
 pytestmark = pytest.mark.django_db
 
@@ -129,7 +129,7 @@ def test_the_migration_derives_contributors_from_fields_and_the_audit_log(city_a
         last_edited_by=editor,
         submitted_by=editor,
         state=State.IN_REVIEW,
-        **entry_data(city_a.department, kind="service"),
+        **entry_columns(city_a.department, kind="service"),
     )
     audit.record(actor=admin, organisation=city_a.city, action="update", obj=entry)
     audit.record(

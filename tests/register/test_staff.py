@@ -107,8 +107,8 @@ def test_workflow_posts_refuse_get(city_a, draft):
 def form_data(department, **extra):
     data = {
         "kind": "sensor",
-        "name": "Noise sensor on Quay Street",
-        "summary": "Measures how loud it is at night.",
+        "name_en": "Noise sensor on Quay Street",
+        "summary_en": "Measures how loud it is at night.",
         "department": department.pk,
         "status": "pilot",
         "automation_level": "none",
@@ -127,7 +127,7 @@ def test_form_errors_are_shown_next_to_fields(city_a):
         M + "new/",
         form_data(
             city_a.department,
-            name="",
+            name_en="",
             purposes=["https://w3id.org/dpv#NoSuchPurpose"],
             dataset_links="not a link",
             source_code_url="javascript:alert(1)",
@@ -135,7 +135,7 @@ def test_form_errors_are_shown_next_to_fields(city_a):
     )
     assert response.status_code == 200
     html = response.content.decode()
-    assert 'id="id_name_errors"' in html
+    assert 'id="id_name_en_errors"' in html
     assert 'id="id_purposes_errors"' in html
     assert "is not a web address" in html
     assert 'id="id_source_code_url_errors"' in html
@@ -149,14 +149,14 @@ def test_journey_over_http(city_a):
     entry = Entry.objects.get()
     assert entry.dataset_urls == ["https://data.example.org/noise"]
     bad = editor.post(
-        M + f"{entry.pk}/locations/", {"description": "Quay", "latitude": "95", "longitude": "4"}
+        M + f"{entry.pk}/locations/", {"description_en": "Quay", "latitude": "95", "longitude": "4"}
     )
     assert bad.status_code == 200
     assert "latitude" in bad.content.decode().lower()
     assert not Location.objects.exists()
     editor.post(
         M + f"{entry.pk}/locations/",
-        {"description": "Quay Street 4", "latitude": "50.85", "longitude": "4.35"},
+        {"description_en": "Quay Street 4", "latitude": "50.85", "longitude": "4.35"},
     )
     assert Location.objects.count() == 1
     editor.post(M + f"{entry.pk}/submit/")
@@ -195,7 +195,7 @@ def test_revise_and_publish_over_http_keeps_the_short_url(city_a, published):
     response = editor.post(M + f"{published.pk}/revise/")
     revision = Entry.objects.get(revision_of=published)
     assert response["Location"] == M + f"{revision.pk}/"
-    data = form_data(city_a.department, name="Renamed camera", kind="sensor")
+    data = form_data(city_a.department, name_en="Renamed camera", kind="sensor")
     assert editor.post(M + f"{revision.pk}/edit/", data).status_code == 302
     editor.post(M + f"{revision.pk}/submit/")
     city_a.client_for("reviewer").post(M + f"{revision.pk}/publish/", {"publish-text": "New name"})
@@ -262,7 +262,7 @@ def test_a_bad_coordinate_gets_one_error_next_to_its_field(city_a, latitude, lon
     entry = make_entry(city_a, state="draft", locations=0)
     response = city_a.client_for("editor").post(
         M + f"{entry.pk}/locations/",
-        {"description": "Quay", "latitude": latitude, "longitude": longitude},
+        {"description_en": "Quay", "latitude": latitude, "longitude": longitude},
     )
     assert response.status_code == 200
     form = response.context["form"]
@@ -275,7 +275,7 @@ def test_coordinates_pasted_from_a_map_are_rounded_not_refused(city_a):
     entry = make_entry(city_a, state="draft", locations=0)
     response = city_a.client_for("editor").post(
         M + f"{entry.pk}/locations/",
-        {"description": "Quay", "latitude": "50.88512345678", "longitude": "4.310123456"},
+        {"description_en": "Quay", "latitude": "50.88512345678", "longitude": "4.310123456"},
     )
     assert response.status_code == 302
     location = Location.objects.get()

@@ -24,7 +24,7 @@ def test_editor_drafts_submits_and_another_reviewer_publishes(city_a):
     version = EntryVersion.objects.get(entry=published)
     assert version.number == 1
     assert version.change_summary == "New."
-    assert version.snapshot["name"] == "Air sensor"
+    assert version.snapshot["name"] == {"en": "Air sensor"}
     assert version.snapshot["locations"][0]["code"] == published.locations.get().code
     actions = list(
         AuditEvent.objects.filter(object_id=str(entry.pk), object_type="register.entry")
@@ -161,7 +161,7 @@ def test_location_removed_in_revision_disappears_on_publish(city_a, published):
     services.delete_location(revision.locations.get(origin__isnull=False), actor=editor)
     services.submit(Entry.objects.get(pk=revision.pk), actor=editor)
     public = services.publish(Entry.objects.get(pk=revision.pk), actor=city_a.users["reviewer"])
-    assert list(public.locations.values_list("description", flat=True)) == ["Other"]
+    assert list(public.locations.values_list("description_en", flat=True)) == ["Other"]
 
 
 def test_retire_keeps_entry_readable_and_records_a_version(city_a, published):

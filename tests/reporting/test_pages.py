@@ -24,8 +24,8 @@ def _published(city_a) -> AnnualReport:
     Entry.objects.create(
         organisation=city_a.city,
         kind="sensor",
-        name="Bicycle counter",
-        summary="Counts bicycles.",
+        name_en="Bicycle counter",
+        summary_en="Counts bicycles.",
         department=city_a.department,
         state="published",
         published_at=at(YEAR, 4, 1),

@@ -137,7 +137,11 @@ def test_approvals_name_the_entries_whose_assessment_is_approved_now(city_a):
     city = city_a.city
     entries = [
         Entry.objects.create(
-            organisation=city, kind="sensor", name=name, summary="x", department=city_a.department
+            organisation=city,
+            kind="sensor",
+            name_en=name,
+            summary_en="x",
+            department=city_a.department,
         )
         for name in ("approved", "conditions", "on hold", "reopened", "none")
     ]
@@ -158,8 +162,8 @@ def test_high_risk_entries_without_approval_and_overdue_conditions_raise_alerts(
     risky = Entry.objects.create(
         organisation=city,
         kind="algorithm",
-        name="Risky",
-        summary="x",
+        name_en="Risky",
+        summary_en="x",
         department=city_a.department,
         risk_level="high",
         state="published",

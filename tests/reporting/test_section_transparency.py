@@ -20,8 +20,8 @@ def _entry(city, department, name, kind, *, published=None, retired=None, risk="
     return Entry.objects.create(
         organisation=city,
         kind=kind,
-        name=name,
-        summary=f"{name} summary",
+        name_en=name,
+        summary_en=f"{name} summary",
         department=department,
         risk_level=risk,
         state=extra.pop("state", state),
@@ -70,7 +70,7 @@ def _records(city_a):
         state="draft",
     )
     for index in range(3):
-        Location.objects.create(entry=e1, latitude=50 + index, longitude=4, description="pole")
+        Location.objects.create(entry=e1, latitude=50 + index, longitude=4, description_en="pole")
     _question(e1, at(YEAR, 2, 1), "answered", at(YEAR, 2, 11))
     _question(e2, at(YEAR, 5, 1), "answered", at(YEAR, 5, 4))
     _question(e1, at(YEAR, 7, 1))

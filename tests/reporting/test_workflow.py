@@ -22,8 +22,8 @@ def _entry(city_a, name, published):
     return Entry.objects.create(
         organisation=city_a.city,
         kind="sensor",
-        name=name,
-        summary="Counts bicycles.",
+        name_en=name,
+        summary_en="Counts bicycles.",
         department=city_a.department,
         state="published",
         published_at=published,
@@ -175,7 +175,7 @@ def test_a_published_report_is_frozen_whatever_the_records_do_later(city_a):
     figure = report.content["sections"]["en"][2]["figures"][0]
     assert (figure["key"], figure["value"]) == ("entries", 1)
     _entry(city_a, "Camera", at(YEAR, 6, 1))
-    Entry.objects.filter(name="Counter").update(name="Renamed", risk_level="high")
+    Entry.objects.filter(name_en="Counter").update(name_en="Renamed", risk_level="high")
     report = AnnualReport.objects.get(pk=report.pk)
     assert json.dumps(services.document_of(report), sort_keys=True) == before
     assert report.digest == _canonical_sha256(report.content)

@@ -43,11 +43,14 @@ __all__ = [
     "current_language",
     "fallback_order",
     "field_names",
+    "in_any_language",
     "interface_languages",
     "language_name",
     "missing_languages",
+    "order_text",
     "set_translations",
     "shown",
+    "text_label",
     "translations",
 ]
 
@@ -206,6 +209,42 @@ def TranslatedField(
 def field_names(name: str, languages: Sequence[str] | None = None) -> list[str]:
     """The column names of translated field ``name``: ``["title_en", "title_fr", …]``."""
     return [to_attribute(name, code) for code in (languages or interface_languages())]
+
+
+def order_text(name: str, language: str | None = None, prefix: str = "") -> Any:
+    """An ordering expression: field ``name`` as a reader of ``language`` sees it.
+
+    ``queryset.order_by(order_text("name"), "id")`` sorts a French reader's list by the
+    French names, with a missing one taking its fallback's place (the same order as
+    :func:`shown`), so a list never jumps between languages. ``prefix`` reaches a related
+    model's field (``order_text("name", prefix="entry__")``).
+    """
+    from django.db.models import F, Value
+    from django.db.models.functions import Coalesce, NullIf
+
+    columns = [
+        NullIf(F(prefix + to_attribute(name, code)), Value("")) for code in fallback_order(language)
+    ]
+    return Coalesce(*columns, Value("")) if len(columns) > 1 else columns[0]
+
+
+def in_any_language(name: str, value: str, lookup: str = "icontains", prefix: str = "") -> Any:
+    """A ``Q`` matching ``value`` in any language of field ``name`` (searching a catalogue).
+
+    ``prefix`` reaches a related model's field (``prefix="department__"``).
+    """
+    from django.db.models import Q
+
+    query = Q()
+    for column in field_names(name):
+        query |= Q(**{f"{prefix}{column}__{lookup}": value})
+    return query
+
+
+def text_label(model: Any, name: str) -> str:
+    """The verbose name of translated field ``name`` without its language ("summary")."""
+    column = model._meta.get_field(to_attribute(name, interface_languages()[0]))
+    return str(column.verbose_name).split(" [")[0]
 
 
 def translations(obj: Any, name: str) -> dict[str, str]:

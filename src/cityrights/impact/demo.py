@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cityrights.core.demo import DemoContext
+from cityrights.core.translation import in_any_language
 from cityrights.register.models import Entry
 
 from . import content, services
@@ -412,7 +413,7 @@ PROCUREMENT: dict[str, Any] = {
 def _entry(context: DemoContext, name: str) -> Entry | None:
     return (
         Entry.objects.primary()
-        .filter(organisation=context.city, name__icontains=name)
+        .filter(in_any_language("name", name), organisation=context.city)
         .order_by("id")
         .first()
     )

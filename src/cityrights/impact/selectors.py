@@ -12,6 +12,7 @@ from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from cityrights.core.translation import in_any_language, order_text
 from cityrights.register.models import Entry
 from cityrights.register.models import Risk as EntryRisk
 
@@ -38,7 +39,7 @@ HIGH_BANDS = [Band.HIGH, Band.VERY_HIGH]
 
 def register_entries(organisation: Organisation) -> QuerySet[Entry]:
     """The city's register entries an assessment or procurement may point at (no revisions)."""
-    return Entry.objects.primary().filter(organisation=organisation).order_by("name")
+    return Entry.objects.primary().filter(organisation=organisation).order_by(order_text("name"))
 
 
 def entry_of(entry: Any) -> Any:
@@ -70,7 +71,7 @@ def search(
     found = assessments_of(organisation)
     if q:
         text = Q(title__icontains=q) | Q(decision_reasons__icontains=q)
-        text |= Q(entry__name__icontains=q)
+        text |= in_any_language("name", q, prefix="entry__")
         text |= Q(pk__in=RiskItem.objects.filter(description__icontains=q).values("assessment"))
         found = found.filter(text)
     if status in Status.values:
@@ -166,7 +167,7 @@ def flagged_entries(organisation: Organisation) -> list[Flag]:
         Entry.objects.listed()
         .filter(organisation=organisation, risk_level=EntryRisk.HIGH)
         .exclude(pk__in=approved)
-        .order_by("name")
+        .order_by(order_text("name"))
     )
     latest = {
         a.entry_id: a

@@ -18,9 +18,10 @@ from ninja.errors import HttpError
 
 from cityrights.core.models import Organisation
 from cityrights.core.permissions import membership_for
+from cityrights.core.translation import city_languages, shown, translations
 
 from . import selectors
-from .models import Entry, TermKind
+from .models import ENTRY_TEXTS, Entry, TermKind
 from .terms import term_label
 
 router = Router(tags=["register"])
@@ -45,11 +46,16 @@ class LocationOut(Schema):
     lat: float
     lon: float
     description: str
+    #: The description in every language that has one.
+    descriptions: dict[str, str]
     url: str
 
 
 class EntrySummaryOut(Schema):
     code: str
+    #: The language of the texts below: the one asked for (``?lang=`` or the request's),
+    #: else the city's first language where a text is not translated.
+    language: str
     name: str
     kind: str
     summary: str
@@ -82,6 +88,10 @@ class EntryOut(EntrySummaryOut):
     published_at: datetime | None
     updated_at: datetime | None
     short_url: str
+    #: The city's languages, its first language first.
+    languages: list[str]
+    #: Every text in every language that has one: ``{"summary": {"fr": …, "nl": …}, …}``.
+    translations: dict[str, dict[str, str]]
 
 
 class EntryPage(Schema):
@@ -113,6 +123,7 @@ def _base() -> str:
 def _summary(entry: Entry) -> dict:
     return {
         "code": entry.code,
+        "language": shown(entry, "name").language or entry.organisation.default_language,
         "name": entry.name,
         "kind": entry.kind,
         "summary": entry.summary,
@@ -164,17 +175,18 @@ def list_entries(
             "retired": "1" if retired else "",
         }
     )
-    entries = selectors.catalogue(organisation, filters)
-    count = entries.count()
-    start = (page - 1) * page_size
-    rows = list(entries.select_related("organisation")[start : start + page_size])
-    return EntryPage(
-        count=count,
-        page=page,
-        pages=max(1, math.ceil(count / page_size)),
-        page_size=page_size,
-        results=[EntrySummaryOut(**_summary(entry)) for entry in rows],
-    )
+    with city_languages(organisation.content_languages):
+        entries = selectors.catalogue(organisation, filters)
+        count = entries.count()
+        start = (page - 1) * page_size
+        rows = list(entries.select_related("organisation")[start : start + page_size])
+        return EntryPage(
+            count=count,
+            page=page,
+            pages=max(1, math.ceil(count / page_size)),
+            page_size=page_size,
+            results=[EntrySummaryOut(**_summary(entry)) for entry in rows],
+        )
 
 
 @router.get(
@@ -185,6 +197,11 @@ def entry_detail(request: HttpRequest, org: str, code: str) -> EntryOut:
     entry = selectors.public_entry(organisation, code)
     if entry is None:
         raise HttpError(404, f"No published entry with the code '{code}'.")
+    with city_languages(organisation.content_languages):
+        return _detail(entry)
+
+
+def _detail(entry: Entry) -> EntryOut:
     from .snapshots import contact_text
 
     return EntryOut(
@@ -210,6 +227,7 @@ def entry_detail(request: HttpRequest, org: str, code: str) -> EntryOut:
                 lat=float(location.latitude),
                 lon=float(location.longitude),
                 description=location.description,
+                descriptions=translations(location, "description"),
                 url=_base() + location.short_url(),
             )
             for location in entry.locations.all()
@@ -218,4 +236,6 @@ def entry_detail(request: HttpRequest, org: str, code: str) -> EntryOut:
         published_at=entry.published_at,
         updated_at=entry.last_published_at,
         short_url=_base() + entry.short_url(),
+        languages=list(entry.organisation.content_languages),
+        translations={name: translations(entry, name) for name in ENTRY_TEXTS},
     )

@@ -14,8 +14,11 @@ from typing import Any
 
 from django.utils import timezone
 
+from cityrights.core.translation import in_any_language
+
 from . import services
-from .models import Entry, Question, QuestionStatus, State
+from .demo_texts import PLACES, TEXTS
+from .models import ENTRY_TEXTS, Entry, Question, QuestionStatus, State
 
 CENTRE = (50.8810, 4.3120)  # Demo City's town hall (a made-up place)
 
@@ -641,7 +644,29 @@ def _data(spec: dict[str, Any], departments: dict[str, Any]) -> dict[str, Any]:
     for field in PLAIN:
         if field in spec:
             data[field] = spec[field]
+    for field in ENTRY_TEXTS:
+        if field in data:
+            data[field] = _languages(spec["name"], field, data[field])
     return data
+
+
+def _languages(name: str, field: str, english: str) -> dict[str, str]:
+    """The English text with its French and Dutch versions (``demo_texts``)."""
+    texts = {"en": english}
+    for code, by_field in TEXTS.get(name, {}).items():
+        if by_field.get(field):
+            texts[code] = by_field[field]
+    return texts
+
+
+def _place(english: str) -> dict[str, str]:
+    return {"en": english, **PLACES.get(english, {})}
+
+
+def _publish(entry: Entry, reviewer: Any, summary: str) -> Entry:
+    """The demo reviewer reads the list of missing translations (if any) and publishes."""
+    seen = services.missing_fingerprint(services.missing_translations(entry))
+    return services.publish(entry, actor=reviewer, change_summary=summary, missing_seen=seen)
 
 
 def _terms(spec: dict[str, Any]) -> dict[str, list[str]]:
@@ -657,8 +682,12 @@ def load(context: Any) -> None:
     city = context.city
     editor = context.users["editor"]
     reviewer = context.users["reviewer"]
+    if not city.additional_languages:
+        city.additional_languages = "fr,nl"  # Demo City is Belgian: French and Dutch too
+        city.save(update_fields=["additional_languages"])
     for spec in ENTRIES:
-        if Entry.objects.primary().filter(organisation=city, name=spec["name"]).exists():
+        found = Entry.objects.primary().filter(in_any_language("name", spec["name"], "exact"))
+        if found.filter(organisation=city).exists():
             continue
         entry = services.create_entry(
             organisation=city,
@@ -669,7 +698,7 @@ def load(context: Any) -> None:
         for (dlat, dlon), description in spec.get("locations", []):
             lat, lon = _near(dlat, dlon)
             services.save_location(
-                entry, actor=editor, latitude=lat, longitude=lon, description=description
+                entry, actor=editor, latitude=lat, longitude=lon, description=_place(description)
             )
         final = spec.get("final", "published")
         if final == "draft":
@@ -677,14 +706,18 @@ def load(context: Any) -> None:
         entry = services.submit(entry, actor=editor)
         if final == "in_review":
             continue
-        entry = services.publish(entry, actor=reviewer, change_summary="First publication.")
+        entry = _publish(entry, reviewer, "First publication.")
         if final == "retired":
             services.retire(entry, actor=reviewer, reason=spec["retire_reason"])
             continue
         revision_spec = spec.get("revision")
         if revision_spec:
             revision = services.start_revision(entry, actor=editor)
-            changes = {k: v for k, v in revision_spec.items() if k != "summary_change"}
+            changes = {
+                k: _languages(spec["name"], f"revision_{k}", v) if k in ENTRY_TEXTS else v
+                for k, v in revision_spec.items()
+                if k != "summary_change"
+            }
             services.update_entry(revision, actor=editor, data=changes)
             if spec["name"].startswith("Traffic-counting"):
                 for (dlat, dlon), description in [
@@ -693,16 +726,19 @@ def load(context: Any) -> None:
                 ]:
                     lat, lon = _near(dlat, dlon)
                     services.save_location(
-                        revision, actor=editor, latitude=lat, longitude=lon, description=description
+                        revision,
+                        actor=editor,
+                        latitude=lat,
+                        longitude=lon,
+                        description=_place(description),
                     )
             services.submit(revision, actor=editor)
-            services.publish(
-                revision, actor=reviewer, change_summary=revision_spec["summary_change"]
-            )
+            _publish(revision, reviewer, revision_spec["summary_change"])
     # One working copy waiting for review, to show the review queue with a change.
     pending = (
         Entry.objects.primary()
-        .filter(organisation=city, name="Chat assistant on the city website", state=State.PUBLISHED)
+        .filter(in_any_language("name", "Chat assistant on the city website", "exact"))
+        .filter(organisation=city, state=State.PUBLISHED)
         .first()
     )
     if pending is not None and not pending.revisions.exists():
@@ -710,7 +746,14 @@ def load(context: Any) -> None:
         services.update_entry(
             revision,
             actor=editor,
-            data={"status": "in_use", "retention": "Conversations: 14 days."},
+            data={
+                "status": "in_use",
+                "retention": {
+                    "en": "Conversations: 14 days.",
+                    "fr": "Conversations : 14 jours.",
+                    "nl": "Gesprekken: 14 dagen.",
+                },
+            },
         )
         services.submit(revision, actor=editor)
     _last_year(city, timezone.localdate().year - 1)

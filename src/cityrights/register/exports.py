@@ -27,8 +27,10 @@ from typing import Any, TextIO
 
 from cityrights.core import vocab
 from cityrights.register.records import (
+    CONTENT_LANGUAGES,
     CSV_HEADERS,
     MULTI_SEPARATOR,
+    TRANSLATED_COLUMNS,
     EntryData,
     LocationData,
     format_locations,
@@ -89,7 +91,9 @@ def _sensitive_labels(entry: EntryData, lang: str) -> list[str]:
 #: Cells starting with these characters are run as formulas by spreadsheet programs.
 _FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 #: Columns whose values are never guarded: coordinates legitimately start with '-'.
-_UNGUARDED = frozenset({"locations", "id", "version"})
+_UNGUARDED = frozenset(
+    {"locations", "id", "version", *(f"locations_{code}" for code in CONTENT_LANGUAGES)}
+)
 
 
 def guard_formula(value: str) -> str:
@@ -136,7 +140,18 @@ def entry_row(entry: EntryData, lang: str = vocab.DEFAULT_LANGUAGE) -> dict[str,
         "published_at": _iso(entry.published_at),
         "updated_at": _iso(entry.updated_at),
     }
+    for name in TRANSLATED_COLUMNS:
+        for code in CONTENT_LANGUAGES:
+            if name == "locations":
+                cell = format_locations(entry.locations, code) if _has(entry, code) else ""
+            else:
+                cell = entry.texts(name).get(code, "")
+            row[f"{name}_{code}"] = cell
     return {key: value if key in _UNGUARDED else guard_formula(value) for key, value in row.items()}
+
+
+def _has(entry: EntryData, language: str) -> bool:
+    return any(language in location.descriptions for location in entry.locations)
 
 
 def write_csv(
@@ -207,13 +222,15 @@ def _feature_id(entry: EntryData, location: LocationData, index: int) -> str | i
     return f"{entry.short_code or entry.slug or entry.id}-{index + 1}"
 
 
-def _feature_properties(entry: EntryData, location: LocationData) -> dict[str, str]:
+def _feature_properties(entry: EntryData, location: LocationData) -> dict[str, Any]:
     return {
         "name": entry.name,
+        "names": dict(entry.texts("name")),
         "kind": entry.kind,
         "status": entry.status,
         "entry": entry.short_code,
         "description": location.description,
+        "descriptions": dict(location.descriptions),
         "url": location.url or entry.public_url,
     }
 
@@ -257,6 +274,7 @@ def iter_geojson(
         shared = _json(
             {
                 "name": entry.name,
+                "names": dict(entry.texts("name")),
                 "kind": entry.kind,
                 "status": entry.status,
                 "entry": entry.short_code,
@@ -274,6 +292,8 @@ def iter_geojson(
                 + shared
                 + ',"description":'
                 + _json(location.description)
+                + ',"descriptions":'
+                + _json(dict(location.descriptions))
                 + ',"url":'
                 + _json(location.url or entry.public_url)
                 + "}}"

@@ -16,15 +16,40 @@ from django.utils.translation import gettext_lazy as _
 
 from cityrights.core.forms import choice_field, model_choice_field
 from cityrights.core.models import Department
+from cityrights.core.translation import TranslatedFormMixin, field_names
 
-from .models import Entry, Location, Question, QuestionStatus
+from .models import (
+    ENTRY_TEXTS,
+    LOCATION_TEXTS,
+    REQUIRED_ENTRY_TEXTS,
+    Entry,
+    Location,
+    Question,
+    QuestionStatus,
+)
 from .services import EDITABLE_FIELDS, TERM_FIELDS
 from .terms import choices as term_choices
 from .terms import clean_terms
 
 
-class EntryForm(forms.ModelForm):
-    """A draft entry. Vocabulary fields are lists of IRIs validated against ``core.vocab``."""
+def _textareas(rows: dict[str, int]) -> dict[str, forms.Textarea]:
+    return {
+        column: forms.Textarea(attrs={"rows": count})
+        for name, count in rows.items()
+        for column in field_names(name)
+    }
+
+
+class EntryForm(TranslatedFormMixin, forms.ModelForm):
+    """A draft entry. Vocabulary fields are lists of IRIs validated against ``core.vocab``.
+
+    Each text residents read has one input per city language; the name and the summary
+    are required in the city's first language, the others may be translated later (the
+    entry page lists what is missing before publication).
+    """
+
+    translated_fields = ENTRY_TEXTS
+    required_translations = REQUIRED_ENTRY_TEXTS
 
     purposes = forms.MultipleChoiceField(
         label=_("Purposes"),
@@ -60,14 +85,13 @@ class EntryForm(forms.ModelForm):
         widgets = {
             "start_date": forms.DateInput(attrs={"type": "date"}),
             "end_date": forms.DateInput(attrs={"type": "date"}),
-            "summary": forms.Textarea(attrs={"rows": 4}),
-            "details": forms.Textarea(attrs={"rows": 6}),
-            "human_oversight": forms.Textarea(attrs={"rows": 3}),
+            **_textareas({"summary": 4, "details": 6, "human_oversight": 3}),
         }
 
     def __init__(self, *args: Any, organisation: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.instance.organisation = organisation
+        self.limit_languages(organisation.content_languages)
         model_choice_field(self, "department").queryset = Department.objects.filter(
             organisation=organisation
         )
@@ -109,7 +133,8 @@ class EntryForm(forms.ModelForm):
         return self._clean_terms("areas")
 
     def entry_data(self) -> dict[str, Any]:
-        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        """The columns this form showed (a language the city dropped keeps its stored text)."""
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.fields}
         data["dataset_urls"] = self.cleaned_data["dataset_links"]
         return data
 
@@ -132,8 +157,14 @@ class CoordinateField(forms.DecimalField):
         return None if number is None else number.quantize(Decimal("0.000001"))
 
 
-class LocationForm(forms.ModelForm):
-    """One place of an entry; each coordinate gets at most one error, next to its field."""
+class LocationForm(TranslatedFormMixin, forms.ModelForm):
+    """One place of an entry; each coordinate gets at most one error, next to its field.
+
+    The description has one input per city language, required in the first.
+    """
+
+    translated_fields = LOCATION_TEXTS
+    required_translations = LOCATION_TEXTS
 
     latitude = CoordinateField(
         limit=90,
@@ -148,7 +179,19 @@ class LocationForm(forms.ModelForm):
 
     class Meta:
         model = Location
-        fields = ["description", "latitude", "longitude"]
+        fields = [*field_names("description"), "latitude", "longitude"]
+
+    def __init__(self, *args: Any, organisation: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.limit_languages(organisation.content_languages)
+
+    def descriptions(self) -> dict[str, str]:
+        """``{language: text}`` of the languages this form showed."""
+        return {
+            column.rsplit("_", 1)[1]: self.cleaned_data[column]
+            for column in field_names("description")
+            if column in self.fields
+        }
 
 
 class NoteForm(forms.Form):

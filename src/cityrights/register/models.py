@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cityrights.core.models import Department, Organisation
+from cityrights.core.translation import TranslatedField
 
 # Crockford-style alphabet without look-alikes (no 0/o, 1/l/i, u), easy to read off a sign.
 CODE_ALPHABET = "23456789abcdefghjkmnpqrstvwxyz"
@@ -95,6 +96,23 @@ class TermKind(models.TextChoices):
     AREA = "area", _("Thematic area")
 
 
+#: The texts of an entry that residents read, each entered per city language.
+ENTRY_TEXTS: tuple[str, ...] = (
+    "name",
+    "summary",
+    "details",
+    "contact_name",
+    "data_subjects",
+    "retention",
+    "recipients",
+    "human_oversight",
+)
+#: Texts a city must give in its first language (the others may wait for a translation).
+REQUIRED_ENTRY_TEXTS: tuple[str, ...] = ("name", "summary")
+#: The texts of a place.
+LOCATION_TEXTS: tuple[str, ...] = ("description",)
+
+
 class EntryQuerySet(models.QuerySet["Entry"]):
     def public(self) -> EntryQuerySet:
         """What anyone may see: published or withdrawn entries (never drafts or revisions)."""
@@ -128,17 +146,24 @@ class Entry(models.Model):
         related_name="revisions",
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    name = models.CharField(_("name"), max_length=200)
-    summary = models.TextField(
-        _("summary in plain language"),
-        max_length=1500,
-        help_text=_("One paragraph a resident understands: what it does and why."),
+    # What residents read is entered once per city language (core.translation): columns
+    # name_en, name_fr, name_nl… with the city's first language as the fallback.
+    name = TranslatedField(models.CharField(_("name"), max_length=200, blank=True))
+    summary = TranslatedField(
+        models.TextField(
+            _("summary in plain language"),
+            max_length=1500,
+            blank=True,
+            help_text=_("One paragraph a resident understands: what it does and why."),
+        )
     )
-    details = models.TextField(
-        _("more detail"),
-        blank=True,
-        max_length=8000,
-        help_text=_("How it works, for readers who want to know more."),
+    details = TranslatedField(
+        models.TextField(
+            _("more detail"),
+            blank=True,
+            max_length=8000,
+            help_text=_("How it works, for readers who want to know more."),
+        )
     )
     department = models.ForeignKey(
         Department,
@@ -146,7 +171,7 @@ class Entry(models.Model):
         on_delete=models.PROTECT,
         related_name="register_entries",
     )
-    contact_name = models.CharField(_("contact point"), max_length=200, blank=True)
+    contact_name = TranslatedField(models.CharField(_("contact point"), max_length=200, blank=True))
     contact_email = models.EmailField(
         _("contact e-mail"),
         blank=True,
@@ -158,21 +183,29 @@ class Entry(models.Model):
     )
     start_date = models.DateField(_("in use since"), null=True, blank=True)
     end_date = models.DateField(_("in use until"), null=True, blank=True)
-    data_subjects = models.CharField(
-        _("whose data"),
-        max_length=300,
-        blank=True,
-        help_text=_("In plain words, e.g. 'people walking past', 'applicants'."),
+    data_subjects = TranslatedField(
+        models.CharField(
+            _("whose data"),
+            max_length=300,
+            blank=True,
+            help_text=_("In plain words, e.g. 'people walking past', 'applicants'."),
+        )
     )
-    retention = models.CharField(_("how long data is kept"), max_length=300, blank=True)
-    recipients = models.CharField(_("who receives the data"), max_length=500, blank=True)
+    retention = TranslatedField(
+        models.CharField(_("how long data is kept"), max_length=300, blank=True)
+    )
+    recipients = TranslatedField(
+        models.CharField(_("who receives the data"), max_length=500, blank=True)
+    )
     automation_level = models.CharField(
         _("degree of automation"),
         max_length=20,
         choices=Automation.choices,
         default=Automation.NONE,
     )
-    human_oversight = models.TextField(_("human oversight"), max_length=2000, blank=True)
+    human_oversight = TranslatedField(
+        models.TextField(_("human oversight"), max_length=2000, blank=True)
+    )
     risk_level = models.CharField(
         _("risk level"), max_length=10, choices=Risk.choices, default=Risk.LOW
     )
@@ -219,11 +252,13 @@ class Entry(models.Model):
     objects = EntryQuerySet.as_manager()
 
     class Meta:
-        ordering = ["name", "id"]
+        # Lists sort by the name in the reader's language (selectors.by_name); the stored
+        # default is stable but language-neutral.
+        ordering = ["id"]
         verbose_name = _("register entry")
         verbose_name_plural = _("register entries")
         indexes = [
-            models.Index(fields=["organisation", "state", "name"], name="register_entry_org_state"),
+            models.Index(fields=["organisation", "state"], name="register_entry_org_state"),
             # Newest publication per city: the cache key of public lists (selectors).
             models.Index(
                 fields=["organisation", "-last_published_at"], name="register_entry_org_pub"
@@ -359,10 +394,13 @@ class Location(models.Model):
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
         help_text=_("Decimal degrees (WGS 84), between -180 and 180."),
     )
-    description = models.CharField(
-        _("description of the place"),
-        max_length=300,
-        help_text=_("So people can recognise it, e.g. 'lamp post at the corner of …'."),
+    description = TranslatedField(
+        models.CharField(
+            _("description of the place"),
+            max_length=300,
+            blank=True,
+            help_text=_("So people can recognise it, e.g. 'lamp post at the corner of …'."),
+        )
     )
     # In a revision: the published location this copy will update when published.
     origin = models.ForeignKey(

@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 from cityrights.core.permissions import can
 from cityrights.core.registry import LinkedRecord, Section
 from cityrights.core.tenancy import StaffRequest
+from cityrights.core.translation import city_languages, order_text
 
 from . import selectors
 from .models import Entry
@@ -83,8 +84,9 @@ def _pk(value: str) -> int | None:
 
 def linkable_entries(organisation: Organisation) -> list[tuple[str, str]]:
     """Register entries another app may link to (participation: principles, initiatives)."""
-    rows = Entry.objects.primary().filter(organisation=organisation).order_by("name")
-    return [(str(pk), name) for pk, name in rows.values_list("pk", "name")]
+    rows = Entry.objects.primary().filter(organisation=organisation).order_by(order_text("name"))
+    with city_languages(organisation.content_languages):
+        return [(str(entry.pk), entry.name) for entry in rows]
 
 
 def resolve_entry(organisation: Organisation, pk: str) -> LinkedRecord | None:

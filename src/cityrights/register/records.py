@@ -9,6 +9,7 @@ model instances to ``EntryData`` (from the *published* version only) before expo
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -58,6 +59,8 @@ class LocationData:
     short_code: str = ""
     #: Public URL of the location (falls back to the entry URL in exports when empty).
     url: str = ""
+    #: The description in every language that has one (``description`` is the one shown).
+    descriptions: Mapping[str, str] = field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:
         check_coordinates(self.lat, self.lon)
@@ -116,6 +119,19 @@ class EntryData:
     version: int = 0
     updated_at: datetime | None = None
     public_url: str = ""
+    #: The city's languages, first one first: the languages an export writes texts in.
+    languages: tuple[str, ...] = ()
+    #: Every language of each translated text, ``{"name": {"fr": …, "nl": …}, …}``; the
+    #: plain fields hold the text in the export's language (with the city's fallback).
+    translations: Mapping[str, Mapping[str, str]] = field(default_factory=dict, compare=False)
+
+    def texts(self, name: str) -> Mapping[str, str]:
+        """``{language: text}`` of a translated text (just the plain one if none are known)."""
+        known = self.translations.get(name)
+        if known:
+            return known
+        value = getattr(self, name, "")
+        return {self.languages[0]: value} if value and self.languages else {}
 
     @property
     def is_published(self) -> bool:
@@ -170,6 +186,22 @@ TEMPLATE_HEADERS: tuple[str, ...] = (
     "locations",
 )
 
+#: The languages city texts may be written in (``settings.LANGUAGES``; a test keeps them equal).
+CONTENT_LANGUAGES: tuple[str, ...] = ("en", "fr", "nl")
+#: Texts a city writes per language; the export adds a column per language (``name_fr``).
+TRANSLATED_COLUMNS: tuple[str, ...] = (
+    "name",
+    "summary",
+    "data_subjects",
+    "retention",
+    "recipients",
+    "human_oversight",
+    "locations",
+)
+LANGUAGE_HEADERS: tuple[str, ...] = tuple(
+    f"{name}_{code}" for name in TRANSLATED_COLUMNS for code in CONTENT_LANGUAGES
+)
+
 #: Columns only the export writes (identifiers, labels, publication data); the importer skips them.
 EXPORT_ONLY_HEADERS: tuple[str, ...] = (
     "id",
@@ -183,6 +215,7 @@ EXPORT_ONLY_HEADERS: tuple[str, ...] = (
     "version",
     "published_at",
     "updated_at",
+    *LANGUAGE_HEADERS,
 )
 
 CSV_HEADERS: tuple[str, ...] = (
@@ -198,6 +231,7 @@ CSV_HEADERS: tuple[str, ...] = (
     "version",
     "published_at",
     "updated_at",
+    *LANGUAGE_HEADERS,
 )
 
 
@@ -221,13 +255,19 @@ def _safe_description(text: str) -> str:
     return " ".join(text.split())
 
 
-def format_location(location: LocationData) -> str:
-    """``lat,lon (description)``: the cell syntax the importer parses."""
+def format_location(location: LocationData, language: str = "") -> str:
+    """``lat,lon (description)``: the cell syntax the importer parses.
+
+    With ``language``, the description in that language only (empty if it has none).
+    """
     text = f"{format_number(location.lat)},{format_number(location.lon)}"
-    description = _safe_description(location.description)
+    shown = location.descriptions.get(language, "") if language else location.description
+    description = _safe_description(shown)
     return f"{text} ({description})" if description else text
 
 
-def format_locations(locations: tuple[LocationData, ...] | list[LocationData]) -> str:
+def format_locations(
+    locations: tuple[LocationData, ...] | list[LocationData], language: str = ""
+) -> str:
     """All locations of an entry in one cell, separated by ``; ``."""
-    return "; ".join(format_location(location) for location in locations)
+    return "; ".join(format_location(location, language) for location in locations)

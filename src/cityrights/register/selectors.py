@@ -19,6 +19,16 @@ from django.db.models import Count, F, FloatField, Prefetch, Q, QuerySet
 from django.db.models.functions import Cast
 from django.utils import timezone
 
+from cityrights.core.translation import (
+    city_languages,
+    current_language,
+    field_names,
+    in_any_language,
+    interface_languages,
+    order_text,
+    shown_from_mapping,
+)
+
 from . import snapshots
 from .models import (
     Area,
@@ -121,7 +131,7 @@ def catalogue(organisation: Organisation, filters: Filters) -> QuerySet[Entry]:
     if filters.q:
         entries = search(entries, filters.q, organisation)
     else:
-        entries = entries.order_by("name", "id")
+        entries = entries.order_by(order_text("name"), "id")
     return entries.select_related("department").prefetch_related(
         Prefetch("terms", queryset=EntryTerm.objects.order_by("kind", "position"))
     )
@@ -136,18 +146,18 @@ def search(entries: EntryQuerySet, text: str, organisation: Organisation) -> Ent
         return (
             entries.filter(search_vector=query)
             .annotate(rank=SearchRank(F("search_vector"), query))
-            .order_by("-rank", "name", "id")
+            .order_by("-rank", order_text("name"), "id")
         )
     for word in text.split()[:10]:
         entries = entries.filter(
-            Q(name__icontains=word)
-            | Q(summary__icontains=word)
-            | Q(details__icontains=word)
+            in_any_language("name", word)
+            | in_any_language("summary", word)
+            | in_any_language("details", word)
             | Q(provider__icontains=word)
             | Q(department__name__icontains=word)
-            | Q(locations__description__icontains=word)
+            | in_any_language("description", word, prefix="locations__")
         )
-    return entries.distinct().order_by("name", "id")
+    return entries.distinct().order_by(order_text("name"), "id")
 
 
 def public_entry(organisation: Organisation, code: str) -> Entry | None:
@@ -194,7 +204,11 @@ def listed_records(
     if filters is not None:
         entries = catalogue(organisation, filters).prefetch_related(None)
     else:
-        entries = Entry.objects.filter(organisation=organisation).listed().order_by("name", "id")
+        entries = (
+            Entry.objects.filter(organisation=organisation)
+            .listed()
+            .order_by(order_text("name"), "id")
+        )
     entries = _with_details(entries)
     for entry in entries.iterator(chunk_size=500):
         yield snapshots.to_record(entry, base_url)
@@ -211,29 +225,44 @@ def map_records(organisation: Organisation, base_url: str | None = None) -> list
     # Every listed entry is published; one timestamp stands in for each entry's own date,
     # which the map does not show (it saves converting 10,000 dates).
     published = timezone.now()
+    languages = organisation.content_languages
+    names = field_names("name")
     heads = {
         row[0]: row
         for row in listed.values_list(
-            "id", "code", "name", "kind", "status", "risk_level"
+            "id", "code", "kind", "status", "risk_level", *names
         ).order_by()
     }
+    descriptions = field_names("description")
     rows = (
         Location.objects.filter(entry__in=listed.values("id"))
         .annotate(lat=Cast("latitude", FloatField()), lon=Cast("longitude", FloatField()))
         .order_by("entry_id", "id")
-        .values_list("entry_id", "id", "code", "lat", "lon", "description")
+        .values_list("entry_id", "id", "code", "lat", "lon", *descriptions)
     )
+    codes = interface_languages()
     points: dict[int, list[LocationData]] = {}
-    for entry_id, pk, code, lat, lon, text in rows.iterator(chunk_size=5000):
-        points.setdefault(entry_id, []).append(
-            LocationData(
-                lat=lat, lon=lon, description=text, id=pk, short_code=code, url=f"{base}/r/{code}"
+    with city_languages(languages):
+        for entry_id, pk, code, lat, lon, *texts in rows.iterator(chunk_size=5000):
+            known = {c: t for c, t in zip(codes, texts, strict=True) if t and t.strip()}
+            points.setdefault(entry_id, []).append(
+                LocationData(
+                    lat=lat,
+                    lon=lon,
+                    description=shown_from_mapping(known).text,
+                    descriptions=known,
+                    id=pk,
+                    short_code=code,
+                    url=f"{base}/r/{code}",
+                )
             )
-        )
     department = DepartmentData(name="")
     records = []
     for entry_id, places in points.items():
-        _pk, code, name, kind, status, risk = heads[entry_id]
+        _pk, code, kind, status, risk, *texts = heads[entry_id]
+        known = {c: t for c, t in zip(codes, texts, strict=True) if t and t.strip()}
+        with city_languages(languages):
+            name = shown_from_mapping(known).text
         records.append(
             EntryData(
                 id=entry_id,
@@ -248,6 +277,8 @@ def map_records(organisation: Organisation, base_url: str | None = None) -> list
                 published_at=published,
                 public_url=f"{base}/r/{code}",
                 locations=tuple(places),
+                languages=languages,
+                translations={"name": known},
             )
         )
     records.sort(key=lambda record: (record.name, record.id or 0))
@@ -271,7 +302,8 @@ def publication_stamp(organisation: Organisation) -> str:
 
 def map_geojson(organisation: Organisation) -> str:
     """The map layer as GeoJSON text, cached until the next publication or withdrawal."""
-    key = f"cityrights:register:geojson:{publication_stamp(organisation)}"
+    stamp = publication_stamp(organisation)
+    key = f"cityrights:register:geojson:{current_language()}:{stamp}"
     text = cache.get(key)
     if text is None:
         from .exports import geojson_text
@@ -287,7 +319,7 @@ def department_signs(organisation: Organisation, department_slug: str) -> list[E
         _with_details(
             Entry.objects.filter(organisation=organisation, department__slug=department_slug)
             .listed()
-            .order_by("name", "id")
+            .order_by(order_text("name"), "id")
         )
     )
 
@@ -354,7 +386,7 @@ def staff_entries(
     if mine_of is not None:
         entries = entries.filter(Q(author=mine_of) | Q(last_edited_by=mine_of))
     if q:
-        entries = entries.filter(Q(name__icontains=q) | Q(code__iexact=q))
+        entries = entries.filter(in_any_language("name", q) | Q(code__iexact=q))
     return entries.order_by("-updated_at", "-id")
 
 

@@ -26,10 +26,21 @@ from django.utils.translation import gettext as _
 from cityrights.core import audit, duties, throttling
 from cityrights.core.errors import ServiceError
 from cityrights.core.permissions import can
+from cityrights.core.translation import (
+    field_names,
+    language_name,
+    missing_languages,
+    set_translations,
+    text_label,
+    translations,
+)
 
 from . import snapshots
 from .importing import ImportedRow
 from .models import (
+    ENTRY_TEXTS,
+    LOCATION_TEXTS,
+    REQUIRED_ENTRY_TEXTS,
     Entry,
     EntryTerm,
     EntryVersion,
@@ -49,21 +60,21 @@ if TYPE_CHECKING:
 #: form shows them all but ``dataset_urls``, which it edits as text, one address per line.
 EDITABLE_FIELDS = (
     "kind",
-    "name",
-    "summary",
-    "details",
+    *field_names("name"),
+    *field_names("summary"),
+    *field_names("details"),
     "department",
-    "contact_name",
+    *field_names("contact_name"),
     "contact_email",
     "provider",
     "status",
     "start_date",
     "end_date",
-    "data_subjects",
-    "retention",
-    "recipients",
+    *field_names("data_subjects"),
+    *field_names("retention"),
+    *field_names("recipients"),
     "automation_level",
-    "human_oversight",
+    *field_names("human_oversight"),
     "risk_level",
     "source_code_url",
     "dataset_urls",
@@ -120,9 +131,23 @@ def _took_part(entry: Entry, actor: User | None, kind: str) -> None:
 
 
 def _apply(entry: Entry, data: Mapping[str, Any]) -> None:
+    """Write ``data`` onto ``entry``: columns (``name_fr``), or a text by its plain name.
+
+    A plain name takes a ``{language: text}`` map (the API, copies) or one text, which is
+    the city's first language (an imported spreadsheet is written in it).
+    """
     for field in EDITABLE_FIELDS:
         if field in data:
             setattr(entry, field, data[field])
+    for name in ENTRY_TEXTS:
+        if name not in data:
+            continue
+        value = data[name]
+        if isinstance(value, Mapping):
+            set_translations(entry, name, value)
+        else:
+            first = entry.organisation.content_languages[0]
+            set_translations(entry, name, {first: value or ""})
     if entry.dataset_urls is None:
         entry.dataset_urls = []
 
@@ -245,9 +270,9 @@ def start_revision(entry: Entry, *, actor: User) -> Entry:
                 entry=revision,
                 latitude=location.latitude,
                 longitude=location.longitude,
-                description=location.description,
                 origin=location,
                 code=_copy_code(),
+                **_place_texts(location),
             )
             for location in entry.locations.all()
         )
@@ -259,6 +284,14 @@ def start_revision(entry: Entry, *, actor: User) -> Entry:
             changes={"revision": revision.pk},
         )
     return revision
+
+
+def _place_texts(location: Location) -> dict[str, str]:
+    """The description columns of a place in every language, to copy them onto another."""
+    return {column: getattr(location, column) for column in _PLACE_COLUMNS}
+
+
+_PLACE_COLUMNS = tuple(column for name in LOCATION_TEXTS for column in field_names(name))
 
 
 def _copy_code() -> str:
@@ -298,6 +331,16 @@ def submit(entry: Entry, *, actor: User) -> Entry:
 def missing_for_publication(entry: Entry) -> list[str]:
     """What a resident would miss: checked when submitting, so reviewers see complete entries."""
     problems = []
+    first = entry.organisation.content_languages[0]
+    for name in REQUIRED_ENTRY_TEXTS:
+        if not getattr(entry, f"{name}_{first}", "").strip():
+            problems.append(
+                _("Write the %(field)s in %(language)s, the city's first language.")
+                % {
+                    "field": text_label(Entry, name),
+                    "language": language_name(first),
+                }
+            )
     if not entry.purposes:
         problems.append(_("Name at least one purpose."))
     if entry.data_categories and not entry.legal_bases:
@@ -305,6 +348,37 @@ def missing_for_publication(entry: Entry) -> list[str]:
     if entry.kind == "sensor" and not entry.locations.exists():
         problems.append(_("A sensor needs at least one location."))
     return problems
+
+
+#: The key under which the places' descriptions appear in :func:`missing_translations`.
+PLACES = "places"
+
+
+def missing_translations(entry: Entry) -> dict[str, list[str]]:
+    """Texts that have no version yet in some of the city's languages: ``{field: [codes]}``.
+
+    A text left empty in every language is not missing; the descriptions of all places are
+    one item (``"places"``). Staff see this on the entry list and the entry page, and the
+    reviewer confirms it before publishing (see :func:`publish`).
+    """
+    languages = entry.organisation.content_languages
+    gaps = missing_languages(entry, ENTRY_TEXTS, languages)
+    places: set[str] = set()
+    for location in entry.locations.all():
+        for codes in missing_languages(location, LOCATION_TEXTS, languages).values():
+            places.update(codes)
+    if places:
+        gaps[PLACES] = [code for code in languages if code in places]
+    return gaps
+
+
+def missing_fingerprint(gaps: Mapping[str, Iterable[str]]) -> str:
+    """A stable text naming what is missing, e.g. ``summary:nl;places:fr,nl``.
+
+    The publish form sends back the fingerprint the reviewer saw; if a translation went
+    missing (or was added) in between, the reviewer has not seen the current state.
+    """
+    return ";".join(f"{name}:{','.join(codes)}" for name, codes in sorted(gaps.items()))
 
 
 def contributors_of(entry: Entry) -> duties.Contributors:
@@ -353,8 +427,15 @@ def send_back(entry: Entry, *, actor: User, note: str) -> Entry:
     return entry
 
 
-def publish(entry: Entry, *, actor: User, change_summary: str = "") -> Entry:
-    """In review → published. Returns the public entry (the original, for a revision)."""
+def publish(
+    entry: Entry, *, actor: User, change_summary: str = "", missing_seen: str = ""
+) -> Entry:
+    """In review → published. Returns the public entry (the original, for a revision).
+
+    When texts lack a city language, publishing goes ahead only if ``missing_seen`` is the
+    :func:`missing_fingerprint` of what is missing now: the reviewer saw the list and chose
+    to publish with the fallback (the first language) rather than wait for a translator.
+    """
     _require(actor, entry.organisation, "review")
     if entry.state != State.IN_REVIEW:
         raise WorkflowError(_("Only an entry in review can be published."))
@@ -364,6 +445,18 @@ def publish(entry: Entry, *, actor: User, change_summary: str = "") -> Entry:
         decision=_("publish it"),
         refuse_with=WorkflowError,
     )
+    gaps = missing_translations(entry)
+    if gaps and missing_seen != missing_fingerprint(gaps):
+        raise WorkflowError(
+            _(
+                "Some texts are not translated into every language of the city yet. "
+                "Check the list of missing translations and confirm that you publish "
+                "without them."
+            ),
+            422,
+            "missing_seen",
+            code="missing_translations",
+        )
     summary = (change_summary or "").strip()[:500]
     with transaction.atomic():
         locked = Entry.objects.select_for_update().get(pk=entry.pk)
@@ -425,7 +518,8 @@ def _merge_revision(revision: Entry) -> Entry:
         original = copy.origin
         if original is not None and original.entry_id == target.pk:
             original.latitude, original.longitude = copy.latitude, copy.longitude
-            original.description = copy.description
+            for column, value in _place_texts(copy).items():
+                setattr(original, column, value)
             original.save()
             kept.add(original.pk)
         else:
@@ -433,7 +527,7 @@ def _merge_revision(revision: Entry) -> Entry:
                 entry=target,
                 latitude=copy.latitude,
                 longitude=copy.longitude,
-                description=copy.description,
+                **_place_texts(copy),
             )
             kept.add(moved.pk)
     target.locations.exclude(pk__in=kept).delete()
@@ -496,20 +590,31 @@ def refresh_search(entry: Entry) -> None:
         term_label(kind, value, lang) for kind in TERM_KINDS for value in entry.values_of(kind)
     )
     extra = " ".join(
-        [entry.department.name, entry.provider, entry.data_subjects, entry.get_kind_display()]
+        [
+            entry.department.name,
+            entry.provider,
+            _every(entry, "data_subjects"),
+            entry.get_kind_display(),
+        ]
     )
-    places = " ".join(entry.locations.values_list("description", flat=True))
+    places = " ".join(_every(location, "description") for location in entry.locations.all())
 
     def text(value: str) -> Value:
         return Value(value, output_field=TextField())
 
+    # Every language of the city goes into one vector, stemmed by its first language: a
+    # resident finds an entry by a word in any of the city's languages.
     vector = (
-        SearchVector(text(entry.name), weight="A", config=config)
-        + SearchVector(text(entry.summary), weight="B", config=config)
+        SearchVector(text(_every(entry, "name")), weight="A", config=config)
+        + SearchVector(text(_every(entry, "summary")), weight="B", config=config)
         + SearchVector(text(labels + " " + extra), weight="B", config=config)
-        + SearchVector(text(entry.details + " " + places), weight="C", config=config)
+        + SearchVector(text(_every(entry, "details") + " " + places), weight="C", config=config)
     )
     Entry.objects.filter(pk=entry.pk).update(search_vector=vector)
+
+
+def _every(obj: Any, name: str) -> str:
+    return " ".join(translations(obj, name).values())
 
 
 # --- Locations -------------------------------------------------------------------------------
@@ -527,9 +632,10 @@ def save_location(
     actor: User,
     latitude: Any,
     longitude: Any,
-    description: str,
+    description: str | Mapping[str, str],
     location: Location | None = None,
 ) -> Location:
+    """Add or change a place; ``description`` per language, or one text in the city's first."""
     _editable(entry, actor)
     with transaction.atomic():
         created = location is None
@@ -537,12 +643,19 @@ def save_location(
             location = Location(entry=entry)
         elif location.entry_id != entry.pk:
             raise WorkflowError(_("This location belongs to another entry."), 404)
-        before = audit.snapshot(location, ["latitude", "longitude", "description"])
+        watched = ["latitude", "longitude", *_PLACE_COLUMNS]
+        before = audit.snapshot(location, watched)
         location.latitude, location.longitude = _degrees(latitude), _degrees(longitude)
-        location.description = description
+        if not isinstance(description, Mapping):
+            description = {entry.organisation.content_languages[0]: description}
+        set_translations(location, "description", description)
+        if not translations(location, "description"):
+            raise ValidationError(
+                {"description": _("Describe the place so that people can recognise it.")}
+            )
         location.full_clean(exclude=["code", "entry", "origin"])
         location.save()
-        after = audit.snapshot(location, ["latitude", "longitude", "description"])
+        after = audit.snapshot(location, watched)
         audit.record(
             actor=actor,
             organisation=entry.organisation,
@@ -703,7 +816,9 @@ def import_rows(
                 for location in record.locations
             )
         _insert_rows(EntryTerm, ("entry", "kind", "value", "position"), terms)
-        _insert_rows(Location, ("entry", "code", "latitude", "longitude", "description"), places)
+        # A spreadsheet is written in the city's first language.
+        description = f"description_{organisation.content_languages[0]}"
+        _insert_rows(Location, ("entry", "code", "latitude", "longitude", description), places)
         duties.record_many(
             organisation=organisation,
             parts=[(entry, duty_version(entry)) for entry in entries],
@@ -826,23 +941,29 @@ def _imported_entry(
         last_edited_by=actor,
         state=State.DRAFT,
         kind=record.kind,
-        name=record.name,
-        summary=record.summary,
         department=department,
-        contact_name=name,
         contact_email=email,
         provider=record.provider,
         status=record.status,
         start_date=record.start_date,
         end_date=record.end_date,
-        data_subjects=record.data_subjects,
-        retention=record.retention,
-        recipients=record.recipients,
         automation_level=record.automation_level,
-        human_oversight=record.human_oversight,
         risk_level=record.risk_level,
         source_code_url=record.source_code_url,
         dataset_urls=list(record.dataset_urls),
+    )
+    # A spreadsheet is written in the city's first language (``_apply``).
+    _apply(
+        entry,
+        {
+            "name": record.name,
+            "summary": record.summary,
+            "contact_name": name,
+            "data_subjects": record.data_subjects,
+            "retention": record.retention,
+            "recipients": record.recipients,
+            "human_oversight": record.human_oversight,
+        },
     )
     try:
         # Foreign keys are objects loaded above: checking them would cost a query per row.

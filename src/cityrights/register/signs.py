@@ -20,6 +20,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from cityrights.core import pdf
+from cityrights.core.translation import Shown, shown
 
 from .models import Automation, Entry, Location, TermKind
 from .terms import term_label
@@ -113,6 +114,12 @@ def shorten(text: str, limit: int = SUMMARY_CHARS) -> str:
     return cut + "…"
 
 
+def _short(obj: Any, name: str, limit: int = SUMMARY_CHARS) -> Shown:
+    """The text shortened, still knowing its language (a fallback is marked with ``lang``)."""
+    text = shown(obj, name)
+    return Shown(shorten(text.text, limit), text.language)
+
+
 def build_sign(entry: Entry, location: Location | None = None) -> Sign:
     lang = get_language()
     from cityrights.core import vocab
@@ -134,9 +141,9 @@ def build_sign(entry: Entry, location: Location | None = None) -> Sign:
         purposes=[term_label(TermKind.PURPOSE, iri, lang) for iri in entry.purposes],
         icons=icon_keys(entry),
         sensitive=sensitive,
-        summary=shorten(entry.summary),
-        place=shorten(location.description, PLACE_CHARS) if location else "",
-        retention=shorten(entry.retention, PLACE_CHARS),
+        summary=_short(entry, "summary"),
+        place=_short(location, "description", PLACE_CHARS) if location else "",
+        retention=_short(entry, "retention", PLACE_CHARS),
     )
 
 

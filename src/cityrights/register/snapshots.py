@@ -11,23 +11,17 @@ from typing import Any
 
 from django.conf import settings
 
-from .models import Entry, TermKind
+from cityrights.core.translation import city_languages, translations
+
+from .models import ENTRY_TEXTS, Entry, TermKind
 from .records import DepartmentData, EntryData, LocationData
 
 SNAPSHOT_FIELDS = (
     "kind",
-    "name",
-    "summary",
-    "details",
-    "contact_name",
     "contact_email",
     "provider",
     "status",
-    "data_subjects",
-    "retention",
-    "recipients",
     "automation_level",
-    "human_oversight",
     "risk_level",
     "source_code_url",
 )
@@ -38,9 +32,15 @@ def _iso(value: date | None) -> str | None:
 
 
 def snapshot(entry: Entry) -> dict[str, Any]:
-    """Everything the public page shows about ``entry``, as JSON-ready data."""
+    """Everything the public page shows about ``entry``, as JSON-ready data.
+
+    Texts are kept in every language as ``{language: text}`` maps (a version is what the
+    city published, in all its languages); ``languages`` are the city's at that moment.
+    """
     data: dict[str, Any] = {field: getattr(entry, field) for field in SNAPSHOT_FIELDS}
+    data.update({name: translations(entry, name) for name in ENTRY_TEXTS})
     data.update(
+        languages=list(entry.organisation.content_languages),
         code=entry.code,
         department=entry.department.name,
         department_slug=entry.department.slug,
@@ -56,7 +56,7 @@ def snapshot(entry: Entry) -> dict[str, Any]:
                 "code": location.code,
                 "lat": float(location.latitude),
                 "lon": float(location.longitude),
-                "description": location.description,
+                "description": translations(location, "description"),
             }
             for location in entry.locations.all()
         ],
@@ -68,7 +68,18 @@ def snapshot(entry: Entry) -> dict[str, Any]:
 def changed_fields(before: dict[str, Any] | None, after: dict[str, Any]) -> list[str]:
     if not before:
         return []
-    return sorted(key for key in after if key != "code" and before.get(key) != after.get(key))
+    return sorted(
+        key
+        for key in after
+        if key not in ("code", "languages") and not _same(before.get(key), after.get(key))
+    )
+
+
+def _same(before: Any, after: Any) -> bool:
+    """Equal, counting a text of a version from before translations as its only language."""
+    if isinstance(before, str) and isinstance(after, dict):
+        return list(after.values()) == [before] or (not before and not after)
+    return bool(before == after)
 
 
 def contact_text(entry: Entry) -> str:
@@ -88,7 +99,16 @@ def _own_units(organisation: Any) -> tuple[str, ...]:
 
 
 def to_record(entry: Entry, base_url: str | None = None) -> EntryData:
-    """``EntryData`` for the exports. Expects terms, locations and department to be prefetched."""
+    """``EntryData`` for the exports. Expects terms, locations and department to be prefetched.
+
+    The plain texts are in the active language with the city's fallback; ``translations``
+    and each location's ``descriptions`` carry every language for the exports.
+    """
+    with city_languages(entry.organisation.content_languages):
+        return _record(entry, base_url)
+
+
+def _record(entry: Entry, base_url: str | None) -> EntryData:
     base = (base_url if base_url is not None else settings.CITYRIGHTS_BASE_URL).rstrip("/")
     organisation = entry.organisation
     entry_url = base + entry.get_absolute_url()
@@ -97,6 +117,7 @@ def to_record(entry: Entry, base_url: str | None = None) -> EntryData:
             lat=float(location.latitude),
             lon=float(location.longitude),
             description=location.description,
+            descriptions=translations(location, "description"),
             id=location.pk,
             short_code=location.code,
             url=base + location.short_url(),
@@ -139,4 +160,6 @@ def to_record(entry: Entry, base_url: str | None = None) -> EntryData:
         version=entry.version,
         updated_at=entry.last_published_at,
         public_url=entry_url,
+        languages=organisation.content_languages,
+        translations={name: translations(entry, name) for name in ENTRY_TEXTS},
     )

@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 from ..registry import registry
-from ..translation import Shown, shown, shown_from_mapping
+from ..translation import Shown, field_names, shown, shown_from_mapping
 
 register = template.Library()
 
@@ -36,6 +36,16 @@ def get_item(mapping: Any, key: Any) -> Any:
         return mapping.get(key)
     except AttributeError:
         return None
+
+
+@register.filter
+def language_inputs(form: Any, name: str) -> list[Any]:
+    """The bound inputs of translated field ``name``, one per language the form kept.
+
+    ``{% for field in form|language_inputs:"summary" %}{% include "core/includes/field.html" %}
+    {% endfor %}``: a form that called ``limit_languages`` shows only the city's languages.
+    """
+    return [form[column] for column in field_names(name) if column in form.fields]
 
 
 @register.filter

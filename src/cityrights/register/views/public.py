@@ -19,6 +19,7 @@ from cityrights.core import dcat
 from cityrights.core.errors import refuse
 from cityrights.core.tenancy import OrgRequest, org_view
 from cityrights.core.throttling import client_address
+from cityrights.core.translation import order_text
 from cityrights.core.views.errors import refusal
 
 from .. import datasets, exports, selectors, services, signs
@@ -123,7 +124,7 @@ def map_view(request: OrgRequest) -> HttpResponse:
             entry__revision_of__isnull=True,
         )
         .select_related("entry")
-        .order_by("entry__name", "id")
+        .order_by(order_text("name", prefix="entry__"), "id")
     )
     page = Paginator(locations, MAP_LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     tiles = getattr(settings, "CITYRIGHTS_MAP_TILES", "")

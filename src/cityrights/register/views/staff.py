@@ -6,6 +6,8 @@ Capabilities: ``view`` to read (drafts included), ``edit`` to write drafts and h
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -18,6 +20,7 @@ from cityrights.core.errors import refuse
 from cityrights.core.input import upload_limit
 from cityrights.core.permissions import can
 from cityrights.core.tenancy import OrgRequest, StaffRequest, org_view
+from cityrights.core.translation import language_name, text_label
 
 from .. import importing, selectors, services, signs
 from ..forms import (
@@ -28,7 +31,7 @@ from ..forms import (
     QuestionHandleForm,
     SignBatchForm,
 )
-from ..models import Entry, Location, Question, QuestionStatus, State, TermKind
+from ..models import ENTRY_TEXTS, Entry, Location, Question, QuestionStatus, State, TermKind
 from .public import labelled
 
 STAFF_PAGE_SIZE = 30
@@ -51,7 +54,16 @@ def entries(request: StaffRequest) -> HttpResponse:
     found = selectors.staff_entries(
         organisation, state=state, mine_of=request.user if mine else None, q=q
     )
-    page = Paginator(found, STAFF_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(found.prefetch_related("locations"), STAFF_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    several = len(organisation.content_languages) > 1
+    untranslated: dict[int, list[str]] = {}
+    for entry in page if several else ():
+        codes = {code for gaps in services.missing_translations(entry).values() for code in gaps}
+        untranslated[entry.pk] = [
+            language_name(code) for code in organisation.content_languages if code in codes
+        ]
     from urllib.parse import urlencode
 
     query = urlencode(
@@ -67,6 +79,8 @@ def entries(request: StaffRequest) -> HttpResponse:
             "mine": mine,
             "q": q,
             "query": query,
+            "several_languages": several,
+            "untranslated": untranslated,
             "open_questions": selectors.open_questions(organisation).count(),
         },
     )
@@ -155,8 +169,9 @@ def entry_detail(request: StaffRequest, pk: int) -> HttpResponse:
             "may_publish": services.may_publish(entry, user),
             "took_part": user in services.contributors_of(entry),
             "missing": services.missing_for_publication(entry) if entry.state == "draft" else [],
+            **_translation_review(entry),
             "revision": entry.revisions.first() if not entry.is_revision else None,
-            "location_form": LocationForm() if editable else None,
+            "location_form": LocationForm(organisation=organisation) if editable else None,
             "publish_form": NoteForm(
                 label=_("What changed (shown in the public history)"),
                 required=False,
@@ -168,6 +183,23 @@ def entry_detail(request: StaffRequest, pk: int) -> HttpResponse:
             ),
         },
     )
+
+
+def _translation_review(entry: Entry) -> dict[str, Any]:
+    """What the entry page shows about translations: a table, and the reviewer's check."""
+    languages = entry.organisation.content_languages
+    gaps = services.missing_translations(entry)
+    labels = {name: text_label(Entry, name) for name in ENTRY_TEXTS}
+    labels[services.PLACES] = _("descriptions of the places")
+    return {
+        "languages": languages,
+        "language_names": ", ".join(language_name(code) for code in languages),
+        "translation_gaps": [
+            (labels[name], ", ".join(language_name(code) for code in codes))
+            for name, codes in gaps.items()
+        ],
+        "missing_seen": services.missing_fingerprint(gaps),
+    }
 
 
 def _step(request: HttpRequest, entry: Entry, action) -> HttpResponse:
@@ -201,9 +233,12 @@ def entry_publish(request: StaffRequest, pk: int) -> HttpResponse:
     entry = _entry(request, pk)
     form = NoteForm(request.POST, required=False, prefix="publish")
     summary = form.cleaned_data["text"] if form.is_valid() else ""
+    seen = request.POST.get("missing_seen", "")[:2000]
 
     def act() -> HttpResponse:
-        public = services.publish(entry, actor=request.user, change_summary=summary)
+        public = services.publish(
+            entry, actor=request.user, change_summary=summary, missing_seen=seen
+        )
         messages.success(request, _("Published. Residents can now read it."))
         return redirect(public.get_staff_url())
 
@@ -279,7 +314,7 @@ def entry_discard(request: StaffRequest, pk: int) -> HttpResponse:
 @org_view("edit")
 def location_add(request: StaffRequest, pk: int) -> HttpResponse:
     entry = _entry(request, pk)
-    form = LocationForm(request.POST)
+    form = LocationForm(request.POST, organisation=entry.organisation)
     if form.is_valid():
         try:
             services.save_location(
@@ -287,7 +322,7 @@ def location_add(request: StaffRequest, pk: int) -> HttpResponse:
                 actor=request.user,
                 latitude=form.cleaned_data["latitude"],
                 longitude=form.cleaned_data["longitude"],
-                description=form.cleaned_data["description"],
+                description=form.descriptions(),
             )
         except (services.WorkflowError, ValidationError) as error:
             messages.error(request, _message(error))
@@ -308,7 +343,7 @@ def _message(error: Exception) -> str:
 def location_edit(request: StaffRequest, pk: int, location_pk: int) -> HttpResponse:
     entry = _entry(request, pk)
     location = get_object_or_404(Location, pk=location_pk, entry=entry)
-    form = LocationForm(request.POST or None, instance=location)
+    form = LocationForm(request.POST or None, instance=location, organisation=entry.organisation)
     if request.method == "POST":
         if "delete" in request.POST:
             try:
@@ -326,7 +361,7 @@ def location_edit(request: StaffRequest, pk: int, location_pk: int) -> HttpRespo
                     location=Location.objects.get(pk=location.pk),
                     latitude=form.cleaned_data["latitude"],
                     longitude=form.cleaned_data["longitude"],
-                    description=form.cleaned_data["description"],
+                    description=form.descriptions(),
                 )
             except (services.WorkflowError, ValidationError) as error:
                 messages.error(request, _message(error))
