@@ -802,6 +802,8 @@ def import_rows(
         terms: list[tuple[Any, ...]] = []
         places: list[tuple[Any, ...]] = []
         place_codes = iter(location_codes)
+        # A spreadsheet is written in the city's first language.
+        first = f"description_{organisation.content_languages[0]}"
         for entry, record, cleaned in prepared:
             for kind, values in cleaned.items():
                 terms.extend((entry.pk, kind, value, index) for index, value in enumerate(values))
@@ -811,14 +813,15 @@ def import_rows(
                     next(place_codes),
                     _degrees(location.lat),
                     _degrees(location.lon),
-                    location.description or record.name,
+                    *(
+                        location.description or record.name if column == first else ""
+                        for column in _PLACE_COLUMNS
+                    ),
                 )
                 for location in record.locations
             )
         _insert_rows(EntryTerm, ("entry", "kind", "value", "position"), terms)
-        # A spreadsheet is written in the city's first language.
-        description = f"description_{organisation.content_languages[0]}"
-        _insert_rows(Location, ("entry", "code", "latitude", "longitude", description), places)
+        _insert_rows(Location, ("entry", "code", "latitude", "longitude", *_PLACE_COLUMNS), places)
         duties.record_many(
             organisation=organisation,
             parts=[(entry, duty_version(entry)) for entry in entries],
