@@ -137,8 +137,8 @@ def register(city: Any, entries: int) -> None:
                 organisation=city,
                 code=f"be{n:08d}",
                 kind=kinds[n % len(kinds)],
-                name=f"Entry {n}",
-                summary=f"What entry {n} does for the city.",
+                name_en=f"Entry {n}",
+                summary_en=f"What entry {n} does for the city.",
                 department=departments[n % len(departments)],
                 risk_level=["low", "medium", "high"][n % 3],
                 state="retired" if retired else "published",
@@ -156,7 +156,7 @@ def register(city: Any, entries: int) -> None:
                 code=f"bl{n:08d}",
                 latitude=50.8 + n * 1e-5,
                 longitude=4.3,
-                description="pole",
+                description_en="pole",
             )
             for n, entry in enumerate(made[: entries // 4])
         ),
