@@ -243,7 +243,9 @@ def test_a_committed_change_from_any_worker_shows_at_once(city_a):
     assert Client().get(CATALOGUE)[HEADER] == "hit"
     # Raw SQL, as another worker or a command might write: no service, no signal.
     with connection.cursor() as cursor:
-        cursor.execute("UPDATE register_entry SET name = %s WHERE id = %s", ["New name", entry.pk])
+        cursor.execute(
+            "UPDATE register_entry SET name_en = %s WHERE id = %s", ["New name", entry.pk]
+        )
     page = Client().get(CATALOGUE)
     assert page[HEADER] == "miss"
     assert "New name" in page.content.decode()
