@@ -8,6 +8,7 @@ tests are skipped locally; in CI a skip fails the run (see tests/conftest.py).
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -32,6 +33,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--disable-dev-shm-usage",
 ]
+OFF_SITE = re.compile(r"^https?://(?!localhost[:/]|127\.0\.0\.1[:/])")
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
@@ -57,6 +59,8 @@ def browser() -> Iterator[object]:
 @pytest.fixture
 def page(browser, live_server) -> Iterator[object]:
     context = browser.new_context(base_url=live_server.url, bypass_csp=True, locale="en-GB")
+    # The suite never reaches the internet (the register's base map asks OpenStreetMap for tiles).
+    context.route(OFF_SITE, lambda route: route.abort())
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page

@@ -181,3 +181,26 @@ def test_create_department_by_api_key_is_audited(city_a, api_key):
 def test_wrong_method_is_json(city_a):
     response = city_a.client_for("admin").delete("/api/v1/me")
     assert response.status_code == 405
+
+
+@pytest.mark.django_db
+def test_the_reference_renders_the_markdown_of_descriptions():
+    """Descriptions are written in Markdown: the page shows code and emphasis, not backticks."""
+    import re
+
+    from cityrights.api import api
+
+    document = api.get_openapi_schema(path_prefix="/api/v1")
+    described = [
+        op["description"]
+        for item in document["paths"].values()
+        for op in item.values()
+        if isinstance(op, dict) and "`" in op.get("description", "")
+    ]
+    assert described, "no description uses Markdown code any more"
+    page = Client().get("/api/v1/docs").content.decode()
+    main = page.split('id="main"', 1)[1]
+    prose = re.sub(r"<code>.*?</code>|<pre>.*?</pre>", "", main, flags=re.S)
+    assert "`" not in prose
+    descriptions = [part.split("</div>", 1)[0] for part in page.split('"api-description"')[1:]]
+    assert any("<code>" in description for description in descriptions)

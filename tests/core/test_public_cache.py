@@ -428,3 +428,13 @@ def test_an_uncached_render_costs_as_many_queries_for_many_entries_as_for_few(
     for n in range(1, 6):
         make_entry(city_a, name=f"Entry {n}", locations=2, areas=["privacy"])
     assert queries() == few
+
+
+def test_a_cached_map_page_keeps_the_policy_opened_for_its_tiles(public_entry, settings):
+    settings.CITYRIGHTS_MAP_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    first = Client().get(public_entry.get_absolute_url())
+    second = Client().get(public_entry.get_absolute_url())
+    assert (first[HEADER], second[HEADER]) == ("miss", "hit")
+    for response in (first, second):
+        policy = response["Content-Security-Policy"]
+        assert "img-src 'self' data: https://tile.openstreetmap.org" in policy

@@ -338,11 +338,16 @@ def test_reviewer_adds_conditions_and_sets_the_reassessment_date(city_a, decided
 def test_comments_per_section_by_editor_and_reviewer(city_a):
     assessment = new_assessment(city_a)
     page = url("section", city_a, pk=assessment.pk, key="necessity")
-    response = city_a.client_for("reviewer").post(
+    reviewer = city_a.client_for("reviewer")
+    response = reviewer.post(
         url("section_comment", city_a, pk=assessment.pk, key="necessity"),
         {"comment-body": "Why not random?"},
     )
-    assert response.status_code == 302 and response["Location"] == page + "#comments"
+    assert response.status_code == 302 and response["Location"] == page + "#feedback-comments"
+    # The confirmation is shown (and focused) under the comments' heading, not at the top.
+    shown = reviewer.get(page).content.decode()
+    here = shown.split('id="feedback-comments"', 1)[1].split("</div>", 1)[0]
+    assert "Your comment was added." in here and shown.count("Your comment was added.") == 1
     assert assessment.comments.get().section == "necessity"
     body = city_a.client_for("viewer").get(page).content.decode()
     assert "Why not random?" in body
@@ -509,7 +514,7 @@ def test_a_risk_is_changed_mitigated_and_deleted_each_by_its_own_form(city_a):
         mitigate,
         {"new-action": "Delete after a month.", "new-owner": "Mobility", "new-status": "planned"},
     )
-    assert response["Location"] == page + "#mitigations"
+    assert response["Location"] == page + "#feedback-mitigations"
     assert item.mitigations.get().owner == "Mobility"
     response = editor.post(url("risk_delete", city_a, pk=assessment.pk, risk_pk=item.pk))
     assert response["Location"] == url("risks", city_a, pk=assessment.pk)

@@ -36,6 +36,7 @@ class ConsentConfig(AppConfig):
             *("consent_checkpoint", "consent_consentcheck", "consent_webhook"),
             "consent_noticeoutbox",
         )
+        registry.add_landing_page(panels.landing_page)
         registry.add_linkable_kind(
             LinkableKind(
                 "consent.agreement",

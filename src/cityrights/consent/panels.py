@@ -15,7 +15,7 @@ from .models import AgreementVersion, ProcessingAgreement
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
-    from cityrights.core.models import Organisation
+    from cityrights.core.models import Organisation, User
 
 
 def staff_panel(request: HttpRequest, organisation: Organisation) -> Section | None:
@@ -82,3 +82,21 @@ def resolve_agreement(organisation: Organisation, pk: str) -> LinkedRecord | Non
             + f"#a-{agreement.pk}"
         )
     return LinkedRecord(agreement.title, agreement.get_absolute_url(), public)
+
+
+def landing_page(user: User) -> str | None:
+    """A resident lands on their data after logging in: in the city that keeps consents of
+    theirs (the latest one), else in the only public city when there is just one."""
+    from cityrights.core.models import Organisation
+
+    from .models import DataSubject
+
+    subject = (
+        DataSubject.objects.filter(user=user).select_related("organisation").order_by("-pk").first()
+    )
+    if subject is not None:
+        return reverse("consent:portal", kwargs={"org": subject.organisation.slug})
+    cities = list(Organisation.objects.cities().public()[:2])
+    if len(cities) == 1:
+        return reverse("consent:portal", kwargs={"org": cities[0].slug})
+    return None

@@ -187,3 +187,39 @@ def delete_account(*, user: User, password: str) -> None:
             _("Records that must be kept point at this account; the city's staff can help."),
             409,
         ) from None
+
+
+def landing_url(user: User) -> str:
+    """Where a person lands after logging in without a ``next`` address.
+
+    Staff land on the dashboard of their organisation (the list of their organisations when
+    they have several); a resident on what an app offers them (their data, through
+    ``registry.add_landing_page``), else on their account.
+    """
+    memberships = list(Membership.objects.filter(user=user).select_related("organisation")[:2])
+    if len(memberships) == 1:
+        return reverse("core:dashboard", kwargs={"org": memberships[0].organisation.slug})
+    if memberships:
+        return reverse("core:home")
+    for provider in registry.landing_pages:
+        url = provider(user)
+        if url:
+            return url
+    return reverse("core:account")
+
+
+def why_log_in(target: str) -> str:
+    """Why the page at ``target`` (the log-in's ``next``) needs a log-in, in one sentence."""
+    if not target:
+        return ""
+    if target.startswith("/manage/"):
+        return _(
+            "The page you asked for is in the staff area of an organisation: log in with the "
+            "account your organisation gave you."
+        )
+    if target.startswith("/cities/"):
+        return _(
+            "The page you asked for shows your own data or acts in your name, so the city needs "
+            "to know who you are. Log in, or create a resident account."
+        )
+    return _("The page you asked for is only for people who are logged in.")

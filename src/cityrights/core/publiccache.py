@@ -212,6 +212,9 @@ class CachedPage:
     headers: tuple[tuple[str, str], ...]
     etag: str
     last_modified: str
+    # What the view opened in the Content-Security-Policy (the map's tile server), which the
+    # policy middleware outside this one adds to the stored page's answer too.
+    csp_extra: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 @dataclass
@@ -315,6 +318,9 @@ def _answer(request: HttpRequest, page: CachedPage) -> HttpResponseBase:
     for name, value in page.headers:
         response[name] = value
     response["Content-Length"] = str(len(page.content))
+    extra = getattr(page, "csp_extra", ())  # pages stored before the field existed have none
+    if extra:
+        response.csp_extra = {directive: list(sources) for directive, sources in extra}  # type: ignore[attr-defined]
     conditional = get_conditional_response(
         request,
         etag=page.etag,
@@ -396,6 +402,10 @@ class PublicPageCacheMiddleware:
             headers=tuple((name, value) for name, value in response.items()),
             etag=etag,
             last_modified=last_modified,
+            csp_extra=tuple(
+                (directive, tuple(sources))
+                for directive, sources in (getattr(response, "csp_extra", None) or {}).items()
+            ),
         )
         timeout = int(getattr(settings, "CITYRIGHTS_PUBLIC_CACHE_SECONDS", 300))
         _cache().set(visit.key, page, timeout)

@@ -24,6 +24,8 @@ Each app registers in its ``AppConfig.ready``:
   anonymous visitors, and *private tables*: tables whose writes never change what an
   anonymous visitor sees (a consent check's log row), so writing them keeps those pages
   cached,
+* a *landing page*: where a resident (a person without a role) lands after logging in,
+  e.g. the consent app sends them to their data (staff land on their dashboard),
 * a *facts provider*: data (not a page section) that an app gives about records
   of another app, in bulk, e.g. the impact app tells the register's report
   section which of its entries have an approved assessment
@@ -127,6 +129,9 @@ AlertProvider = Callable[["Organisation"], "list[Alert]"]
 #: language the city publishes in (an empty list when it publishes none).
 DatasetProvider = Callable[["Organisation"], "Sequence[Dataset]"]
 
+#: ``provider(user)``: where a person without a role in an organisation lands after logging in
+#: (a resident's own data in a city), or ``None`` when the app has nothing for them.
+LandingProvider = Callable[["User"], "str | None"]
 
 #: Gives facts about many records at once: ``{key: [fact, ...]}`` for the keys it knows.
 FactsProvider = Callable[[Sequence[Any]], Mapping[Any, Sequence[Any]]]
@@ -151,6 +156,7 @@ class Registry:
     facts: dict[str, list[FactsProvider]] = field(default_factory=dict)
     account_erasers: list[tuple[str, AccountEraser]] = field(default_factory=list)
     dataset_providers: list[DatasetProvider] = field(default_factory=list)
+    landing_pages: list[LandingProvider] = field(default_factory=list)
 
     def add_open_datasets(self, provider: DatasetProvider) -> DatasetProvider:
         """Contribute datasets to a city's open-data catalogue (``core.open_data``)."""
@@ -178,6 +184,11 @@ class Registry:
     def add_private_tables(self, *tables: str) -> None:
         """Tables no anonymous page reads: writing them does not outdate cached pages."""
         self.private_tables.update(tables)
+
+    def add_landing_page(self, provider: LandingProvider) -> LandingProvider:
+        """Offer ``provider(user)`` as the page a resident lands on after logging in."""
+        self.landing_pages.append(provider)
+        return provider
 
     def add_account_eraser(self, name: str, eraser: AccountEraser) -> AccountEraser:
         """Run ``eraser(user)`` when a person deletes their account (``core.accounts``).

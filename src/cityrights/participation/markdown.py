@@ -1,7 +1,9 @@
 """The safe Markdown subset of comments and draft texts, rendered to HTML that cannot script.
 
 Residents write plain text or a little Markdown: paragraphs, emphasis, lists, quotes, inline
-code and links. Two well-kept libraries do it, each for what it is good at:
+code and links. ``cityrights.core.markdown`` renders it (the API reference uses it too); this
+module adds what the participation app needs of the text besides. Two well-kept libraries do
+it, each for what it is good at:
 
 * ``markdown-it-py`` (CommonMark) parses, with raw HTML turned off and images and headings
   disabled, so ``<script>`` typed in a comment comes out as text;
@@ -18,30 +20,11 @@ import html
 import re
 
 import nh3
-from markdown_it import MarkdownIt
+
+from cityrights.core.markdown import ALLOWED_TAGS, render
+from cityrights.core.markdown import PARSER as _parser
 
 __all__ = ["ALLOWED_TAGS", "normalise_space", "plain_text", "render"]
-
-ALLOWED_TAGS = frozenset(
-    {"p", "br", "em", "strong", "ul", "ol", "li", "blockquote", "code", "pre", "a"}
-)
-_SCHEMES = frozenset({"http", "https", "mailto"})
-
-_parser = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
-_parser.disable(["image", "heading", "lheading", "html_block", "html_inline", "hr"])
-
-
-def render(source: str) -> str:
-    """``source`` (plain text or the Markdown subset) as sanitised HTML."""
-    return nh3.clean(
-        _parser.render(source or ""),
-        tags=set(ALLOWED_TAGS),
-        attributes={"a": {"href"}},
-        url_schemes=set(_SCHEMES),
-        link_rel="nofollow ugc noopener noreferrer",
-        strip_comments=True,
-    )
-
 
 _SPACE = re.compile(r"\s+")
 

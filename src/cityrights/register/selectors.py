@@ -99,6 +99,12 @@ class Filters:
     def active(self) -> bool:
         return any(self.__dict__.values())
 
+    @property
+    def narrowed(self) -> int:
+        """How many filters (beyond the search words) are chosen: the catalogue opens its
+        folded filter panel when there are any, so a person sees what limits the list."""
+        return sum(1 for key, value in self.__dict__.items() if value and key != "q")
+
 
 def _with_details(queryset: QuerySet[Entry]) -> QuerySet[Entry]:
     return queryset.select_related("department", "organisation").prefetch_related(

@@ -294,8 +294,9 @@ CITYRIGHTS_PUBLIC_MAX_AGE = int(env("CITYRIGHTS_PUBLIC_MAX_AGE", "60"))
 CITYRIGHTS_PUBLIC_CACHE_MAX_BYTES = int(env("CITYRIGHTS_PUBLIC_CACHE_MAX_BYTES", str(8 << 20)))
 
 # Background map of the register: a tile URL such as https://{s}.tile.example.org/{z}/{x}/{y}.png
-# (its host is added to the map page's Content-Security-Policy) and the attribution to show.
-CITYRIGHTS_MAP_TILES = env("CITYRIGHTS_MAP_TILES")
+# (its origin is added to the map pages' Content-Security-Policy for images) and the attribution
+# to show (HTML). By default OpenStreetMap's standard tiles; "off" shows no base map.
+CITYRIGHTS_MAP_TILES = env("CITYRIGHTS_MAP_TILES", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 CITYRIGHTS_MAP_ATTRIBUTION = env("CITYRIGHTS_MAP_ATTRIBUTION")
 
 SESSION_COOKIE_HTTPONLY = True

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cityrights.core.errors import refuse
+from cityrights.core.feedback import redirect_to_place
 from cityrights.core.models import User
 from cityrights.core.tenancy import OrgRequest, org_view
 
@@ -92,11 +93,12 @@ def change(request: PortalRequest, pk: int) -> HttpResponse:
     except services.ConsentError as error:
         refuse(request, error)
         return redirect("consent:portal", org=organisation.slug)
+    place = f"agreement-{agreement.pk}"
     if event is None:
-        messages.info(request, _("Nothing changed: this was already the case."))
+        text, level = _("Nothing changed: this was already the case."), messages.INFO
     else:
-        messages.success(request, str(done))
-    return redirect(f"{_portal_url(organisation.slug)}#agreement-{agreement.pk}")
+        text, level = str(done), messages.SUCCESS
+    return redirect_to_place(request, _portal_url(organisation.slug), place, text, level=level)
 
 
 def _portal_url(slug: str) -> str:

@@ -6,9 +6,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from django import template
+from django.contrib.messages import get_messages
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
+from .. import feedback as feedback_places
+from ..markdown import render as render_markdown
+from ..markdown import render_inline
 from ..registry import registry
 from ..translation import Shown, field_names, shown, shown_from_mapping
 
@@ -85,3 +89,33 @@ def translated(obj: Any, name: str = "") -> Shown:
     if obj is None:
         return Shown("", "")
     return shown(obj, name)
+
+
+@register.inclusion_tag("core/includes/feedback.html", takes_context=True)
+def feedback(context: template.Context, *parts: Any) -> dict[str, Any]:
+    """The confirmations of an action done at a place (see core.feedback), shown there:
+    ``{% feedback "agreement" agreement.pk %}`` for the place ``agreement-12``."""
+    place = "-".join(str(part) for part in parts)
+    all_messages = context.get("messages")
+    if all_messages is None and context.get("request") is not None:  # an include with "only"
+        all_messages = get_messages(context["request"])
+    shown = feedback_places.at_place(all_messages or [], place)
+    return {"place": feedback_places.anchor(place), "shown": shown}
+
+
+@register.filter
+def at_top(all_messages: Any) -> list[Any]:
+    """The messages shown at the top of the page: those not tied to a place on it."""
+    return [message for message in all_messages or [] if not feedback_places.place_of(message)]
+
+
+@register.filter
+def markdown(source: str) -> SafeString:
+    """Text in the safe Markdown subset as HTML (``cityrights.core.markdown`` sanitises it)."""
+    return mark_safe(render_markdown(str(source or "")))  # nh3 keeps only the safe subset
+
+
+@register.filter
+def markdown_inline(source: str) -> SafeString:
+    """One line in the safe Markdown subset as HTML, without a paragraph around it."""
+    return mark_safe(render_inline(str(source or "")))  # nh3 keeps only the safe subset

@@ -29,6 +29,15 @@ class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
     redirect_authenticated_user = True
 
+    def get_default_redirect_url(self) -> str:
+        """Without a ``next`` address: staff land on their dashboard, residents on their data."""
+        return accounts.landing_url(self.request.user)  # type: ignore[arg-type]
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["why"] = accounts.why_log_in(context.get("next") or "")
+        return context
+
     def form_valid(self, form: ThrottledLoginForm) -> HttpResponse:  # type: ignore[override]
         response = super().form_valid(form)
         throttling.remember_device(self.request, response, form.get_user().email)

@@ -18,6 +18,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from cityrights.core.feedback import redirect_to_place
 from cityrights.core.tenancy import OrgRequest, StaffRequest, org_view
 
 from .. import content, selectors, services
@@ -419,12 +420,11 @@ def section_comment(request: StaffRequest, pk: int, key: str) -> HttpResponse:
         except services.ImpactError as error:
             attach(comment_form, error)
         else:
-            messages.success(request, _("Your comment was added."))
             page = reverse(
                 "impact:section",
                 kwargs={"org": assessment.organisation.slug, "pk": pk, "key": key},
             )
-            return redirect(page + "#comments")
+            return redirect_to_place(request, page, "comments", _("Your comment was added."))
     form = _section_form(assessment, found)
     return _section_page(
         request, assessment, found, form=form, comment_form=comment_form, status=422
@@ -445,8 +445,9 @@ def comment(request: StaffRequest, pk: int) -> HttpResponse:
         except services.ImpactError as error:
             attach(form, error)
         else:
-            messages.success(request, _("Your comment was added."))
-            return redirect(assessment.get_absolute_url() + "#comments")
+            return redirect_to_place(
+                request, assessment.get_absolute_url(), "comments", _("Your comment was added.")
+            )
     context = detail_context(request, assessment)
     context["comment_form"] = form
     return render(request, "impact/detail.html", context, status=422)

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from cityrights.core.feedback import redirect_to_place
 from cityrights.core.tenancy import OrgRequest, StaffRequest, org_view
 
 from .. import charts_data, content, selectors, services
@@ -204,11 +205,10 @@ def risk_mitigate(request: StaffRequest, pk: int, risk_pk: int) -> HttpResponse:
     except services.ImpactError as error:
         attach(form, error)
         return _risk_page(request, assessment, item, mitigation_form=form, status=error.status)
-    messages.success(request, _("The mitigation was added."))
     page = reverse(
         "impact:risk", kwargs={"org": assessment.organisation.slug, "pk": pk, "risk_pk": item.pk}
     )
-    return redirect(page + "#mitigations")
+    return redirect_to_place(request, page, "mitigations", _("The mitigation was added."))
 
 
 @org_view("edit")
@@ -222,17 +222,17 @@ def mitigation(request: StaffRequest, pk: int, mitigation_pk: int) -> HttpRespon
         "impact:risk",
         kwargs={"org": assessment.organisation.slug, "pk": pk, "risk_pk": item.risk_id},
     )
+    text, level = _("The status was updated."), messages.SUCCESS
     try:
         if request.POST.get("action") == "delete":
             services.delete_mitigation(item, request.user)
-            messages.success(request, _("The mitigation was deleted."))
+            text = _("The mitigation was deleted.")
         else:
             form = MitigationStatusForm(request.POST, prefix=f"m{item.pk}")
-            if not form.is_valid():
-                messages.error(request, _("Choose a valid status."))
-                return redirect(back + "#mitigations")
-            services.set_mitigation_status(item, request.user, form.cleaned_data["status"])
-            messages.success(request, _("The status was updated."))
+            if form.is_valid():
+                services.set_mitigation_status(item, request.user, form.cleaned_data["status"])
+            else:
+                text, level = _("Choose a valid status."), messages.ERROR
     except services.ImpactError as error:
-        messages.error(request, error.message)
-    return redirect(back + "#mitigations")
+        text, level = error.message, messages.ERROR
+    return redirect_to_place(request, back, "mitigations", text, level=level)

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from cityrights.core import charts
 from cityrights.core.errors import refuse
+from cityrights.core.feedback import redirect_to_place
 from cityrights.core.tenancy import OrgRequest, org_view
 from cityrights.core.translation import language_name, shown, translations
 
@@ -322,19 +323,18 @@ def support(request: OrgRequest, slug: str, pk: int) -> HttpResponse:
                 kwargs={"org": org(request).slug, "slug": slug, "pk": comment.parent_id or pk},
             )
         )
+    text, level = _("You support this comment."), messages.SUCCESS
     try:
         contributions.support(comment=comment, user=request.user)
     except ParticipationError as error:
-        refuse(request, error)
-    else:
-        messages.success(request, _("You support this comment."))
+        text, level = error.message, messages.ERROR
     target = request.POST.get("next", "")
     if not target.startswith("/cities/"):
         target = reverse(
             "participation:comment",
             kwargs={"org": org(request).slug, "slug": slug, "pk": comment.parent_id or pk},
         )
-    return redirect(f"{target}#comment-{comment.pk}")
+    return redirect_to_place(request, target, f"comment-{comment.pk}", text, level=level)
 
 
 @org_view()

@@ -6,7 +6,6 @@ published or withdrawn entries. A draft's code is a 404 here, like a code that d
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
@@ -22,7 +21,7 @@ from cityrights.core.throttling import client_address
 from cityrights.core.translation import order_text
 from cityrights.core.views.errors import refusal
 
-from .. import datasets, exports, selectors, services, signs
+from .. import datasets, exports, maps, selectors, services, signs
 from ..forms import QuestionForm
 from ..models import Area, Entry, Kind, Location, Risk, Status, TermKind
 from ..terms import choices as term_choices
@@ -88,20 +87,32 @@ def catalogue(request: OrgRequest) -> HttpResponse:
 @org_view()
 def entry_detail(request: OrgRequest, code: str) -> HttpResponse:
     entry = _entry_or_404(request, code)
-    return render(
+    shown = maps.base_map()
+    purposes = labelled(entry, TermKind.PURPOSE)
+    categories = labelled(entry, TermKind.DATA_CATEGORY)
+    legal_bases = labelled(entry, TermKind.LEGAL_BASIS)
+    response = render(
         request,
         "register/entry.html",
         {
             "entry": entry,
-            "purposes": labelled(entry, TermKind.PURPOSE),
-            "categories": labelled(entry, TermKind.DATA_CATEGORY),
-            "legal_bases": labelled(entry, TermKind.LEGAL_BASIS),
+            "purposes": purposes,
+            "categories": categories,
+            "legal_bases": legal_bases,
+            # Residents read the labels; the vocabulary's addresses wait behind a disclosure.
+            "dpv_terms": [
+                (_("Purposes"), purposes),
+                (_("Personal data"), categories),
+                (_("Legal basis"), legal_bases),
+            ],
             "areas": labelled(entry, TermKind.AREA),
             "locations": list(entry.locations.all()),
             "versions": entry.versions.defer("snapshot")[:50],
             "short_url": signs.absolute(entry.short_url()),
+            "base_map": shown,
         },
     )
+    return maps.allow_tiles(response, shown)
 
 
 @require_safe
@@ -127,23 +138,9 @@ def map_view(request: OrgRequest) -> HttpResponse:
         .order_by(order_text("name", prefix="entry__"), "id")
     )
     page = Paginator(locations, MAP_LIST_PAGE_SIZE).get_page(request.GET.get("page"))
-    tiles = getattr(settings, "CITYRIGHTS_MAP_TILES", "")
-    response = render(
-        request,
-        "register/map.html",
-        {
-            "page": page,
-            "tiles": tiles,
-            "tiles_attribution": getattr(settings, "CITYRIGHTS_MAP_ATTRIBUTION", ""),
-        },
-    )
-    if tiles:
-        from urllib.parse import urlsplit
-
-        parts = urlsplit(tiles.replace("{s}", "a"))
-        host = f"{parts.scheme}://{parts.netloc.replace('a.', '*.', 1)}"
-        response.csp_extra = {"img-src": [host]}  # type: ignore[attr-defined]
-    return response
+    shown = maps.base_map()
+    response = render(request, "register/map.html", {"page": page, "base_map": shown})
+    return maps.allow_tiles(response, shown)
 
 
 def _geojson(request: OrgRequest) -> HttpResponse:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cityrights.core.errors import refuse
+from cityrights.core.feedback import redirect_to_place
 from cityrights.core.input import upload_limit
 from cityrights.core.permissions import can
 from cityrights.core.tenancy import OrgRequest, StaffRequest, org_view
@@ -327,8 +328,9 @@ def location_add(request: StaffRequest, pk: int) -> HttpResponse:
         except (services.WorkflowError, ValidationError) as error:
             messages.error(request, _message(error))
         else:
-            messages.success(request, _("The location was added."))
-            return redirect(entry.get_staff_url() + "#locations")
+            return redirect_to_place(
+                request, entry.get_staff_url(), "locations", _("The location was added.")
+            )
     return render(request, "register/staff/location_form.html", {"form": form, "entry": entry})
 
 
@@ -346,13 +348,12 @@ def location_edit(request: StaffRequest, pk: int, location_pk: int) -> HttpRespo
     form = LocationForm(request.POST or None, instance=location, organisation=entry.organisation)
     if request.method == "POST":
         if "delete" in request.POST:
+            text, level = _("The location was removed."), messages.SUCCESS
             try:
                 services.delete_location(location, actor=request.user)
             except services.WorkflowError as refusal:
-                refuse(request, refusal)
-            else:
-                messages.success(request, _("The location was removed."))
-            return redirect(entry.get_staff_url() + "#locations")
+                text, level = refusal.message, messages.ERROR
+            return redirect_to_place(request, entry.get_staff_url(), "locations", text, level=level)
         if form.is_valid():
             try:
                 services.save_location(
@@ -366,8 +367,9 @@ def location_edit(request: StaffRequest, pk: int, location_pk: int) -> HttpRespo
             except (services.WorkflowError, ValidationError) as error:
                 messages.error(request, _message(error))
             else:
-                messages.success(request, _("The location was saved."))
-                return redirect(entry.get_staff_url() + "#locations")
+                return redirect_to_place(
+                    request, entry.get_staff_url(), "locations", _("The location was saved.")
+                )
     return render(
         request,
         "register/staff/location_form.html",

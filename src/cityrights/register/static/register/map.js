@@ -1,4 +1,5 @@
-/* Register map: Leaflet fed by the GeoJSON endpoint. Loaded as a static file (no inline script).
+/* Register map: Leaflet fed by the GeoJSON endpoint, or on an entry's page by the entry's own
+   list of places (data-places names it). Loaded as a static file (no inline script).
 
    Markers are real Leaflet markers, so they are in the Tab order (role "button") and open
    with Enter. Places that would overlap at the current zoom are drawn as one numbered group
@@ -35,7 +36,12 @@
     var map = L.map(element, { keyboard: true, scrollWheelZoom: false, maxZoom: 19 });
     map.attributionControl.setPrefix("Leaflet");
     if (element.dataset.tiles) {
-      L.tileLayer(element.dataset.tiles, { maxZoom: 19, attribution: element.dataset.attribution || "" }).addTo(map);
+      // Tile servers such as OpenStreetMap's ask for the page's origin (never its full address).
+      L.tileLayer(element.dataset.tiles, {
+        maxZoom: 19,
+        attribution: element.dataset.attribution || "",
+        referrerPolicy: "strict-origin-when-cross-origin"
+      }).addTo(map);
     }
     var layer = L.layerGroup().addTo(map);
     var points = [];
@@ -155,8 +161,28 @@
       }
     }
 
+    function show() {
+      var bounds = L.latLngBounds(points.map(function (p) { return p.latlng; }));
+      if (bounds.isValid()) {
+        map.fitBounds(bounds, { padding: [24, 24], maxZoom: 16 });
+      }
+      draw();
+      element.dataset.ready = "true";
+    }
+
     map.setView([0, 0], 2);
     map.on("zoomend", draw);
+    if (element.dataset.places) {
+      // An entry's own places: read from the list on the page, which stays the alternative.
+      document.querySelectorAll(element.dataset.places + " [data-lat]").forEach(function (item) {
+        points.push({
+          latlng: L.latLng(Number(item.dataset.lat), Number(item.dataset.lon)),
+          name: item.dataset.name, description: item.dataset.description, url: "#" + item.id
+        });
+      });
+      show();
+      return;
+    }
     fetch(element.dataset.geojson, { headers: { Accept: "application/geo+json" } })
       .then(function (response) { return response.json(); })
       .then(function (data) {
@@ -166,12 +192,7 @@
           var p = feature.properties || {};
           points.push({ latlng: L.latLng(c[1], c[0]), name: p.name, description: p.description, url: p.url });
         });
-        var bounds = L.latLngBounds(points.map(function (p) { return p.latlng; }));
-        if (bounds.isValid()) {
-          map.fitBounds(bounds, { padding: [24, 24], maxZoom: 16 });
-        }
-        draw();
-        element.dataset.ready = "true";
+        show();
       })
       .catch(function () { element.classList.add("register-map--failed"); });
   }
