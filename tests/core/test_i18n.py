@@ -34,10 +34,12 @@ def test_catalogue_is_complete_and_compiled(po_path):
             ), f"{po_path}: placeholders differ in {entry.msgid!r}"
     compiled = po_path.with_suffix(".mo")
     assert compiled.exists(), f"{compiled} is missing: run `make messages`"
-    mo = {entry.msgid: entry.msgstr for entry in polib.mofile(str(compiled))}
+    # Keyed by context too: "created" as an audit action is not the "created" of a date.
+    mo = {(entry.msgctxt, entry.msgid): entry.msgstr for entry in polib.mofile(str(compiled))}
     for entry in catalogue.translated_entries():
         if not entry.msgid_plural:
-            assert mo.get(entry.msgid) == entry.msgstr, f"{compiled} is stale: run `make messages`"
+            found = mo.get((entry.msgctxt, entry.msgid))
+            assert found == entry.msgstr, f"{compiled} is stale: run `make messages`"
 
 
 @pytest.mark.django_db

@@ -47,3 +47,16 @@ def test_public_pages_say_what_the_decision_means(city_a):
     sections = registry.fill_slot("register.entry.public", request, entry)
     html = render_to_string(sections[0].template, {"section": sections[0]})
     assert meaning in html
+
+
+def test_an_on_hold_summary_says_the_approval_was_of_the_wording_not_the_project(city_a):
+    """The public summary of a project on hold ended with "Approved by a reviewer and
+    published", which read as if the project had been approved."""
+    assessment = advance(city_a, new_assessment(city_a), "decided", decision="on_hold")
+    summary = services.save_summary(assessment, city_a.users["editor"], "Paused for now.")
+    services.approve_summary(summary, city_a.users["reviewer"], publish=True)
+    body = Client().get(url("public_detail", city_a, pk=assessment.pk)).content.decode()
+    decision = body.split('id="decision-in-words"', 1)[1].split("</p>", 1)[0]
+    assert "The decision: On hold." in decision
+    assert "Approved by a reviewer" not in body
+    assert "That approval is about the summary only" in body

@@ -19,6 +19,9 @@ class AssessmentConfig(AppConfig):
         registry.add_open_datasets(datasets.open_datasets)
         registry.add_nav_link(NavLink(_("Self-assessment"), "assessment:cycles", "view", 10))
         registry.add_nav_link(NavLink(_("Roadmap"), "assessment:roadmap", "view", 11))
+        registry.add_nav_link(
+            NavLink(_("Member cities"), "assessment:coalition", "view", 10, kinds=("coalition",))
+        )
         registry.add_staff_panel("view", panels.staff_panel)
         registry.add_public_section(panels.public_section)
         registry.add_cached_pages(

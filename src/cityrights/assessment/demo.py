@@ -203,7 +203,10 @@ def _roadmap(context: DemoContext, cycle: AssessmentCycle) -> None:
         if target is None or statuses[index] == ActionStatus.PLANNED:
             continue
         for step in range(1, 4):
-            value = baseline + (target - baseline) * step / (4 if index else 3)
+            # A done action reached its target; one in progress is three quarters there.
+            value = baseline + (target - baseline) * step / (
+                3 if statuses[index] == ActionStatus.DONE else 4
+            )
             Measurement.objects.create(
                 action=action,
                 date=today - timedelta(days=90 * (4 - step)),

@@ -407,6 +407,21 @@ class RoadmapAction(models.Model):
             return 1.0
         return max(0.0, min(1.0, (latest.value - self.baseline) / span))
 
+    def status_disagreement(self) -> str:
+        """What to check when the status a person set and the indicator disagree ("" if not).
+
+        The status is a person's statement and the indicator a measurement; neither overrides
+        the other, so the roadmap says where they part instead of showing both silently.
+        """
+        progress = self.progress()
+        if progress is None:
+            return ""
+        if self.status == ActionStatus.DONE and progress < 1:
+            return str(_("Marked done, but the indicator has not reached its target."))
+        if self.status in (ActionStatus.PLANNED, ActionStatus.IN_PROGRESS) and progress >= 1:
+            return str(_("The indicator has reached its target: is the action done?"))
+        return ""
+
 
 class Measurement(models.Model):
     """A measured value of an action's indicator on a date."""

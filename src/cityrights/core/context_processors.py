@@ -19,7 +19,11 @@ def cityrights(request: HttpRequest) -> dict[str, Any]:
         caps = capabilities(request.user, organisation)
         if caps:
             nav = sorted(
-                (link for link in registry.nav_links if link.capability in caps),
+                (
+                    link
+                    for link in registry.nav_links
+                    if link.capability in caps and link.shown_to(organisation.kind)
+                ),
                 key=lambda link: link.order,
             )
     return {

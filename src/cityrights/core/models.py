@@ -373,6 +373,13 @@ class AuditEvent(models.Model):
         verbose_name_plural = _("audit events")
         indexes = [models.Index(fields=["organisation", "-at"], name="core_audit_org_at")]
 
+    @property
+    def action_label(self) -> str:
+        """The action in words (``core.audit_actions``), for people reading the log."""
+        from .audit_actions import action_label
+
+        return action_label(self.action)
+
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_repr}"
 

@@ -76,6 +76,12 @@ class NavLink:
     url_name: str
     capability: str = "view"
     order: int = 100
+    #: The kinds of organisation whose staff see the link; empty: every kind but a coalition,
+    #: whose secretariat has a navigation of its own (a city's register means nothing there).
+    kinds: tuple[str, ...] = ()
+
+    def shown_to(self, kind: str) -> bool:
+        return kind in self.kinds if self.kinds else kind != "coalition"
 
 
 SlotProvider = Callable[["HttpRequest", Any], Section | None]

@@ -96,6 +96,9 @@ def cycle_detail(request: StaffRequest, year: int) -> HttpResponse:
             "framework": framework,
             "sections": sections,
             "answerable": answerable,
+            # What this person is asked to answer, from the same rows as the table above.
+            "my_questions": sum(s.answerable for s in sections),
+            "my_answers": sum(s.mine for s in sections),
             "result": result,
             "disagreements": disagreements,
             "resolutions": cycle.resolutions.count(),

@@ -119,3 +119,17 @@ def markdown(source: str) -> SafeString:
 def markdown_inline(source: str) -> SafeString:
     """One line in the safe Markdown subset as HTML, without a paragraph around it."""
     return mark_safe(render_inline(str(source or "")))  # nh3 keeps only the safe subset
+
+
+@register.filter
+def fields_with_errors(form: Any) -> list[Any]:
+    """The bound fields of ``form`` that have errors, in the form's order (error summary)."""
+    return [field for field in form if field.errors]
+
+
+@register.filter
+def audit_action(code: str) -> str:
+    """An audit action code in words (``core.audit_actions``)."""
+    from ..audit_actions import action_label
+
+    return action_label(str(code))

@@ -1,0 +1,57 @@
+"""The dashboard and the audit log show what happened in words ("started the review"), never the
+codes programs filter on ("start_review"); every code an app records has its words."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from django.utils import translation
+
+from cityrights.core import audit
+from cityrights.core.audit_actions import ACTION_WORDS, action_label
+from cityrights.impact.workflow import TRANSITIONS
+
+SRC = Path(__file__).resolve().parents[2] / "src" / "cityrights"
+
+
+def recorded_codes() -> set[str]:
+    codes: set[str] = set()
+    for path in SRC.rglob("*.py"):
+        text = path.read_text()
+        for call in re.finditer(r"audit\.record\((.*?)\n\s*\)", text, re.S):
+            codes.update(re.findall(r'action="([a-z_-]+)"', call.group(1)))
+            codes.update(re.findall(r'else "([a-z_-]+)"', call.group(1)))
+    return codes
+
+
+def test_every_recorded_action_has_words():
+    codes = recorded_codes() | set(TRANSITIONS) | {"submit", "validate", "reopen"}
+    assert len(codes) > 30
+    assert sorted(codes - set(ACTION_WORDS)) == []
+
+
+@pytest.mark.parametrize("language", ["fr", "nl"])
+def test_the_words_are_translated(language):
+    with translation.override("en"):
+        english = {code: action_label(code) for code in ACTION_WORDS}
+    with translation.override(language):
+        same = [code for code in ACTION_WORDS if action_label(code) == english[code]]
+    assert same == []
+
+
+@pytest.mark.django_db
+def test_the_dashboard_shows_words_not_codes(city_a):
+    audit.record(
+        actor=city_a.users["admin"],
+        organisation=city_a.city,
+        action="start_review",
+        obj=city_a.department,
+    )
+    page = city_a.client_for("admin").get("/manage/city-a/").content.decode()
+    recent = page.split('id="recent"', 1)[1]
+    assert "started the review" in recent and "start_review" not in recent
+    log = city_a.client_for("admin").get("/manage/city-a/audit/").content.decode()
+    assert "started the review" in log
+    assert ">start_review<" not in log
