@@ -130,11 +130,11 @@ def decide(key: ApiKey, items: Sequence[CheckItem], *, batch: bool = False) -> l
                 f"of agreement {item.agreement!r}.",
             )
     if not fast:
-        current: dict[int, Any] = {}
-        for version in AgreementVersion.objects.filter(
+        current = {}
+        for published in AgreementVersion.objects.filter(
             agreement__in=agreements.values(), status=AgreementVersion.Status.PUBLISHED
         ).order_by("number"):
-            current[version.agreement_id] = version
+            current[published.agreement_id] = published
         subjects = {
             s.pseudonym: s.pk
             for s in DataSubject.objects.filter(
@@ -177,11 +177,11 @@ def decide(key: ApiKey, items: Sequence[CheckItem], *, batch: bool = False) -> l
             "event_id",
             "expires_at",
         ):
-            subject_id, agreement_id, category, status, version_id, event_id, expires = row
-            states.setdefault((subject_id, agreement_id), {})[category] = (
+            row_subject, agreement_id, category, status, version_id, row_event, expires = row
+            states.setdefault((row_subject, agreement_id), {})[category] = (
                 status,
                 version_id,
-                event_id,
+                row_event,
                 expires,
             )
             version_ids.add(version_id)
