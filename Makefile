@@ -35,15 +35,16 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	DJANGO_SETTINGS_MODULE=cityrights.settings.test $(BIN)/cityrights makemigrations --check --dry-run --verbosity 0
 
-# Both passes run on every core (pytest-xdist; a module's tests stay on one worker, so its
-# fixtures are built once) and end with the slowest tests.
-PYTEST_PARALLEL := -n auto --dist loadscope --durations=15
+# Both passes end with the slowest tests. They run in one process: under pytest-xdist some
+# tests missed the content the migrations load (a transactional test on the same worker had
+# emptied the tables first); parallel runs wait until those tests load what they need.
+PYTEST_OPTS := --durations=15
 
 test-sqlite: $(STAMP)
-	env -u DATABASE_URL $(BIN)/pytest $(PYTEST_PARALLEL)
+	env -u DATABASE_URL $(BIN)/pytest $(PYTEST_OPTS)
 
 test-postgres: $(STAMP)
-	$(BIN)/python scripts/run_postgres_suite.py $(PYTEST_PARALLEL)
+	$(BIN)/python scripts/run_postgres_suite.py $(PYTEST_OPTS)
 
 ## make messages: refresh the translation catalogues after changing interface texts
 messages: $(STAMP)
