@@ -180,5 +180,9 @@ def test_forms_work_without_javascript_and_show_errors_accessibly(browser, live_
     page.wait_for_timeout(3100)
     page.get_by_label("Your comment").fill("A comment.")
     page.get_by_role("button", name="Send the comment").click()
-    assert page.get_by_text("The passage is not in this section's text").is_visible()
+    # Once in the summary at the top (linked to the field), once beside the field itself.
+    beside = "The passage is not in this section's text; copy it exactly or leave it empty."
+    assert page.get_by_text(beside, exact=True).is_visible()
+    summary = page.get_by_role("link", name="Passage you comment on")
+    assert summary.count() >= 1
     context.close()
