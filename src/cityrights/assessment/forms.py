@@ -203,19 +203,32 @@ class QuestionnaireForm(forms.Form):
             for field in self.fields.values():
                 field.disabled = True
 
-    def question_errors(self) -> list[tuple[Question, list[str]]]:
-        """Errors grouped by question, for the summary at the top of a long questionnaire."""
+    def question_errors(self) -> list[tuple[Question, list[tuple[str, str, str]]]]:
+        """Errors grouped by question, for the summary at the top of a long questionnaire:
+        each as (the id of the input to link to, the field's label, the errors)."""
         grouped = []
         for question in self.questions:
-            errors = [
-                f"{self.fields[name].label}: {error}"
-                for name in self.fields
-                if name.startswith(f"{question.key}-") and name in self.errors
-                for error in self.errors[name]
-            ]
+            errors = []
+            for name in self.fields:
+                if not name.startswith(f"{question.key}-") or name not in self.errors:
+                    continue
+                bound = self[name]
+                # A group of radio buttons has no single input: link to its first button.
+                target = bound.auto_id + ("_0" if bound.widget_type == "radioselect" else "")
+                messages = " ".join(str(error) for error in self.errors[name])
+                errors.append((target, str(bound.label), messages))
             if errors:
                 grouped.append((question, errors))
         return grouped
+
+    def valid_questions(self) -> list[Question]:
+        """The questions none of whose fields has an error (after ``is_valid()``): these can
+        be saved even when another question of the page cannot."""
+        return [
+            q
+            for q in self.questions
+            if not any(name.startswith(f"{q.key}-") for name in self.errors)
+        ]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or self.cleaned_data
@@ -240,8 +253,8 @@ class QuestionnaireForm(forms.Form):
         return data
 
     def answer_inputs(self, answered: Collection[str]) -> list[AnswerInput]:
-        """What to save from a valid form: every question given a value now, and every
-        question in ``answered`` before (an empty value then clears that answer)."""
+        """What to save of the valid questions: every one given a value now, and every one
+        in ``answered`` before (an empty value then clears that answer)."""
         data = self.cleaned_data
         return [
             AnswerInput(
@@ -253,7 +266,7 @@ class QuestionnaireForm(forms.Form):
                 evidence_file=data.get(f"{q.key}-evidence_file") or None,
                 remove_file=bool(data.get(f"{q.key}-remove_file")),
             )
-            for q in self.questions
+            for q in self.valid_questions()
             if data[f"{q.key}-value"] or q.key in answered
         ]
 

@@ -18,12 +18,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cityrights.core.errors import refuse
+from cityrights.core.models import User
 from cityrights.core.permissions import can
 from cityrights.core.tenancy import OrgRequest, StaffRequest, org_view
 
 from .. import selectors, services
 from ..forms import AssignmentForm, OpenCycleForm, QuestionnaireForm, ReopenForm, ResolveForm
-from ..framework import Area
+from ..framework import Area, Question
 from ..models import AssessmentCycle, Resolution, Response, SectionAssignment
 
 
@@ -175,6 +176,7 @@ def _answer_page(
     form: QuestionnaireForm,
     mine: dict[str, Response],
     answerable: selectors.Answerable,
+    saved: int | None = None,
 ) -> HttpResponse:
     lang = language()
     framework = cycle.framework.framework
@@ -201,6 +203,7 @@ def _answer_page(
             "groups": groups,
             "answered": len(mine),
             "total": len(form.questions),
+            "saved": saved,
             "next_area": areas[index + 1] if index + 1 < len(areas) else None,
             "sections": selectors.progress(cycle, request.user, lang),
             "answerable_areas": {a.key for a in areas},
@@ -227,39 +230,68 @@ def answer(request: StaffRequest, year: int, area: str) -> HttpResponse:
     questions = [
         q for q in framework.questions if q.area == area and answerable.cell(q.area, q.pillar)
     ]
-    mine = {
-        r.question: r
-        for r in Response.objects.filter(
-            cycle=cycle,
-            respondent_key=f"user-{request.user.pk}",
-            question__in=[q.key for q in questions],
-        )
-    }
-    form = QuestionnaireForm(
-        request.POST or None,
-        request.FILES or None,
-        framework=framework,
-        questions=questions,
-        answers=mine,
-        language=language(),
-        read_only=not cycle.is_open,
-    )
+    mine = _my_answers(cycle, request.user, questions)
+    form = _questionnaire(request, cycle, questions, mine)
+    saved: int | None = None
     if request.method == "POST":
         if not cycle.is_open:
             messages.error(request, _closed_message(cycle))
             return redirect("assessment:cycle", org=organisation.slug, year=year)
-        if form.is_valid():
-            try:
-                services.save_answers(cycle, request.user, form.answer_inputs(mine))
-            except services.AssessmentError as error:
-                refuse(request, error, form=form)
-            else:
+        # Every question without an error is saved, even when another one has an error:
+        # one comment without a level must not cost the person the rest of the page.
+        form.is_valid()
+        inputs = form.answer_inputs(mine)
+        try:
+            if inputs:
+                services.save_answers(cycle, request.user, inputs)
+        except services.AssessmentError as error:
+            refuse(request, error, form=form)
+            saved = 0
+        else:
+            if not form.errors:
                 messages.success(request, _("Your answers were saved."))
                 target = request.POST.get("next_area", "")
                 if target not in {a.key for a in framework.areas}:
                     target = area
                 return redirect("assessment:answer", org=organisation.slug, year=year, area=target)
-    return _answer_page(request, cycle, area_obj, form, mine, answerable)
+            if inputs:
+                # Shown again as now stored (a removed file's checkbox gone, "last saved"
+                # dates new), with what was typed for the questions still in error.
+                saved = len(inputs)
+                mine = _my_answers(cycle, request.user, questions)
+                form = _questionnaire(request, cycle, questions, mine)
+                form.is_valid()
+    return _answer_page(request, cycle, area_obj, form, mine, answerable, saved)
+
+
+def _my_answers(
+    cycle: AssessmentCycle, user: User, questions: list[Question]
+) -> dict[str, Response]:
+    return {
+        r.question: r
+        for r in Response.objects.filter(
+            cycle=cycle,
+            respondent_key=f"user-{user.pk}",
+            question__in=[q.key for q in questions],
+        )
+    }
+
+
+def _questionnaire(
+    request: StaffRequest,
+    cycle: AssessmentCycle,
+    questions: list[Question],
+    mine: dict[str, Response],
+) -> QuestionnaireForm:
+    return QuestionnaireForm(
+        request.POST or None,
+        request.FILES or None,
+        framework=cycle.framework.framework,
+        questions=questions,
+        answers=mine,
+        language=language(),
+        read_only=not cycle.is_open,
+    )
 
 
 @org_view("view")
