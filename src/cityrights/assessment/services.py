@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cityrights.core import audit
-from cityrights.core.datafiles import read_yaml, snapshot_change, snapshot_hash, stringify_keys
+from cityrights.core.datafiles import StoreOutcome, stale_snapshots, store_version
 from cityrights.core.errors import ServiceError
 from cityrights.core.models import Department, Organisation, OrganisationKind
 
@@ -71,10 +71,7 @@ class FrameworkConflict(AssessmentError):
     status = 409
 
 
-LoadOutcome = Literal["loaded", "translations updated", "unchanged"]
-
-
-def store_framework(framework: Framework) -> tuple[FrameworkVersion, LoadOutcome]:
+def store_framework(framework: Framework) -> tuple[FrameworkVersion, StoreOutcome]:
     """Keep a validated framework as a snapshot; return it and what happened.
 
     Loading the same content again changes nothing. The same version with other
@@ -83,52 +80,19 @@ def store_framework(framework: Framework) -> tuple[FrameworkVersion, LoadOutcome
     under an id and version that already exist is refused: published versions keep their
     meaning, because cycles answered with them must keep reading and scoring the same.
     """
-    existing = FrameworkVersion.objects.filter(key=framework.id, version=framework.version).first()
-    stored = (existing.content_hash, existing.snapshot_hash) if existing is not None else None
-    change = snapshot_change(stored, framework.content_hash, framework.snapshot_hash)
-    if change == "conflict":
-        assert existing is not None
-        raise FrameworkConflict(
+
+    def conflict(existing: FrameworkVersion) -> FrameworkConflict:
+        return FrameworkConflict(
             f"{framework.label} is already loaded with different content "
             f"(hash {existing.content_hash[:12]}…, file {framework.content_hash[:12]}…). "
             "Only translations may change under a published version: give a file whose "
             "English or structure changed a new version number."
         )
-    if existing is not None and change == "unchanged":
-        return existing, "unchanged"
-    with transaction.atomic():
-        if existing is not None:
-            previous = existing.snapshot_hash
-            existing.data = dict(framework.data)
-            existing.snapshot_hash = framework.snapshot_hash
-            existing.save(update_fields=["data", "snapshot_hash"])
-            audit.record(
-                actor=None,
-                organisation=None,
-                action="update",
-                obj=existing,
-                changes={"snapshot_hash": [previous, framework.snapshot_hash]},
-            )
-            return existing, "translations updated"
-        version = FrameworkVersion.objects.create(
-            key=framework.id,
-            version=framework.version,
-            title=str(framework.title)[:300],
-            content_hash=framework.content_hash,
-            snapshot_hash=framework.snapshot_hash,
-            data=dict(framework.data),
-        )
-        audit.record(
-            actor=None,
-            organisation=None,
-            action="load",
-            obj=version,
-            changes={"content_hash": framework.content_hash},
-        )
-    return version, "loaded"
+
+    return store_version(FrameworkVersion, framework, refuse=conflict)
 
 
-def load_framework(path: str | Path) -> tuple[FrameworkVersion, LoadOutcome]:
+def load_framework(path: str | Path) -> tuple[FrameworkVersion, StoreOutcome]:
     """Validate the file at ``path`` (raises ``FrameworkError``) and store it."""
     return store_framework(load_framework_file(path))
 
@@ -142,18 +106,16 @@ def refresh_shipped_translations() -> list[FrameworkVersion]:
     file whose snapshot is already stored is not even validated.
     """
     updated = []
-    for path in sorted(FRAMEWORKS_DIR.glob("*.v*.yaml")):
-        key, _dot, number = path.name.removesuffix(".yaml").rpartition(".v")
-        stored = FrameworkVersion.objects.filter(key=key, version=int(number)).first()
-        if stored is None:
-            continue
-        raw = read_yaml(str(path), path.read_text(encoding="utf-8"), FrameworkError)
-        if snapshot_hash(stringify_keys(raw)) == stored.snapshot_hash:
-            continue
+    shipped = sorted(FRAMEWORKS_DIR.glob("*.v*.yaml"))
+    for path, stored in stale_snapshots(shipped, _stored_framework, FrameworkError):
         framework = load_framework_file(path)
         if framework.content_hash == stored.content_hash:
             updated.append(store_framework(framework)[0])
     return updated
+
+
+def _stored_framework(key: str, number: int) -> FrameworkVersion | None:
+    return FrameworkVersion.objects.filter(key=key, version=number).first()
 
 
 # --------------------------------------------------------------------------------------

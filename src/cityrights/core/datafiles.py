@@ -10,6 +10,8 @@ holds the parts both loaders share:
 * :class:`Problem` and :class:`DataFileError`: problems located by key path and line;
 * :func:`locate_lines`, :func:`format_path`, :func:`schema_problems`;
 * :func:`content_hash` and :func:`snapshot_hash`: what a version means, and what it holds;
+* :func:`store_version` and :func:`stale_snapshots`: keeping a file's version in the
+  database, and finding the stored versions whose file has other translations now;
 * :func:`content_files` and :func:`missing_translations`: every shipped content file, and
   the texts in it that lack a language the interface offers.
 
@@ -27,12 +29,16 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol, TypeVar, cast
 
 import yaml
+from django.db import transaction
+
+if TYPE_CHECKING:
+    from django.db.models import Model
 
 DEFAULT_LANGUAGE = "en"
 MAX_REPORTED_PROBLEMS = 25
@@ -338,6 +344,147 @@ def snapshot_change(stored: tuple[str, str] | None, content: str, snapshot: str)
     if stored_content != content:
         return "conflict"
     return "unchanged" if stored_snapshot == snapshot else "translations"
+
+
+# --------------------------------------------------------------------------------------
+# Storing a version: one row per (key, version), its meaning fixed, its translations not
+# --------------------------------------------------------------------------------------
+
+
+class StoredVersion(Protocol):
+    """What a model keeping versions of a content file has (``FrameworkVersion``, …).
+
+    Besides these, the model has ``key``, ``version`` and ``title`` fields, and ``data``
+    is a JSON field holding the whole file as read.
+    """
+
+    content_hash: str
+    snapshot_hash: str
+    data: Any
+
+
+class VersionFile(Protocol):
+    """A validated content file as its app's loader gives it (``Framework``, ``Survey``)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def version(self) -> int: ...
+    @property
+    def title(self) -> Text: ...
+    @property
+    def content_hash(self) -> str: ...
+    @property
+    def snapshot_hash(self) -> str: ...
+    @property
+    def data(self) -> Mapping[str, Any]: ...
+
+
+@dataclass(frozen=True)
+class LoadedFile:
+    """A :class:`VersionFile` for loaders whose objects do not keep their data and hashes."""
+
+    id: str
+    version: int
+    title: Text
+    content_hash: str
+    snapshot_hash: str
+    data: Mapping[str, Any]
+
+
+VersionRow = TypeVar("VersionRow", bound="Model")
+Stale = TypeVar("Stale", bound=StoredVersion)
+StoreOutcome = Literal["loaded", "translations", "unchanged"]
+
+
+def store_version(
+    model: type[VersionRow],
+    file: VersionFile,
+    *,
+    refuse: Callable[[VersionRow], Exception],
+    fields: Mapping[str, Any] | None = None,
+) -> tuple[VersionRow, StoreOutcome]:
+    """Keep ``file`` as the row of ``model`` for its identifier (``key``) and version.
+
+    ``file`` is what its app's loader validated, with both hashes (see
+    :func:`content_hash` and :func:`snapshot_hash`). By :func:`snapshot_change`:
+
+    * no row yet: one is created with ``fields`` added (e.g. a template's kind) and the
+      audit event ``load``; ``"loaded"``;
+    * the same file: nothing is written; ``"unchanged"``;
+    * the same meaning with other translations: the row's ``data`` and snapshot hash are
+      replaced in place, with an ``update`` event naming both snapshot hashes;
+      ``"translations"``. What was answered with the version refers to its keys and
+      English meaning, neither of which changed;
+    * another meaning under the same version: ``refuse(row)`` is raised and nothing is
+      written, because a published version keeps its meaning.
+
+    The write and its audit event share one transaction. Loading is the system's doing,
+    so the events have no actor and no organisation.
+    """
+    from cityrights.core import audit
+
+    existing = model._default_manager.filter(key=file.id, version=file.version).first()
+    row = cast(StoredVersion | None, existing)
+    stored = (row.content_hash, row.snapshot_hash) if row is not None else None
+    change = snapshot_change(stored, file.content_hash, file.snapshot_hash)
+    if existing is not None and change == "conflict":
+        raise refuse(existing)
+    if existing is not None and change == "unchanged":
+        return existing, "unchanged"
+    with transaction.atomic():
+        if existing is not None and row is not None:
+            previous = row.snapshot_hash
+            row.data = dict(file.data)
+            row.snapshot_hash = file.snapshot_hash
+            existing.save(update_fields=["data", "snapshot_hash"])
+            audit.record(
+                actor=None,
+                organisation=None,
+                action="update",
+                obj=existing,
+                changes={"snapshot_hash": [previous, file.snapshot_hash]},
+            )
+            return existing, "translations"
+        created = model._default_manager.create(
+            key=file.id,
+            version=file.version,
+            title=str(file.title)[:300],
+            content_hash=file.content_hash,
+            snapshot_hash=file.snapshot_hash,
+            data=dict(file.data),
+            **(fields or {}),
+        )
+        audit.record(
+            actor=None,
+            organisation=None,
+            action="load",
+            obj=created,
+            changes={"content_hash": file.content_hash},
+        )
+    return created, "loaded"
+
+
+def stale_snapshots(
+    paths: Iterable[Path],
+    stored: Callable[[str, int], Stale | None],
+    error: type[DataFileError],
+) -> Iterator[tuple[Path, Stale]]:
+    """The shipped files ``key.vN.yaml`` whose stored version holds another snapshot.
+
+    ``stored(key, n)`` finds the stored version, if any. A file whose version is not
+    stored is skipped (loading new versions is not a refresh), and so is one whose
+    snapshot hash matches without being validated. What is yielded may differ in its
+    translations or in its meaning: the caller validates the file and decides.
+    """
+    for path in paths:
+        key, _dot, number = path.name.removesuffix(path.suffix).rpartition(".v")
+        row = stored(key, int(number))
+        if row is None:
+            continue
+        raw = read_yaml(str(path), path.read_text(encoding="utf-8"), error)
+        if snapshot_hash(stringify_keys(raw)) != row.snapshot_hash:
+            yield path, row
 
 
 # --------------------------------------------------------------------------------------

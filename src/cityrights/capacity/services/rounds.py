@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cityrights.core import audit
-from cityrights.core.datafiles import read_yaml, snapshot_change, snapshot_hash, stringify_keys
+from cityrights.core.datafiles import StoreOutcome, stale_snapshots, store_version
 from cityrights.core.models import User
 from cityrights.core.translation import (
     set_translations,
@@ -44,7 +44,7 @@ if TYPE_CHECKING:
 # --------------------------------------------------------------------------------------
 
 
-def load_survey(path: str | Path) -> tuple[SurveyVersion, str]:
+def load_survey(path: str | Path) -> tuple[SurveyVersion, StoreOutcome]:
     """Validate a survey file and store it; ``(version, "loaded"|"unchanged"|"translations")``.
 
     A published version keeps its meaning: the same identifier and version with other
@@ -52,66 +52,32 @@ def load_survey(path: str | Path) -> tuple[SurveyVersion, str]:
     other translations update the stored copy in place, since answers refer to keys only.
     """
     loaded = survey_content.load_survey_file(path)
-    existing = SurveyVersion.objects.filter(key=loaded.id, version=loaded.version).first()
-    stored = (existing.content_hash, existing.snapshot_hash) if existing is not None else None
-    change = snapshot_change(stored, loaded.content_hash, loaded.snapshot_hash)
-    if change == "conflict":
-        raise CapacityError(
+
+    def conflict(_existing: SurveyVersion) -> CapacityError:
+        return CapacityError(
             _(
                 "%(key)s version %(version)s is already loaded with different content; "
                 "give the changed file a new version number."
             )
             % {"key": loaded.id, "version": loaded.version}
         )
-    if existing is not None and change == "unchanged":
-        return existing, "unchanged"
-    with transaction.atomic():
-        if existing is not None:
-            previous = existing.snapshot_hash
-            existing.data = dict(loaded.data)
-            existing.snapshot_hash = loaded.snapshot_hash
-            existing.save(update_fields=["data", "snapshot_hash"])
-            audit.record(
-                actor=None,
-                organisation=None,
-                action="update",
-                obj=existing,
-                changes={"snapshot_hash": [previous, loaded.snapshot_hash]},
-            )
-            return existing, "translations"
-        version = SurveyVersion.objects.create(
-            key=loaded.id,
-            version=loaded.version,
-            title=str(loaded.title)[:300],
-            content_hash=loaded.content_hash,
-            snapshot_hash=loaded.snapshot_hash,
-            data=dict(loaded.data),
-        )
-        audit.record(
-            actor=None,
-            organisation=None,
-            action="load",
-            obj=version,
-            changes={"content_hash": loaded.content_hash},
-        )
-    return version, "loaded"
+
+    return store_version(SurveyVersion, loaded, refuse=conflict)
 
 
 def refresh_shipped_translations() -> list[SurveyVersion]:
     """Give stored shipped survey versions their files' translations (after ``migrate``)."""
     updated = []
-    for path in survey_content.shipped_files():
-        key, _dot, number = path.name.removesuffix(".yaml").rpartition(".v")
-        stored = SurveyVersion.objects.filter(key=key, version=int(number)).first()
-        if stored is None:
-            continue
-        raw = read_yaml(str(path), path.read_text(encoding="utf-8"), survey_content.SurveyError)
-        if snapshot_hash(stringify_keys(raw)) == stored.snapshot_hash:
-            continue
+    shipped = survey_content.shipped_files()
+    for path, _stored in stale_snapshots(shipped, _stored_survey, survey_content.SurveyError):
         version, change = load_survey(path)
         if change == "translations":
             updated.append(version)
     return updated
+
+
+def _stored_survey(key: str, number: int) -> SurveyVersion | None:
+    return SurveyVersion.objects.filter(key=key, version=number).first()
 
 
 def latest_survey() -> SurveyVersion:

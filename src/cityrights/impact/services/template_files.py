@@ -5,11 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
-from cityrights.core import audit
-from cityrights.core.datafiles import read_yaml, snapshot_change, snapshot_hash, stringify_keys
+from cityrights.core.datafiles import LoadedFile, snapshot_hash, stale_snapshots, store_version
 
 from .. import content
 from ..models import ProcurementChecklistVersion, TemplateKind, TemplateVersion
@@ -28,6 +26,12 @@ def load_template_file(path: Path) -> tuple[TemplateVersion | ProcurementCheckli
         loaded, data = content.load_file(path)
     except content.TemplateError as error:
         raise ImpactError(str(error), 422) from error
+    return _store_template(loaded, data)
+
+
+def _store_template(
+    loaded: content.Template, data: dict[str, Any]
+) -> tuple[TemplateVersion | ProcurementChecklistVersion, bool]:
     model: type[TemplateVersion] | type[ProcurementChecklistVersion]
     extra: dict[str, Any] = {}
     if loaded.kind == "procurement":
@@ -37,12 +41,9 @@ def load_template_file(path: Path) -> tuple[TemplateVersion | ProcurementCheckli
         extra["kind"] = (
             TemplateKind.SCREENING if loaded.kind == "screening" else TemplateKind.ASSESSMENT
         )
-    existing = model.objects.filter(key=loaded.id, version=loaded.version).first()
-    snapshot = snapshot_hash(data)
-    stored = (existing.content_hash, existing.snapshot_hash) if existing is not None else None
-    change = snapshot_change(stored, loaded.content_hash, snapshot)
-    if change == "conflict":
-        raise ImpactError(
+
+    def conflict(_existing: TemplateVersion | ProcurementChecklistVersion) -> ImpactError:
+        return ImpactError(
             _(
                 "%(key)s version %(version)s is already loaded with different content; "
                 "give the changed file a new version number."
@@ -50,37 +51,17 @@ def load_template_file(path: Path) -> tuple[TemplateVersion | ProcurementCheckli
             % {"key": loaded.id, "version": loaded.version},
             409,
         )
-    if existing is not None:
-        if change == "translations":
-            _update_translations(existing, data, snapshot)
-        return existing, False
-    created = model.objects.create(
-        key=loaded.id,
+
+    file = LoadedFile(
+        id=loaded.id,
         version=loaded.version,
-        title=str(loaded.title)[:300],
+        title=loaded.title,
         content_hash=loaded.content_hash,
-        snapshot_hash=snapshot,
+        snapshot_hash=snapshot_hash(data),
         data=data,
-        **extra,
     )
-    return created, True
-
-
-def _update_translations(
-    version: TemplateVersion | ProcurementChecklistVersion, data: dict[str, Any], snapshot: str
-) -> None:
-    with transaction.atomic():
-        previous = version.snapshot_hash
-        version.data = data
-        version.snapshot_hash = snapshot
-        version.save(update_fields=["data", "snapshot_hash"])
-        audit.record(
-            actor=None,
-            organisation=None,
-            action="update",
-            obj=version,
-            changes={"snapshot_hash": [previous, snapshot]},
-        )
+    version, outcome = store_version(model, file, refuse=conflict, fields=extra)
+    return version, outcome == "loaded"
 
 
 def load_shipped_templates() -> list[tuple[TemplateVersion | ProcurementChecklistVersion, bool]]:
@@ -95,21 +76,18 @@ def refresh_shipped_translations() -> int:
     stored are touched, and only when their meaning is the same. Returns how many.
     """
     updated = 0
-    for path in content.shipped_files():
-        key, _dot, number = path.name.removesuffix(".yaml").rpartition(".v")
-        models_ = (TemplateVersion, ProcurementChecklistVersion)
-        stored = [m.objects.filter(key=key, version=int(number)).first() for m in models_]
-        version = next((item for item in stored if item is not None), None)
-        if version is None:
-            continue
-        raw = read_yaml(str(path), path.read_text(encoding="utf-8"), content.TemplateError)
-        if snapshot_hash(stringify_keys(raw)) == version.snapshot_hash:
-            continue
+    shipped = content.shipped_files()
+    for path, stored in stale_snapshots(shipped, _stored_template, content.TemplateError):
         loaded, data = content.load_file(path)
-        if loaded.content_hash == version.content_hash:
-            _update_translations(version, data, snapshot_hash(data))
+        if loaded.content_hash == stored.content_hash:
+            _store_template(loaded, data)
             updated += 1
     return updated
+
+
+def _stored_template(key: str, number: int) -> TemplateVersion | ProcurementChecklistVersion | None:
+    found = TemplateVersion.objects.filter(key=key, version=number).first()
+    return found or ProcurementChecklistVersion.objects.filter(key=key, version=number).first()
 
 
 def latest_template(kind: str) -> TemplateVersion:

@@ -31,7 +31,11 @@ class Command(BaseCommand):
             except FrameworkConflict as error:
                 raise CommandError(f"{path}: {error.message}") from error
             framework = version.framework
-            state = "loaded" if outcome == "loaded" else f"already loaded, {outcome}"
+            state = {
+                "loaded": "loaded",
+                "unchanged": "already loaded, unchanged",
+                "translations": "already loaded, translations updated",
+            }[outcome]
             self.stdout.write(
                 self.style.SUCCESS(f"{version} {state}: ")
                 + f"{len(framework.questions)} questions, "
