@@ -149,34 +149,43 @@ class Answerable:
 
 @dataclass(frozen=True)
 class SectionProgress:
-    """Progress of one questionnaire section (an area) for the whole city and for a person."""
+    """Progress of one questionnaire section (an area) for the whole city and for a person.
+
+    The city's counts are those of the scores (:func:`result_of`), so the section rows add
+    up to the cycle's coverage: ``counted`` leaves out the follow-up questions that do not
+    count (their parent question is below the level they need), and ``answered`` is the
+    questions that count with a level, "don't know" or "not applicable". The person's
+    counts are the questions of their answering pages, follow-ups included.
+    """
 
     area: str
     title: str
     questions: int
+    counted: int
     answered: int
     mine: int
     answerable: int
 
     @property
     def percent(self) -> int:
-        return round(100 * self.answered / self.questions) if self.questions else 0
+        return round(100 * self.answered / self.counted) if self.counted else 0
 
 
 def progress(
     cycle: AssessmentCycle, user: User | AnonymousUser, language: str
 ) -> list[SectionProgress]:
-    """Per area: questions with at least one answer, and the person's own answers."""
+    """Per area: the questions that count and how many of them are answered, and the
+    person's own answers to the questions they may answer."""
     framework = framework_of(cycle)
+    result = result_of(cycle)
     answerable = Answerable(cycle, user)
-    answered = set(Response.objects.filter(cycle=cycle).values_list("question", flat=True))
     key = f"user-{user.pk}" if user.is_authenticated else ""
     mine = set(
         Response.objects.filter(cycle=cycle, respondent_key=key).values_list("question", flat=True)
     )
     sections = []
     for area in framework.areas:
-        keys = [q.key for q in framework.questions if q.area == area.key]
+        items = [result.questions[q.key] for q in framework.questions if q.area == area.key]
         mine_possible = [
             q.key
             for q in framework.questions
@@ -186,8 +195,9 @@ def progress(
             SectionProgress(
                 area=area.key,
                 title=area.name.get_text(language),
-                questions=len(keys),
-                answered=sum(1 for k in keys if k in answered),
+                questions=len(items),
+                counted=sum(1 for item in items if item.visible),
+                answered=sum(1 for item in items if item.visible and item.status != "unanswered"),
                 mine=sum(1 for k in mine_possible if k in mine),
                 answerable=len(mine_possible),
             )

@@ -100,6 +100,8 @@ def cycle_detail(request: StaffRequest, year: int) -> HttpResponse:
             # What this person is asked to answer, from the same rows as the table above.
             "my_questions": sum(s.answerable for s in sections),
             "my_answers": sum(s.mine for s in sections),
+            "total_answered": sum(s.answered for s in sections),
+            "not_counted": len(framework.questions) - result.coverage.visible,
             "result": result,
             "disagreements": disagreements,
             "resolutions": cycle.resolutions.count(),
