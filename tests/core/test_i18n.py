@@ -1,15 +1,112 @@
-"""Every interface string is translated to French and Dutch, and compiled."""
+"""Every interface string is in the catalogues, translated to French and Dutch, and compiled."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import polib
 import pytest
+from django.core.management import call_command
 from django.test import Client
 
 ROOT = Path(__file__).resolve().parents[2] / "src" / "cityrights"
 CATALOGUES = sorted(ROOT.glob("*/locale/*/LC_MESSAGES/django.po"))
+APPS = sorted({path.parents[3] for path in CATALOGUES})
+# What ``makemessages`` reads (its default extensions), and the folders the make-messages
+# script leaves out or that hold no interface text.
+SOURCES = {".py", ".html", ".txt"}
+SKIPPED = {"locale", "migrations", "__pycache__"}
+
+Key = tuple[str | None, str, str]
+
+
+def entries(catalogue: polib.POFile) -> set[Key]:
+    return {(e.msgctxt, e.msgid, e.msgid_plural) for e in catalogue if not e.obsolete}
+
+
+def extracted(app: Path, workdir: Path, monkeypatch: pytest.MonkeyPatch) -> set[Key]:
+    """What ``make messages`` would put in ``app``'s catalogues, extracted in ``workdir``.
+
+    ``makemessages`` writes into the catalogues of the folder it runs in, so it runs in a
+    copy of the app's sources with an empty ``locale`` folder; the committed catalogues
+    are never touched.
+    """
+
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        return {
+            name
+            for name in names
+            if name in SKIPPED
+            or (Path(folder, name).is_file() and Path(name).suffix not in SOURCES)
+        }
+
+    copy = workdir / app.name
+    shutil.copytree(app, copy, ignore=ignore)
+    (copy / "locale").mkdir()
+    monkeypatch.chdir(copy)
+    call_command("makemessages", locale=["fr"], no_location=True, no_obsolete=True, verbosity=0)
+    return entries(polib.pofile(str(copy / "locale" / "fr" / "LC_MESSAGES" / "django.po")))
+
+
+def catalogue_gaps(wanted: set[Key], po_path: Path) -> tuple[list[Key], list[Key]]:
+    """The texts of ``wanted`` that ``po_path`` lacks, and those it holds that nothing uses."""
+    held = entries(polib.pofile(str(po_path)))
+    return sorted(wanted - held, key=str), sorted(held - wanted, key=str)
+
+
+def needs_xgettext() -> None:
+    if shutil.which("xgettext") is None:
+        pytest.skip("makemessages needs xgettext (GNU gettext) to extract the texts")
+
+
+@pytest.mark.parametrize("app", APPS, ids=lambda app: app.name)
+def test_every_interface_text_is_in_the_apps_catalogues(app, tmp_path, monkeypatch):
+    """A text in code or a template that ``make messages`` would add is already there."""
+    needs_xgettext()
+    wanted = extracted(app, tmp_path, monkeypatch)
+    assert wanted, f"no interface text found in {app.name}"
+    for language in ("fr", "nl"):
+        po_path = app / "locale" / language / "LC_MESSAGES" / "django.po"
+        missing, unused = catalogue_gaps(wanted, po_path)
+        assert not missing, f"{po_path} lacks {missing[:5]}: run `make messages` and translate"
+        assert not unused, f"{po_path} holds texts nothing uses {unused[:5]}: run `make messages`"
+
+
+def test_a_text_missing_from_a_catalogue_is_found(tmp_path, monkeypatch):
+    needs_xgettext()
+    app = ROOT / "reporting"
+    planted = tmp_path / "planted" / "reporting"
+    shutil.copytree(app, planted, ignore=shutil.ignore_patterns("locale", "__pycache__"))
+    (planted / "planted.py").write_text(
+        "from django.utils.translation import gettext as _\n\n"
+        'def label() -> str:\n    return _("A text no catalogue has yet")\n',
+        encoding="utf-8",
+    )
+    template = planted / "templates" / "reporting" / "planted.html"
+    template.write_text(
+        '{% load i18n %}<p>{% translate "A template text no catalogue has" %}</p>\n',
+        encoding="utf-8",
+    )
+    catalogue = polib.pofile(str(app / "locale" / "nl" / "LC_MESSAGES" / "django.po"))
+    dropped = next(
+        entry for entry in catalogue if not (entry.msgctxt or entry.msgid_plural or entry.obsolete)
+    )
+    catalogue.remove(dropped)
+    po_path = tmp_path / "django.po"
+    catalogue.save(str(po_path))
+
+    missing, unused = catalogue_gaps(extracted(planted, tmp_path, monkeypatch), po_path)
+
+    assert missing == sorted(
+        [
+            (None, "A template text no catalogue has", ""),
+            (None, "A text no catalogue has yet", ""),
+            (None, dropped.msgid, ""),
+        ],
+        key=str,
+    )
+    assert unused == []
 
 
 def test_every_app_with_templates_has_fr_and_nl_catalogues():
