@@ -98,7 +98,7 @@ def load(subjects: int, events: int) -> dict:
     agreement = ProcessingAgreement.objects.create(
         organisation=city,
         slug="mobility-study",
-        title="Study",
+        title_en="Study",
         controller=city,
         recipient=lab,
         legal_basis=DPV + "Consent",
@@ -109,8 +109,8 @@ def load(subjects: int, events: int) -> dict:
         status="published",
         purposes=[PURPOSE],
         data_categories=[GPS, HEART],
-        description="bench",
-        retention="bench",
+        description_en="bench",
+        retention_en="bench",
     )
     _key, secret = ApiKey.issue(lab, "bench", ["consent:check"])
     # One transaction: foreign keys are checked at commit (they are deferrable), so events

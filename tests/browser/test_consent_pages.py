@@ -71,8 +71,8 @@ def _ids(context) -> dict[str, int]:
             {
                 "purposes": study.current_version().purposes,
                 "data_categories": study.current_version().data_categories,
-                "description": "Draft of new terms",
-                "retention": "one year",
+                "description_en": "Draft of new terms",
+                "retention_en": "one year",
                 "expires_on": None,
                 "consent_valid_days": None,
             },

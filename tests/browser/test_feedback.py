@@ -45,7 +45,7 @@ def test_consent_confirmations_appear_and_take_focus_where_the_resident_acted(
     page = context.new_page()
     login_as(page, demo_city.users["resident"])
     agreement = ProcessingAgreement.objects.get(
-        organisation=demo_city.city, title__icontains="Crowd-sensing mobility study"
+        organisation=demo_city.city, title_en__icontains="Crowd-sensing mobility study"
     )
     place = f"feedback-agreement-{agreement.pk}"
     page.goto("/cities/demo-city/my-data/")

@@ -147,7 +147,7 @@ def make_agreement(
     agreement = ProcessingAgreement.objects.create(
         organisation=city,
         slug=slug,
-        title=slug.replace("-", " ").title(),
+        title_en=slug.replace("-", " ").title(),
         controller=city,
         recipient=recipient,
         legal_basis=legal_basis,
@@ -158,8 +158,8 @@ def make_agreement(
         status=AgreementVersion.Status.PUBLISHED,
         purposes=purposes,
         data_categories=categories,
-        description=f"What {slug} does with your data.",
-        retention="two years",
+        description_en=f"What {slug} does with your data.",
+        retention_en="two years",
         **version,
     )
     return agreement

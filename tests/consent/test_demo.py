@@ -6,9 +6,15 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from cityrights.consent import ledger
+from cityrights.consent import ledger, services
 from cityrights.consent.demo import DEMO_KEY, VOLUNTEERS
-from cityrights.consent.models import ConsentCheck, DataSubject, LedgerEvent, Webhook
+from cityrights.consent.models import (
+    ConsentCheck,
+    DataSubject,
+    LedgerEvent,
+    ProcessingAgreement,
+    Webhook,
+)
 from cityrights.core.vocab import DPV, PD
 
 from .test_api import BATCH, post
@@ -44,3 +50,13 @@ def test_the_demo_has_residents_with_histories_a_partner_can_check(consent_keys)
     ]
     assert ConsentCheck.objects.count() == logged + 3
     assert ledger.verify().ok
+
+
+def test_the_demo_agreements_are_in_english_french_and_dutch(consent_keys):
+    call_command("demo")
+    for agreement in ProcessingAgreement.objects.filter(organisation__slug="demo-city"):
+        version = agreement.current_version()
+        assert version is not None and sorted(version.wording()) == ["en", "fr", "nl"]
+        assert services.missing_translations(version) == {}, agreement.slug
+        texts = {code: wording["description"] for code, wording in version.wording().items()}
+        assert len(set(texts.values())) == 3  # really translated, not copied

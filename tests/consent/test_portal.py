@@ -218,8 +218,8 @@ def test_renewal_after_a_new_version(sharing, resident, resident_client, city_a)
         {
             "purposes": [RESEARCH],
             "data_categories": [GPS, HEART],
-            "description": "v2",
-            "retention": "one year",
+            "description_en": "v2",
+            "retention_en": "one year",
             "expires_on": None,
             "consent_valid_days": 30,
         },

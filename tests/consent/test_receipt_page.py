@@ -6,6 +6,7 @@ consent, and the notice's fingerprint under "Technical details"."""
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 
 import pytest
@@ -31,7 +32,7 @@ def test_the_receipt_page_tells_what_the_signed_receipt_says(sharing, resident, 
     change(resident_client, sharing.study, "grant")
     event = LedgerEvent.objects.get(kind="grant")
     payload = issuing.payload_for(event)
-    assert payload["header"]["schemaVersion"] == "cityrights-consent-receipt/2"
+    assert payload["header"]["schemaVersion"] == "cityrights-consent-receipt/3"
 
     html = resident_client.get(f"{PORTAL}receipts/{event.pk}/").content.decode()
     text = _text(html)
@@ -45,8 +46,11 @@ def test_the_receipt_page_tells_what_the_signed_receipt_says(sharing, resident, 
     assert "Valid until" in text and "2099, unless you withdraw it earlier." in text
     assert "City Hall" in html and "Market Square 1" in html and "1000 City A" in html
     assert "<address>" in html and "privacy@city-a.example" in text
-    digest = hashlib.sha256(version.description.encode()).hexdigest()
-    assert digest == notice["textHash"]["value"]
+    # Every language of the terms (City A writes English only), as canonical JSON.
+    wording = {"en": {"description": version.description_en, "retention": version.retention_en}}
+    canonical = json.dumps(wording, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    digest = hashlib.sha256(canonical.encode()).hexdigest()
+    assert digest == notice["textHash"]["value"] and notice["textHash"]["languages"] == ["en"]
     details = html[html.index("<details>") : html.index("</details>")]
     assert "<summary>Technical details</summary>" in details and digest in details
     assert digest not in html.replace(details, "")  # the hash only under the disclosure

@@ -279,7 +279,7 @@ def test_the_receipt_carries_notice_expiry_type_special_categories_and_witness()
         consent_expires=T0 + timedelta(days=365),
         witness="Wanda Witness",
     )
-    assert payload["header"]["schemaVersion"] == SCHEMA_VERSION == "cityrights-consent-receipt/2"
+    assert payload["header"]["schemaVersion"] == SCHEMA_VERSION == "cityrights-consent-receipt/3"
     agreement = payload["processing"]["agreement"]
     assert agreement["title"] == "Cycling routes study"
     assert agreement["url"] == "https://city.example/data-sharing/#a-1"

@@ -109,9 +109,9 @@ def test_an_issued_receipt_names_the_terms_the_controller_and_the_expiry(sharing
     version = sharing.study.versions.get()
     agreement = payload["processing"]["agreement"]
     assert agreement["title"] == sharing.study.title
-    assert (
-        agreement["textHash"]["value"] == hashlib.sha256(version.description.encode()).hexdigest()
-    )
+    wording = {"en": {"description": version.description_en, "retention": version.retention_en}}
+    canonical = json.dumps(wording, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    assert agreement["textHash"]["value"] == hashlib.sha256(canonical.encode()).hexdigest()
     public_page = Client().get(agreement["url"].split("#")[0].split("testserver", 1)[1])
     assert public_page.status_code == 200
     assert f'id="{agreement["url"].split("#")[1]}"' in public_page.content.decode()

@@ -31,8 +31,8 @@ def terms(description: str = "New terms for the study.") -> dict[str, Any]:
     return {
         "purposes": [RESEARCH],
         "data_categories": [GPS, HEART],
-        "description": description,
-        "retention": "one year",
+        "description_en": description,
+        "retention_en": "one year",
         "expires_on": None,
         "consent_valid_days": 90,
     }
@@ -60,7 +60,7 @@ def test_an_administrator_cannot_publish_a_version_he_created(sharing, city_a):
 def test_changing_a_colleagues_draft_makes_a_contributor(sharing, city_a):
     admin = city_a.users["admin"]
     draft = services.create_version(sharing.study, city_a.users["editor"], terms())
-    services.update_draft(draft, admin, {"description": "Reworded by the administrator."})
+    services.update_draft(draft, admin, {"description_en": "Reworded by the administrator."})
     # The row still names the editor as its creator; the administrator is refused anyway.
     assert AgreementVersion.objects.get(pk=draft.pk).created_by == city_a.users["editor"]
     error = refused(lambda: services.publish_version(draft, admin))
@@ -71,7 +71,7 @@ def test_changing_a_colleagues_draft_makes_a_contributor(sharing, city_a):
 def test_a_colleague_touching_the_draft_does_not_free_its_writer(sharing, city_a):
     admin = city_a.users["admin"]
     draft = services.create_version(sharing.study, admin, terms())
-    services.update_draft(draft, city_a.users["editor"], {"retention": "two years"})
+    services.update_draft(draft, city_a.users["editor"], {"retention_en": "two years"})
     refused(lambda: services.publish_version(draft, admin))
 
 
@@ -82,7 +82,7 @@ def test_a_new_agreement_is_published_by_someone_else(sharing, city_a):
         admin,
         {
             "slug": "heat-study",
-            "title": "Heat study",
+            "title_en": "Heat study",
             "controller": city_a.city,
             "recipient": sharing.lab,
             "legal_basis": "https://w3id.org/dpv#Consent",
@@ -196,7 +196,7 @@ def _run(sharing: Any, city: Any, steps: list[tuple[str, str]]) -> None:
             wrote[draft.pk] = {person.pk}
         elif action in {"edit", "same"} and draft is not None and may_edit:
             text = draft.description if action == "same" else f"Changed {number}"
-            services.update_draft(draft, person, {"description": text})
+            services.update_draft(draft, person, {"description_en": text})
             if action == "edit":
                 wrote[draft.pk].add(person.pk)
         elif action == "publish" and draft is not None:

@@ -61,15 +61,15 @@ def test_outsiders_are_kept_out(sharing, city_a, city_b, resident):
 def test_who_creates_agreements(sharing, city_a, role, allowed):
     client = city_a.client_for(role)
     data = {
-        "agreement-title": "Library newsletter",
+        "agreement-title_en": "Library newsletter",
         "agreement-slug": "library-newsletter",
         "agreement-controller": sharing.city.pk,
         "agreement-recipient": sharing.lab.pk,
         "agreement-legal_basis": "https://w3id.org/dpv#Consent",
         "version-purposes": [RESEARCH],
         "version-data_categories": [GPS],
-        "version-description": "We send news.",
-        "version-retention": "one year",
+        "version-description_en": "We send news.",
+        "version-retention_en": "one year",
     }
     response = client.post(f"{BASE}agreements/new/", data)
     if not allowed:
@@ -99,7 +99,7 @@ def test_controller_must_belong_to_the_city(sharing, city_a, city_b):
     response = city_a.client_for("editor").post(
         f"{BASE}agreements/new/",
         {
-            "agreement-title": "X",
+            "agreement-title_en": "X",
             "agreement-slug": "x",
             "agreement-controller": city_b.city.pk,
             "agreement-recipient": sharing.lab.pk,
@@ -117,8 +117,8 @@ def test_editor_drafts_reviewer_publishes(sharing, city_a, resident):
         {
             "purposes": [RESEARCH],
             "data_categories": [GPS, HEART],
-            "description": "New terms",
-            "retention": "a year",
+            "description_en": "New terms",
+            "retention_en": "a year",
             "consent_valid_days": "90",
         },
     )
@@ -131,8 +131,8 @@ def test_editor_drafts_reviewer_publishes(sharing, city_a, resident):
             {
                 "purposes": [RESEARCH],
                 "data_categories": [GPS],
-                "description": "Fixed",
-                "retention": "a year",
+                "description_en": "Fixed",
+                "retention_en": "a year",
             },
         ).status_code
         == 302
@@ -146,7 +146,7 @@ def test_editor_drafts_reviewer_publishes(sharing, city_a, resident):
     assert draft.status == "published" and draft.published_by == city_a.users["reviewer"]
     assert sharing.study.current_version() == draft
     # Published versions are frozen.
-    response = editor.post(f"{BASE}versions/{draft.pk}/", {"description": "sneaky"})
+    response = editor.post(f"{BASE}versions/{draft.pk}/", {"description_en": "sneaky"})
     assert response.status_code == 302
     draft.refresh_from_db()
     assert draft.description == "Fixed"

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from cityrights.core.demo import DemoContext
 from cityrights.core.models import ApiKey, Organisation, OrganisationKind
+from cityrights.core.translation import field_names, set_translations, translations
 from cityrights.core.vocab import DPV, EU_GDPR, PD
 
 from . import ledger, partner_checks, services
@@ -36,63 +37,148 @@ PARTNERS = [
 AGREEMENTS: list[dict[str, Any]] = [
     {
         "slug": "mobility-study",
-        "title": "Crowd-sensing mobility study",
+        "title": {
+            "en": "Crowd-sensing mobility study",
+            "fr": "Étude participative sur la mobilité",
+            "nl": "Burgeronderzoek naar mobiliteit",
+        },
         "recipient": "demo-mobility-lab",
         "legal_basis": EU_GDPR + "A9-2-a",
         "purposes": [DPV + "AcademicResearch", DPV + "ImproveTransportMobility"],
         "categories": [PD + "GPSCoordinate", PD + "PhysicalHealth"],
-        "description": (
-            "Volunteers carry the city's cycling app for their daily trips. The university lab "
-            "receives the GPS track of each trip and, if you allow it, the heart rate from your "
-            "sports watch, to learn which streets feel stressful to cycle in. Results are "
-            "published only as maps and totals."
-        ),
-        "retention": "Until the study report is published, at most two years",
+        "description": {
+            "en": (
+                "Volunteers carry the city's cycling app for their daily trips. The university "
+                "lab receives the GPS track of each trip and, if you allow it, the heart rate "
+                "from your sports watch, to learn which streets feel stressful to cycle in. "
+                "Results are published only as maps and totals."
+            ),
+            "fr": (
+                "Des volontaires utilisent l'application vélo de la ville pour leurs trajets "
+                "quotidiens. Le laboratoire de l'université reçoit le tracé GPS de chaque trajet "
+                "et, si vous l'acceptez, le rythme cardiaque de votre montre de sport, pour "
+                "savoir dans quelles rues le vélo est stressant. Les résultats ne sont publiés "
+                "que sous forme de cartes et de totaux."
+            ),
+            "nl": (
+                "Vrijwilligers gebruiken de fietsapp van de stad voor hun dagelijkse ritten. Het "
+                "lab van de universiteit krijgt het gps-spoor van elke rit en, als u het "
+                "toestaat, de hartslag van uw sporthorloge, om te leren in welke straten fietsen "
+                "stress geeft. De resultaten worden alleen als kaarten en totalen gepubliceerd."
+            ),
+        },
+        "retention": {
+            "en": "Until the study report is published, at most two years",
+            "fr": "Jusqu'à la publication du rapport de l'étude, deux ans au plus",
+            "nl": "Tot het onderzoeksrapport verschijnt, hoogstens twee jaar",
+        },
         "expires_on": date(2028, 6, 30),
         "valid_days": 365,
     },
     {
         "slug": "library-services",
-        "title": "Library reminders and reading suggestions",
+        "title": {
+            "en": "Library reminders and reading suggestions",
+            "fr": "Rappels et suggestions de lecture de la bibliothèque",
+            "nl": "Herinneringen en leestips van de bibliotheek",
+        },
         "recipient": "demo-public-library",
         "legal_basis": DPV + "Consent",
         "purposes": [DPV + "ServicePersonalisation", DPV + "CommunicationManagement"],
         "categories": [PD + "EmailAddress", PD + "ServiceConsumptionBehavior"],
-        "description": (
-            "The library e-mails you before a loan is due and suggests books based on what you "
-            "borrowed. Without your consent you can still borrow; you just get no e-mails."
-        ),
-        "retention": "As long as your library card is valid",
+        "description": {
+            "en": (
+                "The library e-mails you before a loan is due and suggests books based on what "
+                "you borrowed. Without your consent you can still borrow; you just get no e-mails."
+            ),
+            "fr": (
+                "La bibliothèque vous envoie un e-mail avant la fin d'un prêt et vous suggère des "
+                "livres selon ce que vous avez emprunté. Sans votre consentement, vous pouvez "
+                "toujours emprunter ; vous ne recevez simplement pas d'e-mails."
+            ),
+            "nl": (
+                "De bibliotheek mailt u voordat een lening afloopt en raadt boeken aan op basis "
+                "van wat u leende. Zonder uw toestemming kunt u gewoon lenen; u krijgt dan "
+                "alleen geen e-mails."
+            ),
+        },
+        "retention": {
+            "en": "As long as your library card is valid",
+            "fr": "Tant que votre carte de bibliothèque est valable",
+            "nl": "Zolang uw bibliotheekkaart geldig is",
+        },
         "expires_on": None,
         "valid_days": None,
     },
     {
         "slug": "sports-offers",
-        "title": "Sports centre membership offers",
+        "title": {
+            "en": "Sports centre membership offers",
+            "fr": "Offres d'abonnement du centre sportif",
+            "nl": "Aanbiedingen voor een abonnement bij het sportcentrum",
+        },
         "recipient": "demo-sports-centre",
         "legal_basis": DPV + "Consent",
         "purposes": [DPV + "ServiceProvision", DPV + "CommunicationManagement"],
         "categories": [PD + "Name", PD + "EmailAddress", PD + "Age"],
-        "description": (
-            "Residents who sign up at a city event can receive the sports centre's offers for "
-            "their age group. The centre gets your name, e-mail address and age, nothing else."
-        ),
-        "retention": "One year after your last visit",
+        "description": {
+            "en": (
+                "Residents who sign up at a city event can receive the sports centre's offers "
+                "for their age group. The centre gets your name, e-mail address and age, "
+                "nothing else."
+            ),
+            "fr": (
+                "Les habitants qui s'inscrivent lors d'un événement de la ville peuvent recevoir "
+                "les offres du centre sportif pour leur tranche d'âge. Le centre reçoit votre "
+                "nom, votre adresse e-mail et votre âge, rien d'autre."
+            ),
+            "nl": (
+                "Inwoners die zich op een evenement van de stad inschrijven, kunnen de "
+                "aanbiedingen van het sportcentrum voor hun leeftijdsgroep krijgen. Het centrum "
+                "krijgt uw naam, e-mailadres en leeftijd, verder niets."
+            ),
+        },
+        "retention": {
+            "en": "One year after your last visit",
+            "fr": "Un an après votre dernière visite",
+            "nl": "Een jaar na uw laatste bezoek",
+        },
         "expires_on": None,
         "valid_days": 730,
     },
     {
         "slug": "tax-record",
-        "title": "Local tax record",
+        "title": {
+            "en": "Local tax record",
+            "fr": "Dossier des taxes locales",
+            "nl": "Dossier lokale belastingen",
+        },
         "recipient": "demo-tax-office",
         "legal_basis": EU_GDPR + "A6-1-c",
         "purposes": [DPV + "LegalCompliance"],
         "categories": [PD + "Name", PD + "PhysicalAddress", PD + "Tax"],
-        "description": (
-            "The city passes the data needed to levy the local waste and property taxes to the "
-            "regional tax office. The law requires it, so it does not depend on your consent."
-        ),
-        "retention": "Ten years, as tax law requires",
+        "description": {
+            "en": (
+                "The city passes the data needed to levy the local waste and property taxes to "
+                "the regional tax office. The law requires it, so it does not depend on your "
+                "consent."
+            ),
+            "fr": (
+                "La ville transmet à l'administration fiscale régionale les données nécessaires "
+                "pour percevoir les taxes locales sur les déchets et sur la propriété. La loi "
+                "l'impose : cela ne dépend donc pas de votre consentement."
+            ),
+            "nl": (
+                "De stad geeft de gegevens die nodig zijn om de lokale afval- en "
+                "onroerendgoedbelasting te innen door aan de gewestelijke belastingdienst. De "
+                "wet verplicht dat, dus het hangt niet af van uw toestemming."
+            ),
+        },
+        "retention": {
+            "en": "Ten years, as tax law requires",
+            "fr": "Dix ans, comme l'exige la législation fiscale",
+            "nl": "Tien jaar, zoals de belastingwet vereist",
+        },
         "expires_on": None,
         "valid_days": None,
     },
@@ -119,30 +205,37 @@ def _agreement(
 ) -> ProcessingAgreement:
     agreement = ProcessingAgreement.objects.filter(organisation=city, slug=spec["slug"]).first()
     if agreement is not None:
+        if translations(agreement, "title") != spec["title"]:
+            # The title is no part of the frozen terms: a demo written before agreements had
+            # several languages gets its French and Dutch titles (its versions keep theirs).
+            set_translations(agreement, "title", spec["title"])
+            agreement.save(update_fields=field_names("title"))
         return agreement
-    agreement = ProcessingAgreement.objects.create(
+    agreement = ProcessingAgreement(
         organisation=city,
         slug=spec["slug"],
-        title=spec["title"],
         controller=city,
         recipient=partners[spec["recipient"]],
         legal_basis=spec["legal_basis"],
         created_by=ctx.users["editor"],
     )
-    AgreementVersion.objects.create(
+    set_translations(agreement, "title", spec["title"])
+    agreement.save()
+    version = AgreementVersion(
         agreement=agreement,
         number=1,
         status=AgreementVersion.Status.PUBLISHED,
         purposes=spec["purposes"],
         data_categories=spec["categories"],
-        description=spec["description"],
-        retention=spec["retention"],
         expires_on=spec["expires_on"],
         consent_valid_days=spec["valid_days"],
         created_by=ctx.users["editor"],
         published_by=ctx.users["reviewer"],
         published_at=timezone.now(),
     )
+    set_translations(version, "description", spec["description"])
+    set_translations(version, "retention", spec["retention"])
+    version.save(force_insert=True)
     return agreement
 
 

@@ -11,16 +11,19 @@ from django.utils.translation import gettext_lazy as _
 
 from cityrights.core.forms import choice_field, model_choice_field
 from cityrights.core.models import ApiKeyScope, Organisation, OrganisationKind
+from cityrights.core.translation import TranslatedFormMixin, field_names
 
 from . import services, terms
-from .models import AgreementVersion, EventKind, ProcessingAgreement
+from .models import VERSION_TEXTS, AgreementVersion, EventKind, ProcessingAgreement
 
 
 def _organisations(city: Organisation) -> Any:
     return Organisation.objects.filter(Q(pk=city.pk) | Q(city=city)).order_by("name")
 
 
-class AgreementForm(forms.ModelForm):
+class AgreementForm(TranslatedFormMixin, forms.ModelForm):
+    translated_fields = ("title",)
+    required_translations = ("title",)
     legal_basis = forms.ChoiceField(
         label=_("Legal basis"),
         help_text=_("Only agreements based on consent can be granted and withdrawn by residents."),
@@ -28,7 +31,7 @@ class AgreementForm(forms.ModelForm):
 
     class Meta:
         model = ProcessingAgreement
-        fields = ["title", "slug", "controller", "recipient", "legal_basis"]
+        fields = [*field_names("title"), "slug", "controller", "recipient", "legal_basis"]
         help_texts = {
             "slug": _("Letters, digits and hyphens; partners name the agreement by it in the API."),
         }
@@ -36,6 +39,7 @@ class AgreementForm(forms.ModelForm):
     def __init__(self, *args: Any, city: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.city = city
+        self.limit_languages(city.content_languages)
         model_choice_field(self, "controller").queryset = _organisations(city)
         model_choice_field(self, "recipient").queryset = _organisations(city)
         choice_field(self, "legal_basis").choices = terms.choices("legal_basis")
@@ -49,8 +53,33 @@ class AgreementForm(forms.ModelForm):
             raise ValidationError(_("Another agreement of the city uses this short name."))
         return slug
 
+    def agreement_data(self) -> dict[str, Any]:
+        """The cleaned values by column; the title of a language the city does not use is
+        not in the form and stays as it is."""
+        return {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.fields}
 
-class VersionForm(forms.ModelForm):
+
+class AgreementTitleForm(TranslatedFormMixin, forms.ModelForm):
+    """The agreement's title in each language of the city (it is no part of the frozen terms)."""
+
+    translated_fields = ("title",)
+    required_translations = ("title",)
+
+    class Meta:
+        model = ProcessingAgreement
+        fields = field_names("title")
+
+    def __init__(self, *args: Any, city: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.limit_languages(city.content_languages)
+
+    def title_data(self) -> dict[str, str]:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.fields}
+
+
+class VersionForm(TranslatedFormMixin, forms.ModelForm):
+    translated_fields = VERSION_TEXTS
+    required_translations = VERSION_TEXTS
     purposes = forms.MultipleChoiceField(
         label=_("Purposes"), widget=forms.CheckboxSelectMultiple, choices=()
     )
@@ -63,23 +92,25 @@ class VersionForm(forms.ModelForm):
         fields = [
             "purposes",
             "data_categories",
-            "description",
-            "retention",
+            *field_names("description"),
+            *field_names("retention"),
             "expires_on",
             "consent_valid_days",
         ]
         widgets = {
             "expires_on": forms.DateInput(attrs={"type": "date"}),
-            "description": forms.Textarea(attrs={"rows": 5}),
+            **{name: forms.Textarea(attrs={"rows": 5}) for name in field_names("description")},
         }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, city: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.limit_languages(city.content_languages)
         choice_field(self, "purposes").choices = terms.choices("purpose")
         choice_field(self, "data_categories").choices = terms.choices("category")
 
     def version_data(self) -> dict[str, Any]:
-        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        """The cleaned values by column (only the languages of the city: others are kept)."""
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.fields}
         data["purposes"] = sorted(data["purposes"])
         data["data_categories"] = sorted(data["data_categories"])
         return data

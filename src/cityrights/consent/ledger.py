@@ -43,6 +43,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from cityrights.core import signing
+from cityrights.core.translation import translations
 
 from . import keys, treecheck
 from .checkpoints import (
@@ -315,6 +316,9 @@ def _queue_notices(
         "subject": pseudonym,
         "agreement": agreement.slug,
         "agreement_uid": str(agreement.uid),
+        # Every language the city wrote the title in ({"fr": …, "nl": …}): the recipient
+        # tells its own readers in their language; the resident's language is not sent.
+        "agreement_title": translations(agreement, "title"),
         "agreement_version": version.number,
         "categories": scope,
         "at": normalise_time(event.at),

@@ -19,8 +19,21 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cityrights.core.models import Organisation
+from cityrights.core.translation import TranslatedField, field_names, translations
 
 from . import terms
+
+#: The texts of an agreement and of a version that a city writes in each of its languages.
+AGREEMENT_TEXTS = ("title",)
+VERSION_TEXTS = ("description", "retention")
+#: What a published version freezes: its terms and every language of their wording.
+FROZEN_FIELDS = (
+    "purposes",
+    "data_categories",
+    "expires_on",
+    "consent_valid_days",
+    *(column for name in VERSION_TEXTS for column in field_names(name)),
+)
 
 
 class ProcessingAgreement(models.Model):
@@ -39,7 +52,7 @@ class ProcessingAgreement(models.Model):
     )
     uid = models.UUIDField(_("public identifier"), default=uuid.uuid4, unique=True, editable=False)
     slug = models.SlugField(_("short name"), max_length=80)
-    title = models.CharField(_("title"), max_length=200)
+    title = TranslatedField(models.CharField(_("title"), max_length=200, blank=True))
     controller = models.ForeignKey(
         Organisation,
         verbose_name=_("controller"),
@@ -60,7 +73,7 @@ class ProcessingAgreement(models.Model):
     )
 
     class Meta:
-        ordering = ["title"]
+        ordering = ["id"]
         verbose_name = _("processing agreement")
         verbose_name_plural = _("processing agreements")
         constraints = [
@@ -111,14 +124,20 @@ class AgreementVersion(models.Model):
     )
     purposes = models.JSONField(_("purposes"), default=list)
     data_categories = models.JSONField(_("data categories"), default=list)
-    description = models.TextField(
-        _("plain-language description"),
-        help_text=_("What happens with the data, written for residents."),
+    description = TranslatedField(
+        models.TextField(
+            _("plain-language description"),
+            blank=True,
+            help_text=_("What happens with the data, written for residents."),
+        )
     )
-    retention = models.CharField(
-        _("retention"),
-        max_length=200,
-        help_text=_("How long the recipient keeps the data, e.g. “two years after the study”."),
+    retention = TranslatedField(
+        models.CharField(
+            _("retention"),
+            max_length=200,
+            blank=True,
+            help_text=_("How long the recipient keeps the data, e.g. “two years after the study”."),
+        )
     )
     expires_on = models.DateField(
         _("agreement ends on"),
@@ -155,6 +174,38 @@ class AgreementVersion(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Refuse to change the terms of a published version, in any language.
+
+        Residents consented to exactly this wording and their receipts hash it
+        (see :meth:`wording`); a change needs a new version.
+        """
+        if not self._state.adding and self.pk is not None:
+            stored = (
+                AgreementVersion.objects.filter(pk=self.pk, status=self.Status.PUBLISHED)
+                .values(*FROZEN_FIELDS)
+                .first()
+            )
+            if stored is not None and any(
+                stored[name] != getattr(self, name) for name in FROZEN_FIELDS
+            ):
+                raise PermissionError(
+                    "A published version is frozen; its terms change only in a new version."
+                )
+        super().save(*args, **kwargs)
+
+    def wording(self) -> dict[str, dict[str, str]]:
+        """Every language's text of the terms: ``{language: {"description": …, "retention": …}}``.
+
+        Only languages with a text are listed, and in each only the texts it has; this is
+        what a receipt's text hash covers (:func:`cityrights.consent.receipts.wording_digest`).
+        """
+        result: dict[str, dict[str, str]] = {}
+        for name in VERSION_TEXTS:
+            for code, text in translations(self, name).items():
+                result.setdefault(code, {})[name] = text
+        return {code: result[code] for code in sorted(result)}
 
     def purpose_terms(self) -> list[tuple[str, str]]:
         return terms.labels(self.purposes)

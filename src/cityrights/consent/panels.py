@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from cityrights.core.registry import LinkedRecord, Section
+from cityrights.core.translation import order_text
 
 from . import selectors
 from .models import AgreementVersion, ProcessingAgreement
@@ -62,8 +63,11 @@ def _pk(value: str) -> int | None:
 
 def linkable_agreements(organisation: Organisation) -> list[tuple[str, str]]:
     """Processing agreements another app may link to (participation: data initiatives)."""
-    rows = ProcessingAgreement.objects.filter(organisation=organisation).order_by("title")
-    return [(str(pk), title) for pk, title in rows.values_list("pk", "title")]
+    rows = ProcessingAgreement.objects.filter(organisation=organisation)
+    return [
+        (str(agreement.pk), agreement.title)
+        for agreement in rows.order_by(order_text("title"), "id")
+    ]
 
 
 def resolve_agreement(organisation: Organisation, pk: str) -> LinkedRecord | None:

@@ -16,6 +16,14 @@ It also pins the event in the ledger (sequence number and event hash) and,
 once the sequencer has integrated the event, an inclusion proof against a
 signed checkpoint, so the receipt alone shows the event is in the ledger.
 
+Terms in several languages (schema 3): the notice's ``textHash`` is the SHA-256 of
+the canonical JSON of *every* language's wording of the version (see
+:func:`wording_digest`) and names those languages, so one hash pins what a reader
+of any of them agreed to; ``header.language`` is the language the receipt's own
+words (title, retention, labels) are in, the resident's language where the terms
+have it. Receipts of schemas 1 and 2 (one language, ``textHash`` over the
+description alone) still verify.
+
 The JWS header is ``{"alg": "EdDSA", "kid": ..., "typ": "JWT"}`` and the payload
 also carries the registered JWT claims ``iss``, ``sub``, ``iat`` and ``jti``, so
 generic JWT tools accept the receipt as it is.
@@ -52,11 +60,15 @@ __all__ = [
     "terms_digest",
     "verify_receipt",
     "verify_receipt_inclusion",
+    "wording_digest",
 ]
 
-SCHEMA_VERSION = "cityrights-consent-receipt/2"
-#: Receipts of these schemas still verify (version 1 lacks the notice, expiry and type fields).
-ACCEPTED_SCHEMAS = frozenset({"cityrights-consent-receipt/1", SCHEMA_VERSION})
+SCHEMA_VERSION = "cityrights-consent-receipt/3"
+#: Receipts of these schemas still verify (version 1 lacks the notice, expiry and type fields;
+#: version 2 hashes the description in one language only).
+ACCEPTED_SCHEMAS = frozenset(
+    {"cityrights-consent-receipt/1", "cityrights-consent-receipt/2", SCHEMA_VERSION}
+)
 #: The consent a receipt records is always given by a clear affirmative act (GDPR art. 4(11)).
 CONSENT_TYPE = "explicit"
 ALGORITHM = signing.ALGORITHM
@@ -110,23 +122,54 @@ class Term:
 
 @dataclass(frozen=True)
 class Notice:
-    """The terms the resident was shown: where they are published and a hash of their text."""
+    """The terms the resident was shown: where they are published and a hash of their text.
+
+    ``languages`` names the languages the hash covers (see :func:`wording_digest`); empty
+    for a hash of one text (:func:`terms_digest`, receipts of schema 2).
+    """
 
     title: str
     url: str
-    text_sha256: str  # hex SHA-256 of the terms text (see :func:`terms_digest`)
+    text_sha256: str
+    languages: Sequence[str] = ()
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "title": self.title,
-            "url": self.url,
-            "textHash": {"alg": "SHA-256", "value": self.text_sha256},
-        }
+        text_hash: dict[str, Any] = {"alg": "SHA-256", "value": self.text_sha256}
+        if self.languages:
+            text_hash["canonicalization"] = "RFC 8785"
+            text_hash["languages"] = list(self.languages)
+        return {"title": self.title, "url": self.url, "textHash": text_hash}
 
 
 def terms_digest(text: str) -> str:
-    """Hex SHA-256 of the UTF-8 terms text, as a receipt states it."""
+    """Hex SHA-256 of one UTF-8 terms text (the ``textHash`` of receipts of schema 2)."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def canonical_wording(wording: Mapping[str, Mapping[str, str]]) -> bytes:
+    """The bytes :func:`wording_digest` hashes: JSON with sorted keys, no whitespace, UTF-8.
+
+    For an object of objects of strings this is RFC 8785 (JCS), so anyone can recompute
+    it with a JCS library from the texts published in every language.
+    """
+    for language, texts in wording.items():
+        _require(
+            isinstance(language, str) and isinstance(texts, Mapping),
+            "wording: expected {language: {field: text}}",
+        )
+        for name, text in texts.items():
+            _require(isinstance(name, str) and isinstance(text, str), "wording: texts only")
+    encoded = json.dumps(wording, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return encoded.encode("utf-8")
+
+
+def wording_digest(wording: Mapping[str, Mapping[str, str]]) -> str:
+    """Hex SHA-256 of every language's terms, ``{"fr": {"description": …, "retention": …}}``.
+
+    The ``textHash`` of a receipt of schema 3: one value that changes when any language's
+    text changes, whichever language the resident read.
+    """
+    return hashlib.sha256(canonical_wording(wording)).hexdigest()
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ from cityrights.core.report import (
     report_date,
     suppress_small,
 )
+from cityrights.core.translation import order_text
 
 from .checkpoints import CheckpointError, SignedCheckpoint, verify_checkpoint
 from .models import Checkpoint, ConsentCheck, EventKind, LedgerEvent, ProcessingAgreement
@@ -89,7 +90,9 @@ def consent_section(organisation: Organisation, year: int) -> ReportSection | No
     slug = organisation.slug
     url = reverse("consent:public_agreements", kwargs={"org": slug})
     agreements = list(
-        ProcessingAgreement.objects.filter(organisation=organisation).order_by("title", "id")
+        ProcessingAgreement.objects.filter(organisation=organisation).order_by(
+            order_text("title"), "id"
+        )
     )
     events = counted(
         ("consent.events", organisation.pk, start, end),

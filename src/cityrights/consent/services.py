@@ -21,9 +21,12 @@ from cityrights.core import audit, duties
 from cityrights.core.errors import ServiceError
 from cityrights.core.models import ApiKey, Organisation, User
 from cityrights.core.permissions import can
+from cityrights.core.translation import field_names, missing_languages
 
 from . import keys, ledger, outbound
 from .models import (
+    AGREEMENT_TEXTS,
+    VERSION_TEXTS,
     AgreementVersion,
     ConsentState,
     DataSubject,
@@ -291,11 +294,35 @@ def erase_account(user: User) -> bool:
 VERSION_FIELDS = [
     "purposes",
     "data_categories",
-    "description",
-    "retention",
+    *(column for name in VERSION_TEXTS for column in field_names(name)),
     "expires_on",
     "consent_valid_days",
 ]
+AGREEMENT_FIELDS = [*field_names("title"), "slug", "controller", "recipient"]
+
+
+def missing_translations(obj: ProcessingAgreement | AgreementVersion) -> dict[str, list[str]]:
+    """Texts that have no version yet in some of the city's languages: ``{field: [codes]}``.
+
+    For a version, its texts and its agreement's title (residents read them together). A
+    text left empty in every language is not missing. The reviewer sees the list before
+    publishing (see :func:`publish_version`).
+    """
+    agreement = obj if isinstance(obj, ProcessingAgreement) else obj.agreement
+    languages = agreement.organisation.content_languages
+    gaps = missing_languages(agreement, AGREEMENT_TEXTS, languages)
+    if isinstance(obj, AgreementVersion):
+        gaps.update(missing_languages(obj, VERSION_TEXTS, languages))
+    return gaps
+
+
+def missing_fingerprint(gaps: dict[str, list[str]]) -> str:
+    """A stable text naming what is missing, e.g. ``retention:nl;title:fr,nl``.
+
+    The publish form sends back the fingerprint the reviewer saw; if a translation went
+    missing (or was added) in between, the reviewer has not seen the current state.
+    """
+    return ";".join(f"{name}:{','.join(codes)}" for name, codes in sorted(gaps.items()))
 
 
 def create_agreement(
@@ -313,12 +340,37 @@ def create_agreement(
             action="create",
             obj=agreement,
             changes={
-                **audit.snapshot(agreement, ["slug", "title", "controller", "recipient"]),
+                **audit.snapshot(agreement, AGREEMENT_FIELDS),
                 "legal_basis": agreement.legal_basis,
                 "version": version.number,
             },
         )
     return agreement
+
+
+def update_title(agreement: ProcessingAgreement, actor: User, data: dict[str, str]) -> None:
+    """Write the agreement's title in the given languages (``{"title_nl": …}``).
+
+    The title names the agreement; it is not part of a version's frozen wording, so staff
+    can complete its translations after publication. Receipts show it, but their text hash
+    covers the versions' texts only.
+    """
+    if set(data) - set(field_names("title")):
+        raise ValueError("Only the title's columns can be written here.")
+    with transaction.atomic():
+        before = audit.snapshot(agreement, field_names("title"))
+        for name, value in data.items():
+            setattr(agreement, name, value)
+        agreement.save(update_fields=list(data))
+        changes = audit.diff(before, audit.snapshot(agreement, field_names("title")))
+        if changes:
+            audit.record(
+                actor=actor,
+                organisation=agreement.organisation,
+                action="update",
+                obj=agreement,
+                changes=changes,
+            )
 
 
 def create_version(
@@ -389,8 +441,14 @@ def may_publish(version: AgreementVersion, actor: User) -> bool:
     )
 
 
-def publish_version(version: AgreementVersion, actor: User) -> None:
-    """Publish a draft version: a reviewer who did not write it, an administrator too."""
+def publish_version(version: AgreementVersion, actor: User, *, missing_seen: str = "") -> None:
+    """Publish a draft version: a reviewer who did not write it, an administrator too.
+
+    When a text of the terms lacks a language of the city, publishing goes ahead only if
+    ``missing_seen`` is the :func:`missing_fingerprint` of what is missing now: the
+    reviewer saw the list and chose to publish with the city's first language standing in.
+    Once published, the version's wording is frozen in every language.
+    """
     if not can(actor, version.agreement.organisation, "review"):
         raise ConsentError(_("Only a reviewer can publish a version."), 403)
     with transaction.atomic():
@@ -403,6 +461,18 @@ def publish_version(version: AgreementVersion, actor: User) -> None:
             decision=_("publish it"),
             refuse_with=ConsentError,
         )
+        gaps = missing_translations(version)
+        if gaps and missing_seen != missing_fingerprint(gaps):
+            raise ConsentError(
+                _(
+                    "Some texts of the terms are not translated into every language of the "
+                    "city yet. Check the list of missing translations and confirm that you "
+                    "publish without them."
+                ),
+                422,
+                "missing_seen",
+                code="missing_translations",
+            )
         version.status = AgreementVersion.Status.PUBLISHED
         version.published_at = timezone.now()
         version.published_by = actor
@@ -412,7 +482,10 @@ def publish_version(version: AgreementVersion, actor: User) -> None:
             organisation=version.agreement.organisation,
             action="publish",
             obj=version,
-            changes={"status": {"from": "draft", "to": "published"}},
+            changes={
+                "status": {"from": "draft", "to": "published"},
+                **({"published_without": gaps} if gaps else {}),
+            },
         )
 
 

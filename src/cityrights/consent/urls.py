@@ -25,6 +25,7 @@ urlpatterns = [
     path(S, staff.agreements, name="staff_agreements"),
     path(f"{S}agreements/new/", staff.agreement_create, name="staff_agreement_create"),
     path(f"{S}agreements/<int:pk>/", staff.agreement_detail, name="staff_agreement"),
+    path(f"{S}agreements/<int:pk>/title/", staff.agreement_title, name="staff_agreement_title"),
     path(
         f"{S}agreements/<int:pk>/versions/new/", staff.version_create, name="staff_version_create"
     ),

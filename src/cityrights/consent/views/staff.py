@@ -23,17 +23,25 @@ from cityrights.core.errors import refuse
 from cityrights.core.models import ApiKey, Organisation
 from cityrights.core.permissions import can
 from cityrights.core.tenancy import OrgRequest, StaffRequest, org_view
+from cityrights.core.translation import language_name, text_label
 
 from .. import ledger, notices, selectors, services
 from ..forms import (
     AgreementForm,
+    AgreementTitleForm,
     PaperConsentForm,
     PartnerForm,
     PartnerKeyForm,
     VersionForm,
     WebhookForm,
 )
-from ..models import AgreementVersion, Checkpoint, NoticeOutbox, ProcessingAgreement
+from ..models import (
+    AGREEMENT_TEXTS,
+    AgreementVersion,
+    Checkpoint,
+    NoticeOutbox,
+    ProcessingAgreement,
+)
 
 
 def _org(request: OrgRequest) -> Organisation:
@@ -55,9 +63,9 @@ def agreements(request: StaffRequest) -> HttpResponse:
 def agreement_create(request: StaffRequest) -> HttpResponse:
     city = _org(request)
     form = AgreementForm(request.POST or None, city=city, prefix="agreement")
-    version_form = VersionForm(request.POST or None, prefix="version")
+    version_form = VersionForm(request.POST or None, city=city, prefix="version")
     if request.method == "POST" and form.is_valid() and version_form.is_valid():
-        data = {name: form.cleaned_data[name] for name in AgreementForm.Meta.fields}
+        data = form.agreement_data()
         agreement = services.create_agreement(city, request.user, data, version_form.version_data())
         messages.success(
             request, _("The agreement was created with a draft of version 1 for review.")
@@ -81,7 +89,14 @@ def agreement_detail(request: StaffRequest, pk: int) -> HttpResponse:
     )
     can_review = can(request.user, city, "review")
     versions = list(agreement.versions.order_by("-number"))
+    languages = city.content_languages
     for version in versions:
+        gaps = services.missing_translations(version) if not version.is_published else {}
+        version.translation_gaps = [  # type: ignore[attr-defined]
+            (_text_label(name), ", ".join(language_name(code) for code in codes))
+            for name, codes in gaps.items()
+        ]
+        version.missing_seen = services.missing_fingerprint(gaps)  # type: ignore[attr-defined]
         # A reviewer who wrote a draft is told why someone else has to publish it.
         took_part = (
             services.contributors_of(version).kinds_of(request.user)
@@ -101,7 +116,35 @@ def agreement_detail(request: StaffRequest, pk: int) -> HttpResponse:
             "counts": selectors.consent_counts(agreement),
             "can_edit": can(request.user, city, "edit"),
             "can_review": can_review,
+            "several_languages": len(languages) > 1,
+            "title_gaps": [
+                language_name(code)
+                for code in services.missing_translations(agreement).get("title", [])
+            ],
         },
+    )
+
+
+def _text_label(name: str) -> str:
+    """The name of a text of the terms (the agreement's title or a version's text)."""
+    model = ProcessingAgreement if name in AGREEMENT_TEXTS else AgreementVersion
+    return text_label(model, name)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@org_view("edit")
+def agreement_title(request: StaffRequest, pk: int) -> HttpResponse:
+    city = _org(request)
+    agreement = get_object_or_404(ProcessingAgreement, pk=pk, organisation=city)
+    form = AgreementTitleForm(request.POST or None, instance=agreement, city=city)
+    if request.method == "POST" and form.is_valid():
+        services.update_title(
+            ProcessingAgreement.objects.get(pk=agreement.pk), request.user, form.title_data()
+        )
+        messages.success(request, _("The title was saved."))
+        return redirect(agreement.get_absolute_url())
+    return render(
+        request, "consent/staff/agreement_title.html", {"form": form, "agreement": agreement}
     )
 
 
@@ -118,7 +161,7 @@ def version_create(request: StaffRequest, pk: int) -> HttpResponse:
     initial = {}
     if latest is not None:
         initial = {name: getattr(latest, name) for name in VersionForm.Meta.fields}
-    form = VersionForm(request.POST or None, initial=initial)
+    form = VersionForm(request.POST or None, initial=initial, city=city)
     if request.method == "POST" and form.is_valid():
         services.create_version(agreement, request.user, form.version_data())
         messages.success(request, _("The new version was saved as a draft for review."))
@@ -138,7 +181,7 @@ def version_edit(request: StaffRequest, pk: int) -> HttpResponse:
     if version.is_published:
         messages.error(request, _("A published version cannot be changed; create a new version."))
         return redirect(version.agreement.get_absolute_url())
-    form = VersionForm(request.POST or None, instance=version)
+    form = VersionForm(request.POST or None, instance=version, city=city)
     if request.method == "POST" and form.is_valid():
         services.update_draft(
             AgreementVersion.objects.get(pk=version.pk), request.user, form.version_data()
@@ -159,8 +202,9 @@ def version_publish(request: StaffRequest, pk: int) -> HttpResponse:
     version = get_object_or_404(
         AgreementVersion.objects.select_related("agreement"), pk=pk, agreement__organisation=city
     )
+    seen = request.POST.get("missing_seen", "")[:2000]
     try:
-        services.publish_version(version, request.user)
+        services.publish_version(version, request.user, missing_seen=seen)
     except services.ConsentError as error:
         refuse(request, error)
     else:
