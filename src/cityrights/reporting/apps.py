@@ -19,3 +19,5 @@ class ReportingConfig(AppConfig):
         registry.add_cached_pages(
             "reporting", "reports", "verify", "report", "version", "json", "pdf", "section_data"
         )
+        # A published version's stored PDF, laid out again after a restore, changes no page.
+        registry.add_private_tables("reporting_reportpdf")

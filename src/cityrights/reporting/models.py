@@ -185,3 +185,34 @@ class SectionCommentary(models.Model):
         if self.report._stored_status() == ReportStatus.PUBLISHED:
             raise FrozenReportError("A published report never changes; publish a correction.")
         super().save(*args, **kwargs)
+
+
+def _pdf_path(instance: ReportPdf, filename: str) -> str:
+    report = instance.report
+    return f"reporting/{report.organisation_id}/{report.year}-v{report.version}-{filename}"
+
+
+class ReportPdf(models.Model):
+    """A published version's PDF in one language, laid out once and kept as a file.
+
+    ``sha256`` is the digest of the file's bytes: a download serves the file only when it
+    still matches, and lays the PDF out again (once) when the file is missing or changed,
+    as after restoring the database without the media folder.
+    """
+
+    report = models.ForeignKey(AnnualReport, on_delete=models.CASCADE, related_name="pdfs")
+    language = models.CharField(_("language"), max_length=10)
+    file = models.FileField(_("file"), upload_to=_pdf_path, max_length=300)
+    sha256 = models.CharField(_("SHA-256 of the file"), max_length=64)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    laid_out_at = models.DateTimeField(_("laid out"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("report PDF")
+        verbose_name_plural = _("report PDFs")
+        constraints = [
+            models.UniqueConstraint(fields=["report", "language"], name="reporting_one_pdf")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report} · {self.language}"

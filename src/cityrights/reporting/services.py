@@ -27,7 +27,7 @@ from cityrights.core.translation import (
     translations,
 )
 
-from . import content
+from . import content, pdfs
 from .models import AnnualReport, ReportStatus, SectionCommentary
 
 #: The longest foreword and commentary a city may write, in characters per language.
@@ -347,7 +347,10 @@ def signed_payload(report: AnnualReport, document: Mapping[str, Any], sha256: st
 
 
 def publish(*, report: AnnualReport, actor: User) -> AnnualReport:
-    """Freeze an approved version into its signed document and make it public."""
+    """Freeze an approved version into its signed document and make it public.
+
+    After the commit, the PDF of each language is laid out and stored as a file.
+    """
     _require(actor, report.organisation, "review")
     with transaction.atomic():
         locked = _locked(report)
@@ -370,6 +373,9 @@ def publish(*, report: AnnualReport, actor: User) -> AnnualReport:
             obj=locked,
             changes={"sha256": locked.digest},
         )
+        # Once the version is public for good, its PDFs are laid out (seconds each) and
+        # stored, so that no resident waits for them (see ``pdfs``).
+        transaction.on_commit(lambda: pdfs.lay_out_all(locked), robust=True)
     return locked
 
 

@@ -21,7 +21,7 @@ from cityrights.core import signing
 from cityrights.core.tenancy import OrgRequest, org_view
 from cityrights.core.translation import current_language, interface_languages, language_name
 
-from .. import content, exports, printing, selectors
+from .. import content, exports, pdfs, selectors
 from ..models import AnnualReport
 from .common import render_body
 
@@ -124,24 +124,14 @@ def report_json(request: OrgRequest, year: int, version: int) -> HttpResponse:
     return response
 
 
-def _pdf_of(report: AnnualReport, language: str) -> bytes:
-    """The PDF of a published version in ``language``, laid out once and then kept."""
-    key = f"reporting:pdf:{report.pk}:{report.digest}:{language}"
-    data = cache.get(key)
-    if data is None:
-        document = selectors.published_content(report)
-        if language not in document.get("languages", []):
-            raise Http404(_("This report has no text in that language."))
-        data = printing.render_pdf(content.read(document, language), report.organisation)
-        cache.set(key, data, timeout=None)
-    return bytes(data)
-
-
 @org_view()
 @require_safe
 def report_pdf(request: OrgRequest, year: int, version: int, language: str) -> HttpResponse:
     found = _published(request, year, version, with_content=False)
-    data = _pdf_of(found, language)
+    try:
+        data = pdfs.pdf_of(found, language)
+    except pdfs.NoSuchLanguage:
+        raise Http404(_("This report has no text in that language.")) from None
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = (
         f'inline; filename="{found.organisation.slug}-report-{year}-v{version}-{language}.pdf"'
