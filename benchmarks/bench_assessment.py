@@ -16,11 +16,11 @@ import random
 import statistics
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cityrights.settings.test")
 os.environ.setdefault("CITYRIGHTS_DATA_DIR", "/tmp/cityrights-bench")  # noqa: S108
 
@@ -28,6 +28,7 @@ import django
 
 django.setup()
 
+from common import median_ms  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
@@ -45,15 +46,6 @@ from cityrights.assessment.scoring import Answer, score  # noqa: E402
 from cityrights.core.models import Membership, Organisation, Role, User  # noqa: E402
 
 RESPONDENTS = 20
-
-
-def median_ms(function: Callable[[], Any], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        function()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
 
 
 def report(name: str, value_ms: float, target_ms: float) -> None:

@@ -48,37 +48,15 @@ from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from common import free_port, percentile, recreate_database, setup_django  # noqa: E402
 
 DPV = "https://w3id.org/dpv#"
 PD = "https://w3id.org/dpv/pd#"
 GPS, HEART = PD + "GPSCoordinate", PD + "PhysicalHealth"
 PURPOSE = DPV + "AcademicResearch"
 T0 = datetime(2025, 1, 1, tzinfo=UTC)
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
-
-
-def setup_django(url: str, key_dir: str) -> None:
-    os.environ["DATABASE_URL"] = url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "cityrights.settings.test"
-    os.environ["CITYRIGHTS_KEY_DIR"] = key_dir
-    import django
-
-    django.setup()
-
-
-def recreate_database(url: str) -> None:
-    import psycopg
-
-    parsed = urlparse(url)
-    name = parsed.path.lstrip("/")
-    admin = parsed._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
 
 
 # --- loading ------------------------------------------------------------------------------------
@@ -236,12 +214,6 @@ def _copy(raw, subjects, events, city, version, agreement, secret, started) -> d
 
 
 # --- HTTP checks ----------------------------------------------------------------------------------
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def start_server(url: str, key_dir: str, workers: int) -> tuple[subprocess.Popen, int]:
     port = free_port()
     env = {
@@ -358,7 +330,7 @@ def bench_select(subjects: int, agreement: int, requests: int) -> dict:
 def _append_worker(
     url: str, key_dir: str, subjects: int, version_pk: int, seconds: float, start, out
 ) -> None:
-    setup_django(url, key_dir)
+    setup_django(url, key_dir=key_dir)
     from cityrights.consent import ledger
     from cityrights.consent.models import AgreementVersion
 
@@ -439,7 +411,7 @@ def main() -> None:
         recreate_database(args.database_url)
         for stale in Path(key_dir).glob("*"):
             stale.unlink()
-    setup_django(args.database_url, key_dir)
+    setup_django(args.database_url, key_dir=key_dir)
     from cityrights.consent import ledger
     from cityrights.consent.models import AgreementVersion
     from cityrights.core.models import ApiKey

@@ -12,14 +12,11 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import statistics
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cityrights.settings.test")
 os.environ.setdefault("CITYRIGHTS_DATA_DIR", "/tmp/cityrights-bench")  # noqa: S108
 
@@ -27,6 +24,7 @@ import django
 
 django.setup()
 
+from common import median_ms  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
@@ -40,15 +38,6 @@ from cityrights.impact.models import (  # noqa: E402
 )
 
 RIGHTS = ["privacy", "equality", "expression-assembly", "access-inclusion"]
-
-
-def median_ms(function: Callable[[], Any], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        function()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
 
 
 def fill(count: int, rng: random.Random) -> tuple[Organisation, User, ImpactAssessment]:

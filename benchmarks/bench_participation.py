@@ -31,10 +31,12 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from common import percentile, recreate_database, setup_django  # noqa: E402
 
 TEXTS = [
     "I agree with this section, but the counter must stay open on Saturdays too.",
@@ -43,34 +45,6 @@ TEXTS = [
     "- more courses in libraries\n- evening sessions\n- other languages",
     "See https://example.org/report for what other cities did.",
 ]
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
-
-
-def recreate_database(url: str) -> None:
-    import psycopg
-
-    parsed = urlparse(url)
-    name = parsed.path.lstrip("/")
-    admin = parsed._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def setup_django(url: str) -> None:
-    os.environ["DATABASE_URL"] = url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "cityrights.settings.test"
-    os.environ.setdefault("CITYRIGHTS_DATA_DIR", "/tmp/cityrights-bench")  # noqa: S108
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def make_consultation(city: Any, admin: Any, slug: str, sections: int) -> Any:
@@ -225,7 +199,10 @@ def main() -> int:
     if args.sections < 1 or args.comments < 0 or args.requests < 1:
         parser.error("--sections and --requests must be at least 1, --comments at least 0")
     recreate_database(args.database_url)
-    setup_django(args.database_url)
+    setup_django(args.database_url, data_dir="/tmp/cityrights-bench")  # noqa: S108
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
 
     from django.core.cache import cache
     from django.test import Client

@@ -36,6 +36,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+from common import free_port, recreate_database, setup_django  # noqa: E402
+
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/cr_public_bench"
 SETTINGS = """
 from cityrights.settings.test import *  # noqa: F403
@@ -55,8 +57,8 @@ def load(url: str) -> list[tuple[str, str]]:
     """Load the city; the pages to measure as (label, path)."""
     import bench_register
 
-    bench_register.recreate_database(url)
-    bench_register.setup_django(url)
+    recreate_database(url)
+    setup_django(url)
     data = bench_register.load(10_000, 20_000)
     from django.core.management import call_command
 
@@ -86,12 +88,6 @@ def load(url: str) -> list[tuple[str, str]]:
         ("training programmes", demo_city + "capacity/"),
         ("annual reports", demo_city + "reports/"),
     ]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def start_server(url: str, settings_dir: str, key_dir: str, cached: bool):

@@ -27,10 +27,12 @@ import random
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from common import percentile, recreate_database, setup_django  # noqa: E402
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/cr_register_bench"
 THINGS = [
@@ -55,33 +57,6 @@ PURPOSES = [
     "https://w3id.org/dpv#ServiceProvision",
 ]
 QUERIES = ["camera", "parking", "noise Harbour", "trees", "housing", "sensor Market", "chat"]
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
-
-
-def recreate_database(url: str) -> None:
-    if url.startswith("sqlite:"):
-        Path(urlparse(url).path).unlink(missing_ok=True)
-        return
-    import psycopg
-
-    parsed = urlparse(url)
-    name = parsed.path.lstrip("/")
-    admin = parsed._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def setup_django(url: str) -> None:
-    os.environ["DATABASE_URL"] = url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "cityrights.settings.test"
-    import django
-
-    django.setup()
 
 
 def load(entries: int, locations: int) -> dict:
