@@ -335,7 +335,9 @@ def test_export_only_columns_are_accepted_and_ignored() -> None:
 def test_a_value_without_a_column_header_is_an_error() -> None:
     header, row = make_csv(VALID).splitlines()
     result = parse_csv(f"{header},\r\n{row},surprise\r\n")
-    column = f"column {chr(ord('A') + len(TEMPLATE_HEADERS))}"
+    first, second = divmod(len(TEMPLATE_HEADERS), 26)  # the template has more than 26 columns
+    letters = (chr(ord("A") + first - 1) if first else "") + chr(ord("A") + second)
+    column = f"column {letters}"
     assert issues_of(result) == [(2, column)]
     assert result.issues[0].message == "This cell has no column header."
 
@@ -387,3 +389,25 @@ def test_a_file_that_is_not_a_workbook_is_refused() -> None:
     assert "not an .xlsx workbook" in parse_xlsx(b"name,kind\n").issues[0].message
     broken = template_xlsx()[:200]
     assert parse_xlsx(broken).issues[0].row is None
+
+
+def test_an_algorithm_s_facts_are_read_from_their_columns() -> None:
+    row = {
+        **VALID,
+        "domain": "Traffic and Transportation",  # the Eurocities value works as well as our key
+        "algorithm_type": "rule-based",
+        "use_type": "Prescriptive",
+        "monitoring": "Checked every week.",
+        "objection_procedure": "Object at the parking office.",
+    }
+    (entry,) = parse_csv(make_csv(row)).entries
+    assert (entry.domain, entry.algorithm_type, entry.use_type) == (
+        "traffic",
+        "rule_based",
+        "prescriptive",
+    )
+    assert entry.monitoring == "Checked every week."
+    assert entry.objection_procedure == "Object at the parking office."
+    wrong = parse_csv(make_csv({**VALID, "domain": "parking", "use_type": "guessing"}))
+    assert issues_of(wrong) == [(2, "domain"), (2, "use_type")]
+    assert "use one of" in str(wrong.issues[0])

@@ -281,3 +281,47 @@ def test_coordinates_pasted_from_a_map_are_rounded_not_refused(city_a):
     location = Location.objects.get()
     assert str(location.latitude) == "50.885123"
     assert str(location.longitude) == "4.310123"
+
+
+def test_an_algorithm_s_facts_go_from_the_form_to_its_page_and_the_standards(city_a):
+    from cityrights.register import exports, selectors, standards
+
+    editor = city_a.client_for("editor")
+    facts = {
+        "domain": "traffic",
+        "algorithm_type": "self_learning",
+        "use_type": "predictive",
+        "decision_making_process_en": "Guidance on the parking signs.",
+        "proportionality_en": "Less traffic searching for a place.",
+        "training_data_en": "Thirteen months of occupancy.",
+        "data_connections_en": "The parking payment system.",
+        "monitoring_en": "Error measured every day.",
+        "objection_procedure_en": "Complaints to the mobility department.",
+    }
+    data = form_data(city_a.department, kind="algorithm", **facts)
+    assert editor.post(M + "new/", data).status_code == 302
+    entry = Entry.objects.get()
+    assert (entry.domain, entry.algorithm_type, entry.use_type) == (
+        "traffic",
+        "self_learning",
+        "predictive",
+    )
+    editor.post(M + f"{entry.pk}/submit/")
+    city_a.client_for("reviewer").post(M + f"{entry.pk}/publish/", {"publish-text": "First."})
+    public = Client().get(f"/cities/city-a/register/{entry.code}/").content.decode()
+    assert "Complaints to the mobility department." in public
+    assert "Predicts what will happen" in public
+
+    (record,) = exports.export_standard(selectors.listed_records(city_a.city), "eurocities")
+    ours = {"domain", "algorithm_type", "type", "training_data", "monitoring", "risks"}
+    ours |= {"decision_making_process", "proportionality", "objection_procedure"}
+    problems = standards.check(standards.EUROCITIES, record)
+    assert [p for p in problems if p.split(":")[0] in ours | {"connected_data_sources"}] == []
+    assert record["domain"] == "traffic and transportation"
+    assert record["algorithm_type"] == "self-learning"
+    assert record["type"] == "predictive"
+    assert record["objection_procedure"] == "Complaints to the mobility department."
+    assert record["connected_data_sources"] == (
+        "The parking payment system. | https://data.example.org/noise"
+    )
+    assert record["risks"].startswith("No impact assessment of this algorithm has been decided.")

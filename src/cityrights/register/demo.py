@@ -18,7 +18,7 @@ from cityrights.core.translation import in_any_language
 
 from . import services
 from .demo_texts import PLACES, TEXTS
-from .models import ENTRY_TEXTS, Entry, Question, QuestionStatus, State
+from .models import ALGORITHM_TEXTS, ENTRY_TEXTS, Entry, Question, QuestionStatus, State
 
 CENTRE = (50.8810, 4.3120)  # Demo City's town hall (a made-up place)
 
@@ -191,6 +191,25 @@ ENTRIES: list[dict[str, Any]] = [
         "automation_level": "fully_automated",
         "human_oversight": "Mobility staff check the predictions weekly and can switch the "
         "signs to a fixed message.",
+        "domain": "traffic",
+        "algorithm_type": "self_learning",
+        "use_type": "predictive",
+        "decision_making_process": "Parking guidance on the city's signs and in the city app, "
+        "under the council's parking plan 2022-2027. No decision about a person is taken.",
+        "proportionality": "Guiding drivers to a free place cuts the traffic that circles the "
+        "centre looking for one. Payments are used without the number plate, so nobody can be "
+        "identified; if the model fails, the signs show a fixed message.",
+        "training_data": "Occupancy of the car parks and street bays and parking payments "
+        "(time and zone only) of the past 13 months, to learn how occupancy changes by hour, "
+        "day and event.",
+        "data_connections": "Reads the parking-bay sensors and the parking payment system. "
+        "No link with any register of people or vehicles.",
+        "monitoring": "Predictions should be within 10% of the real occupancy. The error is "
+        "measured every day, reviewed weekly by mobility staff and published each month on "
+        "the open-data portal.",
+        "objection_procedure": "The signs decide nothing about anyone. Questions and "
+        "complaints go to the mobility department through this register or the city's "
+        "complaints service.",
         "risk_level": "low",
         "areas": ["public_goods", "transparency"],
         "source_code_url": "https://code.demo-city.example/parking-guidance",
@@ -235,6 +254,24 @@ ENTRIES: list[dict[str, Any]] = [
         "status": "planned",
         "automation_level": "assisted",
         "human_oversight": "Had it been used, a caseworker would have decided on every check.",
+        "domain": "benefits",
+        "algorithm_type": "self_learning",
+        "use_type": "predictive",
+        "decision_making_process": "Would have chosen benefit files for a home visit in the "
+        "checks social services carry out under the social assistance act. On hold: not used.",
+        "proportionality": "As it stands it is not proportionate: it would select single "
+        "parents and people who move often far more than others. The city will not use it "
+        "unless a new impact assessment shows these risks are gone.",
+        "training_data": "Benefit files of 2018-2022 with the outcome of past checks, to learn "
+        "which files had an incorrect payment. Nationality and language of correspondence were "
+        "in the data and have to be removed.",
+        "data_connections": "Would have read the benefits administration and, for the "
+        "household and address history, the population register.",
+        "monitoring": "Before any use: an outcome test per group of residents showing no "
+        "significant difference, checked by an independent reviewer. It is not in use, so "
+        "nothing is monitored today.",
+        "objection_procedure": "Not in use. Had it been used, a person could have objected to "
+        "a check with social services and then appealed to the labour court.",
         "risk_level": "high",
         "areas": ["inclusion", "autonomy", "transparency"],
     },
@@ -422,6 +459,24 @@ ENTRIES: list[dict[str, Any]] = [
         "automation_level": "assisted",
         "human_oversight": "A housing officer checks every ranking; applicants can see their "
         "points and object.",
+        "domain": "housing",
+        "algorithm_type": "rule_based",
+        "use_type": "prescriptive",
+        "decision_making_process": "Allocation of social homes under the regional social "
+        "housing rules and the city's allocation by-law: the ranking sets the order in which "
+        "applicants receive an offer.",
+        "proportionality": "The same published rules apply to every applicant, which is fairer "
+        "and easier to check than choosing case by case. A housing officer checks every "
+        "ranking before an offer is made.",
+        "training_data": "None: it does not learn from data. Its points rules are written in "
+        "the allocation by-law.",
+        "data_connections": "Reads the waiting list of the housing service and checks the "
+        "household composition in the population register.",
+        "monitoring": "Each year the housing service checks that offers followed the ranking "
+        "and compares waiting times by type of household; the results go to the city council.",
+        "objection_procedure": "Applicants see their points in their city account and can "
+        "object within 30 days at the housing service; after that they can appeal to the "
+        "regional housing inspectorate.",
         "risk_level": "medium",
         "areas": ["inclusion", "autonomy", "transparency"],
         "source_code_url": "https://code.demo-city.example/housing-points",
@@ -515,6 +570,23 @@ ENTRIES: list[dict[str, Any]] = [
         "start_date": "2019-02-01",
         "automation_level": "fully_automated",
         "human_oversight": "Families can ask for a review; an independent committee decides.",
+        "domain": "education",
+        "algorithm_type": "rule_based",
+        "use_type": "prescriptive",
+        "decision_making_process": "Registration for primary and secondary schools under the "
+        "regional education decree: when a school has more applicants than places, the "
+        "algorithm assigns the places.",
+        "proportionality": "A published matching with a lottery treats every family alike and "
+        "ended the queues outside schools. Only the data the priority rules need is used.",
+        "training_data": "None: it does not learn from data. The priority rules (siblings, "
+        "distance, preferences) come from the education decree and are public, like the code.",
+        "data_connections": "Reads the applications in the school registration system and "
+        "checks addresses in the population register.",
+        "monitoring": "After each round the education office checks that every place followed "
+        "the rules and publishes, per district, how many children got their first choice.",
+        "objection_procedure": "Families can ask for a review within 14 days; an independent "
+        "committee decides. Complaints can then go to the regional commission for pupils' "
+        "rights.",
         "risk_level": "medium",
         "areas": ["inclusion", "transparency"],
         "source_code_url": "https://code.demo-city.example/school-matching",
@@ -595,6 +667,13 @@ ENTRIES: list[dict[str, Any]] = [
         "bases": ["eu-gdpr:A6-1-e"],
         "status": "planned",
         "automation_level": "assisted",
+        "domain": "traffic",
+        "algorithm_type": "self_learning",
+        "use_type": "diagnostic",
+        "decision_making_process": "Planning of road maintenance by the mobility department.",
+        "training_data": "Street images of three districts, marked by road inspectors with the "
+        "cracks and potholes they found.",
+        "data_connections": "None.",
         "risk_level": "medium",
         "areas": ["privacy"],
         "final": "draft",
@@ -626,6 +705,10 @@ PLAIN = (
     "human_oversight",
     "risk_level",
     "source_code_url",
+    "domain",
+    "algorithm_type",
+    "use_type",
+    *ALGORITHM_TEXTS,
 )
 
 

@@ -142,6 +142,24 @@ TEXTS: dict[str, dict[str, dict[str, str]]] = {
             "retention": "Paiements servant à l’entraînement : 13 mois.",
             "human_oversight": "Le service mobilité contrôle les prévisions chaque semaine et "
             "peut afficher un message fixe sur les panneaux.",
+            "decision_making_process": "Guidage vers les places libres sur les panneaux de la "
+            "ville et dans son appli, dans le cadre du plan de stationnement 2022-2027 du "
+            "conseil. Aucune décision n’est prise à propos d’une personne.",
+            "proportionality": "Guider les conducteurs vers une place libre réduit la "
+            "circulation de ceux qui tournent dans le centre à la recherche d’une place. Les "
+            "paiements sont utilisés sans la plaque : personne ne peut être identifié. Si le "
+            "modèle tombe en panne, les panneaux affichent un message fixe.",
+            "training_data": "L’occupation des parkings et des places en rue et les paiements de "
+            "stationnement (heure et zone seulement) des 13 derniers mois, pour apprendre comment "
+            "l’occupation varie selon l’heure, le jour et les événements.",
+            "data_connections": "Lit les capteurs des places de stationnement et le système de "
+            "paiement du stationnement. Aucun lien avec un registre de personnes ou de véhicules.",
+            "monitoring": "Les prévisions doivent s’écarter de moins de 10 % de l’occupation "
+            "réelle. L’écart est mesuré chaque jour, examiné chaque semaine par le service "
+            "mobilité et publié chaque mois sur le portail de données ouvertes.",
+            "objection_procedure": "Les panneaux ne décident rien à propos de qui que ce soit. "
+            "Les questions et les plaintes vont au service mobilité, par ce registre ou par le "
+            "service des plaintes de la ville.",
         },
         "nl": {
             "name": "Slimme parkeerverwijzing",
@@ -156,6 +174,24 @@ TEXTS: dict[str, dict[str, dict[str, str]]] = {
             "retention": "Betalingen gebruikt voor de training: 13 maanden.",
             "human_oversight": "De dienst mobiliteit controleert de voorspellingen wekelijks en "
             "kan de borden op een vaste boodschap zetten.",
+            "decision_making_process": "Verwijzing naar vrije plaatsen op de borden van de stad "
+            "en in de app, binnen het parkeerplan 2022-2027 van de gemeenteraad. Er wordt niets "
+            "over een persoon beslist.",
+            "proportionality": "Bestuurders naar een vrije plaats leiden vermindert het verkeer "
+            "dat in het centrum rondjes rijdt op zoek naar een plaats. Betalingen worden zonder "
+            "nummerplaat gebruikt, dus niemand is herkenbaar. Valt het model uit, dan tonen de "
+            "borden een vaste boodschap.",
+            "training_data": "De bezetting van de parkings en parkeervakken en de "
+            "parkeerbetalingen (alleen tijdstip en zone) van de voorbije 13 maanden, om te leren "
+            "hoe de bezetting verandert per uur, dag en evenement.",
+            "data_connections": "Leest de sensoren in de parkeervakken en het "
+            "parkeerbetaalsysteem. Geen koppeling met een register van personen of voertuigen.",
+            "monitoring": "De voorspellingen mogen hoogstens 10% afwijken van de echte "
+            "bezetting. De afwijking wordt elke dag gemeten, wekelijks door de dienst "
+            "mobiliteit bekeken en elke maand op het open-dataportaal gepubliceerd.",
+            "objection_procedure": "De borden beslissen niets over wie dan ook. Vragen en "
+            "klachten gaan naar de dienst mobiliteit, via dit register of via de klachtendienst "
+            "van de stad.",
         },
     },
     "Parking-bay occupancy sensors": {
@@ -188,6 +224,25 @@ TEXTS: dict[str, dict[str, dict[str, str]]] = {
             "retention": "Pas utilisé : aucune donnée n’est traitée.",
             "human_oversight": "S’il avait été utilisé, un travailleur social aurait décidé de "
             "chaque contrôle.",
+            "decision_making_process": "Aurait choisi des dossiers d’allocations pour une "
+            "visite à domicile lors des contrôles que les services sociaux mènent en vertu de la "
+            "loi sur l’aide sociale. Suspendu : pas utilisé.",
+            "proportionality": "Tel quel, il n’est pas proportionné : il viserait bien plus "
+            "souvent les parents seuls et les personnes qui déménagent souvent. La ville ne "
+            "l’utilisera pas tant qu’une nouvelle analyse d’impact ne montre pas que ces risques "
+            "ont disparu.",
+            "training_data": "Les dossiers d’allocations de 2018 à 2022 avec le résultat des "
+            "contrôles passés, pour apprendre quels dossiers avaient un paiement incorrect. La "
+            "nationalité et la langue de correspondance figuraient dans les données et doivent "
+            "en être retirées.",
+            "data_connections": "Aurait lu l’administration des allocations et, pour "
+            "l’historique du ménage et des adresses, le registre de la population.",
+            "monitoring": "Avant tout usage : un test des résultats par groupe d’habitants qui "
+            "ne montre aucune différence significative, vérifié par un évaluateur indépendant. "
+            "Il n’est pas utilisé : rien n’est surveillé aujourd’hui.",
+            "objection_procedure": "Pas utilisé. S’il l’avait été, une personne aurait pu "
+            "contester un contrôle auprès des services sociaux, puis faire appel devant le "
+            "tribunal du travail.",
         },
         "nl": {
             "name": "Risicomodel voor uitkeringsfraude (opgeschort)",
@@ -204,6 +259,23 @@ TEXTS: dict[str, dict[str, dict[str, str]]] = {
             "retention": "Niet in gebruik: er worden geen gegevens verwerkt.",
             "human_oversight": "Was het gebruikt, dan had een maatschappelijk werker over elke "
             "controle beslist.",
+            "decision_making_process": "Zou uitkeringsdossiers gekozen hebben voor een "
+            "huisbezoek bij de controles die de sociale dienst uitvoert volgens de wet op de "
+            "maatschappelijke dienstverlening. Opgeschort: niet in gebruik.",
+            "proportionality": "Zoals het nu is, is het niet evenredig: het zou alleenstaande "
+            "ouders en mensen die vaak verhuizen veel vaker kiezen dan anderen. De stad gebruikt "
+            "het niet zolang een nieuwe impactanalyse niet aantoont dat die risico’s weg zijn.",
+            "training_data": "Uitkeringsdossiers van 2018 tot 2022 met de uitkomst van vroegere "
+            "controles, om te leren welke dossiers een onjuiste betaling hadden. Nationaliteit en "
+            "correspondentietaal zaten in de gegevens en moeten eruit.",
+            "data_connections": "Zou de uitkeringsadministratie gelezen hebben en, voor de "
+            "gezins- en adresgeschiedenis, het bevolkingsregister.",
+            "monitoring": "Vóór elk gebruik: een test van de uitkomsten per groep inwoners die "
+            "geen significant verschil toont, nagekeken door een onafhankelijke beoordelaar. "
+            "Het is niet in gebruik, dus vandaag wordt niets opgevolgd.",
+            "objection_procedure": "Niet in gebruik. Was het gebruikt, dan had iemand tegen een "
+            "controle bezwaar kunnen maken bij de sociale dienst en daarna in beroep gaan bij de "
+            "arbeidsrechtbank.",
         },
     },
     "Report a problem in public space (311)": {
@@ -368,6 +440,22 @@ TEXTS: dict[str, dict[str, dict[str, str]]] = {
             "recipients": "Sociétés de logement (l’offre seulement)",
             "human_oversight": "Un agent du logement vérifie chaque classement ; les candidats "
             "peuvent voir leurs points et les contester.",
+            "decision_making_process": "Attribution des logements sociaux selon les règles "
+            "régionales du logement social et le règlement d’attribution de la ville : le "
+            "classement fixe l’ordre dans lequel les candidats reçoivent une offre.",
+            "proportionality": "Les mêmes règles publiées valent pour chaque candidat, ce qui est "
+            "plus juste et plus facile à vérifier qu’un choix au cas par cas. Un agent du "
+            "logement vérifie chaque classement avant toute offre.",
+            "training_data": "Aucune : il n’apprend pas à partir de données. Ses règles de "
+            "points sont écrites dans le règlement d’attribution.",
+            "data_connections": "Lit la liste d’attente du service du logement et vérifie la "
+            "composition du ménage dans le registre de la population.",
+            "monitoring": "Chaque année, le service du logement vérifie que les offres ont suivi "
+            "le classement et compare les durées d’attente par type de ménage ; les résultats "
+            "sont transmis au conseil communal.",
+            "objection_procedure": "Les candidats voient leurs points dans leur compte de la "
+            "ville et peuvent les contester dans les 30 jours auprès du service du logement ; "
+            "ils peuvent ensuite faire appel auprès de l’inspection régionale du logement.",
         },
         "nl": {
             "name": "Rangschikking voor sociale woningen",
@@ -379,6 +467,22 @@ TEXTS: dict[str, dict[str, dict[str, str]]] = {
             "recipients": "Huisvestingsmaatschappijen (alleen het aanbod)",
             "human_oversight": "Een woonconsulent controleert elke rangschikking; kandidaten "
             "kunnen hun punten inzien en bezwaar maken.",
+            "decision_making_process": "Toewijzing van sociale woningen volgens de regionale "
+            "regels voor sociale huisvesting en het toewijzingsreglement van de stad: de "
+            "rangschikking bepaalt in welke volgorde kandidaten een aanbod krijgen.",
+            "proportionality": "Voor elke kandidaat gelden dezelfde gepubliceerde regels. Dat is "
+            "eerlijker en beter te controleren dan geval per geval kiezen. Een woonconsulent "
+            "controleert elke rangschikking voor er een aanbod komt.",
+            "training_data": "Geen: het leert niet uit gegevens. De puntenregels staan in het "
+            "toewijzingsreglement.",
+            "data_connections": "Leest de wachtlijst van de huisvestingsdienst en controleert de "
+            "gezinssamenstelling in het bevolkingsregister.",
+            "monitoring": "Elk jaar controleert de huisvestingsdienst of de aanbiedingen de "
+            "rangschikking volgden en vergelijkt de wachttijden per soort gezin; de resultaten "
+            "gaan naar de gemeenteraad.",
+            "objection_procedure": "Kandidaten zien hun punten in hun stadsaccount en kunnen "
+            "binnen 30 dagen bezwaar maken bij de huisvestingsdienst; daarna kunnen ze in beroep "
+            "gaan bij de regionale woninginspectie.",
         },
     },
     "Residents' parking permits online": {
@@ -455,6 +559,23 @@ TEXTS: dict[str, dict[str, dict[str, str]]] = {
             "retention": "3 ans.",
             "human_oversight": "Les familles peuvent demander un réexamen ; une commission "
             "indépendante décide.",
+            "decision_making_process": "Inscription dans les écoles primaires et secondaires "
+            "selon le décret régional sur l’enseignement : quand une école a plus de candidats "
+            "que de places, l’algorithme attribue les places.",
+            "proportionality": "Un appariement publié avec tirage au sort traite chaque famille "
+            "de la même façon et a mis fin aux files devant les écoles. Seules les données dont "
+            "les règles de priorité ont besoin sont utilisées.",
+            "training_data": "Aucune : il n’apprend pas à partir de données. Les règles de "
+            "priorité (fratrie, distance, préférences) viennent du décret sur l’enseignement et "
+            "sont publiques, comme le code.",
+            "data_connections": "Lit les demandes dans le système d’inscription scolaire et "
+            "vérifie les adresses dans le registre de la population.",
+            "monitoring": "Après chaque tour, le service de l’enseignement vérifie que chaque "
+            "place a suivi les règles et publie, par quartier, combien d’enfants ont obtenu "
+            "leur premier choix.",
+            "objection_procedure": "Les familles peuvent demander un réexamen dans les 14 "
+            "jours ; une commission indépendante décide. Une plainte peut ensuite aller à la "
+            "commission régionale des droits des élèves.",
         },
         "nl": {
             "name": "Toewijzing van schoolplaatsen",
@@ -466,6 +587,22 @@ TEXTS: dict[str, dict[str, dict[str, str]]] = {
             "retention": "3 jaar.",
             "human_oversight": "Gezinnen kunnen een herziening vragen; een onafhankelijke "
             "commissie beslist.",
+            "decision_making_process": "Aanmelding in basis- en secundaire scholen volgens het "
+            "regionale onderwijsdecreet: heeft een school meer kandidaten dan plaatsen, dan wijst "
+            "het algoritme de plaatsen toe.",
+            "proportionality": "Een gepubliceerde koppeling met loting behandelt elk gezin op "
+            "dezelfde manier en maakte een einde aan de rijen voor de schoolpoort. Alleen de "
+            "gegevens die de voorrangsregels nodig hebben, worden gebruikt.",
+            "training_data": "Geen: het leert niet uit gegevens. De voorrangsregels (broers en "
+            "zussen, afstand, voorkeur) komen uit het onderwijsdecreet en zijn openbaar, net als "
+            "de code.",
+            "data_connections": "Leest de aanmeldingen in het aanmeldsysteem voor scholen en "
+            "controleert adressen in het bevolkingsregister.",
+            "monitoring": "Na elke ronde controleert de dienst onderwijs of elke plaats de regels "
+            "volgde en publiceert per wijk hoeveel kinderen hun eerste keuze kregen.",
+            "objection_procedure": "Gezinnen kunnen binnen 14 dagen een herziening vragen; een "
+            "onafhankelijke commissie beslist. Een klacht kan daarna naar de regionale commissie "
+            "voor leerlingenrechten.",
         },
     },
     "Sports facility booking": {

@@ -25,10 +25,14 @@ from datetime import date, datetime, timedelta
 from types import MappingProxyType
 from typing import Any, TextIO
 
+from django.utils import translation
+from django.utils.translation import gettext_noop
+
 from cityrights.core import vocab
 from cityrights.register.records import (
     CONTENT_LANGUAGES,
     CSV_HEADERS,
+    DOMAINS,
     MULTI_SEPARATOR,
     TRANSLATED_COLUMNS,
     EntryData,
@@ -125,6 +129,15 @@ def entry_row(entry: EntryData, lang: str = vocab.DEFAULT_LANGUAGE) -> dict[str,
         "automation_level": entry.automation_level,
         "human_oversight": entry.human_oversight,
         "risk_level": entry.risk_level,
+        "domain": entry.domain,
+        "decision_making_process": entry.decision_making_process,
+        "proportionality": entry.proportionality,
+        "algorithm_type": entry.algorithm_type,
+        "use_type": entry.use_type,
+        "training_data": entry.training_data,
+        "data_connections": entry.data_connections,
+        "monitoring": entry.monitoring,
+        "objection_procedure": entry.objection_procedure,
         "impact_assessment_status": entry.impact_assessment_status,
         "impact_assessment_url": entry.impact_assessment_url,
         "source_code_url": entry.source_code_url,
@@ -411,17 +424,25 @@ def to_atrs(entry: EntryData, lang: str = "en") -> dict[str, Any]:
                 "alternatives_considered": None,
             },
             "decision_making_process": {
-                "process_integration": _AUTOMATION_TEXT.get(entry.automation_level),
+                "process_integration": " ".join(
+                    text
+                    for text in (
+                        entry.decision_making_process,
+                        _AUTOMATION_TEXT.get(entry.automation_level, ""),
+                    )
+                    if text
+                )
+                or None,
                 "provided_information": None,
                 "frequency_and_scale_of_usage": None,
                 "human_decisions_and_review": entry.human_oversight or None,
                 "required_training": None,
-                "appeals_and_review": None,
+                "appeals_and_review": entry.objection_procedure or None,
             },
             "tool_specification": {
                 "system_architecture": None,
                 "phase": phase,
-                "maintenance": None,
+                "maintenance": entry.monitoring or None,
                 "models": [],
                 "data_specification": {
                     "source_data_name": None,
@@ -459,6 +480,31 @@ _EUROCITIES_STATUS = MappingProxyType(
 _EUROCITIES_RISK = MappingProxyType(
     {"low": "minimal risk", "medium": "limited risk", "high": "high risk"}
 )
+_EUROCITIES_ALGORITHM_TYPE = MappingProxyType(
+    {"rule_based": "rule-based", "self_learning": "self-learning", "hybrid": "hybrid"}
+)
+
+
+def _risk_without_assessment(entry: EntryData, lang: str) -> str:
+    """What the register can say of the risks when no impact assessment has been decided."""
+    sentences = {
+        "low": gettext_noop(
+            "No impact assessment of this algorithm has been decided. The city rates its "
+            "risk as low."
+        ),
+        "medium": gettext_noop(
+            "No impact assessment of this algorithm has been decided. The city rates its "
+            "risk as medium."
+        ),
+        "high": gettext_noop(
+            "No impact assessment of this algorithm has been decided. The city rates its "
+            "risk as high."
+        ),
+    }
+    with translation.override(lang):
+        return translation.gettext(sentences.get(entry.risk_level, sentences["high"]))
+
+
 #: Namespace for the deterministic UUIDs the Eurocities schema asks for.
 _UUID_NAMESPACE = uuid.UUID("2b1d7c0e-4a57-5b8e-9c51-6f1f0f3b7a10")
 
@@ -501,24 +547,27 @@ def to_eurocities(entry: EntryData, lang: str = "en") -> dict[str, Any]:
         "website": entry.public_url or None,
         "status": _EUROCITIES_STATUS.get(entry.status),
         "remark": None,
-        "decision_making_process": None,
-        "domain": None,
+        "decision_making_process": entry.decision_making_process or None,
+        "domain": DOMAINS.get(entry.domain),
         "area": department.organisation or None,
         "goal": "; ".join(_labels(entry.purposes, lang)) or None,
         "impact": entry.data_subjects or None,
-        "risks": entry.impact_assessment_status or None,
+        "risks": entry.impact_assessment_status or _risk_without_assessment(entry, lang),
         "risk_category": _EUROCITIES_RISK.get(entry.risk_level),
-        "proportionality": None,
+        "proportionality": entry.proportionality or None,
         "lawful_basis": "; ".join(_labels(entry.legal_bases, lang)) or None,
         "documentation": entry.impact_assessment_url or None,
-        "training_data": None,
+        "training_data": entry.training_data or None,
         "source_data": data_text or None,
         "data_bias": None,
-        "connected_data_sources": _join(entry.dataset_urls) or None,
+        "connected_data_sources": _join(
+            [text for text in (entry.data_connections, *entry.dataset_urls) if text]
+        )
+        or None,
         "DPIA_description": entry.impact_assessment_status or None,
         "DPIA_url": entry.impact_assessment_url or None,
         "description": entry.summary,
-        "algorithm_type": None,
+        "algorithm_type": _EUROCITIES_ALGORITHM_TYPE.get(entry.algorithm_type),
         "methods_and_models": None,
         "performance": None,
         "alternatives_considered": None,
@@ -527,10 +576,10 @@ def to_eurocities(entry: EntryData, lang: str = "en") -> dict[str, Any]:
         "product_page": entry.public_url or None,
         "AIA_description": entry.impact_assessment_status or None,
         "AIA_url": entry.impact_assessment_url or None,
-        "type": None,
-        "monitoring": None,
+        "type": entry.use_type or None,
+        "monitoring": entry.monitoring or None,
         "human_intervention": entry.human_oversight or None,
-        "objection_procedure": None,
+        "objection_procedure": entry.objection_procedure or None,
         "rollback": None,
     }
 
@@ -550,6 +599,37 @@ _NL_PUBLICATION_CATEGORY = MappingProxyType(
         "medium": "Impactvolle algoritmes",
         "high": "Impactvolle algoritmes",
     }
+)
+
+
+#: The theme of the Dutch register closest to each domain; a domain without a clear match
+#: (defence; families, young people and households) gives no theme rather than a wrong one.
+_NL_CATEGORY = MappingProxyType(
+    {
+        "taxes": "Overheidsfinanciën",
+        "housing": "Wonen",
+        "culture": "Cultuur en recreatie",
+        "economy": "Economie",
+        "finance": "Overheidsfinanciën",
+        "generic": "Organisatie en bedrijfsvoering",
+        "health": "Zorg en gezondheid",
+        "immigration": "Migratie en integratie",
+        "international": "Internationaal",
+        "agriculture": "Natuur en milieu",
+        "environment": "Natuur en milieu",
+        "education": "Onderwijs en wetenschap",
+        "public_safety": "Openbare orde en veiligheid",
+        "government": "Organisatie en bedrijfsvoering",
+        "justice": "Recht",
+        "abroad": "Internationaal",
+        "benefits": "Sociale zekerheid",
+        "traffic": "Verkeer",
+        "work": "Werk",
+    }
+)
+#: The algorithm type in the Dutch words of the Eurocities standard (``lang`` is ``nld``).
+_NL_ALGORITHM_TYPE = MappingProxyType(
+    {"rule_based": "Regelgebaseerd", "self_learning": "Zelflerend", "hybrid": "Hybride"}
 )
 
 
@@ -579,7 +659,7 @@ def to_algoritmeregister(entry: EntryData) -> dict[str, Any]:
         "name": _shorten(entry.name, 100),
         "description_short": _shorten(entry.summary, 400),
         "organization": _shorten(department.organisation or department.name, 100),
-        "category": [],
+        "category": [_NL_CATEGORY[entry.domain]] if entry.domain in _NL_CATEGORY else [],
         "status": _NL_STATUS.get(entry.status),
         "begin_date": _year_month(entry.start_date),
         "end_date": _year_month(entry.end_date),
@@ -588,7 +668,7 @@ def to_algoritmeregister(entry: EntryData) -> dict[str, Any]:
         "publication_category": _NL_PUBLICATION_CATEGORY.get(entry.risk_level),
         "url": entry.public_url or None,
         "goal": "; ".join(_labels(entry.purposes, "nl")) or None,
-        "proportionality": None,
+        "proportionality": _shorten(entry.proportionality, 2500) or None,
         "human_intervention": entry.human_oversight or None,
         "risks": entry.impact_assessment_status or None,
         "lawful_basis": "; ".join(_labels(entry.legal_bases, "nl")) or None,
@@ -600,7 +680,7 @@ def to_algoritmeregister(entry: EntryData) -> dict[str, Any]:
         "impacttoetsen_grouping": assessment_links,
         "source_data": "; ".join(_labels(entry.data_categories, "nl")) or None,
         "source_data_grouping": _links((url, url) for url in entry.dataset_urls),
-        "methods_and_models": None,
+        "methods_and_models": _NL_ALGORITHM_TYPE.get(entry.algorithm_type),
         "provider": entry.provider or None,
         "publiccode": entry.source_code_url or None,
         "lang": "nld",

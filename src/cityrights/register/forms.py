@@ -19,6 +19,7 @@ from cityrights.core.models import Department
 from cityrights.core.translation import TranslatedFormMixin, field_names
 
 from .models import (
+    ALGORITHM_TEXTS,
     ENTRY_TEXTS,
     LOCATION_TEXTS,
     REQUIRED_ENTRY_TEXTS,
@@ -85,7 +86,10 @@ class EntryForm(TranslatedFormMixin, forms.ModelForm):
         widgets = {
             "start_date": forms.DateInput(attrs={"type": "date"}),
             "end_date": forms.DateInput(attrs={"type": "date"}),
-            **_textareas({"summary": 4, "details": 6, "human_oversight": 3}),
+            **_textareas(
+                {"summary": 4, "details": 6, "human_oversight": 3}
+                | dict.fromkeys(ALGORITHM_TEXTS, 3)
+            ),
         }
 
     def __init__(self, *args: Any, organisation: Any, **kwargs: Any) -> None:

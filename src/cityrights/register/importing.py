@@ -23,13 +23,16 @@ from urllib.parse import urlsplit
 
 from cityrights.core import vocab
 from cityrights.register.records import (
+    ALGORITHM_TYPES,
     AUTOMATION_LEVELS,
+    DOMAINS,
     ENTRY_KINDS,
     EXPORT_ONLY_HEADERS,
     RISK_LEVELS,
     STATUSES,
     TEMPLATE_HEADERS,
     THEMATIC_AREAS,
+    USE_TYPES,
     DepartmentData,
     EntryData,
     LocationData,
@@ -41,6 +44,8 @@ DEFAULT_MAX_ROWS = 5_000
 MAX_CELL_CHARS = 10_000
 MAX_NAME_CHARS = 200
 MAX_SUMMARY_CHARS = 2_000
+#: The longest text about an algorithm (the Dutch Algoritmeregister's limit for such texts).
+MAX_ALGORITHM_TEXT_CHARS = 2_500
 
 REQUIRED_HEADERS: tuple[str, ...] = (
     "name",
@@ -73,6 +78,15 @@ TEMPLATE_EXAMPLE: Mapping[str, str] = {
     "automation_level": "none",
     "human_oversight": "",
     "risk_level": "low",
+    "domain": "",
+    "decision_making_process": "",
+    "proportionality": "",
+    "algorithm_type": "",
+    "use_type": "",
+    "training_data": "",
+    "data_connections": "",
+    "monitoring": "",
+    "objection_procedure": "",
     "impact_assessment_status": "Not needed: no personal data.",
     "impact_assessment_url": "",
     "source_code_url": "",
@@ -291,6 +305,13 @@ class _Row:
         self.problem(column, f"'{raw}' is not allowed; use one of: {', '.join(allowed)}.{hint}")
         return default
 
+    def domain(self, column: str) -> str:
+        """A domain key (``housing``) or its value in the Eurocities standard."""
+        raw = self.cells.get(column, "")
+        by_value = {value.casefold(): key for key, value in DOMAINS.items()}
+        found = by_value.get(" ".join(raw.split()).casefold())
+        return found or self.choice(column, tuple(DOMAINS), required=False)
+
     def values(self, column: str) -> list[str]:
         raw = self.cells.get(column, "")
         seen: dict[str, None] = {}
@@ -421,6 +442,15 @@ def validate_row(
         ),
         human_oversight=row.text("human_oversight"),
         risk_level=row.choice("risk_level", RISK_LEVELS),
+        domain=row.domain("domain"),
+        algorithm_type=row.choice("algorithm_type", ALGORITHM_TYPES, required=False),
+        use_type=row.choice("use_type", USE_TYPES, required=False),
+        decision_making_process=row.text("decision_making_process", limit=MAX_ALGORITHM_TEXT_CHARS),
+        proportionality=row.text("proportionality", limit=MAX_ALGORITHM_TEXT_CHARS),
+        training_data=row.text("training_data", limit=MAX_ALGORITHM_TEXT_CHARS),
+        data_connections=row.text("data_connections", limit=MAX_ALGORITHM_TEXT_CHARS),
+        monitoring=row.text("monitoring", limit=MAX_ALGORITHM_TEXT_CHARS),
+        objection_procedure=row.text("objection_procedure", limit=MAX_ALGORITHM_TEXT_CHARS),
         impact_assessment_status=row.text("impact_assessment_status", limit=1_000),
         impact_assessment_url=row.url("impact_assessment_url"),
         source_code_url=row.url("source_code_url"),

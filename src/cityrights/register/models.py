@@ -89,6 +89,49 @@ class Area(models.TextChoices):
     PUBLIC_GOODS = "public_goods", _("Public goods and open infrastructure")
 
 
+class Domain(models.TextChoices):
+    """The policy domain of an algorithm: the list of the Eurocities transparency standard."""
+
+    TAXES = "taxes", _("Taxes")
+    HOUSING = "housing", _("Housing and living environment")
+    CULTURE = "culture", _("Culture, sport and leisure")
+    DEFENCE = "defence", _("Defence")
+    ECONOMY = "economy", _("Economy and business")
+    FAMILY = "family", _("Families, young people and households")
+    FINANCE = "finance", _("Public finance")
+    GENERIC = "generic", _("Across the organisation")
+    HEALTH = "health", _("Health and care")
+    IMMIGRATION = "immigration", _("Immigration and integration")
+    INTERNATIONAL = "international", _("International cooperation and development aid")
+    AGRICULTURE = "agriculture", _("Agriculture, nature and food")
+    ENVIRONMENT = "environment", _("Environment, spatial planning and water")
+    EDUCATION = "education", _("Education and science")
+    PUBLIC_SAFETY = "public_safety", _("Public safety")
+    GOVERNMENT = "government", _("Government and administration")
+    JUSTICE = "justice", _("Justice")
+    ABROAD = "abroad", _("Travelling, living and working abroad")
+    BENEFITS = "benefits", _("Subsidies, benefits and allowances")
+    TRAFFIC = "traffic", _("Traffic and transport")
+    WORK = "work", _("Work and careers")
+
+
+class AlgorithmType(models.TextChoices):
+    """How an algorithm came to its rules (a risk indicator in the Eurocities standard)."""
+
+    RULE_BASED = "rule_based", _("Rules written by people")
+    SELF_LEARNING = "self_learning", _("Learns from data")
+    HYBRID = "hybrid", _("Both: written rules and learning from data")
+
+
+class UseType(models.TextChoices):
+    """What an algorithm's results do (a risk indicator in the Eurocities standard)."""
+
+    DESCRIPTIVE = "descriptive", _("Describes what happens")
+    DIAGNOSTIC = "diagnostic", _("Explains why something happens")
+    PREDICTIVE = "predictive", _("Predicts what will happen")
+    PRESCRIPTIVE = "prescriptive", _("Recommends or decides what to do")
+
+
 class TermKind(models.TextChoices):
     PURPOSE = "purpose", _("Purpose")
     DATA_CATEGORY = "data_category", _("Personal data")
@@ -96,6 +139,16 @@ class TermKind(models.TextChoices):
     AREA = "area", _("Thematic area")
 
 
+#: Texts about an algorithm that the algorithm-register standards ask for
+#: (docs/register-standards.md).
+ALGORITHM_TEXTS: tuple[str, ...] = (
+    "decision_making_process",
+    "proportionality",
+    "training_data",
+    "data_connections",
+    "monitoring",
+    "objection_procedure",
+)
 #: The texts of an entry that residents read, each entered per city language.
 ENTRY_TEXTS: tuple[str, ...] = (
     "name",
@@ -106,6 +159,7 @@ ENTRY_TEXTS: tuple[str, ...] = (
     "retention",
     "recipients",
     "human_oversight",
+    *ALGORITHM_TEXTS,
 )
 #: Texts a city must give in its first language (the others may wait for a translation).
 REQUIRED_ENTRY_TEXTS: tuple[str, ...] = ("name", "summary")
@@ -211,6 +265,91 @@ class Entry(models.Model):
     )
     source_code_url = models.URLField(_("source code"), blank=True)
     dataset_urls = models.JSONField(_("dataset links"), default=list, blank=True)
+    # What the algorithm-register standards ask about an algorithm (docs/register-standards.md).
+    domain = models.CharField(
+        _("policy domain"),
+        max_length=20,
+        choices=Domain.choices,
+        blank=True,
+        help_text=_("The field of city work the algorithm serves."),
+    )
+    decision_making_process = TranslatedField(
+        models.TextField(
+            _("decision-making process"),
+            max_length=2500,
+            blank=True,
+            help_text=_(
+                "The procedure in which the algorithm is used and the rule or policy that "
+                "sets it up, e.g. 'allocation of social housing under the city's housing "
+                "by-law'."
+            ),
+        )
+    )
+    proportionality = TranslatedField(
+        models.TextField(
+            _("why it is proportionate"),
+            max_length=2500,
+            blank=True,
+            help_text=_(
+                "Why the city needs the algorithm for its aim, and why the benefits outweigh "
+                "the possible harm to people."
+            ),
+        )
+    )
+    algorithm_type = models.CharField(
+        _("type of algorithm"),
+        max_length=20,
+        choices=AlgorithmType.choices,
+        blank=True,
+        help_text=_("Whether people wrote its rules, or it learnt them from data, or both."),
+    )
+    use_type = models.CharField(
+        _("what its results do"),
+        max_length=20,
+        choices=UseType.choices,
+        blank=True,
+    )
+    training_data = TranslatedField(
+        models.TextField(
+            _("data it learnt from"),
+            max_length=2500,
+            blank=True,
+            help_text=_(
+                "Which data the algorithm was trained on and why each source was chosen. "
+                "For rules written by people, say that it was not trained on data."
+            ),
+        )
+    )
+    data_connections = TranslatedField(
+        models.TextField(
+            _("links to other data sources"),
+            max_length=2500,
+            blank=True,
+            help_text=_(
+                "Registers and systems it reads from or writes to, e.g. the population "
+                "register. Write 'none' if it has no such link."
+            ),
+        )
+    )
+    monitoring = TranslatedField(
+        models.TextField(
+            _("how its performance is checked"),
+            max_length=2500,
+            blank=True,
+            help_text=_("What results are expected, what is measured and how often."),
+        )
+    )
+    objection_procedure = TranslatedField(
+        models.TextField(
+            _("how to object"),
+            max_length=2500,
+            blank=True,
+            help_text=_(
+                "How a person can object to its use or to an outcome that concerns them, "
+                "and to whom."
+            ),
+        )
+    )
 
     state = models.CharField(
         _("publication state"), max_length=20, choices=State.choices, default=State.DRAFT

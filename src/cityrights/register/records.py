@@ -27,6 +27,36 @@ THEMATIC_AREAS: tuple[str, ...] = (
     "public_goods",
 )
 
+#: Policy domains of an algorithm (``models.Domain``), each with its value in the Eurocities
+#: standard 0.3.1 (its ``domain`` enum, spelling included).
+DOMAINS: Mapping[str, str] = {
+    "taxes": "taxes",
+    "housing": "housing, living and living environment",
+    "culture": "culture, sports and leisure",
+    "defence": "defence",
+    "economy": "economy and entrepreneurship",
+    "family": "family, youth and households",
+    "finance": "finance",
+    "generic": "generic",
+    "health": "health and health care",
+    "immigration": "immigration and integration",
+    "international": "international collaboration and development aid",
+    "agriculture": "agriculture, nature and food",
+    "environment": "environment, spacial planning and water",
+    "education": "education and science",
+    "public_safety": "public safety",
+    "government": "government",
+    "justice": "justice",
+    "abroad": "travel, living and working abroad",
+    "benefits": "subsidies, benefits and allowances",
+    "traffic": "traffic and transportation",
+    "work": "work and career",
+}
+#: How an algorithm came to its rules (``models.AlgorithmType``).
+ALGORITHM_TYPES: tuple[str, ...] = ("rule_based", "self_learning", "hybrid")
+#: What an algorithm's results do (``models.UseType``; the Eurocities ``type``).
+USE_TYPES: tuple[str, ...] = ("descriptive", "diagnostic", "predictive", "prescriptive")
+
 LAT_RANGE = (-90.0, 90.0)
 LON_RANGE = (-180.0, 180.0)
 
@@ -113,6 +143,16 @@ class EntryData:
     impact_assessment_url: str = ""
     source_code_url: str = ""
     dataset_urls: tuple[str, ...] = ()
+    #: What the algorithm-register standards ask about an algorithm (empty when not given).
+    domain: str = ""
+    algorithm_type: str = ""
+    use_type: str = ""
+    decision_making_process: str = ""
+    proportionality: str = ""
+    training_data: str = ""
+    data_connections: str = ""
+    monitoring: str = ""
+    objection_procedure: str = ""
     thematic_areas: tuple[str, ...] = ()
     locations: tuple[LocationData, ...] = field(default=())
     published_at: datetime | None = None
@@ -178,6 +218,15 @@ TEMPLATE_HEADERS: tuple[str, ...] = (
     "automation_level",
     "human_oversight",
     "risk_level",
+    "domain",
+    "decision_making_process",
+    "proportionality",
+    "algorithm_type",
+    "use_type",
+    "training_data",
+    "data_connections",
+    "monitoring",
+    "objection_procedure",
     "impact_assessment_status",
     "impact_assessment_url",
     "source_code_url",
@@ -196,6 +245,12 @@ TRANSLATED_COLUMNS: tuple[str, ...] = (
     "retention",
     "recipients",
     "human_oversight",
+    "decision_making_process",
+    "proportionality",
+    "training_data",
+    "data_connections",
+    "monitoring",
+    "objection_procedure",
     "locations",
 )
 LANGUAGE_HEADERS: tuple[str, ...] = tuple(

@@ -38,6 +38,7 @@ from cityrights.core.translation import (
 from . import snapshots
 from .importing import ImportedRow
 from .models import (
+    ALGORITHM_TEXTS,
     ENTRY_TEXTS,
     LOCATION_TEXTS,
     REQUIRED_ENTRY_TEXTS,
@@ -78,6 +79,15 @@ EDITABLE_FIELDS = (
     "risk_level",
     "source_code_url",
     "dataset_urls",
+    "domain",
+    *field_names("decision_making_process"),
+    *field_names("proportionality"),
+    "algorithm_type",
+    "use_type",
+    *field_names("training_data"),
+    *field_names("data_connections"),
+    *field_names("monitoring"),
+    *field_names("objection_procedure"),
 )
 #: The vocabulary fields of an entry (form field name: the kind of term it holds).
 TERM_FIELDS = {
@@ -954,6 +964,9 @@ def _imported_entry(
         risk_level=record.risk_level,
         source_code_url=record.source_code_url,
         dataset_urls=list(record.dataset_urls),
+        domain=record.domain,
+        algorithm_type=record.algorithm_type,
+        use_type=record.use_type,
     )
     # A spreadsheet is written in the city's first language (``_apply``).
     _apply(
@@ -966,6 +979,7 @@ def _imported_entry(
             "retention": record.retention,
             "recipients": record.recipients,
             "human_oversight": record.human_oversight,
+            **{name: getattr(record, name) for name in ALGORITHM_TEXTS},
         },
     )
     try:

@@ -13,7 +13,7 @@ from django.conf import settings
 
 from cityrights.core.translation import city_languages, translations
 
-from .models import ENTRY_TEXTS, Entry, TermKind
+from .models import ALGORITHM_TEXTS, ENTRY_TEXTS, Entry, TermKind
 from .records import DepartmentData, EntryData, LocationData
 
 SNAPSHOT_FIELDS = (
@@ -24,6 +24,9 @@ SNAPSHOT_FIELDS = (
     "automation_level",
     "risk_level",
     "source_code_url",
+    "domain",
+    "algorithm_type",
+    "use_type",
 )
 
 
@@ -154,6 +157,10 @@ def _record(entry: Entry, base_url: str | None) -> EntryData:
         human_oversight=entry.human_oversight,
         source_code_url=entry.source_code_url,
         dataset_urls=tuple(entry.dataset_urls or ()),
+        domain=entry.domain,
+        algorithm_type=entry.algorithm_type,
+        use_type=entry.use_type,
+        **{name: getattr(entry, name) for name in ALGORITHM_TEXTS},
         thematic_areas=tuple(entry.values_of(TermKind.AREA)),
         locations=locations,
         published_at=entry.published_at,
