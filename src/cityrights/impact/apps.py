@@ -12,10 +12,12 @@ class ImpactConfig(AppConfig):
 
     def ready(self) -> None:
         from cityrights.core.registry import LinkableKind, NavLink, registry
+        from cityrights.register.records import ASSESSMENT_FACTS
 
-        from . import panels, report
+        from . import facts, panels, report
 
         report.register(registry)
+        registry.add_facts_provider(ASSESSMENT_FACTS, facts.assessment_facts)
         registry.add_nav_link(NavLink(_("Impact assessments"), "impact:list", "view", 30))
         registry.add_staff_panel("view", panels.staff_panel)
         registry.add_public_section(panels.public_section)

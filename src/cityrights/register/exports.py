@@ -20,7 +20,7 @@ import io
 import json
 import re
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime, timedelta
 from types import MappingProxyType
 from typing import Any, TextIO
@@ -35,6 +35,7 @@ from cityrights.register.records import (
     DOMAINS,
     MULTI_SEPARATOR,
     TRANSLATED_COLUMNS,
+    AssessmentFacts,
     EntryData,
     LocationData,
     format_locations,
@@ -364,7 +365,60 @@ _ATRS_PHASE = MappingProxyType(
 )
 
 
-def _impact_assessment_items(entry: EntryData) -> list[dict[str, str | None]]:
+def _in(labels: Mapping[str, str], lang: str) -> str:
+    """A ``{language: label}`` in ``lang``, else English, else any."""
+    return labels.get(lang) or labels.get("en") or next(iter(labels.values()), "")
+
+
+def assessment_sentence(facts: AssessmentFacts, lang: str) -> str:
+    """One sentence naming a decided impact assessment and its decision, in ``lang``."""
+    with translation.override(lang):
+        text = translation.gettext(
+            "Impact assessment “%(title)s” (%(kind)s), decided on %(date)s: %(decision)s."
+        )
+    return text % {
+        "kind": _in(facts.kind, lang).lower(),
+        "title": facts.title,
+        "date": facts.decided_on.isoformat(),
+        "decision": _in(facts.decision, lang).lower(),
+    }
+
+
+def _risk_lines(facts: AssessmentFacts, lang: str) -> list[str]:
+    lines = []
+    with translation.override(lang):
+        for risk in facts.risks:
+            line = f"{_in(risk.right, lang)}: {' '.join(risk.description.split())}"
+            if risk.mitigations:
+                measures = "; ".join(" ".join(m.split()) for m in risk.mitigations)
+                line += " " + translation.gettext("Measures: %(measures)s.") % {
+                    "measures": measures.rstrip(".")
+                }
+            lines.append(line)
+    return lines
+
+
+def assessment_text(facts: AssessmentFacts, lang: str, *, risks: bool = True) -> str:
+    """The assessment, its decision, its published summary and (``risks``) its risks."""
+    parts = [assessment_sentence(facts, lang)]
+    if facts.summary:
+        parts.append(" ".join(facts.summary.split()))
+    if risks:
+        parts += _risk_lines(facts, lang)
+    return "\n".join(parts)
+
+
+def _impact_assessment_items(entry: EntryData, lang: str) -> list[dict[str, str | None]]:
+    facts = entry.assessment
+    if facts is not None:
+        return [
+            {
+                "assessment_title": facts.title,
+                "assessment_description": assessment_text(facts, lang, risks=False),
+                "assessment_date": facts.decided_on.isoformat(),
+                "assessment_link": facts.summary_url or None,
+            }
+        ]
     if not (entry.impact_assessment_status or entry.impact_assessment_url):
         return []
     return [
@@ -459,13 +513,21 @@ def to_atrs(entry: EntryData, lang: str = "en") -> dict[str, Any]:
                 },
             },
             "risks_mitigations_and_impact_assessments": {
-                "impact_assessments": _impact_assessment_items(entry),
+                "impact_assessments": _impact_assessment_items(entry, lang),
                 "risks": [
                     {
                         "risk_name": "Overall risk level assessed by the city",
                         "risk_description": entry.risk_level,
                         "risk_mitigation": entry.human_oversight or None,
-                    }
+                    },
+                    *(
+                        {
+                            "risk_name": _in(risk.right, lang),
+                            "risk_description": risk.description,
+                            "risk_mitigation": "; ".join(risk.mitigations) or None,
+                        }
+                        for risk in (entry.assessment.risks if entry.assessment else ())
+                    ),
                 ],
             },
         },
@@ -507,6 +569,28 @@ def _risk_without_assessment(entry: EntryData, lang: str) -> str:
 
 #: Namespace for the deterministic UUIDs the Eurocities schema asks for.
 _UUID_NAMESPACE = uuid.UUID("2b1d7c0e-4a57-5b8e-9c51-6f1f0f3b7a10")
+
+
+def _covers(facts: AssessmentFacts, data_protection: bool | None) -> bool:
+    if data_protection is None:
+        return True
+    return facts.data_protection if data_protection else facts.human_rights
+
+
+def _assessment_of_kind(entry: EntryData, lang: str, *, data_protection: bool) -> str | None:
+    """The decided assessment if it covers data protection (DPIA) or human rights (AIA)."""
+    facts = entry.assessment
+    if facts is not None:
+        return assessment_text(facts, lang) if _covers(facts, data_protection) else None
+    return entry.impact_assessment_status or None
+
+
+def _assessment_url(entry: EntryData, *, data_protection: bool | None = None) -> str:
+    """The published summary of the decided assessment (of that kind), else the stored link."""
+    facts = entry.assessment
+    if facts is not None:
+        return facts.summary_url if _covers(facts, data_protection) else ""
+    return entry.impact_assessment_url
 
 
 def registration_uuid(entry: EntryData) -> str:
@@ -552,11 +636,15 @@ def to_eurocities(entry: EntryData, lang: str = "en") -> dict[str, Any]:
         "area": department.organisation or None,
         "goal": "; ".join(_labels(entry.purposes, lang)) or None,
         "impact": entry.data_subjects or None,
-        "risks": entry.impact_assessment_status or _risk_without_assessment(entry, lang),
+        "risks": (
+            assessment_text(entry.assessment, lang)
+            if entry.assessment
+            else entry.impact_assessment_status or _risk_without_assessment(entry, lang)
+        ),
         "risk_category": _EUROCITIES_RISK.get(entry.risk_level),
         "proportionality": entry.proportionality or None,
         "lawful_basis": "; ".join(_labels(entry.legal_bases, lang)) or None,
-        "documentation": entry.impact_assessment_url or None,
+        "documentation": _assessment_url(entry) or None,
         "training_data": entry.training_data or None,
         "source_data": data_text or None,
         "data_bias": None,
@@ -564,8 +652,8 @@ def to_eurocities(entry: EntryData, lang: str = "en") -> dict[str, Any]:
             [text for text in (entry.data_connections, *entry.dataset_urls) if text]
         )
         or None,
-        "DPIA_description": entry.impact_assessment_status or None,
-        "DPIA_url": entry.impact_assessment_url or None,
+        "DPIA_description": _assessment_of_kind(entry, lang, data_protection=True),
+        "DPIA_url": _assessment_url(entry, data_protection=True) or None,
         "description": entry.summary,
         "algorithm_type": _EUROCITIES_ALGORITHM_TYPE.get(entry.algorithm_type),
         "methods_and_models": None,
@@ -574,8 +662,8 @@ def to_eurocities(entry: EntryData, lang: str = "en") -> dict[str, Any]:
         "product_information": None,
         "codebase_url": entry.source_code_url or None,
         "product_page": entry.public_url or None,
-        "AIA_description": entry.impact_assessment_status or None,
-        "AIA_url": entry.impact_assessment_url or None,
+        "AIA_description": _assessment_of_kind(entry, lang, data_protection=False),
+        "AIA_url": _assessment_url(entry, data_protection=False) or None,
         "type": entry.use_type or None,
         "monitoring": entry.monitoring or None,
         "human_intervention": entry.human_oversight or None,
@@ -633,6 +721,10 @@ _NL_ALGORITHM_TYPE = MappingProxyType(
 )
 
 
+#: The longest text the Dutch register takes in its text fields.
+_NL_TEXT = 2500
+
+
 def _year_month(value: date | None) -> str | None:
     return value.strftime("%Y-%m") if value else None
 
@@ -650,9 +742,11 @@ def to_algoritmeregister(entry: EntryData) -> dict[str, Any]:
     _require_algorithm(entry, "The Algoritmeregister standard")
     department = entry.department
     tags = [*_labels(entry.purposes, "nl"), *(a.replace("_", " ") for a in entry.thematic_areas)]
+    facts = entry.assessment
+    link = _assessment_url(entry)
     assessment_links = (
-        _links([("Impact assessment", entry.impact_assessment_url)])
-        if entry.impact_assessment_url
+        _links([(_shorten(facts.title if facts else "Impact assessment", 100), link)])
+        if link
         else []
     )
     return {
@@ -670,13 +764,17 @@ def to_algoritmeregister(entry: EntryData) -> dict[str, Any]:
         "goal": "; ".join(_labels(entry.purposes, "nl")) or None,
         "proportionality": _shorten(entry.proportionality, 2500) or None,
         "human_intervention": entry.human_oversight or None,
-        "risks": entry.impact_assessment_status or None,
+        "risks": _shorten("\n".join(_risk_lines(facts, "nl")), _NL_TEXT)
+        if facts and facts.risks
+        else (None if facts else entry.impact_assessment_status or None),
         "lawful_basis": "; ".join(_labels(entry.legal_bases, "nl")) or None,
         "lawful_basis_grouping": _links(
             (vocab.label(iri, "nl"), vocab.get_term(iri).iri) for iri in entry.legal_bases
         ),
         "process_index_url": None,
-        "impacttoetsen": entry.impact_assessment_status or None,
+        "impacttoetsen": _shorten(assessment_text(facts, "nl", risks=False), _NL_TEXT)
+        if facts
+        else entry.impact_assessment_status or None,
         "impacttoetsen_grouping": assessment_links,
         "source_data": "; ".join(_labels(entry.data_categories, "nl")) or None,
         "source_data_grouping": _links((url, url) for url in entry.dataset_urls),

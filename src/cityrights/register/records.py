@@ -109,6 +109,45 @@ class DepartmentData:
     own_units: tuple[str, ...] = ()
 
 
+#: The facts (``core.registry`` facts provider) about an entry's impact assessment: for a
+#: register entry id, :class:`AssessmentFacts` of its decided assessments. The impact app
+#: answers, so the register never imports it.
+ASSESSMENT_FACTS = "register.entry.assessment_facts"
+
+
+@dataclass(frozen=True, slots=True)
+class AssessmentRisk:
+    """One risk of a published impact assessment and what the city does about it."""
+
+    #: The right at risk, ``{language: label}``.
+    right: Mapping[str, str]
+    description: str
+    mitigations: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class AssessmentFacts:
+    """What the exports may say of a register entry's impact assessment.
+
+    Only a *decided* assessment has facts (a draft, or one still in review, has none). Its
+    public summary, the summary's address and its risks are given only once the city has
+    published the summary; before that the exports name the assessment and its decision only.
+    """
+
+    title: str
+    #: ``{language: label}`` of the kind of assessment and of the decision.
+    kind: Mapping[str, str]
+    decision: Mapping[str, str]
+    decided_on: date
+    #: It covers data protection (a DPIA), human rights (a fundamental-rights assessment), or both.
+    data_protection: bool = False
+    human_rights: bool = False
+    reassess_by: date | None = None
+    summary: str = ""
+    summary_url: str = ""
+    risks: tuple[AssessmentRisk, ...] = ()
+
+
 @dataclass(frozen=True, slots=True)
 class EntryData:
     """One register entry as residents and exports see it.
@@ -161,6 +200,8 @@ class EntryData:
     public_url: str = ""
     #: The city's languages, first one first: the languages an export writes texts in.
     languages: tuple[str, ...] = ()
+    #: The latest decided impact assessment of the entry, if any (``ASSESSMENT_FACTS``).
+    assessment: AssessmentFacts | None = field(default=None, compare=False)
     #: Every language of each translated text, ``{"name": {"fr": …, "nl": …}, …}``; the
     #: plain fields hold the text in the export's language (with the city's fallback).
     translations: Mapping[str, Mapping[str, str]] = field(default_factory=dict, compare=False)

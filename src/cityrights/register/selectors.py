@@ -19,6 +19,7 @@ from django.db.models import Count, F, FloatField, Prefetch, Q, QuerySet
 from django.db.models.functions import Cast
 from django.utils import timezone
 
+from cityrights.core.registry import registry
 from cityrights.core.translation import (
     city_languages,
     current_language,
@@ -44,7 +45,7 @@ from .models import (
     Status,
     TermKind,
 )
-from .records import DepartmentData, EntryData, LocationData
+from .records import ASSESSMENT_FACTS, DepartmentData, EntryData, LocationData
 
 if TYPE_CHECKING:
     from cityrights.core.models import Organisation, User
@@ -216,8 +217,22 @@ def listed_records(
             .order_by(order_text("name"), "id")
         )
     entries = _with_details(entries)
+    chunk: list[Entry] = []
     for entry in entries.iterator(chunk_size=500):
-        yield snapshots.to_record(entry, base_url)
+        chunk.append(entry)
+        if len(chunk) == 500:
+            yield from _records_of(chunk, base_url)
+            chunk = []
+    yield from _records_of(chunk, base_url)
+
+
+def _records_of(entries: list[Entry], base_url: str | None) -> Iterator[EntryData]:
+    """Records of ``entries`` with their impact-assessment facts, asked for all at once."""
+    facts = registry.facts_for(ASSESSMENT_FACTS, [entry.pk for entry in entries])
+    for entry in entries:
+        found = facts.get(entry.pk) or []
+        latest = max(found, key=lambda fact: fact.decided_on, default=None)
+        yield snapshots.to_record(entry, base_url, latest)
 
 
 def map_records(organisation: Organisation, base_url: str | None = None) -> list[EntryData]:

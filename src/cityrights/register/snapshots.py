@@ -14,7 +14,7 @@ from django.conf import settings
 from cityrights.core.translation import city_languages, translations
 
 from .models import ALGORITHM_TEXTS, ENTRY_TEXTS, Entry, TermKind
-from .records import DepartmentData, EntryData, LocationData
+from .records import AssessmentFacts, DepartmentData, EntryData, LocationData
 
 SNAPSHOT_FIELDS = (
     "kind",
@@ -101,17 +101,19 @@ def _own_units(organisation: Any) -> tuple[str, ...]:
     return cached
 
 
-def to_record(entry: Entry, base_url: str | None = None) -> EntryData:
+def to_record(
+    entry: Entry, base_url: str | None = None, assessment: AssessmentFacts | None = None
+) -> EntryData:
     """``EntryData`` for the exports. Expects terms, locations and department to be prefetched.
 
     The plain texts are in the active language with the city's fallback; ``translations``
     and each location's ``descriptions`` carry every language for the exports.
     """
     with city_languages(entry.organisation.content_languages):
-        return _record(entry, base_url)
+        return _record(entry, base_url, assessment)
 
 
-def _record(entry: Entry, base_url: str | None) -> EntryData:
+def _record(entry: Entry, base_url: str | None, assessment: AssessmentFacts | None) -> EntryData:
     base = (base_url if base_url is not None else settings.CITYRIGHTS_BASE_URL).rstrip("/")
     organisation = entry.organisation
     entry_url = base + entry.get_absolute_url()
@@ -169,4 +171,5 @@ def _record(entry: Entry, base_url: str | None) -> EntryData:
         public_url=entry_url,
         languages=organisation.content_languages,
         translations={name: translations(entry, name) for name in ENTRY_TEXTS},
+        assessment=assessment,
     )

@@ -53,7 +53,11 @@ class Rule:
             return "one of: " + ", ".join(f"`{v}`" for v in self.values)
         if self.kind == "enum_list":
             return "list, each one of: " + ", ".join(f"`{v}`" for v in self.values)
-        text = {"links": "list of {title, link}", "year_month": "YYYY-MM"}.get(self.kind, self.kind)
+        text = {
+            "links": "list of {title, link}",
+            "year_month": "YYYY-MM",
+            "records": "list of records",
+        }.get(self.kind, self.kind)
         return f"{text}, ≤ {self.max_length}" if self.max_length else text
 
 
@@ -130,7 +134,13 @@ ALGORITMEREGISTER = Standard(
         Rule("goal", kind="text", max_length=_NL_TEXT, source="Dutch labels of `purposes`"),
         Rule("proportionality", kind="text", max_length=_NL_TEXT, source="`proportionality`"),
         Rule("human_intervention", kind="text", max_length=_NL_TEXT, source="`human_oversight`"),
-        Rule("risks", kind="text", max_length=_NL_TEXT, source="`impact_assessment_status`"),
+        Rule(
+            "risks",
+            kind="text",
+            max_length=_NL_TEXT,
+            source="the risks of the decided impact assessment with their measures, once its "
+            "summary is published",
+        ),
         Rule(
             "lawful_basis", kind="text", max_length=_NL_TEXT, source="Dutch labels of `legal_bases`"
         ),
@@ -144,10 +154,14 @@ ALGORITMEREGISTER = Standard(
         Rule(
             "impacttoetsen_grouping",
             kind="links",
-            source="`impact_assessment_url`, titled Impact assessment",
+            source="the published summary of the decided impact assessment, titled with its title",
         ),
         Rule(
-            "impacttoetsen", kind="text", max_length=_NL_TEXT, source="`impact_assessment_status`"
+            "impacttoetsen",
+            kind="text",
+            max_length=_NL_TEXT,
+            source="the decided impact assessment: kind, title, date and decision, then its "
+            "published summary",
         ),
         Rule(
             "source_data",
@@ -227,8 +241,9 @@ EUROCITIES = Standard(
         Rule(
             "risks",
             True,
-            source="`impact_assessment_status`, else a sentence saying that no impact "
-            "assessment was decided and the city's `risk_level`",
+            source="the decided impact assessment (kind, title, date, decision; once its summary "
+            "is published, the summary and each risk with its measures), else a sentence saying "
+            "that none was decided and the city's `risk_level`",
         ),
         Rule(
             "risk_category",
@@ -240,7 +255,7 @@ EUROCITIES = Standard(
         ),
         Rule("proportionality", True, source="`proportionality`"),
         Rule("lawful_basis", True, source="labels of `legal_bases`"),
-        Rule("documentation", kind="url", source="`impact_assessment_url`"),
+        Rule("documentation", kind="url", source="the published summary of the impact assessment"),
         Rule("training_data", True, source="`training_data`"),
         Rule("source_data", True, source="labels of `data_categories`"),
         Rule("data_bias"),
@@ -249,8 +264,15 @@ EUROCITIES = Standard(
             True,
             source="`data_connections` and `dataset_urls`",
         ),
-        Rule("DPIA_description", source="`impact_assessment_status`"),
-        Rule("DPIA_url", kind="url", source="`impact_assessment_url`"),
+        Rule(
+            "DPIA_description",
+            source="the decided impact assessment when it covers data protection (as `risks`)",
+        ),
+        Rule(
+            "DPIA_url",
+            kind="url",
+            source="its published summary when it covers data protection",
+        ),
         Rule(
             "algorithm_type",
             True,
@@ -265,8 +287,11 @@ EUROCITIES = Standard(
         Rule("product_information", kind="url"),
         Rule("codebase_url", kind="url", source="`source_code_url`"),
         Rule("product_page", kind="url", source="the entry's public page"),
-        Rule("AIA_description", source="`impact_assessment_status`"),
-        Rule("AIA_url", kind="url", source="`impact_assessment_url`"),
+        Rule(
+            "AIA_description",
+            source="the decided impact assessment when it covers human rights (as `risks`)",
+        ),
+        Rule("AIA_url", kind="url", source="its published summary when it covers human rights"),
         Rule("monitoring", True, source="`monitoring`"),
         Rule(
             "type",
@@ -349,6 +374,18 @@ ATRS = Standard(
             "tier_2.tool_specification.data_specification.sensitive_attributes",
             source="labels of the special-category data categories",
         ),
+        Rule(
+            "tier_2.risks_mitigations_and_impact_assessments.impact_assessments",
+            kind="records",
+            source="the decided impact assessment: title, kind, decision and published summary, "
+            "date of the decision, address of the summary",
+        ),
+        Rule(
+            "tier_2.risks_mitigations_and_impact_assessments.risks",
+            kind="records",
+            source="the city's `risk_level`, then, once the assessment's summary is published, "
+            "each of its risks with its measures",
+        ),
     ),
 )
 
@@ -381,6 +418,10 @@ def _problems_of(rule: Rule, value: Any) -> Iterator[str]:
                 yield "every item needs a title and a link"
             elif rule.max_length and len(str(item["title"])) > rule.max_length:
                 yield f"a title is longer than {rule.max_length} characters"
+        return
+    if rule.kind == "records":
+        if not isinstance(value, list) or not all(isinstance(item, Mapping) for item in value):
+            yield "must be a list of records"
         return
     if rule.kind == "enum_list":
         if not isinstance(value, list) or any(v not in rule.values for v in value):
