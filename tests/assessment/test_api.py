@@ -116,6 +116,6 @@ def test_public_results_only_when_published(city_a, cycle):
     url = "/api/v1/assessment/public/city-a/cycles/2025/results"
     assert Client().get(url).status_code == 404
     services.submit(cycle, city_a.users["admin"])
-    services.validate(cycle, city_a.users["admin"])
+    services.validate(cycle, city_a.users["reviewer"])
     services.set_published(cycle, city_a.users["admin"], True)
     assert Client().get(url).json()["overall"]["level"] == 3

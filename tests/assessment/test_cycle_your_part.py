@@ -121,7 +121,7 @@ def test_after_submission_each_role_is_told_what_happens(city_a, cycle):
     assert "a reviewer resolves disagreements and validates" in your_part(editor_page)
     assert NOTHING not in editor_page
     assert "Validate" in your_part(page_of(city_a, "reviewer", cycle))
-    services.validate(cycle, admin)
+    services.validate(cycle, city_a.users["reviewer"])
     cycle.refresh_from_db()
     assert "Publish the results" in your_part(page_of(city_a, "admin", cycle))
     validated = your_part(page_of(city_a, "editor", cycle))

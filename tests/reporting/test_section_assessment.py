@@ -40,7 +40,7 @@ def _validated(city_a, version, year: int, level_of_area: dict[str, int]):
         ],
     )
     services.submit(cycle, admin)
-    services.validate(AssessmentCycle.objects.get(pk=cycle.pk), admin)
+    services.validate(AssessmentCycle.objects.get(pk=cycle.pk), city_a.users["reviewer"])
     return AssessmentCycle.objects.get(pk=cycle.pk)
 
 

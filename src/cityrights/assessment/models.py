@@ -125,6 +125,14 @@ class AssessmentCycle(models.Model):
         blank=True,
         help_text=_("When set, the results of this validated cycle are on the public pages."),
     )
+    validations = models.PositiveIntegerField(
+        _("validations"),
+        default=0,
+        help_text=_(
+            "How many times the assessment was validated. The answers given since the last "
+            "validation are the version the next one decides on."
+        ),
+    )
     scores = models.JSONField(
         _("scores at validation"),
         default=dict,

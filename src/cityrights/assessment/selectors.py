@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
+from cityrights.core import duties
 from cityrights.core.models import Organisation, OrganisationKind
 from cityrights.core.permissions import can, membership_for
 
@@ -104,6 +106,29 @@ def snapshot_cell_scores(scores: dict[str, Any]) -> dict[CellKey, float | None]:
 # --------------------------------------------------------------------------------------
 # Who may answer what
 # --------------------------------------------------------------------------------------
+
+
+def duty_version(cycle: AssessmentCycle) -> int:
+    """The version a validation decides on (``core.duties``): validations so far + 1.
+
+    It runs from the opening of the cycle, or from its last validation, to the next
+    validation, through reopening a submitted cycle and answering again.
+    """
+    return cycle.validations + 1
+
+
+def contributors_of(cycle: AssessmentCycle) -> duties.Contributors:
+    """Who answered or submitted the answers the next validation decides on."""
+    return duties.contributors(obj=cycle, version=duty_version(cycle))
+
+
+def validation_refusal(cycle: AssessmentCycle, user: User | AnonymousUser) -> str:
+    """Why ``user`` may not validate the submitted ``cycle`` ("" when nothing stands in the way
+    under the separation of duties), for the page to say instead of offering the button."""
+    if cycle.status != CycleStatus.SUBMITTED:
+        return ""
+    kinds = contributors_of(cycle).kinds_of(user)
+    return duties.refusal_message(kinds, _("validate it")) if kinds else ""
 
 
 def assignments_for(cycle: AssessmentCycle, user: User | AnonymousUser) -> list[SectionAssignment]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -18,10 +18,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cityrights.core import audit
+from cityrights.core import audit, duties
 from cityrights.core.datafiles import StoreOutcome, stale_snapshots, store_version
 from cityrights.core.errors import ServiceError
-from cityrights.core.models import Department, Organisation, OrganisationKind
+from cityrights.core.models import Department, Organisation, OrganisationKind, User
 
 from .framework import FRAMEWORKS_DIR, Framework, FrameworkError, load_framework_file
 from .models import (
@@ -36,10 +36,14 @@ from .models import (
     SectionAssignment,
 )
 from .scoring import DONT_KNOW, NOT_APPLICABLE
-from .selectors import Answerable, framework_of, result_of, snapshot_scores
-
-if TYPE_CHECKING:
-    from cityrights.core.models import User
+from .selectors import (
+    Answerable,
+    contributors_of,
+    duty_version,
+    framework_of,
+    result_of,
+    snapshot_scores,
+)
 
 
 class AssessmentError(ServiceError):
@@ -357,6 +361,7 @@ def save_answers(cycle: AssessmentCycle, actor: User, entries: list[AnswerInput]
                 obj=cycle,
                 changes=changes,
             )
+            _took_part(cycle, actor, duties.Kind.ANSWERED)
     return saved
 
 
@@ -404,8 +409,18 @@ def _transition(cycle: AssessmentCycle, actor: User, action: str, **changes: Any
     )
 
 
+def _took_part(cycle: AssessmentCycle, actor: User, kind: str) -> None:
+    duties.record(
+        organisation=cycle.organisation,
+        obj=cycle,
+        version=duty_version(cycle),
+        actor=actor,
+        kind=kind,
+    )
+
+
 def submit(cycle: AssessmentCycle, actor: User) -> None:
-    """open → submitted: answers freeze; the officer resolves and validates."""
+    """open → submitted: answers freeze; a reviewer resolves, someone else validates."""
     if cycle.status != CycleStatus.OPEN:
         raise CycleClosed(_("Only an open assessment can be submitted."))
     if not cycle.responses.exists():
@@ -415,18 +430,34 @@ def submit(cycle: AssessmentCycle, actor: User) -> None:
         cycle.submitted_at = timezone.now()
         cycle.save(update_fields=["status", "submitted_at"])
         _transition(cycle, actor, "submit", status={"from": "open", "to": "submitted"})
+        _took_part(cycle, actor, duties.Kind.SUBMITTED)
 
 
 def validate(cycle: AssessmentCycle, actor: User) -> None:
-    """submitted → validated: the scores are frozen for benchmarks and publication."""
+    """submitted → validated: the scores are frozen for benchmarks and publication.
+
+    Separation of duties: whoever answered or submitted since the last validation may
+    not validate, whatever their role (resolving disagreements is the validator's own
+    review, not a part). The validation closes that version: what changes after a
+    reopening goes into the next one.
+    """
     if cycle.status != CycleStatus.SUBMITTED:
         raise CycleClosed(_("Only a submitted assessment can be validated."))
+    duties.require_independent(
+        decider=actor,
+        contributors=contributors_of(cycle),
+        decision=_("validate it"),
+        refuse_with=AssessmentError,
+    )
     with transaction.atomic():
         cycle.status = CycleStatus.VALIDATED
         cycle.validated_at = timezone.now()
         cycle.validated_by = actor
+        cycle.validations += 1
         cycle.scores = snapshot_scores(result_of(cycle))
-        cycle.save(update_fields=["status", "validated_at", "validated_by", "scores"])
+        cycle.save(
+            update_fields=["status", "validated_at", "validated_by", "validations", "scores"]
+        )
         _transition(
             cycle,
             actor,
@@ -437,7 +468,12 @@ def validate(cycle: AssessmentCycle, actor: User) -> None:
 
 
 def reopen(cycle: AssessmentCycle, actor: User, reason: str) -> None:
-    """submitted/validated → open, by an administrator, with a reason kept in the audit log."""
+    """submitted/validated → open, by an administrator, with a reason kept in the audit log.
+
+    The answers stay, and so do their authors' parts: after a validation they are
+    recorded again for the next version, so nobody validates answers of their own that
+    an earlier round already held.
+    """
     if cycle.is_open:
         raise AssessmentError(_("The assessment is already open."), 409)
     if not reason.strip():
@@ -449,6 +485,9 @@ def reopen(cycle: AssessmentCycle, actor: User, reason: str) -> None:
         cycle.published_at = None
         cycle.scores = {}
         cycle.save(update_fields=["status", "published_at", "scores"])
+        respondents = User.objects.filter(pk__in=cycle.responses.values("respondent"))
+        for respondent in respondents:
+            _took_part(cycle, respondent, duties.Kind.ANSWERED)
         _transition(
             cycle,
             actor,

@@ -110,6 +110,7 @@ def cycle_detail(request: StaffRequest, year: int) -> HttpResponse:
             "pillar_names": {p.key: p.name.get_text(lang) for p in framework.pillars},
             "may_manage": can(request.user, organisation, "manage"),
             "may_review": can(request.user, organisation, "review"),
+            "validation_refused": selectors.validation_refusal(cycle, request.user),
             "reopen_form": ReopenForm(),
         },
     )
