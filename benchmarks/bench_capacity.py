@@ -54,7 +54,9 @@ def city() -> tuple[Organisation, User, list[Department]]:
 
     organisation = Organisation.objects.create(slug="bench", name="Bench City", kind="city")
     departments = [
-        Department.objects.create(organisation=organisation, slug=f"d{n}", name=f"Department {n}")
+        Department.objects.create(
+            organisation=organisation, slug=f"d{n}", name_en=f"Department {n}"
+        )
         for n in range(12)
     ]
     admin = User.objects.create_user("admin@bench.example", "x" * 12, name="Bench Admin")

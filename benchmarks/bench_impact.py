@@ -42,7 +42,7 @@ RIGHTS = ["privacy", "equality", "expression-assembly", "access-inclusion"]
 
 def fill(count: int, rng: random.Random) -> tuple[Organisation, User, ImpactAssessment]:
     city = Organisation.objects.create(slug="bench", name="Bench City", kind="city")
-    department = Department.objects.create(organisation=city, slug="d", name="Department")
+    department = Department.objects.create(organisation=city, slug="d", name_en="Department")
     editor = User.objects.create_user("editor@bench.example", "x" * 12)
     Membership.objects.create(user=editor, organisation=city, role="admin", department=department)
     template = services.latest_template(TemplateKind.ASSESSMENT)

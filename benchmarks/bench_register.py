@@ -77,7 +77,7 @@ def load(entries: int, locations: int) -> dict:
     call_command("migrate", verbosity=0)
     city = Organisation.objects.create(slug="bench-city", name="Bench City", kind="city")
     departments = [
-        Department.objects.create(organisation=city, slug=f"d{n}", name=f"Department {n}")
+        Department.objects.create(organisation=city, slug=f"d{n}", name_en=f"Department {n}")
         for n in range(10)
     ]
     now = timezone.now()
@@ -221,7 +221,7 @@ def bench_import(url: str, rows: int, rounds: int) -> None:
     call_command("migrate", verbosity=0)
     city = Organisation.objects.create(slug="bench-city", name="Bench City", kind="city")
     for n in range(10):
-        Department.objects.create(organisation=city, slug=f"d{n}", name=f"Department {n}")
+        Department.objects.create(organisation=city, slug=f"d{n}", name_en=f"Department {n}")
     editor = User.objects.create_user("editor@bench-city.example", "bench-password-1")
     Membership.objects.create(user=editor, organisation=city, role="editor")
     data = inventory_csv(rows)

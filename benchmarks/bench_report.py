@@ -111,7 +111,7 @@ def register(city: Any, entries: int) -> None:
     from cityrights.register.models import Entry, Location, Question
 
     departments = [
-        Department.objects.create(organisation=city, slug=f"d{n}", name=f"Department {n}")
+        Department.objects.create(organisation=city, slug=f"d{n}", name_en=f"Department {n}")
         for n in range(10)
     ]
     kinds = ["algorithm", "sensor", "service", "platform", "dataset"]

@@ -38,7 +38,7 @@ class CityFixture:
 
 def make_city(slug: str, name: str) -> CityFixture:
     city = Organisation.objects.create(slug=slug, name=name, kind="city")
-    department = Department.objects.create(organisation=city, slug="mobility", name="Mobility")
+    department = Department.objects.create(organisation=city, slug="mobility", name_en="Mobility")
     users = {}
     for role in Role.values:
         user = User.objects.create_user(f"{role}@{slug}.example", PASSWORD, name=f"{role} {name}")

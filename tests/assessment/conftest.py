@@ -26,7 +26,7 @@ def cycle(city_a, version) -> AssessmentCycle:
 
 @pytest.fixture
 def second_editor(city_a) -> User:
-    social = Department.objects.create(organisation=city_a.city, slug="social", name="Social")
+    social = Department.objects.create(organisation=city_a.city, slug="social", name_en="Social")
     user = User.objects.create_user("editor2@city-a.example", "x" * 12, name="Second Editor")
     Membership.objects.create(
         user=user, organisation=city_a.city, role=Role.EDITOR, department=social

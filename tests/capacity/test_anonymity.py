@@ -123,7 +123,7 @@ def test_answering_leaves_no_audit_event_no_log_line_and_no_mail(city_a, caplog)
 
 @pytest.mark.django_db
 def test_closing_writes_waiting_answers_and_drops_departments_under_five(city_a):
-    small = Department.objects.create(organisation=city_a.city, slug="culture", name="Culture")
+    small = Department.objects.create(organisation=city_a.city, slug="culture", name_en="Culture")
     large = add_staff(city_a.city, city_a.department, 6)
     few = add_staff(city_a.city, small, 3)
     survey_round = open_round(city_a)
@@ -185,7 +185,7 @@ def test_answering_twice_a_closed_round_or_a_round_that_does_not_ask_you_is_refu
 
 @pytest.mark.django_db
 def test_a_round_for_chosen_departments_asks_only_their_members(city_a):
-    other = Department.objects.create(organisation=city_a.city, slug="social", name="Social")
+    other = Department.objects.create(organisation=city_a.city, slug="social", name_en="Social")
     outsider = add_staff(city_a.city, other, 1)[0]
     survey_round = open_round(city_a, audience="departments", departments=[city_a.department])
     answers = full_answers(survey_round.survey.survey)

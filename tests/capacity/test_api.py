@@ -127,7 +127,7 @@ def test_an_api_key_with_write_scope_imports_attendance_all_or_nothing(city_a, a
 
 
 def test_the_survey_results_route_suppresses_small_departments(city_a):
-    culture = Department.objects.create(organisation=city_a.city, slug="culture", name="Culture")
+    culture = Department.objects.create(organisation=city_a.city, slug="culture", name_en="Culture")
     survey_round = open_round(city_a)
     survey = survey_round.survey.survey
     for person in add_staff(city_a.city, city_a.department, 6) + add_staff(city_a.city, culture, 4):

@@ -128,7 +128,7 @@ def test_the_database_counts_exactly_what_python_counts(city_a, departments, rng
     survey_round = open_round(city_a)
     homes = [
         Department.objects.get_or_create(
-            organisation=city_a.city, slug=f"dep{n}", defaults={"name": f"Dep {n}"}
+            organisation=city_a.city, slug=f"dep{n}", defaults={"name_en": f"Dep {n}"}
         )[0]
         for n in range(3)
     ]

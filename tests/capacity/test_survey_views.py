@@ -155,7 +155,7 @@ def test_another_citys_round_is_not_found(city_a, city_b):
 @pytest.fixture
 def closed_round(city_a):
     """A closed round: 7 answers from Mobility, 3 from Culture (under five), 1 without."""
-    culture = Department.objects.create(organisation=city_a.city, slug="culture", name="Culture")
+    culture = Department.objects.create(organisation=city_a.city, slug="culture", name_en="Culture")
     survey_round = open_round(city_a)
     survey = survey_round.survey.survey
     for index, person in enumerate(add_staff(city_a.city, city_a.department, 7)):
@@ -222,7 +222,7 @@ def test_downloads_carry_only_disclosed_groups(city_a, closed_round):
 def test_a_large_enough_department_is_shown_on_its_own(city_a):
     survey_round = open_round(city_a)
     survey = survey_round.survey.survey
-    culture = Department.objects.create(organisation=city_a.city, slug="culture", name="Culture")
+    culture = Department.objects.create(organisation=city_a.city, slug="culture", name_en="Culture")
     for person in add_staff(city_a.city, city_a.department, 6) + add_staff(city_a.city, culture, 5):
         services.answer_round(
             survey_round=survey_round, person=person, answers=full_answers(survey)

@@ -144,11 +144,11 @@ def test_update_saves_the_given_fields_and_records_what_changed(city_a):
     department.contact_email = "not saved@example.org"  # a field not given stays unsaved
     changes = audit.update(
         department,
-        {"name": "Mobility and parking", "slug": "mobility"},
+        {"name_en": "Mobility and parking", "slug": "mobility"},
         actor=city_a.users["admin"],
         organisation=city_a.city,
     )
-    assert changes == {"name": {"from": "Mobility", "to": "Mobility and parking"}}
+    assert changes == {"name_en": {"from": "Mobility", "to": "Mobility and parking"}}
     stored = Department.objects.get(pk=department.pk)
     assert (stored.name, stored.contact_email) == ("Mobility and parking", "")
     event = AuditEvent.objects.get(object_type="core.department", action="update")

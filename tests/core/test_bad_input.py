@@ -188,8 +188,8 @@ NUL_CASES = [
         "POST",
         "/manage/city-a/departments/",
         who="admin",
-        form={"name": "Parks" + NUL, "slug": "parks"},
-        name="name",
+        form={"name_en": "Parks" + NUL, "slug": "parks"},
+        name="name_en",
     ),
 ]
 

@@ -213,7 +213,7 @@ def test_editing_a_department_keeps_its_own_short_name_and_refuses_another(city_
     parks.refresh_from_db()
     assert (parks.name, parks.slug) == ("Parks and trees", "parks")
     update = AuditEvent.objects.get(object_type="core.department", action="update")
-    assert update.changes == {"name": {"from": "Parks", "to": "Parks and trees"}}
+    assert update.changes == {"name_en": {"from": "Parks", "to": "Parks and trees"}}
 
 
 # Settings -----------------------------------------------------------------------------

@@ -12,18 +12,18 @@ pytestmark = pytest.mark.django_db
 def test_a_taken_short_name_is_shown_on_the_department_forms(city_a):
     client = city_a.client_for("admin")
     response = client.post(
-        "/manage/city-a/departments/", {"name": "Mobility again", "slug": "mobility"}
+        "/manage/city-a/departments/", {"name_en": "Mobility again", "slug": "mobility"}
     )
     assert response.status_code == 200
     assert response.context["form"].errors == {"slug": ["Another department uses this short name."]}
     assert Department.objects.filter(organisation=city_a.city).count() == 1
-    parks = Department.objects.create(organisation=city_a.city, name="Parks", slug="parks")
+    parks = Department.objects.create(organisation=city_a.city, name_en="Parks", slug="parks")
     response = client.post(
-        f"/manage/city-a/departments/{parks.pk}/", {"name": "Parks", "slug": "mobility"}
+        f"/manage/city-a/departments/{parks.pk}/", {"name_en": "Parks", "slug": "mobility"}
     )
     assert response.context["form"].errors == {"slug": ["Another department uses this short name."]}
     response = client.post(
-        f"/manage/city-a/departments/{parks.pk}/", {"name": "Parks and trees", "slug": "parks"}
+        f"/manage/city-a/departments/{parks.pk}/", {"name_en": "Parks and trees", "slug": "parks"}
     )
     assert response.status_code == 302
 

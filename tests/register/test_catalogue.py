@@ -17,7 +17,7 @@ API = "/api/v1/register/city-a/entries"
 def register(city_a):
     from cityrights.core.models import Department
 
-    social = Department.objects.create(organisation=city_a.city, slug="social", name="Social")
+    social = Department.objects.create(organisation=city_a.city, slug="social", name_en="Social")
     make_entry(
         city_a,
         name="Parking guidance",

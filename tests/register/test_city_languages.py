@@ -269,8 +269,14 @@ def test_the_map_layer_speaks_the_readers_language(brussels):
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_keeps_existing_texts_as_the_citys_first_language():
     """Entries and places written before translations move into the first language."""
-    before = [("register", "0004_contributors_from_history")]
-    after = [("register", "0005_texts_in_city_languages")]
+    before = [
+        ("core", "0006_published_content_version"),
+        ("register", "0004_contributors_from_history"),
+    ]
+    after = [
+        ("core", "0006_published_content_version"),
+        ("register", "0005_texts_in_city_languages"),
+    ]
     executor = MigrationExecutor(connection)
     executor.migrate(before)
     apps = executor.loader.project_state(before).apps

@@ -36,6 +36,8 @@ def test_demo_register_is_rich_and_idempotent():
     assert fraud.name_nl == "Risicomodel voor uitkeringsfraude (opgeschort)"
     version = EntryVersion.objects.filter(entry__organisation=city, number=2).first()
     assert set(version.snapshot["summary"]) == {"en", "fr", "nl"}
+    for department in city.departments.all():  # the departments are named in all three
+        assert "" not in (department.name_en, department.name_fr, department.name_nl)
     count = Entry.objects.count()
     demo.load()
     assert Entry.objects.count() == count

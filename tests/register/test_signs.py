@@ -101,7 +101,7 @@ def test_batch_pdf_of_a_department_is_staff_only(city_a):
 def test_batch_for_empty_department_explains(city_a):
     from cityrights.core.models import Department
 
-    empty = Department.objects.create(organisation=city_a.city, slug="empty", name="Empty")
+    empty = Department.objects.create(organisation=city_a.city, slug="empty", name_en="Empty")
     response = city_a.client_for("viewer").get(
         f"/manage/city-a/register/signs/?department={empty.pk}&size=a4"
     )
@@ -113,7 +113,7 @@ def test_print_form_offers_departments_with_signs_and_says_how_many(city_a):
     """An editor sees which departments have something to print and how many sheets it takes."""
     from cityrights.core.models import Department
 
-    Department.objects.create(organisation=city_a.city, slug="empty", name="Empty")
+    Department.objects.create(organisation=city_a.city, slug="empty", name_en="Empty")
     make_entry(city_a, name="One", locations=2)
     make_entry(city_a, name="Two", locations=0, kind="service")
     make_entry(city_a, state="draft", name="Hidden", locations=4)

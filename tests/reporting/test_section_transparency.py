@@ -43,7 +43,7 @@ def _question(entry, created, status="open", handled=None):
 def _records(city_a):
     city = city_a.city
     mobility = city_a.department
-    social = Department.objects.create(organisation=city, slug="social", name="Social")
+    social = Department.objects.create(organisation=city, slug="social", name_en="Social")
     e1 = _entry(city, mobility, "Cameras", "sensor", published=at(YEAR - 1, 6, 1))
     e2 = _entry(
         city, social, "Allocation", "algorithm", published=at(YEAR, 12, 31, 23, 30), risk="high"

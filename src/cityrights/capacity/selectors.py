@@ -172,7 +172,7 @@ def previous_round(survey_round: SurveyRound) -> SurveyRound | None:
 
 
 def department_names(organisation: Organisation) -> dict[int, str]:
-    return dict(organisation.departments.values_list("pk", "name"))
+    return {department.pk: department.name for department in organisation.departments.all()}
 
 
 def departments_not_shown(survey_round: SurveyRound, found: results.RoundResults) -> list[str]:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import audit
 from .models import ApiKey, AuditEvent, Department, Membership, Organisation, User
+from .translation import field_names
 
 
 class AuditedAdmin(admin.ModelAdmin):
@@ -50,7 +51,7 @@ class AuditedAdmin(admin.ModelAdmin):
 class DepartmentInline(admin.TabularInline):
     model = Department
     extra = 0
-    prepopulated_fields = {"slug": ("name",)}
+    prepopulated_fields = {"slug": (field_names("name")[0],)}
 
 
 @admin.register(Organisation)

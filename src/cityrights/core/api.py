@@ -16,7 +16,8 @@ from . import selectors, services
 from .api_auth import principal, require
 from .errors import refusals
 from .input import MAX_ID
-from .models import Organisation
+from .models import Department, Organisation
+from .translation import city_languages, translations
 
 router = Router(tags=["core"])
 
@@ -45,11 +46,29 @@ class OrganisationOut(Schema):
 class DepartmentOut(Schema):
     id: int
     slug: str
-    name: str
+    name: str = Field(description="The name in the language asked for, else the city's.")
+    names: dict[str, str] = Field(description="The name in every language that has one.")
+
+
+def _department_out(department: Department, organisation: Organisation) -> DepartmentOut:
+    with city_languages(organisation.content_languages):
+        return DepartmentOut(
+            id=department.pk,
+            slug=department.slug,
+            name=department.name,
+            names=translations(department, "name"),
+        )
 
 
 class DepartmentIn(Schema):
-    name: str = Field(min_length=1, max_length=200)
+    name: str = Field(
+        default="", max_length=200, description="The name in the city's first language."
+    )
+    names: dict[str, str] = Field(
+        default_factory=dict,
+        description='The name per language, e.g. {"fr": "Mobilité", "nl": "Mobiliteit"}; '
+        "languages not given keep their text.",
+    )
     slug: str = Field(default="", max_length=60, pattern=r"^[-a-z0-9]*$")
     contact_email: str = Field(default="", max_length=254)
 
@@ -117,7 +136,7 @@ def organisation(request: HttpRequest, slug: str) -> Organisation:
 def departments(request: HttpRequest, slug: str) -> list:
     org = _visible_org(request, slug)
     require(request, org, "view")
-    return list(selectors.departments(org))
+    return [_department_out(department, org) for department in selectors.departments(org)]
 
 
 @router.post(
@@ -128,10 +147,15 @@ def departments(request: HttpRequest, slug: str) -> list:
 def create_department(request: HttpRequest, slug: str, payload: DepartmentIn) -> Status:
     org = _visible_org(request, slug)
     who = require(request, org, "manage")
+    values = payload.model_dump()
+    names = values.pop("names")
+    if values["name"]:
+        names = {org.content_languages[0]: values["name"], **names}
+    values["name"] = names
     department = services.create_department(
-        organisation=org, actor=who.user, api_key=who.key, **payload.model_dump()
+        organisation=org, actor=who.user, api_key=who.key, **values
     )
-    return Status(201, department)
+    return Status(201, _department_out(department, org))
 
 
 @router.get("/organisations/{slug}/audit-events", response=list[AuditEventOut])

@@ -15,17 +15,50 @@ from django.apps import apps
 from django.db import transaction
 
 from .models import Department, Membership, Organisation, OrganisationKind, Role, User
+from .translation import set_translations, translations
 
 DEMO_PASSWORD = "demo-rights-2026"  # noqa: S105 - published on purpose, demo only
 CITY_SLUG = "demo-city"
 
-DEPARTMENTS = [
-    ("mobility", "Mobility and Public Space"),
-    ("social", "Social Services"),
-    ("environment", "Environment and Climate"),
-    ("digital", "Digital and Information Office"),
-    ("culture", "Culture, Libraries and Sport"),
-    ("safety", "Public Safety"),
+#: Demo City's departments, named in English, French and Dutch (a Belgian city).
+DEPARTMENTS: list[tuple[str, dict[str, str]]] = [
+    (
+        "mobility",
+        {
+            "en": "Mobility and Public Space",
+            "fr": "Mobilité et Espace public",
+            "nl": "Mobiliteit en Openbare Ruimte",
+        },
+    ),
+    (
+        "social",
+        {"en": "Social Services", "fr": "Action sociale", "nl": "Sociale Dienstverlening"},
+    ),
+    (
+        "environment",
+        {
+            "en": "Environment and Climate",
+            "fr": "Environnement et Climat",
+            "nl": "Leefmilieu en Klimaat",
+        },
+    ),
+    (
+        "digital",
+        {
+            "en": "Digital and Information Office",
+            "fr": "Service du numérique et de l'information",
+            "nl": "Dienst Digitalisering en Informatie",
+        },
+    ),
+    (
+        "culture",
+        {
+            "en": "Culture, Libraries and Sport",
+            "fr": "Culture, Bibliothèques et Sport",
+            "nl": "Cultuur, Bibliotheken en Sport",
+        },
+    ),
+    ("safety", {"en": "Public Safety", "fr": "Sécurité publique", "nl": "Openbare Veiligheid"}),
 ]
 
 ACCOUNTS = [
@@ -68,12 +101,24 @@ def load() -> DemoContext:
         },
     )
     departments = {}
-    for slug, name in DEPARTMENTS:
-        departments[slug], _created = Department.objects.get_or_create(
+    for slug, names in DEPARTMENTS:
+        department, _created = Department.objects.get_or_create(
             organisation=city,
             slug=slug,
-            defaults={"name": name, "contact_email": f"{slug}@demo-city.example"},
+            defaults={
+                **{f"name_{code}": text for code, text in names.items()},
+                "contact_email": f"{slug}@demo-city.example",
+            },
         )
+        missing = {
+            code: text
+            for code, text in names.items()
+            if code not in translations(department, "name")
+        }
+        if missing:  # a demo loaded before departments had several languages
+            set_translations(department, "name", missing)
+            department.save(update_fields=[f"name_{code}" for code in missing])
+        departments[slug] = department
     users: dict[str, User] = {}
     logins: list[tuple[str, str, str]] = []
     for email, name, role, dept in ACCOUNTS:

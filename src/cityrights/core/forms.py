@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from . import throttling
 from .models import ApiKeyScope, Department, Membership, Organisation, Role
 from .services import DEPARTMENT_FIELDS, MEMBERSHIP_FIELDS, SETTINGS_FIELDS
+from .translation import TranslatedFormMixin
 
 
 class ThrottledLoginForm(AuthenticationForm):
@@ -179,10 +180,27 @@ class ThemeForm(forms.ModelForm):
         return ",".join(codes)
 
 
-class DepartmentForm(forms.ModelForm):
+class DepartmentForm(TranslatedFormMixin, forms.ModelForm):
+    """A department: its name in each of the city's languages (required in the first)."""
+
+    translated_fields = ("name",)
+    required_translations = ("name",)
+
     class Meta:
         model = Department
         fields = DEPARTMENT_FIELDS
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.limit_languages(organisation.content_languages)
+
+    def service_values(self) -> dict[str, Any]:
+        """What ``services.create_department``/``update_department`` take."""
+        return {
+            "name": self.cleaned_translations("name"),
+            "slug": self.cleaned_data["slug"],
+            "contact_email": self.cleaned_data["contact_email"],
+        }
 
 
 class ApiKeyForm(forms.Form):

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .colours import contrast_ratio
+from .translation import TranslatedField, order_text, translations
 
 LOGO_MAX_BYTES = 1_048_576
 HEX_COLOUR = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Enter a colour as #RRGGBB."))
@@ -245,8 +246,22 @@ class Organisation(models.Model):
         return reverse("core:city_home", kwargs={"org": self.slug})
 
 
+class DepartmentManager(models.Manager["Department"]):
+    """Departments in the order a reader of the active language finds them: by the name
+    they read (``core.translation.order_text``), so a French list is sorted by the French
+    names with the city's fallback in place of a missing one. Related managers
+    (``organisation.departments``) and every form's choices inherit the order."""
+
+    def get_queryset(self) -> models.QuerySet[Department]:
+        return super().get_queryset().order_by(order_text("name"), "id")
+
+
 class Department(models.Model):
-    """A unit of a city's administration that owns systems and answers questions."""
+    """A unit of a city's administration that owns systems and answers questions.
+
+    Its name is the city's text in each of its languages (``name_en``, ``name_fr``, …);
+    ``department.name`` reads the active language with the city's fallback.
+    """
 
     organisation = models.ForeignKey(
         Organisation,
@@ -254,12 +269,14 @@ class Department(models.Model):
         on_delete=models.CASCADE,
         related_name="departments",
     )
-    name = models.CharField(_("name"), max_length=200)
+    name = TranslatedField(models.CharField(_("name"), max_length=200, blank=True))
     slug = models.SlugField(_("short name"), max_length=60)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
 
+    objects = DepartmentManager()
+
     class Meta:
-        ordering = ["name"]
+        ordering = ["id"]
         verbose_name = _("department")
         verbose_name_plural = _("departments")
         constraints = [
@@ -268,6 +285,11 @@ class Department(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def every_name(self) -> list[str]:
+        """The name in each language that has one, without repeats (to recognise it in an
+        imported spreadsheet or among suppliers, whatever language they use)."""
+        return list(dict.fromkeys(translations(self, "name").values()))
 
 
 class Role(models.TextChoices):

@@ -26,6 +26,7 @@ from . import audit
 from .errors import ServiceError
 from .mail import send_welcome
 from .models import ApiKey, Department, Membership, Organisation, Role, User
+from .translation import field_names, interface_languages, set_translations
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -33,7 +34,8 @@ if TYPE_CHECKING:
     Actor = User | AnonymousUser | None
 
 MEMBERSHIP_FIELDS = ["role", "department"]
-DEPARTMENT_FIELDS = ["name", "slug", "contact_email"]
+#: A department's columns: its name in every language, its short name and its address.
+DEPARTMENT_FIELDS = [*field_names("name"), "slug", "contact_email"]
 #: What an administrator may change in the organisation's settings page.
 SETTINGS_FIELDS = [
     "name",
@@ -151,6 +153,37 @@ def remove_member(*, membership: Membership, actor: Actor) -> None:
 # --------------------------------------------------------------------------------------
 
 
+def _department_names(organisation: Organisation, name: str | Mapping[str, str]) -> dict[str, str]:
+    """``name`` as ``{language: text}``: a plain text is the city's first language.
+
+    Refused when no language has a text, when a language is not the site's or a text is
+    longer than the column.
+    """
+    values = dict(name) if isinstance(name, Mapping) else {organisation.content_languages[0]: name}
+    offered = interface_languages()
+    unknown = sorted(code for code in values if code not in offered)
+    if unknown:
+        raise ServiceError(
+            _("Unknown language: %(codes)s. Choose among %(offered)s.")
+            % {"codes": ", ".join(unknown), "offered": ", ".join(offered)},
+            422,
+            "name",
+        )
+    field = Department._meta.get_field(field_names("name")[0])
+    assert isinstance(field, models.CharField)
+    limit = field.max_length or 0
+    names = {code: (values.get(code) or "").strip() for code in offered if code in values}
+    if any(len(text) > limit for text in names.values()):
+        raise ServiceError(
+            _("A department's name has at most %(count)d characters.") % {"count": limit},
+            422,
+            "name",
+        )
+    if not any(names.values()):
+        raise ServiceError(_("Give the department a name."), 422, "name")
+    return names
+
+
 def _free_slug(organisation: Organisation, slug: str, *, name: str, current: int | None) -> str:
     """The department's short name (from ``name`` when empty), refused if taken."""
     field = Department._meta.get_field("slug")
@@ -168,22 +201,37 @@ def _free_slug(organisation: Organisation, slug: str, *, name: str, current: int
     return slug
 
 
+def _first_name(organisation: Organisation, names: Mapping[str, str]) -> str:
+    """The name in the city's first language, else in the first language that has one."""
+    for code in (*organisation.content_languages, *interface_languages()):
+        if names.get(code):
+            return names[code]
+    return ""
+
+
 def create_department(
     *,
     organisation: Organisation,
     actor: Actor,
-    name: str,
+    name: str | Mapping[str, str],
     slug: str = "",
     contact_email: str = "",
     api_key: ApiKey | None = None,
 ) -> Department:
-    """A new department; ``api_key`` names the key that asked, in the audit trail."""
-    slug = _free_slug(organisation, slug, name=name, current=None)
+    """A new department; ``api_key`` names the key that asked, in the audit trail.
+
+    ``name`` is ``{language: text}`` (the staff form, the API) or one text in the city's
+    first language.
+    """
+    names = _department_names(organisation, name)
+    slug = _free_slug(organisation, slug, name=_first_name(organisation, names), current=None)
     try:
         with transaction.atomic():
-            department = Department.objects.create(
-                organisation=organisation, name=name, slug=slug, contact_email=contact_email
+            department = Department(
+                organisation=organisation, slug=slug, contact_email=contact_email
             )
+            set_translations(department, "name", names)
+            department.save()
             audit.record(
                 actor=actor,
                 organisation=organisation,
@@ -198,18 +246,38 @@ def create_department(
 
 
 def update_department(
-    *, department: Department, actor: Actor, name: str, slug: str, contact_email: str
+    *,
+    department: Department,
+    actor: Actor,
+    name: str | Mapping[str, str],
+    slug: str,
+    contact_email: str,
 ) -> Department:
+    """Change a department; languages ``name`` does not mention keep their text."""
     with transaction.atomic():
         current = Department.objects.select_for_update().get(pk=department.pk)
-        slug = _free_slug(current.organisation, slug, name=name, current=current.pk)
+        names = _department_names(current.organisation, name)
+        kept = {code: getattr(current, column) for code, column in _name_columns()}
+        after = {**kept, **names}
+        if not any(after.values()):
+            raise ServiceError(_("Give the department a name."), 422, "name")
+        first = _first_name(current.organisation, after)
+        slug = _free_slug(current.organisation, slug, name=first, current=current.pk)
         audit.update(
             current,
-            {"name": name, "slug": slug, "contact_email": contact_email},
+            {
+                **{column: after[code] for code, column in _name_columns()},
+                "slug": slug,
+                "contact_email": contact_email,
+            },
             actor=actor,
             organisation=current.organisation,
         )
     return current
+
+
+def _name_columns() -> list[tuple[str, str]]:
+    return list(zip(interface_languages(), field_names("name"), strict=True))
 
 
 # --------------------------------------------------------------------------------------

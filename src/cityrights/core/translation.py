@@ -317,3 +317,13 @@ class TranslatedFormMixin:
                 field.label = f"{base} ({language_name(code)})" if len(languages) > 1 else base
                 field.widget.attrs["lang"] = code
                 field.required = name in self.required_translations and code == languages[0]
+
+    def cleaned_translations(self, name: str) -> dict[str, str]:
+        """``{language: text}`` of translated field ``name`` for the languages the form
+        kept (after ``is_valid()``); a service writes them and keeps the others."""
+        cleaned: Mapping[str, Any] = getattr(self, "cleaned_data", {})
+        return {
+            code: cleaned.get(to_attribute(name, code)) or ""
+            for code in interface_languages()
+            if to_attribute(name, code) in self.fields
+        }

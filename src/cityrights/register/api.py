@@ -39,6 +39,8 @@ class TermOut(Schema):
 class DepartmentOut(Schema):
     slug: str
     name: str
+    #: The name in every language that has one.
+    names: dict[str, str] = {}
 
 
 class LocationOut(Schema):
@@ -127,7 +129,11 @@ def _summary(entry: Entry) -> dict:
         "name": entry.name,
         "kind": entry.kind,
         "summary": entry.summary,
-        "department": DepartmentOut(slug=entry.department.slug, name=entry.department.name),
+        "department": DepartmentOut(
+            slug=entry.department.slug,
+            name=entry.department.name,
+            names=translations(entry.department, "name"),
+        ),
         "status": entry.status,
         "risk_level": entry.risk_level,
         "withdrawn": entry.state == "retired",

@@ -158,6 +158,8 @@ def entry_row(entry: EntryData, lang: str = vocab.DEFAULT_LANGUAGE) -> dict[str,
         for code in CONTENT_LANGUAGES:
             if name == "locations":
                 cell = format_locations(entry.locations, code) if _has(entry, code) else ""
+            elif name == "department":
+                cell = entry.department.names.get(code, "")
             else:
                 cell = entry.texts(name).get(code, "")
             row[f"{name}_{code}"] = cell

@@ -107,6 +107,8 @@ class DepartmentData:
     organisation_country: str = ""
     #: Names of the organisation's own departments: a provider among them is not a supplier.
     own_units: tuple[str, ...] = ()
+    #: The department's name in every language that has one (``name`` is the one shown).
+    names: Mapping[str, str] = field(default_factory=dict, compare=False)
 
 
 #: The facts (``core.registry`` facts provider) about an entry's impact assessment: for a
@@ -282,6 +284,7 @@ CONTENT_LANGUAGES: tuple[str, ...] = ("en", "fr", "nl")
 TRANSLATED_COLUMNS: tuple[str, ...] = (
     "name",
     "summary",
+    "department",
     "data_subjects",
     "retention",
     "recipients",

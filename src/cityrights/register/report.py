@@ -33,6 +33,7 @@ from cityrights.core.report import (
     period,
     report_date,
 )
+from cityrights.core.translation import order_text
 
 from .models import Entry, Kind, Question, QuestionStatus, Risk
 
@@ -225,7 +226,7 @@ def transparency_section(organisation: Organisation, year: int) -> ReportSection
     }
     departments = Department.objects.filter(
         pk__in={department for department, _kind in counts}
-    ).order_by("name")
+    ).order_by(order_text("name"), "id")
     rows = tuple(
         (
             department.name,

@@ -161,7 +161,7 @@ def search(entries: EntryQuerySet, text: str, organisation: Organisation) -> Ent
             | in_any_language("summary", word)
             | in_any_language("details", word)
             | Q(provider__icontains=word)
-            | Q(department__name__icontains=word)
+            | in_any_language("name", word, prefix="department__")
             | in_any_language("description", word, prefix="locations__")
         )
     return entries.distinct().order_by(order_text("name"), "id")
@@ -388,7 +388,7 @@ def _facets(organisation: Organisation) -> dict[str, Any]:
     for kind, value in terms:
         by_kind.setdefault(kind, set()).add(value)
     departments = organisation.departments.filter(pk__in=listed.values("department_id")).order_by(
-        "name"
+        order_text("name"), "id"
     )
     return {"departments": list(departments), "terms": by_kind}
 

@@ -601,7 +601,7 @@ def refresh_search(entry: Entry) -> None:
     )
     extra = " ".join(
         [
-            entry.department.name,
+            " ".join(entry.department.every_name()),
             entry.provider,
             _every(entry, "data_subjects"),
             entry.get_kind_display(),
@@ -799,7 +799,7 @@ def import_rows(
     if actor is not None:
         _require(actor, organisation, "edit")
     known = list(organisation.departments.all())
-    departments = {d.name.casefold(): d for d in known}
+    departments = {name.casefold(): d for d in known for name in d.every_name()}
     departments.update({d.slug.casefold(): d for d in known})
     prepared = [_imported_entry(imported, organisation, actor, departments) for imported in rows]
     entries = [entry for entry, _record, _terms in prepared]

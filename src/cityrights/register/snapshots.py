@@ -45,7 +45,7 @@ def snapshot(entry: Entry) -> dict[str, Any]:
     data.update(
         languages=list(entry.organisation.content_languages),
         code=entry.code,
-        department=entry.department.name,
+        department=translations(entry.department, "name"),
         department_slug=entry.department.slug,
         start_date=_iso(entry.start_date),
         end_date=_iso(entry.end_date),
@@ -96,7 +96,11 @@ def _own_units(organisation: Any) -> tuple[str, ...]:
     """The organisation's department names, read once per organisation object."""
     cached = organisation.__dict__.get("_own_units")
     if cached is None:
-        cached = tuple(organisation.departments.values_list("name", flat=True))
+        cached = tuple(
+            name
+            for department in organisation.departments.all()
+            for name in department.every_name()
+        )
         organisation.__dict__["_own_units"] = cached
     return cached
 
@@ -142,6 +146,7 @@ def _record(entry: Entry, base_url: str | None, assessment: AssessmentFacts | No
             organisation=organisation.name,
             organisation_country=organisation.country,
             own_units=_own_units(organisation) if entry.provider else (),
+            names=translations(entry.department, "name"),
         ),
         contact=contact_text(entry),
         status=entry.status,

@@ -93,11 +93,11 @@ def _remove_member(request: HttpRequest, membership: Membership) -> HttpResponse
 @require_http_methods(["GET", "HEAD", "POST"])
 def departments(request: StaffRequest) -> HttpResponse:
     organisation = request.organisation
-    form = DepartmentForm(request.POST or None)
+    form = DepartmentForm(request.POST or None, organisation=organisation)
     if request.method == "POST" and form.is_valid():
         try:
             services.create_department(
-                organisation=organisation, actor=request.user, **form.cleaned_data
+                organisation=organisation, actor=request.user, **form.service_values()
             )
         except ServiceError as error:
             refuse(request, error, form=form)
@@ -116,11 +116,11 @@ def departments(request: StaffRequest) -> HttpResponse:
 def department_edit(request: StaffRequest, pk: int) -> HttpResponse:
     organisation = request.organisation
     department = get_object_or_404(Department, pk=pk, organisation=organisation)
-    form = DepartmentForm(request.POST or None, instance=department)
+    form = DepartmentForm(request.POST or None, instance=department, organisation=organisation)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_department(
-                department=department, actor=request.user, **form.cleaned_data
+                department=department, actor=request.user, **form.service_values()
             )
         except ServiceError as error:
             refuse(request, error, form=form)

@@ -446,8 +446,8 @@ def import_view(request: StaffRequest) -> HttpResponse:
     issues: list[str] = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        departments = [d.name for d in organisation.departments.all()]
-        departments += [d.slug for d in organisation.departments.all()]
+        known = list(organisation.departments.all())
+        departments = [name for d in known for name in d.every_name()] + [d.slug for d in known]
         result = importing.parse_inventory(
             upload.read(), upload.name, max_bytes=ImportForm.MAX_BYTES, departments=departments
         )

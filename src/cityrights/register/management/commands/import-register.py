@@ -43,8 +43,8 @@ class Command(BaseCommand):
             raise CommandError(f"No file at {path}.")
         if path.stat().st_size > options["max_bytes"]:
             raise CommandError(f"{path} is larger than {options['max_bytes']} bytes.")
-        departments = [d.name for d in organisation.departments.all()]
-        departments += [d.slug for d in organisation.departments.all()]
+        known = list(organisation.departments.all())
+        departments = [name for d in known for name in d.every_name()] + [d.slug for d in known]
         result = importing.parse_inventory(
             path.read_bytes(), path.name, max_bytes=options["max_bytes"], departments=departments
         )
