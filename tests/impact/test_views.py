@@ -300,7 +300,7 @@ def test_viewers_cannot_post_anything(city_a, decided):
             url("condition_close", city_a, pk=decided.pk, condition_pk=condition.pk),
             {"closing_note": "x"},
         ),
-        (url("summary", city_a, pk=decided.pk), {"action": "save", "text": "x"}),
+        (url("summary", city_a, pk=decided.pk), {"action": "save", "text_en": "x"}),
     ]
     for page, data in posts:
         assert viewer.post(page, data).status_code == 403, page
@@ -356,7 +356,7 @@ def test_comments_per_section_by_editor_and_reviewer(city_a):
 def test_summary_approval_and_publication(city_a, decided):
     page = url("summary", city_a, pk=decided.pk)
     editor = city_a.client_for("editor")
-    assert editor.post(page, {"action": "save", "text": "Plain words."}).status_code == 302
+    assert editor.post(page, {"action": "save", "text_en": "Plain words."}).status_code == 302
     assert editor.post(page, {"action": "publish"}).status_code == 403
     public = Client().get(url("public_list", city_a))
     assert "Plain words." not in public.content.decode()

@@ -88,7 +88,7 @@ def _records(city):
     _condition(held, at(YEAR + 1, 1, 2), date(YEAR + 1, 2, 1))  # set after the year
     PublicSummary.objects.create(
         assessment=held,
-        text="Summary.",
+        text_en="Summary.",
         published=True,
         approved_at=at(YEAR, 9, 2),
         published_at=at(YEAR, 9, 3),

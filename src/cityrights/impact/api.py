@@ -11,8 +11,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 from pydantic import Field
@@ -22,9 +24,11 @@ from cityrights.core.api_types import IsoDate
 from cityrights.core.errors import refusals
 from cityrights.core.input import MAX_ID, shown
 from cityrights.core.models import Organisation
+from cityrights.core.translation import city_languages, translations
+from cityrights.core.translation import shown as shown_text
 
 from . import exports, selectors, services
-from .models import Band, Decision, ImpactAssessment, Status
+from .models import Band, Decision, ImpactAssessment, PublicSummary, Status
 
 router = Router(tags=["impact"])
 
@@ -44,6 +48,24 @@ class AssessmentOut(Schema):
     decided_at: datetime | None
     updated_at: datetime
     open_conditions: int = 0
+
+
+class PublicSummaryOut(Schema):
+    assessment: int
+    title: str
+    decision: str | None
+    decided_at: datetime | None
+    reassessment_due: date | None
+    published_at: datetime | None
+    #: The language of ``text``: the one asked for (``?lang=`` or the request's), else the
+    #: city's first language when the summary is not written in it.
+    language: str
+    text: str
+    #: The summary in every language it is written in.
+    texts: dict[str, str]
+    #: The city's languages, its first language first.
+    languages: list[str]
+    url: str
 
 
 class ConditionIn(Schema):
@@ -97,6 +119,50 @@ def _out(assessment: ImpactAssessment, open_conditions: int | None = None) -> As
         decided_at=assessment.decided_at,
         updated_at=assessment.updated_at,
         open_conditions=open_conditions,
+    )
+
+
+@router.get(
+    "/organisations/{slug}/public-summaries",
+    response=list[PublicSummaryOut],
+    auth=None,
+    summary="The published summaries of the city's impact assessments, in every language",
+)
+def public_summaries(
+    request: HttpRequest,
+    slug: str,
+    lang: str = Query("", pattern="^(|en|fr|nl)$", description="en, fr or nl"),
+    limit: int = Query(50, ge=1, le=500),
+    offset: int = Query(0, ge=0, le=MAX_ID),
+) -> list[PublicSummaryOut]:
+    """Only summaries a reviewer approved and published; drafts never appear."""
+    organisation = Organisation.objects.filter(slug=slug, is_public=True).first()
+    if organisation is None:
+        raise HttpError(404, f"No public city with the slug '{shown(slug)}'.")
+    base = settings.CITYRIGHTS_BASE_URL.rstrip("/")
+    found = selectors.public_summaries(organisation)[offset : offset + limit]
+    with city_languages(organisation.content_languages):
+        return [_public_summary(summary, organisation, lang or None, base) for summary in found]
+
+
+def _public_summary(
+    summary: PublicSummary, organisation: Organisation, lang: str | None, base: str
+) -> PublicSummaryOut:
+    assessment = summary.assessment
+    text = shown_text(summary, "text", lang)
+    return PublicSummaryOut(
+        assessment=assessment.pk,
+        title=assessment.title,
+        decision=assessment.decision or None,
+        decided_at=assessment.decided_at,
+        reassessment_due=assessment.reassessment_due,
+        published_at=summary.published_at,
+        language=text.language,
+        text=text.text,
+        texts=translations(summary, "text"),
+        languages=list(organisation.content_languages),
+        url=base
+        + reverse("impact:public_detail", kwargs={"org": organisation.slug, "pk": assessment.pk}),
     )
 
 

@@ -113,6 +113,33 @@ FALLBACK: dict[str, str] = {
     "before using it. The summary of the decision is published here.",
 }
 
+#: The published summaries in French and Dutch beside the English of ``PROJECTS`` (Demo City
+#: is Belgian and publishes in all three), keyed by the project's title.
+SUMMARY_TRANSLATIONS: dict[str, dict[str, str]] = {
+    "Benefits-fraud risk model": {
+        "fr": "La ville a testé un modèle qui choisit les dossiers d'allocations à contrôler. "
+        "L'évaluation a montré qu'il signale certains groupes bien plus souvent que d'autres. "
+        "Le projet est suspendu jusqu'à ce que le modèle soit modifié et testé à nouveau.",
+        "nl": "De stad testte een model dat kiest welke uitkeringsdossiers worden gecontroleerd. "
+        "De beoordeling toonde dat het sommige groepen veel vaker aanduidt dan andere. Het "
+        "project ligt stil tot het model is aangepast en opnieuw getest.",
+    },
+    "Parking-bay occupancy sensors": {
+        "fr": "Des capteurs dans la chaussée indiquent si une place de stationnement est libre. "
+        "Ils ne prennent pas de photos et ne lisent pas les plaques d'immatriculation. "
+        "L'évaluation a trouvé des risques très faibles et la ville a approuvé le système.",
+        "nl": "Sensoren in het wegdek geven aan of een parkeerplaats vrij is. Ze maken geen "
+        "foto's en lezen geen nummerplaten. De beoordeling vond zeer lage risico's en de stad "
+        "keurde het systeem goed.",
+    },
+    "Number-plate cameras at the low-emission zone": {
+        "fr": "La zone est nécessaire pour la qualité de l'air, et les plaques des véhicules "
+        "en règle peuvent être effacées tout de suite ; un audit doit le prouver.",
+        "nl": "De zone is nodig voor de luchtkwaliteit, en de nummerplaten van voertuigen die "
+        "in orde zijn kunnen meteen worden gewist; een audit moet dat bewijzen.",
+    },
+}
+
 PROJECTS: list[dict[str, Any]] = [
     {
         "title": "Benefits-fraud risk model",
@@ -539,7 +566,7 @@ def _build(context: DemoContext, project: dict[str, Any], editor: Any, reviewer:
         reassessment_due=today + timedelta(days=365),
     )
     if project.get("summary"):
-        summary = services.save_summary(
-            assessment, editor, project["answers"].get("public-summary", project["reasons"])
-        )
+        english = project["answers"].get("public-summary", project["reasons"])
+        texts = {"en": english, **SUMMARY_TRANSLATIONS.get(project["title"], {})}
+        summary = services.save_summary(assessment, editor, texts)
         services.approve_summary(summary, reviewer, publish=True)

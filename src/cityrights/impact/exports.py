@@ -17,6 +17,7 @@ from django.utils.translation import override
 
 from cityrights import __version__
 from cityrights.core import pdf
+from cityrights.core.translation import translations
 
 from . import charts_data, content, selectors
 from .models import ImpactAssessment
@@ -162,6 +163,8 @@ def assessment_json(assessment: ImpactAssessment, language: str = "en") -> dict[
         ],
         "public_summary": {
             "text": summary.text,
+            "texts": translations(summary, "text"),
+            "languages": list(assessment.organisation.content_languages),
             "approved_at": _iso(summary.approved_at),
             "published": summary.is_public,
         }

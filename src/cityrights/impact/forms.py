@@ -15,9 +15,10 @@ from django.utils.translation import gettext_lazy as _
 
 from cityrights.core.forms import choice_field, model_choice_field
 from cityrights.core.models import Organisation, Role, User
+from cityrights.core.translation import TranslatedFormMixin, field_names
 
 from . import content
-from .models import AssessmentKind, Band, Decision, MitigationStatus, Status
+from .models import SUMMARY_TEXTS, AssessmentKind, Band, Decision, MitigationStatus, Status
 
 LEVEL_CHOICES = [(n, str(n)) for n in range(1, 5)]
 """Levels 1–4; RiskForm names them after the assessment template's own scale."""
@@ -329,16 +330,30 @@ class ReassessmentForm(forms.Form):
     )
 
 
-class SummaryForm(forms.Form):
-    text = forms.CharField(
+def _summary_box() -> forms.CharField:
+    return forms.CharField(
         label=_("Summary for residents"),
         max_length=TEXT_MAX,
+        required=False,
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_(
             "Plain language: what the system does, which rights it touches, what the city "
             "does about the risks, and what was decided. Changing it withdraws the approval."
         ),
     )
+
+
+class SummaryForm(TranslatedFormMixin, forms.Form):
+    """The public summary: one box per language of the city, required in the first."""
+
+    translated_fields = SUMMARY_TEXTS
+    required_translations = SUMMARY_TEXTS
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for column in field_names("text"):
+            self.fields[column] = _summary_box()
+        self.limit_languages(organisation.content_languages)
 
 
 class SearchForm(forms.Form):

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cityrights.core.models import Department, Organisation
+from cityrights.core.translation import TranslatedField
 from cityrights.register.models import Entry
 
 from .workflow import Decision as DecisionValue
@@ -487,13 +488,22 @@ class Comment(models.Model):
         return self.body[:60]
 
 
+#: The summary's texts entered per city language (``text_en``, ``text_fr``, …).
+SUMMARY_TEXTS = ("text",)
+
+
 class PublicSummary(models.Model):
-    """The plain-language summary residents read. Public only once approved and published."""
+    """The plain-language summary residents read. Public only once approved and published.
+
+    Written in each of the city's languages (required in the first); ``summary.text`` reads
+    the active language with the city's fallback. Before publishing, the reviewer sees the
+    languages still missing (``services.summary_gaps``) and confirms that list.
+    """
 
     assessment = models.OneToOneField(
         ImpactAssessment, on_delete=models.CASCADE, related_name="public_summary"
     )
-    text = models.TextField(_("summary"))
+    text = TranslatedField(models.TextField(_("summary"), blank=True))
     written_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

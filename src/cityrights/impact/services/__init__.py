@@ -34,7 +34,13 @@ from .risks import (
     update_risk,
 )
 from .screening import screen
-from .summary import approve_summary, save_summary, unpublish_summary
+from .summary import (
+    approve_summary,
+    gaps_fingerprint,
+    save_summary,
+    summary_gaps,
+    unpublish_summary,
+)
 from .template_files import (
     latest_checklist,
     latest_template,
@@ -59,6 +65,7 @@ __all__ = [
     "delete_mitigation",
     "delete_risk",
     "duty_version",
+    "gaps_fingerprint",
     "latest_checklist",
     "latest_template",
     "load_shipped_templates",
@@ -73,6 +80,7 @@ __all__ = [
     "set_mitigation_status",
     "set_reassessment",
     "summary_contributors",
+    "summary_gaps",
     "transition",
     "unpublish_summary",
     "update_details",

@@ -7,6 +7,8 @@ anyway.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
@@ -17,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cityrights.core import duties
 from cityrights.core.tenancy import StaffRequest, org_view
+from cityrights.core.translation import field_names, language_name
 
 from .. import services
 from ..forms import CloseConditionForm, ConditionForm, DecisionForm, ReassessmentForm, SummaryForm
@@ -213,7 +216,10 @@ def summary(request: StaffRequest, pk: int) -> HttpResponse:
     may_approve = "review" in held and not took_part and assessment.is_decided
     form = SummaryForm(
         request.POST if request.POST.get("action") == "save" else None,
-        initial={"text": current.text if current else ""},
+        organisation=request.organisation,
+        initial={column: getattr(current, column) for column in field_names("text")}
+        if current
+        else {},
     )
     status = 200
     problem = ""
@@ -224,14 +230,21 @@ def summary(request: StaffRequest, pk: int) -> HttpResponse:
         try:
             if action == "save":
                 if form.is_valid():
-                    services.save_summary(assessment, request.user, form.cleaned_data["text"])
+                    services.save_summary(
+                        assessment, request.user, form.cleaned_translations("text")
+                    )
                     messages.success(request, _("The summary was saved."))
                     return redirect(request.path)
                 status = 422
             elif action in {"approve", "publish"}:
                 if current is None:
                     raise services.ImpactError(_("Write the summary first."), 409)
-                services.approve_summary(current, request.user, publish=action == "publish")
+                services.approve_summary(
+                    current,
+                    request.user,
+                    publish=action == "publish",
+                    missing_seen=request.POST.get("missing_seen", "")[:200],
+                )
                 messages.success(
                     request,
                     _("The summary is approved and public.")
@@ -263,6 +276,18 @@ def summary(request: StaffRequest, pk: int) -> HttpResponse:
             if took_part and "review" in held
             else "",
             "error": problem,
+            **_summary_languages(current),
         },
         status=status,
     )
+
+
+def _summary_languages(current: PublicSummary | None) -> dict[str, Any]:
+    """What the summary page shows the reviewer about languages before publication."""
+    if current is None:
+        return {"missing_languages": "", "missing_seen": ""}
+    gaps = services.summary_gaps(current)
+    return {
+        "missing_languages": ", ".join(language_name(code) for code in gaps),
+        "missing_seen": services.gaps_fingerprint(gaps),
+    }
