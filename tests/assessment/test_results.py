@@ -253,14 +253,14 @@ def test_roadmap_from_a_recommendation(city_a, two_years):
     assert not RoadmapAction.objects.filter(pk=action.pk).exists()
 
 
-def test_demo_loads_twice_with_two_validated_cycles_and_a_benchmark(db):
+def test_demo_loads_twice_with_two_validated_cycles_an_open_one_and_a_benchmark(db):
     from cityrights.core import demo
 
     demo.load()
     context = demo.load()
     cycles = list(AssessmentCycle.objects.filter(organisation=context.city).order_by("year"))
-    assert [c.status for c in cycles] == ["validated", "validated"]
-    last, this = (selectors.result_of(c) for c in cycles)
+    assert [c.status for c in cycles] == ["validated", "validated", "open"]
+    last, this = (selectors.result_of(c) for c in cycles[:2])
     better = sum(1 for k in this.cells if (this.cells[k].score or 0) > (last.cells[k].score or 0))
     assert better >= 12
     assert this.coverage.dont_know > 0
@@ -268,3 +268,12 @@ def test_demo_loads_twice_with_two_validated_cycles_and_a_benchmark(db):
     assert RoadmapAction.objects.filter(organisation=context.city).count() >= 4
     coalition = Organisation.objects.get(slug="cities-coalition-demo")
     assert selectors.coalition_benchmark(coalition).shown
+    # Next year's cycle is open with answers in progress: some respondents started, none
+    # finished, and every assigned section is there to answer.
+    open_cycle = cycles[2]
+    assert open_cycle.year == cycles[1].year + 1
+    assert open_cycle.assignments.count() == cycles[1].assignments.count()
+    started = set(open_cycle.responses.values_list("respondent__email", flat=True))
+    assert {"sofia@demo-city.example", "omar@demo-city.example"} <= started
+    coverage = selectors.result_of(open_cycle).coverage
+    assert 0 < coverage.visible - coverage.unanswered < coverage.visible

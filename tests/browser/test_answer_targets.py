@@ -1,12 +1,12 @@
-"""On an open answering page the answer buttons are 24 x 24 px targets (WCAG 2.2, 2.5.8) and the
-sticky Save bar never hides the element that has the keyboard focus (2.4.11)."""
+"""On the demo's open answering page (next year's cycle, answers in progress) the answer buttons
+are 24 x 24 px targets (WCAG 2.2, 2.5.8), the page passes axe, and the sticky Save bar never
+hides the element that has the keyboard focus (2.4.11)."""
 
 from __future__ import annotations
 
 import pytest
 
-from cityrights.assessment import services
-from cityrights.assessment.models import AssessmentCycle
+from cityrights.assessment.models import AssessmentCycle, CycleStatus
 from cityrights.core import demo
 from cityrights.core.models import User
 
@@ -24,8 +24,8 @@ FOCUSED = """() => {
 @pytest.fixture
 def open_page(page, transactional_db):
     context = demo.load()
-    cycle = AssessmentCycle.objects.filter(organisation=context.city).order_by("-year").first()
-    services.reopen(cycle, context.users["admin"], "Answering again")
+    cycle = AssessmentCycle.objects.get(organisation=context.city, status=CycleStatus.OPEN)
+    assert cycle.responses.filter(respondent__email="sofia@demo-city.example").exists()
     login_as(page, User.objects.get(email="sofia@demo-city.example"))
     url = f"/manage/demo-city/assessment/{cycle.year}/answer/inclusion/"
     page.set_viewport_size({"width": 390, "height": 700})
@@ -39,6 +39,7 @@ def test_answer_buttons_are_24_pixels_and_the_page_passes_axe(open_page):
         "input[type=radio]", "els => els.map(e => [e.offsetWidth, e.offsetHeight])"
     )
     assert sizes and min(min(pair) for pair in sizes) >= 24, sizes[:5]
+    assert page.locator("input[type=radio]:checked").count() > 0  # answers in progress
     assert_accessible(page, url)
 
 

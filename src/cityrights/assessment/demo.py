@@ -1,4 +1,5 @@
-"""Demo content: two validated cycles for Demo City, a roadmap, and a coalition benchmark.
+"""Demo content: two validated cycles for Demo City, next year's cycle open with answers in
+progress, a roadmap, and a coalition benchmark.
 
 Deterministic (seeded) and idempotent: cycles, cities and actions are looked up by their
 natural keys and left alone when they exist. Answers go through the same services as in
@@ -163,6 +164,48 @@ def _run_cycle(
     return cycle
 
 
+# Share of each respondent's assigned questions already answered in the open cycle.
+IN_PROGRESS = {"sofia": 0.5, "omar": 0.25, "editor": 0.4}
+
+
+def _open_cycle(
+    context: DemoContext, version: FrameworkVersion, year: int, respondents: dict[str, User]
+) -> AssessmentCycle:
+    """Next year's cycle, open, with last year's assignments and some answers in progress,
+    so the answering pages can be seen (and tested) as people fill them in."""
+    existing = AssessmentCycle.objects.filter(organisation=context.city, year=year).first()
+    if existing is not None:
+        return existing
+    cycle = services.open_cycle(context.city, year, version, context.users["admin"])
+    framework = version.framework
+    rng = random.Random(f"demo-open-{year}")  # noqa: S311 - demo content, not security
+    for key, share in IN_PROGRESS.items():
+        person = respondents[key]
+        answerable = selectors.Answerable(cycle, person)
+        mine = [
+            q
+            for q in framework.questions
+            if q.show_if is None and answerable.cell(q.area, q.pillar)
+        ]
+        entries = [
+            services.AnswerInput(
+                question=question.key,
+                value=_answer_value(
+                    rng,
+                    _cell_level(framework, question.area, question.pillar, True),
+                    framework.scale.max_level,
+                    optimist=key == "editor",
+                ),
+                comment="To check with the team before submitting (demo)."
+                if rng.random() < 0.2
+                else "",
+            )
+            for question in mine[: round(len(mine) * share)]
+        ]
+        services.save_answers(cycle, person, entries)
+    return cycle
+
+
 def _roadmap(context: DemoContext, cycle: AssessmentCycle) -> None:
     city = context.city
     if RoadmapAction.objects.filter(organisation=city).exists():
@@ -285,6 +328,7 @@ def load(context: DemoContext) -> None:
     _run_cycle(context, version, year - 1, False, respondents)
     current = _run_cycle(context, version, year, True, respondents)
     _roadmap(context, current)
+    _open_cycle(context, version, year + 1, respondents)
 
     coalition, _created = Organisation.objects.get_or_create(
         slug=COALITION_SLUG,
