@@ -165,6 +165,39 @@ class AssessmentCycle(models.Model):
         return self.published_at is not None and self.is_validated
 
 
+class PublishedResults(models.Model):
+    """The body of a cycle's public results page in one language, stored at publication.
+
+    The page recomputed scores, charts and tables on every request; it now shows what was
+    published. ``framework_snapshot`` is the framework's ``snapshot_hash`` the texts came
+    from: when translations are completed in place later, the stored body no longer matches
+    and the page is rendered live until the next publication (see ``published.py``).
+    """
+
+    cycle = models.ForeignKey(
+        AssessmentCycle,
+        verbose_name=_("assessment cycle"),
+        on_delete=models.CASCADE,
+        related_name="published_results",
+    )
+    language = models.CharField(_("language"), max_length=10)
+    framework_snapshot = models.CharField(_("framework snapshot"), max_length=64, blank=True)
+    body = models.TextField(_("page body"))
+    rendered_at = models.DateTimeField(_("rendered"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("published results")
+        verbose_name_plural = _("published results")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle", "language"], name="assessment_published_results_language"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cycle} ({self.language})"
+
+
 class SectionAssignment(models.Model):
     """Who answers which part of a cycle: an area, a pillar, or one area x pillar cell.
 

@@ -23,6 +23,7 @@ from cityrights.core.datafiles import StoreOutcome, stale_snapshots, store_versi
 from cityrights.core.errors import ServiceError
 from cityrights.core.models import Department, Organisation, OrganisationKind, User
 
+from . import published
 from .framework import FRAMEWORKS_DIR, Framework, FrameworkError, load_framework_file
 from .models import (
     AssessmentCycle,
@@ -496,21 +497,27 @@ def reopen(cycle: AssessmentCycle, actor: User, reason: str) -> None:
             reason=reason.strip(),
             unpublished=was_published,
         )
+        if was_published:
+            published.refresh(cycle.organisation)
 
 
-def set_published(cycle: AssessmentCycle, actor: User, published: bool) -> None:
-    if published and not cycle.is_validated:
+def set_published(cycle: AssessmentCycle, actor: User, publish: bool) -> None:
+    """Publish or withdraw a validated cycle's results. The public pages of the city's
+    published cycles are stored as they are now (``published.refresh``): a page compares
+    with the previous published cycle, so one publication can change another's page."""
+    if publish and not cycle.is_validated:
         raise CycleClosed(_("Only a validated assessment can be published."))
     with transaction.atomic():
         old = cycle.published_at
-        cycle.published_at = timezone.now() if published else None
+        cycle.published_at = timezone.now() if publish else None
         cycle.save(update_fields=["published_at"])
         _transition(
             cycle,
             actor,
-            "publish" if published else "unpublish",
+            "publish" if publish else "unpublish",
             published_at={"from": old, "to": cycle.published_at},
         )
+        published.refresh(cycle.organisation)
 
 
 # --------------------------------------------------------------------------------------
@@ -668,6 +675,8 @@ def share_with(city: Organisation, coalition: Organisation, actor: User) -> Coal
                 obj=sharing,
                 changes={"coalition": coalition.name},
             )
+            # The city's published pages now compare with the coalition.
+            published.refresh(city)
     return sharing
 
 
@@ -681,3 +690,4 @@ def stop_sharing(sharing: CoalitionSharing, actor: User) -> None:
             changes={"coalition": sharing.coalition.name},
         )
         sharing.delete()
+        published.refresh(sharing.city)

@@ -18,34 +18,12 @@ from cityrights.core.models import Organisation
 from cityrights.core.permissions import can
 from cityrights.core.tenancy import OrgRequest, StaffRequest, org_view
 
-from .. import exports, selectors, services
+from .. import exports, published, selectors, services
 from ..forms import IMPORT_MAX_BYTES, ImportForm, SharingForm
 from ..models import AssessmentCycle, CoalitionSharing, RoadmapAction
-from ..results import ResultsView, build_results
+from ..published import results_for
+from ..results import build_results
 from .workflow import get_cycle, language
-
-
-def results_for(
-    cycle: AssessmentCycle, lang: str, *, public: bool = False, with_charts: bool = True
-) -> tuple[ResultsView, AssessmentCycle | None, selectors.CoalitionBenchmark | None]:
-    """Results of ``cycle`` with its previous cycle and, when shared, the coalition figures."""
-    previous = selectors.previous_cycle(cycle, published_only=public)
-    bench = None
-    coalitions = selectors.coalitions_of(cycle.organisation)
-    if coalitions:
-        bench = selectors.coalition_benchmark(coalitions[0])
-    shown = bench is not None and bench.shown
-    view = build_results(
-        cycle.framework.framework,
-        selectors.result_of(cycle),
-        lang,
-        previous=selectors.result_of(previous) if previous else None,
-        benchmark=bench.stats if shown and bench else None,
-        area_benchmark=bench.areas if shown and bench else None,
-        benchmark_cities=bench.cities if bench else 0,
-        with_charts=with_charts,
-    )
-    return view, previous, bench
 
 
 @org_view("view")
@@ -265,9 +243,9 @@ def _published(organisation: Organisation, year: int | None) -> AssessmentCycle:
 @org_view()
 @require_safe
 def public_results(request: OrgRequest, year: int | None = None) -> HttpResponse:
+    """A published cycle's results as stored at publication (see ``published.py``)."""
     organisation = request.organisation
     cycle = _published(organisation, year)
-    view, previous, bench = results_for(cycle, language(), public=True)
     published_years = list(
         selectors.cycles_of(organisation)
         .filter(status="validated", published_at__isnull=False)
@@ -278,10 +256,7 @@ def public_results(request: OrgRequest, year: int | None = None) -> HttpResponse
         "assessment/public/results.html",
         {
             "cycle": cycle,
-            "view": view,
-            "previous": previous,
-            "bench": bench,
-            "public": True,
+            "body": published.public_body(cycle, language()),
             "published_years": published_years,
         },
     )
