@@ -313,6 +313,29 @@ def test_a_receipt_issued_before_a_translation_still_verifies(brussels, sharing,
     )
 
 
+# --- partners ------------------------------------------------------------------------------
+
+
+def test_the_partner_api_gives_the_terms_in_every_language(brussels, sharing, resident):
+    """All languages, whatever Accept-Language asks; the text hash is the receipts' one."""
+    response = sharing.api().get("/api/v1/consent/agreements", HTTP_ACCEPT_LANGUAGE="nl")
+    assert response.status_code == 200
+    study = next(item for item in response.json() if item["agreement"] == sharing.study.slug)
+    assert study["title"] == {"fr": "Étude vélo", "nl": "Fietsstudie"}
+    assert study["description"] == {"fr": FRENCH["description"], "nl": DUTCH["description"]}
+    assert study["retention"] == {"fr": FRENCH["retention"], "nl": DUTCH["retention"]}
+    assert study["languages"] == ["fr", "nl"] and study["version"] == 1
+    assert study["text_hash"] == digest_of({"fr": FRENCH, "nl": DUTCH})
+    assert {item["agreement"] for item in response.json()} == {
+        a.slug for a in sharing.lab.agreements_as_recipient.all()
+    }  # only the agreements the partner receives data under
+    subject = services.subject_for_user(sharing.city, resident, create=True)
+    event = services.change_consent(subject, sharing.study, action="grant")
+    receipt = issuing.payload_for(event, "nl")
+    assert receipt["processing"]["agreement"]["textHash"]["value"] == study["text_hash"]
+    assert Client().get("/api/v1/consent/agreements").status_code == 401
+
+
 # --- notices to recipients -----------------------------------------------------------------
 
 

@@ -2,6 +2,8 @@
 
 * ``POST /check`` and ``POST /check/batch``: partners (API key with the
   ``consent:check`` scope) ask whether they may use a person's data.
+* ``GET /agreements``: partners (scope ``consent:check``) read the published terms
+  they receive data under, with every language of their texts.
 * ``/webhooks``: partners (scope ``webhooks``) register where withdrawal
   notices go.
 * ``/jwks.json``, ``/checkpoints/…``, ``/proofs/…``: public, so anyone can
@@ -11,7 +13,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import date, datetime
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
@@ -24,7 +26,7 @@ from cityrights.core.api_auth import require_scope
 from cityrights.core.errors import refusals
 from cityrights.core.input import MAX_ID
 
-from . import keycache, ledger, partner_checks, services
+from . import keycache, ledger, partner_checks, selectors, services
 from .events import event_leaf
 from .models import Checkpoint, LedgerEvent, Webhook
 
@@ -148,6 +150,40 @@ def check_batch(request: HttpRequest, payload: BatchIn) -> HttpResponse:
     results = _decide(request, [_item(item) for item in payload.items], batch=True)
     permitted = sum(1 for r in results if r["decision"] == "permit")
     return _json({"results": results, "permitted": permitted, "denied": len(results) - permitted})
+
+
+# --- the partner's agreements ----------------------------------------------------------------
+class AgreementOut(Schema):
+    agreement: str = Field(description="The short name the check routes take.")
+    agreement_uid: str
+    title: dict[str, str] = Field(
+        description='Every language the city wrote it in, e.g. {"fr": "…", "nl": "…"}.'
+    )
+    legal_basis: str = Field(description="DPV or GDPR legal basis IRI.")
+    consent_based: bool
+    languages: list[str] = Field(description="The city's languages, its first language first.")
+    version: int = Field(description="The current published version.")
+    purposes: list[str] = Field(description="DPV purpose IRIs.")
+    data_categories: list[str] = Field(description="DPV personal-data category IRIs.")
+    description: dict[str, str] = Field(description="The terms residents read, per language.")
+    retention: dict[str, str] = Field(description="How long you keep the data, per language.")
+    expires_on: date | None
+    consent_valid_days: int | None
+    text_hash: str = Field(
+        description="SHA-256 (hex) of the canonical JSON of every language's description and "
+        "retention: the textHash receipts of schema 3 state."
+    )
+    published_at: datetime | None
+
+
+@router.get(
+    "/agreements",
+    response=list[AgreementOut],
+    summary="The published terms you receive data under, in every language",
+)
+def agreements(request: HttpRequest) -> list[dict]:
+    key = require_scope(request, "consent:check")
+    return selectors.partner_agreements(key.organisation)
 
 
 # --- webhooks ---------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from cityrights.core.models import Organisation, User
+from cityrights.core.translation import order_text, translations
 
 from . import issuing, ledger, services, terms
 from .events import normalise_time
@@ -25,6 +26,7 @@ from .models import (
     ProcessingAgreement,
     Webhook,
 )
+from .receipts import wording_digest
 
 
 @dataclass
@@ -72,6 +74,49 @@ def published_agreements(city: Organisation) -> list[tuple[ProcessingAgreement, 
         current[version.agreement_id] = version
     pairs = [(version.agreement, version) for version in current.values()]
     return sorted(pairs, key=lambda pair: pair[0].title.lower())
+
+
+def partner_agreements(recipient: Organisation) -> list[dict[str, Any]]:
+    """The published terms a partner receives data under, for the partner API.
+
+    Texts carry every language the city wrote them in (``{"fr": …, "nl": …}``), whatever
+    the request's ``Accept-Language``: the partner tells its own readers in their
+    language (docs/consent.md, "Terms in the city's languages"). ``text_hash`` is the
+    value receipts of schema 3 state, so a partner can match a resident's receipt.
+    """
+    current: dict[int, AgreementVersion] = {}
+    for version in (
+        AgreementVersion.objects.filter(
+            agreement__recipient=recipient, status=AgreementVersion.Status.PUBLISHED
+        )
+        .select_related("agreement__organisation")
+        .order_by("number")
+    ):
+        current[version.agreement_id] = version
+    result = []
+    for version in sorted(current.values(), key=lambda v: (v.agreement.slug, v.agreement_id)):
+        agreement = version.agreement
+        wording = version.wording()
+        result.append(
+            {
+                "agreement": agreement.slug,
+                "agreement_uid": str(agreement.uid),
+                "title": translations(agreement, "title"),
+                "legal_basis": agreement.legal_basis,
+                "consent_based": agreement.consent_based,
+                "languages": list(agreement.organisation.content_languages),
+                "version": version.number,
+                "purposes": version.purposes,
+                "data_categories": version.data_categories,
+                "description": translations(version, "description"),
+                "retention": translations(version, "retention"),
+                "expires_on": version.expires_on,
+                "consent_valid_days": version.consent_valid_days,
+                "text_hash": wording_digest(wording),
+                "published_at": version.published_at,
+            }
+        )
+    return result
 
 
 def portal(
@@ -203,6 +248,7 @@ def agreements_for_staff(city: Organisation) -> QuerySet[ProcessingAgreement]:
             published=Count("versions", filter=Q(versions__status="published"), distinct=True),
             drafts=Count("versions", filter=Q(versions__status="draft"), distinct=True),
         )
+        .order_by(order_text("title"), "id")
     )
 
 
