@@ -267,6 +267,35 @@ def test_a_receipt_is_in_the_residents_language_and_hashes_every_language(
     assert notice["textHash"]["value"] in page
 
 
+@pytest.mark.filterwarnings("ignore:EdDSA is deprecated")
+def test_receipts_old_and_new_verify_with_joserfc(brussels, sharing, resident):
+    """A second JOSE library that core.signing does not use, holding only the served key set."""
+    from joserfc import jws
+    from joserfc.errors import BadSignatureError
+    from joserfc.jwk import KeySet
+
+    dutch = client_in(resident, "nl")
+    dutch.post(f"{PORTAL}agreements/{sharing.study.pk}/", {"action": "grant"})
+    event = LedgerEvent.objects.get(kind="grant")
+    token = dutch.get(f"{PORTAL}receipts/{event.pk}.jws").content.decode()
+    keys = KeySet.import_key_set(Client().get("/.well-known/jwks.json").json())
+    claims = json.loads(jws.deserialize_compact(token, keys, algorithms=["EdDSA"]).payload)
+    assert claims["header"]["language"] == "nl"
+    assert claims["processing"]["agreement"]["textHash"]["value"] == digest_of(
+        {"fr": FRENCH, "nl": DUTCH}
+    )
+    header, _payload, signature = token.split(".")
+    claims["processing"]["agreement"]["textHash"]["value"] = digest_of({"fr": FRENCH})
+    forged = base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode()
+    with pytest.raises(BadSignatureError):
+        jws.deserialize_compact(f"{header}.{forged}.{signature}", keys, algorithms=["EdDSA"])
+    fixture = json.loads((DATA / "receipt_schema_2.json").read_text())
+    old = jws.deserialize_compact(
+        fixture["token"], KeySet.import_key_set(fixture["jwks"]), algorithms=["EdDSA"]
+    )
+    assert json.loads(old.payload)["header"]["schemaVersion"] == "cityrights-consent-receipt/2"
+
+
 def test_the_receipt_page_marks_a_title_in_another_language(brussels, sharing, resident):
     sharing.study.title_nl = ""
     sharing.study.save()
