@@ -385,8 +385,10 @@ def test_a_withdrawal_notice_names_the_agreement_in_every_language(brussels, sha
 def test_the_migration_keeps_existing_texts_as_the_citys_first_language():
     """Titles and terms written before translations move into the first language, byte for
     byte: the text hash of a schema-2 receipt still matches that language's description."""
-    before = [("consent", "0009_contributors_from_history")]
-    after = [("consent", "0010_texts_in_city_languages")]
+    # Core as of 0007: from core 0008 on, the organisation's postal address is per language.
+    core = ("core", "0007_department_name_in_city_languages")
+    before = [core, ("consent", "0009_contributors_from_history")]
+    after = [core, ("consent", "0010_texts_in_city_languages")]
     executor = MigrationExecutor(connection)
     executor.migrate(before)
     apps = executor.loader.project_state(before).apps

@@ -95,13 +95,13 @@ def test_an_issued_receipt_names_the_terms_the_controller_and_the_expiry(sharing
         "is_public": "on",
         "primary_colour": "#1d4f91",
         "accent_colour": "#8a1c4a",
-        "postal_address": "Town Hall\n1 Market Square\n1000 City A",
+        "postal_address_en": "Town Hall\n1 Market Square\n1000 City A",
     }
     admin = city_a.client_for("admin")
-    assert admin.get("/manage/city-a/settings/").content.decode().count('name="postal_address"')
+    assert admin.get("/manage/city-a/settings/").content.decode().count('name="postal_address_en"')
     assert admin.post("/manage/city-a/settings/", settings_form).status_code == 302
     change = AuditEvent.objects.get(object_type="core.organisation", action="update")
-    assert change.changes["postal_address"]["to"] == settings_form["postal_address"]
+    assert change.changes["postal_address_en"]["to"] == settings_form["postal_address_en"]
     person = services.subject_for_user(sharing.city, resident, create=True)
     event = services.change_consent(person, sharing.study, action="grant")
     event = LedgerEvent.objects.get(pk=event.pk)  # as the receipt page loads it

@@ -41,6 +41,21 @@ class OrganisationOut(Schema):
     kind: str
     country: str
     website: str
+    postal_address: str = Field(
+        description="Where residents can write, in the language asked for, else the city's."
+    )
+    postal_addresses: dict[str, str] = Field(
+        description="The postal address in every language that has one."
+    )
+
+    @staticmethod
+    def resolve_postal_address(organisation: Organisation) -> str:
+        with city_languages(organisation.content_languages):
+            return str(organisation.postal_address)
+
+    @staticmethod
+    def resolve_postal_addresses(organisation: Organisation) -> dict[str, str]:
+        return translations(organisation, "postal_address")
 
 
 class DepartmentOut(Schema):

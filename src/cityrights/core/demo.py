@@ -61,6 +61,14 @@ DEPARTMENTS: list[tuple[str, dict[str, str]]] = [
     ("safety", {"en": "Public Safety", "fr": "Sécurité publique", "nl": "Openbare Veiligheid"}),
 ]
 
+#: Where residents write to Demo City, in each of its languages.
+POSTAL_ADDRESS = {
+    "en": "Demo City Hall\nDigital Rights Office\nMarket Square 1\n1000 Demo City\nBelgium",
+    "fr": "Hôtel de ville de Ville-Démo\nBureau des droits numériques\nGrand-Place 1\n"
+    "1000 Ville-Démo\nBelgique",
+    "nl": "Stadhuis van Demostad\nBureau Digitale Rechten\nGrote Markt 1\n1000 Demostad\nBelgië",
+}
+
 ACCOUNTS = [
     ("admin@demo-city.example", "Amira Haddad", Role.ADMIN, "digital"),
     ("editor@demo-city.example", "Erik Janssens", Role.EDITOR, "mobility"),
@@ -100,6 +108,9 @@ def load() -> DemoContext:
             "website": "https://demo-city.example",
         },
     )
+    if not translations(city, "postal_address"):
+        set_translations(city, "postal_address", POSTAL_ADDRESS)
+        city.save()
     departments = {}
     for slug, names in DEPARTMENTS:
         department, _created = Department.objects.get_or_create(

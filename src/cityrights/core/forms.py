@@ -148,7 +148,11 @@ class MembershipForm(forms.ModelForm):
         ).queryset = self.instance.organisation.departments.all()
 
 
-class ThemeForm(forms.ModelForm):
+class ThemeForm(TranslatedFormMixin, forms.ModelForm):
+    """The organisation's settings; its postal address has one box per city language."""
+
+    translated_fields = ("postal_address",)
+
     additional_languages = forms.MultipleChoiceField(
         label=_("Other languages of the city's texts"),
         choices=settings.LANGUAGES,
@@ -172,6 +176,7 @@ class ThemeForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         stored = self.instance.additional_languages if self.instance else ""
         self.initial["additional_languages"] = [c for c in stored.split(",") if c]
+        self.limit_languages(self.instance.content_languages)
 
     def clean_additional_languages(self) -> str:
         chosen = self.cleaned_data.get("additional_languages") or []

@@ -141,14 +141,18 @@ class Organisation(models.Model):
     country = models.CharField(_("country"), max_length=2, blank=True, help_text=_("ISO code"))
     website = models.URLField(_("website"), blank=True)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
-    postal_address = models.TextField(
-        _("postal address"),
-        blank=True,
-        max_length=500,
-        help_text=_(
-            "Where residents can write to the organisation; printed on consent receipts as "
-            "the controller's address. One line per line of the address."
-        ),
+    #: Written per language of the city ("Hôtel de ville" / "Stadhuis"); read with the
+    #: city's fallback like every text the city writes (``core.translation``).
+    postal_address = TranslatedField(
+        models.TextField(
+            _("postal address"),
+            blank=True,
+            max_length=500,
+            help_text=_(
+                "Where residents can write to the organisation; printed on consent receipts as "
+                "the controller's address. One line per line of the address."
+            ),
+        )
     )
     is_public = models.BooleanField(
         _("public home page"),

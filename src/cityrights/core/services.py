@@ -44,7 +44,7 @@ SETTINGS_FIELDS = [
     "is_public",
     "website",
     "contact_email",
-    "postal_address",
+    *field_names("postal_address"),
     "primary_colour",
     "accent_colour",
     "logo",
