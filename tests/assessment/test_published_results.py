@@ -133,3 +133,25 @@ def test_the_demo_cycles_are_shown_as_published(db, client):
             stored = PublishedResults.objects.get(cycle=cycle, language=lang).body
             assert stored == old_page_body(fresh(cycle), lang), (cycle.year, lang)
             assert stored in page(client, cycle, lang)
+
+
+def test_pages_missing_or_out_of_date_are_stored_after_migrate(city_a, two_published):
+    """An upgraded installation's published cycles have no stored page yet, and completed
+    translations make a stored page out of date: ``migrate`` stores them again."""
+    from django.apps import apps
+    from django.db.models.signals import post_migrate
+
+    old, new = two_published
+    PublishedResults.objects.filter(cycle=old).delete()
+    version = new.framework
+    version.snapshot_hash = "completed-translations"
+    version.save(update_fields=["snapshot_hash"])
+    config = apps.get_app_config("assessment")
+    post_migrate.send(sender=config, app_config=config, apps=apps, verbosity=0, using="default")
+    version.refresh_from_db()  # the shipped file's translations stored again, too
+    for cycle in (old, new):
+        stamps = PublishedResults.objects.filter(cycle=cycle).values_list(
+            "framework_snapshot", flat=True
+        )
+        assert list(stamps) == [version.snapshot_hash] * len(LANGUAGES)
+    assert published.refresh_stale() == 0  # nothing left to store

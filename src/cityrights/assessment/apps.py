@@ -1,4 +1,7 @@
+from typing import Any
+
 from django.apps import AppConfig
+from django.apps import apps as django_apps
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
@@ -46,6 +49,18 @@ class AssessmentConfig(AppConfig):
             sender=self,
             weak=False,
         )
+        # ... and published results pages stored again where missing or out of date.
+        post_migrate.connect(_store_published_pages, sender=self, weak=False)
+
+
+def _store_published_pages(*, apps: Any = None, **kwargs: Any) -> None:
+    try:
+        (apps or django_apps).get_model("assessment", "PublishedResults")
+    except LookupError:  # migrating backwards, or before the migration that adds it
+        return
+    from .published import refresh_stale
+
+    refresh_stale()
 
 
 def _refresh_translations() -> None:

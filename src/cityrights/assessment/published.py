@@ -8,7 +8,8 @@ change a published result until the city publishes again.
 
 Publishing or withdrawing one cycle changes what the city's other published pages compare
 with (the previous *published* cycle), so :func:`refresh` renders every published cycle of
-the city again and drops the bodies of cycles no longer published.
+the city again and drops the bodies of cycles no longer published. :func:`refresh_stale`
+stores the pages an upgrade or texts completed in place left missing or out of date.
 """
 
 from __future__ import annotations
@@ -102,6 +103,28 @@ def refresh(organisation: Organisation) -> int:
                 )
                 stored += 1
     return stored
+
+
+def refresh_stale() -> int:
+    """Store again the pages of every city with a published cycle whose stored pages are
+    missing or were rendered from other framework texts: after an upgrade from a release
+    that did not store them, or once translations were completed in place (run after every
+    ``migrate`` and after a framework file's translations are loaded). Returns the bodies
+    stored."""
+    languages = {code for code, _name in settings.LANGUAGES}
+    stale: dict[int, Organisation] = {}
+    cycles = AssessmentCycle.objects.filter(
+        status=CycleStatus.VALIDATED, published_at__isnull=False
+    ).select_related("organisation", "framework")
+    for cycle in cycles:
+        stamps = dict(
+            PublishedResults.objects.filter(cycle=cycle).values_list(
+                "language", "framework_snapshot"
+            )
+        )
+        if any(stamps.get(lang) != _stamp(cycle) for lang in languages):
+            stale[cycle.organisation_id] = cycle.organisation
+    return sum(refresh(organisation) for organisation in stale.values())
 
 
 def _stamp(cycle: AssessmentCycle) -> str:

@@ -94,7 +94,11 @@ def store_framework(framework: Framework) -> tuple[FrameworkVersion, StoreOutcom
             "English or structure changed a new version number."
         )
 
-    return store_version(FrameworkVersion, framework, refuse=conflict)
+    version, outcome = store_version(FrameworkVersion, framework, refuse=conflict)
+    if outcome == "translations":
+        # Published pages show the framework's texts: store them with the completed ones.
+        published.refresh_stale()
+    return version, outcome
 
 
 def load_framework(path: str | Path) -> tuple[FrameworkVersion, StoreOutcome]:
