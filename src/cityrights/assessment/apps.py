@@ -53,10 +53,12 @@ class AssessmentConfig(AppConfig):
         post_migrate.connect(_store_published_pages, sender=self, weak=False)
 
 
-def _store_published_pages(*, apps: Any = None, **kwargs: Any) -> None:
+def _store_published_pages(*, apps: Any = None, plan: Any = None, **kwargs: Any) -> None:
+    if any(backwards for _migration, backwards in plan or ()):
+        return  # the tables a page reads may be in an older shape
     try:
         (apps or django_apps).get_model("assessment", "PublishedResults")
-    except LookupError:  # migrating backwards, or before the migration that adds it
+    except LookupError:  # before the migration that adds it
         return
     from .published import refresh_stale
 
