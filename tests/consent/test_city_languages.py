@@ -138,6 +138,9 @@ def test_the_reviewer_sees_the_missing_translations_and_confirms_them(brussels, 
     assert "Plain-language description: missing in Dutch" in review
     assert "Retention: missing in Dutch" in review
     assert f'value="{services.missing_fingerprint(services.missing_translations(draft))}"' in review
+    drafted = page[page.index(f'id="draft-{draft.pk}"') :]
+    assert '<dd lang="fr">Nouveau texte</dd>' in drafted  # the texts the reviewer approves
+    assert drafted.split("<h3>Dutch</h3>")[1].count("Not written in this language yet.") == 2
     publish = f"{BASE}versions/{draft.pk}/publish/"
     client = brussels.client_for("reviewer")
     assert client.post(publish).status_code == 302  # refused with a message: not confirmed

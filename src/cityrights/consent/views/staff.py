@@ -97,6 +97,20 @@ def agreement_detail(request: StaffRequest, pk: int) -> HttpResponse:
             for name, codes in gaps.items()
         ]
         version.missing_seen = services.missing_fingerprint(gaps)  # type: ignore[attr-defined]
+        # What the reviewer approves: the draft's texts in each language of the city.
+        version.wording_rows = (  # type: ignore[attr-defined]
+            []
+            if version.is_published
+            else [
+                (
+                    language_name(code),
+                    code,
+                    getattr(version, f"description_{code}"),
+                    getattr(version, f"retention_{code}"),
+                )
+                for code in languages
+            ]
+        )
         # A reviewer who wrote a draft is told why someone else has to publish it.
         took_part = (
             services.contributors_of(version).kinds_of(request.user)
@@ -117,6 +131,7 @@ def agreement_detail(request: StaffRequest, pk: int) -> HttpResponse:
             "can_edit": can(request.user, city, "edit"),
             "can_review": can_review,
             "several_languages": len(languages) > 1,
+            "text_labels": {name: _text_label(name) for name in ("description", "retention")},
             "title_gaps": [
                 language_name(code)
                 for code in services.missing_translations(agreement).get("title", [])
