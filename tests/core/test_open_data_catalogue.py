@@ -123,3 +123,34 @@ def test_a_city_that_does_not_publish_its_pages_shows_no_catalogue(city_a):
     city_a.city.save()
     assert Client().get("/cities/city-a/open-data/").status_code == 404
     assert Client().get("/cities/city-a/open-data/catalogue.ttl").status_code == 404
+
+
+def test_the_catalogue_speaks_every_language_of_the_city(demo_city):
+    graph = parse(Client().get(PAGE + "catalogue.ttl").content.decode(), "turtle")
+    titles = {
+        (str(title), title.language)
+        for dataset in graph.subjects(rdflib.RDF.type, DCAT.Dataset)
+        for title in graph.objects(dataset, DCT.title)
+    }
+    # A register entry of kind dataset: its own name in each language the city wrote it in.
+    for text, language in (
+        ("Open data: street trees", "en"),
+        ("Données ouvertes : arbres de rue", "fr"),
+        ("Open data: straatbomen", "nl"),
+    ):
+        assert (text, language) in titles
+    # The EU vocabularies' labels too, e.g. the city's country.
+    labels = {
+        (str(label), label.language)
+        for label in graph.objects(None, rdflib.namespace.SKOS.prefLabel)
+    }
+    assert {("Belgium", "en"), ("Belgique", "fr"), ("België", "nl")} <= labels
+    # The algorithm-register standards: a file per language, each saying which.
+    files = {
+        str(url): {str(code) for code in graph.objects(distribution, DCT.language)}
+        for distribution in graph.subjects(rdflib.RDF.type, DCAT.Distribution)
+        for url in graph.objects(distribution, DCAT.accessURL)
+        if "/standards/eurocities.json" in str(url)
+    }
+    assert sorted(url.rsplit("=", 1)[1] for url in files) == ["en", "fr", "nl"]
+    assert all(len(codes) == 1 for codes in files.values())

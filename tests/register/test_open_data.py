@@ -101,6 +101,20 @@ def test_algorithm_register_standards(register, standard):
     assert "Air sensors" not in dumped
 
 
+def test_a_standard_s_file_per_language(register):
+    client = Client()
+    french = json.loads(client.get(BASE + "standards/eurocities.json?language=fr").content)
+    assert french[0]["lang"] == "fr"
+    assert french[0]["risks"].startswith("Aucune analyse d’impact")
+    dutch = client.get(BASE + "standards/eurocities.json?language=nl")
+    assert dutch["Content-Language"] == "nl"
+    assert json.loads(dutch.content)[0]["lang"] == "nl"
+    # The Dutch register's records are Dutch whatever is asked.
+    asked = client.get(BASE + "standards/algoritmeregister.json?language=fr")
+    assert asked["Content-Language"] == "nl"
+    assert client.get(BASE + "standards/uk-atrs.json?language=xx").status_code == 404
+
+
 def test_unknown_formats_are_404(register):
     client = Client()
     assert client.get(BASE + "standards/iso.json").status_code == 404

@@ -15,7 +15,9 @@ download of the EU vocabularies. So a licence is written as a ``dct:LicenseDocum
 landing page as a ``foaf:Document``, a theme, language, file type, frequency, availability or
 country as a ``skos:Concept`` with its ``skos:inScheme`` and ``skos:prefLabel`` (the scheme
 being a ``skos:ConceptScheme`` with a ``dct:title``), as the EU Publications Office's own
-tables state them. The labels are the authority tables' labels (facts, not our prose).
+tables state them. The labels are the authority tables' labels (facts, not our prose), in
+English, French and Dutch; the ADMS publisher and licence types have English labels only, as
+ADMS gives them. Every text of a dataset is a literal tagged with its language.
 
 IRIs: every IRI we write goes through :func:`iri`, which percent-encodes what an IRI may not
 contain (spaces, a second ``#``): a distribution's IRI is its dataset's IRI with a suffix in
@@ -339,12 +341,12 @@ class _Builder:
             self.texts(node, self.SKOS.prefLabel, labels)
         return node
 
-    def scheme(self, value: str, title: str) -> Any:
+    def scheme(self, value: str, title: Texts) -> Any:
         node = self.ref(value)
         if node not in self._done:
             self._done.add(node)
             self.add(node, self.RDF.type, self.SKOS.ConceptScheme)
-            self.add(node, self.DCT.title, self.rdf.Literal(title, lang="en"))
+            self.texts(node, self.DCT.title, title)
         return node
 
     def document(self, url: str) -> Any:
@@ -361,7 +363,7 @@ class _Builder:
         type_code, label = LICENCE_TYPES[code]
         kind = self.typed(LICENCE_TYPE + type_code, self.SKOS.Concept)
         self.add(kind, self.SKOS.prefLabel, self.rdf.Literal(label, lang="en"))
-        self.add(kind, self.SKOS.inScheme, self.scheme(LICENCE_TYPE_SCHEME, "Licence type"))
+        self.add(kind, self.SKOS.inScheme, self.scheme(LICENCE_TYPE_SCHEME, {"en": "Licence type"}))
         self.add(node, self.DCT.type, kind)
         return node
 
@@ -369,8 +371,8 @@ class _Builder:
         found = COUNTRIES.get(code.upper())
         if found is None:
             return None
-        eu_code, label = found
-        return self.concept("country", eu_code, {"en": label}, self.DCT.Location)
+        eu_code, labels = found
+        return self.concept("country", eu_code, labels, self.DCT.Location)
 
     def agent(self, agent: Agent) -> Any:
         node = self.typed(agent.iri, self.FOAF.Agent, self.FOAF.Organization)
@@ -382,7 +384,9 @@ class _Builder:
         kind_node = self.typed(PUBLISHER_TYPES + kind, self.SKOS.Concept)
         self.add(kind_node, self.SKOS.prefLabel, self.rdf.Literal(PUBLISHER_TYPE_LABELS[kind]))
         self.add(
-            kind_node, self.SKOS.inScheme, self.scheme(PUBLISHER_TYPE_SCHEME, "Publisher type")
+            kind_node,
+            self.SKOS.inScheme,
+            self.scheme(PUBLISHER_TYPE_SCHEME, {"en": "Publisher type"}),
         )
         self.add(node, self.DCT.type, kind_node)
         if agent.homepage:

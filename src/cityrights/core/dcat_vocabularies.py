@@ -28,16 +28,20 @@ SKOS = "http://www.w3.org/2004/02/skos/core#"
 
 # ``{code: {language: label}}`` per authority table, as the Publications Office labels them.
 
-SCHEME_TITLES: Mapping[str, str] = MappingProxyType(
+SCHEME_TITLES: Mapping[str, Texts] = MappingProxyType(
     {
-        "data-theme": "Data theme",
-        "language": "Language",
-        "file-type": "File type",
-        "frequency": "Frequency",
-        "planned-availability": "Planned availability",
-        "access-right": "Access right",
-        "country": "Country",
-        "licence": "Licence",
+        "data-theme": {"en": "Data theme", "fr": "Thème des données", "nl": "Gegevensthema"},
+        "language": {"en": "Language", "fr": "Langue", "nl": "Taal"},
+        "file-type": {"en": "File type", "fr": "Type de fichier", "nl": "Bestandstype"},
+        "frequency": {"en": "Frequency", "fr": "Fréquence", "nl": "Frequentie"},
+        "planned-availability": {
+            "en": "Planned availability",
+            "fr": "Disponibilité prévue",
+            "nl": "Geplande beschikbaarheid",
+        },
+        "access-right": {"en": "Access right", "fr": "Droit d’accès", "nl": "Toegangsrecht"},
+        "country": {"en": "Country", "fr": "Pays", "nl": "Land"},
+        "licence": {"en": "Licence", "fr": "Licence", "nl": "Licentie"},
     }
 )
 
@@ -110,42 +114,43 @@ LICENCE_TYPES: Mapping[str, tuple[str, str]] = MappingProxyType(
 LICENCE_TYPE_SCHEME = "http://purl.org/adms/licencetype/1.0"
 LICENCE_TYPE = "http://purl.org/adms/licencetype/"
 
-#: ISO 3166-1 alpha-2 codes of European countries to the EU country table (alpha-3).
-COUNTRIES: Mapping[str, tuple[str, str]] = MappingProxyType(
+#: ISO 3166-1 alpha-2 codes of European countries to the EU country table (alpha-3), with its
+#: labels.
+COUNTRIES: Mapping[str, tuple[str, Texts]] = MappingProxyType(
     {
-        "AT": ("AUT", "Austria"),
-        "BE": ("BEL", "Belgium"),
-        "BG": ("BGR", "Bulgaria"),
-        "CH": ("CHE", "Switzerland"),
-        "CY": ("CYP", "Cyprus"),
-        "CZ": ("CZE", "Czechia"),
-        "DE": ("DEU", "Germany"),
-        "DK": ("DNK", "Denmark"),
-        "EE": ("EST", "Estonia"),
-        "ES": ("ESP", "Spain"),
-        "FI": ("FIN", "Finland"),
-        "FR": ("FRA", "France"),
-        "GB": ("GBR", "United Kingdom"),
-        "GR": ("GRC", "Greece"),
-        "HR": ("HRV", "Croatia"),
-        "HU": ("HUN", "Hungary"),
-        "IE": ("IRL", "Ireland"),
-        "IS": ("ISL", "Iceland"),
-        "IT": ("ITA", "Italy"),
-        "LI": ("LIE", "Liechtenstein"),
-        "LT": ("LTU", "Lithuania"),
-        "LU": ("LUX", "Luxembourg"),
-        "LV": ("LVA", "Latvia"),
-        "MT": ("MLT", "Malta"),
-        "NL": ("NLD", "Netherlands"),
-        "NO": ("NOR", "Norway"),
-        "PL": ("POL", "Poland"),
-        "PT": ("PRT", "Portugal"),
-        "RO": ("ROU", "Romania"),
-        "SE": ("SWE", "Sweden"),
-        "SI": ("SVN", "Slovenia"),
-        "SK": ("SVK", "Slovakia"),
-        "UA": ("UKR", "Ukraine"),
+        "AT": ("AUT", {"en": "Austria", "fr": "Autriche", "nl": "Oostenrijk"}),
+        "BE": ("BEL", {"en": "Belgium", "fr": "Belgique", "nl": "België"}),
+        "BG": ("BGR", {"en": "Bulgaria", "fr": "Bulgarie", "nl": "Bulgarije"}),
+        "CH": ("CHE", {"en": "Switzerland", "fr": "Suisse", "nl": "Zwitserland"}),
+        "CY": ("CYP", {"en": "Cyprus", "fr": "Chypre", "nl": "Cyprus"}),
+        "CZ": ("CZE", {"en": "Czechia", "fr": "Tchéquie", "nl": "Tsjechië"}),
+        "DE": ("DEU", {"en": "Germany", "fr": "Allemagne", "nl": "Duitsland"}),
+        "DK": ("DNK", {"en": "Denmark", "fr": "Danemark", "nl": "Denemarken"}),
+        "EE": ("EST", {"en": "Estonia", "fr": "Estonie", "nl": "Estland"}),
+        "ES": ("ESP", {"en": "Spain", "fr": "Espagne", "nl": "Spanje"}),
+        "FI": ("FIN", {"en": "Finland", "fr": "Finlande", "nl": "Finland"}),
+        "FR": ("FRA", {"en": "France", "fr": "France", "nl": "Frankrijk"}),
+        "GB": ("GBR", {"en": "United Kingdom", "fr": "Royaume-Uni", "nl": "Verenigd Koninkrijk"}),
+        "GR": ("GRC", {"en": "Greece", "fr": "Grèce", "nl": "Griekenland"}),
+        "HR": ("HRV", {"en": "Croatia", "fr": "Croatie", "nl": "Kroatië"}),
+        "HU": ("HUN", {"en": "Hungary", "fr": "Hongrie", "nl": "Hongarije"}),
+        "IE": ("IRL", {"en": "Ireland", "fr": "Irlande", "nl": "Ierland"}),
+        "IS": ("ISL", {"en": "Iceland", "fr": "Islande", "nl": "IJsland"}),
+        "IT": ("ITA", {"en": "Italy", "fr": "Italie", "nl": "Italië"}),
+        "LI": ("LIE", {"en": "Liechtenstein", "fr": "Liechtenstein", "nl": "Liechtenstein"}),
+        "LT": ("LTU", {"en": "Lithuania", "fr": "Lituanie", "nl": "Litouwen"}),
+        "LU": ("LUX", {"en": "Luxembourg", "fr": "Luxembourg", "nl": "Luxemburg"}),
+        "LV": ("LVA", {"en": "Latvia", "fr": "Lettonie", "nl": "Letland"}),
+        "MT": ("MLT", {"en": "Malta", "fr": "Malte", "nl": "Malta"}),
+        "NL": ("NLD", {"en": "Netherlands", "fr": "Pays-Bas", "nl": "Nederland"}),
+        "NO": ("NOR", {"en": "Norway", "fr": "Norvège", "nl": "Noorwegen"}),
+        "PL": ("POL", {"en": "Poland", "fr": "Pologne", "nl": "Polen"}),
+        "PT": ("PRT", {"en": "Portugal", "fr": "Portugal", "nl": "Portugal"}),
+        "RO": ("ROU", {"en": "Romania", "fr": "Roumanie", "nl": "Roemenië"}),
+        "SE": ("SWE", {"en": "Sweden", "fr": "Suède", "nl": "Zweden"}),
+        "SI": ("SVN", {"en": "Slovenia", "fr": "Slovénie", "nl": "Slovenië"}),
+        "SK": ("SVK", {"en": "Slovakia", "fr": "Slovaquie", "nl": "Slowakije"}),
+        "UA": ("UKR", {"en": "Ukraine", "fr": "Ukraine", "nl": "Oekraïne"}),
     }
 )
 

@@ -7,6 +7,8 @@ the register alike. Texts come in every language the city publishes in.
 
 from __future__ import annotations
 
+import functools
+
 from django.db.models import Max, Min
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -14,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from cityrights.core import dcat, vocab
 from cityrights.core.models import Organisation
 from cityrights.core.open_data import absolute, catalogue, city_url, contact
+from cityrights.core.translation import language_name
 
 from . import selectors
 from .exports import contact_email
@@ -94,16 +97,24 @@ def _distributions(
         ),
     ]
     for slug, title in STANDARD_TITLES.items():
-        found.append(
-            dcat.Distribution(
-                slug,
-                url("export_standard", standard=slug),
-                "json",
-                dict.fromkeys(languages, title),
-                texts(lambda: _("The published algorithms in the fields of this standard.")),
+        # A file per language; the Dutch register's records are Dutch only.
+        for code in ("nl",) if slug == "algoritmeregister" else languages:
+            found.append(
+                dcat.Distribution(
+                    f"{slug}-{code}",
+                    url("export_standard", standard=slug) + f"?language={code}",
+                    "json",
+                    texts(functools.partial(_in_language, title, code)),
+                    texts(lambda: _("The published algorithms in the fields of this standard.")),
+                    languages=(code,),
+                )
             )
-        )
     return found
+
+
+def _in_language(title: str, code: str) -> str:
+    """A standard's title and the language of its file, in the active language."""
+    return f"{title} ({language_name(code)})"
 
 
 def register_dataset(organisation: Organisation) -> dcat.Dataset:
@@ -148,27 +159,35 @@ def register_dataset(organisation: Organisation) -> dcat.Dataset:
 
 
 def entry_dataset(organisation: Organisation, entry: EntryData) -> dcat.Dataset:
-    """A published register entry of kind dataset, with one distribution per data address."""
-    lang = organisation.default_language
+    """A published register entry of kind dataset, with one distribution per data address.
+
+    Its name and summary in every language the city wrote them in (never an English text
+    tagged as French); the interface texts and keywords in every language of the city.
+    """
+    languages = organisation.content_languages
+    names = dict(entry.texts("name")) or {languages[0]: entry.name}
+    summaries = dict(entry.texts("summary")) or {languages[0]: entry.summary}
     email = contact_email(entry.contact) or ""
     distributions = tuple(
         dcat.Distribution(
             f"file-{index}",
             url,
             _format_of(url),
-            {lang: f"{entry.name} ({index})"},
-            dcat.in_languages([lang], lambda: _("Where the department publishes this dataset.")),
+            {code: f"{name} ({index})" for code, name in names.items()},
+            dcat.in_languages(languages, lambda: _("Where the department publishes this dataset.")),
             download=False,
         )
         for index, url in enumerate(entry.dataset_urls, start=1)
     )
     return dcat.Dataset(
         iri=entry.public_url,
-        title={lang: entry.name},
-        description={lang: entry.summary},
+        title=names,
+        description=summaries,
         landing_page=entry.public_url,
         distributions=distributions,
-        keywords={lang: tuple(vocab.label(iri, lang) for iri in entry.purposes)},
+        keywords={
+            code: tuple(vocab.label(iri, code) for iri in entry.purposes) for code in languages
+        },
         themes=("GOVE",),
         issued=entry.published_at,
         modified=entry.updated_at,

@@ -800,17 +800,22 @@ STANDARD_EXPORTERS = MappingProxyType(
 
 
 def export_standard(
-    entries: Iterable[EntryData], standard: str, *, include_unpublished: bool = False
+    entries: Iterable[EntryData],
+    standard: str,
+    *,
+    lang: str = "en",
+    include_unpublished: bool = False,
 ) -> list[dict[str, Any]]:
-    """All published algorithm entries in one standard's shape; other kinds are left out."""
-    try:
-        exporter = STANDARD_EXPORTERS[standard]
-    except KeyError:
-        raise ValueError(
-            f"Unknown standard {standard!r}; use one of {sorted(STANDARD_EXPORTERS)}."
-        ) from None
-    return [
-        exporter(entry)
-        for entry in published_only(entries, include_unpublished)
-        if entry.is_algorithm
-    ]
+    """All published algorithm entries in one standard's shape; other kinds are left out.
+
+    ``lang`` is the language of the labels and sentences (ATRS, Eurocities); build the
+    records in the same language (``snapshots.to_record`` under ``translation.override``).
+    The Algoritmeregister is always Dutch (its only ``lang`` is ``nld``).
+    """
+    if standard not in STANDARD_EXPORTERS:
+        raise ValueError(f"Unknown standard {standard!r}; use one of {sorted(STANDARD_EXPORTERS)}.")
+    chosen = [e for e in published_only(entries, include_unpublished) if e.is_algorithm]
+    if standard == "algoritmeregister":
+        return [to_algoritmeregister(entry) for entry in chosen]
+    exporter = to_atrs if standard == "atrs" else to_eurocities
+    return [exporter(entry, lang) for entry in chosen]

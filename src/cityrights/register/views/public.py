@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
@@ -18,7 +19,12 @@ from cityrights.core import dcat
 from cityrights.core.errors import refuse
 from cityrights.core.tenancy import OrgRequest, org_view
 from cityrights.core.throttling import client_address
-from cityrights.core.translation import order_text
+from cityrights.core.translation import (
+    current_language,
+    interface_languages,
+    language_name,
+    order_text,
+)
 from cityrights.core.views.errors import refusal
 
 from .. import datasets, exports, maps, selectors, services, signs
@@ -302,18 +308,30 @@ STANDARDS = {
 }
 
 
+#: The language of each standard's file when none is asked for (``None``: the reader's).
+STANDARD_LANGUAGES = {"algoritmeregister": "nl"}
+
+
 @require_safe
 @org_view()
 def export_standard(request: OrgRequest, standard: str) -> HttpResponse:
+    """One standard's records, a file per language (``?language=fr``; the Dutch register's
+    records are in Dutch): labels and sentences in that language, the city's texts too where
+    they are translated (else in the city's first language)."""
     from django.http import JsonResponse
 
     key = STANDARDS.get(standard)
     if key is None:
         raise Http404(_("Unknown standard."))
-    data = exports.export_standard(_records(request), key)
+    language = STANDARD_LANGUAGES.get(key) or request.GET.get("language") or current_language()
+    if language not in interface_languages():
+        raise Http404(_("There is no file in this language."))
+    with translation.override(language):
+        data = exports.export_standard(_records(request), key, lang=language)
     response = JsonResponse(data, safe=False, json_dumps_params={"ensure_ascii": False})
+    response["Content-Language"] = language
     response["Content-Disposition"] = (
-        f'inline; filename="{request.organisation.slug}-{standard}.json"'
+        f'inline; filename="{request.organisation.slug}-{standard}-{language}.json"'
     )
     return response
 
@@ -321,4 +339,9 @@ def export_standard(request: OrgRequest, standard: str) -> HttpResponse:
 @require_safe
 @org_view()
 def exports_page(request: OrgRequest) -> HttpResponse:
-    return render(request, "register/exports.html", {"standards": list(STANDARDS)})
+    languages = [(code, language_name(code)) for code in request.organisation.content_languages]
+    return render(
+        request,
+        "register/exports.html",
+        {"standards": list(STANDARDS), "file_languages": languages},
+    )
