@@ -48,13 +48,30 @@ def row(**overrides: str) -> dict[str, str]:
 
 
 def upload(client, content: bytes, name: str = "inventory.csv"):
-    return client.post(URL, {"file": SimpleUploadedFile(name, content)})
+    """Post a file; a file that passes the checks is saved while the page streams, so the
+    whole page is read here (as a browser would) and kept as ``response.page``."""
+    response = client.post(URL, {"file": SimpleUploadedFile(name, content)})
+    response.page = (
+        b"".join(response.streaming_content).decode()
+        if response.streaming
+        else response.content.decode()
+    )
+    return response
+
+
+def saved(response) -> bool:
+    """The streamed page ended with the drafts created."""
+    return (
+        response.status_code == 200
+        and response.streaming
+        and ("drafts were created" in response.page or "draft was created" in response.page)
+    )
 
 
 def test_import_creates_drafts_with_locations(city_a):
     content = inventory(row(), row(name="Parking app", kind="service", locations=""))
     response = upload(city_a.client_for("editor"), content)
-    assert response.status_code == 302
+    assert saved(response)
     entries = Entry.objects.order_by("name_en")
     assert [e.name for e in entries] == ["Air sensors", "Parking app"]
     assert all(e.state == State.DRAFT for e in entries)
@@ -74,7 +91,7 @@ def test_bulk_saved_drafts_are_whole_entries(city_a):
 
     rows = [row(name=f"Sensor {n}", thematic_areas="privacy | privacy") for n in range(30)]
     response = upload(city_a.client_for("editor"), inventory(*rows))
-    assert response.status_code == 302
+    assert saved(response)
     entries = list(Entry.objects.prefetch_related("terms", "locations"))
     assert len(entries) == 30
     codes = [e.code for e in entries] + list(Location.objects.values_list("code", flat=True))
@@ -96,7 +113,7 @@ def test_one_bad_row_imports_nothing_and_names_row_and_column(city_a):
     )
     response = upload(city_a.client_for("editor"), content)
     assert response.status_code == 200
-    html = response.content.decode()
+    html = response.page
     assert "nothing was imported" in html
     assert "Row 3" in html and "purposes" in html and "dpv:ServiceProvision" in html
     assert "locations" in html
@@ -122,7 +139,9 @@ def test_database_problem_rolls_back_earlier_rows(city_a, monkeypatch):
 
     monkeypatch.setattr(services, "_insert_rows", failing)
     response = upload(city_a.client_for("editor"), inventory(row(), row(name="Second")))
-    assert "simulated failure" in response.content.decode()
+    assert response.streaming  # the file passed the checks; the save failed while streaming
+    assert "simulated failure" in response.page
+    assert "nothing was imported" in response.page
     assert not Entry.objects.exists()
     assert not AuditEvent.objects.filter(action="import").exists()
 
@@ -130,12 +149,12 @@ def test_database_problem_rolls_back_earlier_rows(city_a, monkeypatch):
 def test_wrong_type_and_oversized_files_are_refused(city_a, settings):
     client = city_a.client_for("editor")
     response = upload(client, b"hello", name="notes.txt")
-    assert "Upload a .csv or .xlsx file" in response.content.decode()
+    assert "Upload a .csv or .xlsx file" in response.page
     big = b"x" * (2 * 1024 * 1024 + 1)
     response = upload(client, big, name="big.csv")
-    assert "the limit is 2048 KB" in response.content.decode()
+    assert "the limit is 2048 KB" in response.page
     response = upload(client, b"PK\x03\x04broken", name="broken.xlsx")
-    assert "nothing was imported" in response.content.decode()
+    assert "nothing was imported" in response.page
     assert not Entry.objects.exists()
 
 
@@ -150,7 +169,7 @@ def test_xlsx_import(city_a):
     buffer = io.BytesIO()
     book.save(buffer)
     response = upload(city_a.client_for("admin"), buffer.getvalue(), name="inventory.xlsx")
-    assert response.status_code == 302
+    assert saved(response)
     assert Entry.objects.get().name == "Air sensors"
 
 
@@ -181,3 +200,68 @@ def test_command_imports_all_or_nothing(city_a, tmp_path):
         call_command("import-register", "city-a", str(good), max_bytes=10)
     with pytest.raises(CommandError, match="not a member"):
         call_command("import-register", "city-a", str(good), author="nobody@example.org")
+
+
+def _with_columns(extra: dict[str, str], **overrides: str) -> bytes:
+    headers = [*HEADERS, *extra]
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=headers)
+    writer.writeheader()
+    writer.writerow({**{h: row(**overrides).get(h, "") for h in HEADERS}, **extra})
+    return buffer.getvalue().encode()
+
+
+def test_texts_per_language_come_from_their_columns(city_a):
+    city = city_a.city
+    city.additional_languages = "fr,nl"
+    city.save(update_fields=["additional_languages"])
+    content = _with_columns({"name_fr": "Capteurs d'air", "summary_nl": "Meten de lucht."})
+    assert saved(upload(city_a.client_for("editor"), content))
+    entry = Entry.objects.get()
+    assert (entry.name_en, entry.name_fr, entry.name_nl) == ("Air sensors", "Capteurs d'air", "")
+    assert (entry.summary_en, entry.summary_nl) == ("Measure the air.", "Meten de lucht.")
+
+
+def test_a_column_in_another_language_is_refused_on_the_header_line(city_a):
+    client = city_a.client_for("editor")
+    unknown = upload(client, _with_columns({"summary_de": "Misst die Luft."}))
+    assert unknown.status_code == 200
+    assert "Row 1, column &#x27;summary_de&#x27;: Unknown language &#x27;de&#x27;" in unknown.page
+    # French is a language of the register, but not one this city publishes in.
+    not_the_city = upload(client, _with_columns({"name_fr": "Capteurs"})).page
+    assert "Row 1, column &#x27;name_fr&#x27;: Row 2 has a text in this column" in not_the_city
+    # An empty column of such a language (a file the register exported) is no problem.
+    assert saved(upload(client, _with_columns({"name_fr": ""})))
+    assert Entry.objects.count() == 1
+
+
+def _post(client, content: bytes):
+    return client.post(URL, {"file": SimpleUploadedFile("inventory.csv", content)})
+
+
+def test_the_page_shows_each_step_while_it_saves(city_a):
+    rows = [row(name=f"Sensor {n}") for n in range(3)]
+    response = _post(city_a.client_for("editor"), inventory(*rows))
+    assert response["Cache-Control"] == "no-store"
+    parts = [part.decode() for part in response.streaming_content]
+    assert "Importing from a spreadsheet" in parts[0]
+    assert parts[0].rstrip().endswith('aria-labelledby="import-steps">')
+    assert parts[1:5] == [
+        "<li>The file is read: 3 rows, no problem found.</li>\n",
+        "<li>Checked 3 of 3 rows against the register.</li>\n",
+        "<li>Saved the 3 entries.</li>\n",
+        "<li>Saved their purposes, personal data, legal bases and places.</li>\n",
+    ]
+    assert "3 drafts were created" in "".join(parts[5:])
+    assert Entry.objects.count() == 3
+
+
+def test_leaving_the_page_while_it_saves_saves_nothing(city_a):
+    response = _post(city_a.client_for("editor"), inventory(row(), row(name="Second")))
+    stream = iter(response.streaming_content)
+    for _ in range(4):  # the top of the page, the file, the check, the entries
+        next(stream)
+    assert Entry.objects.count() == 2  # written, not yet committed
+    response.close()  # the browser went away
+    assert not Entry.objects.exists()
+    assert not AuditEvent.objects.filter(action="import").exists()

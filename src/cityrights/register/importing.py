@@ -25,6 +25,7 @@ from cityrights.core import vocab
 from cityrights.register.records import (
     ALGORITHM_TYPES,
     AUTOMATION_LEVELS,
+    CONTENT_LANGUAGES,
     DOMAINS,
     ENTRY_KINDS,
     EXPORT_ONLY_HEADERS,
@@ -32,6 +33,7 @@ from cityrights.register.records import (
     STATUSES,
     TEMPLATE_HEADERS,
     THEMATIC_AREAS,
+    TRANSLATED_COLUMNS,
     USE_TYPES,
     DepartmentData,
     EntryData,
@@ -57,6 +59,28 @@ REQUIRED_HEADERS: tuple[str, ...] = (
     "status",
     "risk_level",
 )
+#: Texts a row may give per language in columns such as ``name_fr`` or ``summary_nl`` (the plain
+#: column holds the city's first language). Places' descriptions per language (``locations_fr``)
+#: are written by the export only: a point's description in another language cannot be matched
+#: to its point reliably, so the importer leaves those columns aside.
+TEXT_COLUMNS: tuple[str, ...] = tuple(name for name in TRANSLATED_COLUMNS if name != "locations")
+_TEXT_LIMITS = {
+    "name": MAX_NAME_CHARS,
+    "summary": MAX_SUMMARY_CHARS,
+    **dict.fromkeys(
+        (
+            "decision_making_process",
+            "proportionality",
+            "training_data",
+            "data_connections",
+            "monitoring",
+            "objection_procedure",
+        ),
+        MAX_ALGORITHM_TEXT_CHARS,
+    ),
+}
+_LANGUAGE_COLUMN = re.compile(r"^(?P<text>[a-z_]+?)_(?P<code>[a-z]{2,3})$")
+
 #: Example row of the template, written as an editor would fill it in.
 TEMPLATE_EXAMPLE: Mapping[str, str] = {
     "name": "Air quality sensors in the city centre",
@@ -305,6 +329,17 @@ class _Row:
         self.problem(column, f"'{raw}' is not allowed; use one of: {', '.join(allowed)}.{hint}")
         return default
 
+    def translations(self) -> dict[str, dict[str, str]]:
+        """The texts of the per-language columns (``name_fr``), ``{text: {language: text}}``."""
+        found: dict[str, dict[str, str]] = {}
+        for name in TEXT_COLUMNS:
+            limit = _TEXT_LIMITS.get(name, MAX_CELL_CHARS)
+            for code in CONTENT_LANGUAGES:
+                column = f"{name}_{code}"
+                if column in self.cells:
+                    found.setdefault(name, {})[code] = self.text(column, limit=limit)
+        return found
+
     def domain(self, column: str) -> str:
         """A domain key (``housing``) or its value in the Eurocities standard."""
         raw = self.cells.get(column, "")
@@ -457,6 +492,7 @@ def validate_row(
         dataset_urls=row.urls("dataset_urls"),
         thematic_areas=row.areas("thematic_areas"),
         locations=row.locations("locations"),
+        translations=row.translations(),
     )
     _check_consistency(row, entry)
     return (None, row.issues) if row.issues else (entry, [])
@@ -490,7 +526,23 @@ def _check_headers(raw_headers: Sequence[Any]) -> tuple[list[str], list[ImportIs
         if header in seen:
             issues.append(ImportIssue(1, header, "This column appears twice."))
         seen.add(header)
-        if header not in known:
+        language = _LANGUAGE_COLUMN.match(header)
+        if (
+            header not in known
+            and language
+            and language["text"] in TRANSLATED_COLUMNS
+            and language["code"] not in CONTENT_LANGUAGES
+        ):
+            codes = ", ".join(CONTENT_LANGUAGES)
+            issues.append(
+                ImportIssue(
+                    1,
+                    header,
+                    f"Unknown language '{language['code']}': a column for a text in another "
+                    f"language ends with one of {codes}, e.g. '{language['text']}_fr'.",
+                )
+            )
+        elif header not in known:
             close = difflib.get_close_matches(header, TEMPLATE_HEADERS, n=1)
             hint = f" Did you mean '{close[0]}'?" if close else ""
             issues.append(ImportIssue(1, header, f"Unknown column.{hint}"))
@@ -505,6 +557,7 @@ def _parse_rows(
     *,
     max_rows: int,
     departments: Iterable[str] | None,
+    languages: Sequence[str] | None = None,
 ) -> ImportResult:
     """Shared by CSV and XLSX: header check, per-row validation, file-level rules."""
     first = next(rows, None)
@@ -516,6 +569,7 @@ def _parse_rows(
     known = {name.casefold(): name for name in departments} if departments is not None else None
 
     imported: list[ImportedRow] = []
+    refused: set[str] = set()
     names: dict[str, int] = {}
     count = 0
     for number, values in rows:
@@ -530,6 +584,13 @@ def _parse_rows(
                 issues.append(ImportIssue(number, column, "This cell has no column header."))
             elif header in TEMPLATE_HEADERS:
                 cells[header] = text
+            elif header in _TEXT_LANGUAGE_HEADERS:
+                code = header.rsplit("_", 1)[1]
+                if languages is None or code in languages:
+                    cells[header] = text
+                elif header not in refused:
+                    refused.add(header)
+                    issues.append(_not_a_city_language(header, code, number, languages))
         if not cells:
             continue
         count += 1
@@ -558,6 +619,21 @@ def _parse_rows(
     return ImportResult(rows=tuple(imported))
 
 
+_TEXT_LANGUAGE_HEADERS = frozenset(
+    f"{name}_{code}" for name in TEXT_COLUMNS for code in CONTENT_LANGUAGES
+)
+
+
+def _not_a_city_language(header: str, code: str, row: int, languages: Sequence[str]) -> ImportIssue:
+    return ImportIssue(
+        1,
+        header,
+        f"Row {row} has a text in this column, but the city does not publish in '{code}' "
+        f"(its languages: {', '.join(languages)}). Add the language in the city's settings, "
+        "or empty or remove the column.",
+    )
+
+
 def _too_big(size: int, max_bytes: int) -> ImportResult | None:
     if size <= max_bytes:
         return None
@@ -577,6 +653,7 @@ def parse_csv(
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_rows: int = DEFAULT_MAX_ROWS,
     departments: Iterable[str] | None = None,
+    languages: Sequence[str] | None = None,
 ) -> ImportResult:
     """Parse a CSV inventory (UTF-8, with or without BOM; ',' ';' or tab separated)."""
     size = len(data.encode("utf-8")) if isinstance(data, str) else len(data)
@@ -595,7 +672,12 @@ def parse_csv(
         return ImportResult(issues=(ImportIssue(None, "", "The file contains binary data."),))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text))
     try:
-        return _parse_rows(enumerate(reader, start=1), max_rows=max_rows, departments=departments)
+        return _parse_rows(
+            enumerate(reader, start=1),
+            max_rows=max_rows,
+            departments=departments,
+            languages=languages,
+        )
     except csv.Error as error:
         return ImportResult(issues=(ImportIssue(None, "", f"The CSV file is malformed: {error}."),))
 
@@ -624,6 +706,7 @@ def parse_xlsx(
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_rows: int = DEFAULT_MAX_ROWS,
     departments: Iterable[str] | None = None,
+    languages: Sequence[str] | None = None,
 ) -> ImportResult:
     """Parse the first sheet of an Excel workbook (.xlsx) with the same rules as CSV.
 
@@ -642,7 +725,7 @@ def parse_xlsx(
     if rows and rows[0][0] != 1:
         message = "The first row must hold the column names, as in the template."
         return ImportResult(issues=(ImportIssue(1, "", message),))
-    return _parse_rows(iter(rows), max_rows=max_rows, departments=departments)
+    return _parse_rows(iter(rows), max_rows=max_rows, departments=departments, languages=languages)
 
 
 _PARSERS: Mapping[str, Callable[..., ImportResult]] = {".csv": parse_csv, ".xlsx": parse_xlsx}
@@ -655,6 +738,7 @@ def parse_inventory(
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_rows: int = DEFAULT_MAX_ROWS,
     departments: Iterable[str] | None = None,
+    languages: Sequence[str] | None = None,
 ) -> ImportResult:
     """Pick the parser from the file name (.csv or .xlsx) and parse."""
     suffix = "." + filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
@@ -662,4 +746,6 @@ def parse_inventory(
     if parser is None:
         message = "Upload a .csv or .xlsx file."
         return ImportResult(issues=(ImportIssue(None, "", message),))
-    return parser(data, max_bytes=max_bytes, max_rows=max_rows, departments=departments)
+    return parser(
+        data, max_bytes=max_bytes, max_rows=max_rows, departments=departments, languages=languages
+    )

@@ -8,7 +8,7 @@ so the API and the commands obey it too), and writes an audit event.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable, Mapping
+from collections.abc import Generator, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any, cast
@@ -781,10 +781,41 @@ class ImportOutcome:
     created: list[Entry]
 
 
+@dataclass(frozen=True)
+class ImportProgress:
+    """How far an import is: ``step`` (``checked``, ``entries``, ``details``) and counts."""
+
+    step: str
+    done: int
+    total: int
+
+
+#: Rows checked between two progress reports.
+PROGRESS_EVERY = 500
+
+
 def import_rows(
     rows: Iterable[ImportedRow], *, organisation: Organisation, actor: User | None
 ) -> ImportOutcome:
-    """Create one draft per parsed row, all or nothing (see ``importing.parse_inventory``).
+    """Create one draft per parsed row, all or nothing (see :func:`import_steps`)."""
+    steps = import_steps(rows, organisation=organisation, actor=actor)
+    while True:
+        try:
+            next(steps)
+        except StopIteration as finished:
+            outcome: ImportOutcome = finished.value
+            return outcome
+
+
+def import_steps(
+    rows: Iterable[ImportedRow], *, organisation: Organisation, actor: User | None
+) -> Generator[ImportProgress, None, ImportOutcome]:
+    """Create one draft per parsed row, all or nothing (see ``importing.parse_inventory``),
+    reporting its progress as it goes; the generator's return value is the outcome.
+
+    The web import streams the reports to the page. The writes happen in one transaction that
+    stays open between reports: a consumer that stops early (a closed browser) closes the
+    generator inside it, and the transaction rolls back.
 
     The parser has validated every cell; what is checked here needs the database (departments,
     model rules). Any problem raises ``ValidationError`` naming the row and column, and the
@@ -801,7 +832,13 @@ def import_rows(
     known = list(organisation.departments.all())
     departments = {name.casefold(): d for d in known for name in d.every_name()}
     departments.update({d.slug.casefold(): d for d in known})
-    prepared = [_imported_entry(imported, organisation, actor, departments) for imported in rows]
+    rows = list(rows)
+    total = len(rows)
+    prepared = []
+    for index, imported in enumerate(rows, start=1):
+        prepared.append(_imported_entry(imported, organisation, actor, departments))
+        if index % PROGRESS_EVERY == 0 or index == total:
+            yield ImportProgress("checked", index, total)
     entries = [entry for entry, _record, _terms in prepared]
     with transaction.atomic():
         places_wanted = sum(len(record.locations) for _entry, record, _terms in prepared)
@@ -809,6 +846,7 @@ def import_rows(
         for entry, code in zip(entries, entry_codes, strict=True):
             entry.code = code
         _insert_entries(entries)
+        yield ImportProgress("entries", total, total)
         terms: list[tuple[Any, ...]] = []
         places: list[tuple[Any, ...]] = []
         place_codes = iter(location_codes)
@@ -846,6 +884,7 @@ def import_rows(
             object_repr=_("%(count)d register entries") % {"count": len(entries)},
             changes={"created": [entry.name for entry in entries]},
         )
+        yield ImportProgress("details", total, total)
     return ImportOutcome(created=entries)
 
 
@@ -968,20 +1007,19 @@ def _imported_entry(
         algorithm_type=record.algorithm_type,
         use_type=record.use_type,
     )
-    # A spreadsheet is written in the city's first language (``_apply``).
-    _apply(
-        entry,
-        {
-            "name": record.name,
-            "summary": record.summary,
-            "contact_name": name,
-            "data_subjects": record.data_subjects,
-            "retention": record.retention,
-            "recipients": record.recipients,
-            "human_oversight": record.human_oversight,
-            **{name: getattr(record, name) for name in ALGORITHM_TEXTS},
-        },
-    )
+    # The plain columns are in the city's first language; columns such as ``name_fr`` give
+    # a text in another language (or the first, which they then replace).
+    first = organisation.content_languages[0]
+    texts: dict[str, Any] = {"contact_name": name}
+    for field in ("name", "summary", "data_subjects", "retention", "recipients"):
+        texts[field] = getattr(record, field)
+    texts["human_oversight"] = record.human_oversight
+    for field in ALGORITHM_TEXTS:
+        texts[field] = getattr(record, field)
+    for field, given in record.translations.items():
+        if field in texts:
+            texts[field] = {first: texts[field] or "", **given}
+    _apply(entry, texts)
     try:
         # Foreign keys are objects loaded above: checking them would cost a query per row.
         # The code is drawn in bulk; the only constraint that concerns a new draft (dates in

@@ -6,14 +6,20 @@ Capabilities: ``view`` to read (drafts included), ``edit`` to write drafts and h
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cityrights.core.errors import refuse
@@ -440,7 +446,7 @@ def question_detail(request: StaffRequest, pk: int) -> HttpResponse:
 @upload_limit(ImportForm.MAX_BYTES)
 @require_http_methods(["GET", "HEAD", "POST"])
 @org_view("edit")
-def import_view(request: StaffRequest) -> HttpResponse:
+def import_view(request: StaffRequest) -> HttpResponse | StreamingHttpResponse:
     organisation = request.organisation
     form = ImportForm(request.POST or None, request.FILES or None)
     issues: list[str] = []
@@ -449,26 +455,16 @@ def import_view(request: StaffRequest) -> HttpResponse:
         known = list(organisation.departments.all())
         departments = [name for d in known for name in d.every_name()] + [d.slug for d in known]
         result = importing.parse_inventory(
-            upload.read(), upload.name, max_bytes=ImportForm.MAX_BYTES, departments=departments
+            upload.read(),
+            upload.name,
+            max_bytes=ImportForm.MAX_BYTES,
+            departments=departments,
+            languages=organisation.content_languages,
         )
         if not result.ok:
             issues = [str(issue) for issue in result.issues]
         else:
-            try:
-                outcome = services.import_rows(
-                    result.rows,
-                    organisation=organisation,
-                    actor=request.user,
-                )
-            except ValidationError as error:
-                issues = list(error.messages)
-            else:
-                messages.success(
-                    request,
-                    _("%(count)d drafts were created. Review them and submit them for publication.")
-                    % {"count": len(outcome.created)},
-                )
-                return redirect("register:staff_entries", org=organisation.slug)
+            return _import_in_steps(request, result)
     return render(
         request,
         "register/staff/import.html",
@@ -479,6 +475,83 @@ def import_view(request: StaffRequest) -> HttpResponse:
             "max_rows": importing.DEFAULT_MAX_ROWS,
         },
     )
+
+
+#: Where the streamed import page takes its progress lines and its result.
+_PROGRESS, _RESULT = "<!-- progress -->", "<!-- result -->"
+
+
+def _import_in_steps(
+    request: StaffRequest, result: importing.ImportResult
+) -> StreamingHttpResponse:
+    """Save a checked file and show its progress while it saves, without JavaScript.
+
+    The page is sent in parts as the work goes on: its top, then a line per step (the browser
+    shows each as it arrives), then the outcome and the rest of the page. The save is one
+    transaction around all the steps, so it is still all or nothing; a visitor who leaves the
+    page stops the generator, which rolls the transaction back.
+    """
+    organisation = request.organisation
+    language = translation.get_language()
+    page = render_to_string(
+        "register/staff/import_progress.html",
+        {"progress": mark_safe(_PROGRESS), "result": mark_safe(_RESULT)},
+        request=request,
+    )
+    head, middle, tail = page.replace(_RESULT, _PROGRESS).split(_PROGRESS)
+    steps = services.import_steps(result.rows, organisation=organisation, actor=request.user)
+
+    def parts() -> Iterator[str]:
+        with translation.override(language):
+            yield head
+            count = len(result.rows)
+            yield _progress_line(
+                ngettext(
+                    "The file is read: %(count)d row, no problem found.",
+                    "The file is read: %(count)d rows, no problem found.",
+                    count,
+                )
+                % {"count": count}
+            )
+            outcome, issues = None, []
+            try:
+                while True:
+                    try:
+                        yield _progress_line(_progress_text(next(steps)))
+                    except StopIteration as finished:
+                        outcome = finished.value
+                        break
+            except (ValidationError, services.WorkflowError) as error:
+                issues = list(getattr(error, "messages", [str(error)]))
+            finally:
+                steps.close()  # a visitor who left: the open transaction rolls back
+            yield middle
+            yield render_to_string(
+                "register/staff/import_result.html",
+                {"outcome": outcome, "issues": issues, "organisation": organisation},
+                request=request,
+            )
+            yield tail
+
+    response = StreamingHttpResponse(parts(), content_type="text/html; charset=utf-8")
+    response["Cache-Control"] = "no-store"
+    response["X-Accel-Buffering"] = "no"  # a proxy such as nginx passes each part on at once
+    return response
+
+
+def _progress_line(text: str) -> str:
+    return f"<li>{escape(text)}</li>\n"
+
+
+def _progress_text(progress: services.ImportProgress) -> str:
+    if progress.step == "checked":
+        return _("Checked %(done)d of %(total)d rows against the register.") % {
+            "done": progress.done,
+            "total": progress.total,
+        }
+    if progress.step == "entries":
+        return _("Saved the %(total)d entries.") % {"total": progress.total}
+    return _("Saved their purposes, personal data, legal bases and places.")
 
 
 @require_safe

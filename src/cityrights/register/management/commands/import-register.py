@@ -46,7 +46,11 @@ class Command(BaseCommand):
         known = list(organisation.departments.all())
         departments = [name for d in known for name in d.every_name()] + [d.slug for d in known]
         result = importing.parse_inventory(
-            path.read_bytes(), path.name, max_bytes=options["max_bytes"], departments=departments
+            path.read_bytes(),
+            path.name,
+            max_bytes=options["max_bytes"],
+            departments=departments,
+            languages=organisation.content_languages,
         )
         problems = [str(issue) for issue in result.issues]
         if not problems:
