@@ -299,6 +299,20 @@ def test_receipts_old_and_new_verify_with_joserfc(brussels, sharing, resident):
     assert json.loads(old.payload)["header"]["schemaVersion"] == "cityrights-consent-receipt/2"
 
 
+def test_a_receipt_gives_the_controllers_address_in_the_receipts_language(brussels, sharing):
+    city = sharing.city
+    city.postal_address_fr = "Hôtel de ville\nGrand-Place 1"
+    city.postal_address_nl = "Stadhuis\nGrote Markt 1"
+    city.save()
+    subject = services.create_subject(city)
+    event = services.change_consent(subject, sharing.study, action="grant")
+    dutch = issuing.payload_for(event, "nl")  # asked from an English page (the test's language)
+    assert dutch["header"]["language"] == "nl"
+    assert dutch["parties"]["controller"]["address"] == "Stadhuis\nGrote Markt 1"
+    french = issuing.payload_for(event, "fr")
+    assert french["parties"]["controller"]["address"] == "Hôtel de ville\nGrand-Place 1"
+
+
 def test_the_receipt_page_marks_a_title_in_another_language(brussels, sharing, resident):
     sharing.study.title_nl = ""
     sharing.study.save()

@@ -121,17 +121,24 @@ def payload_for(event: LedgerEvent, language: str | None = None) -> dict[str, An
             audit_path=proof.path,
             checkpoint=proof.checkpoint.note,
         )
-    with translation.override(language):  # the receipt's language, for its labels
+    # The receipt's language for its labels and the parties' postal addresses (with the
+    # city's fallback), whatever language the page that asks for it is in.
+    with (
+        translation.override(language),
+        city_languages(agreement.organisation.content_languages),
+    ):
         purposes = [Term(iri, terms.label(iri)) for iri in version.purposes]
         categories = [Term(iri, terms.label(iri), _special(iri)) for iri in event.scope]
         basis = Term(agreement.legal_basis, terms.label(agreement.legal_basis))
+        controller = _party(agreement.controller)
+        recipients = [_party(agreement.recipient)]
     return build_receipt_payload(
         receipt_id=receipt_id(event),
         issued_at=event.at,
         jurisdiction=agreement.organisation.country or "",
         language=language,
-        controller=_party(agreement.controller),
-        recipients=[_party(agreement.recipient)],
+        controller=controller,
+        recipients=recipients,
         purposes=purposes,
         data_categories=categories,
         legal_basis=basis,
