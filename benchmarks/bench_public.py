@@ -16,11 +16,21 @@ each next to ``/healthz`` (the framework's floor: routing, middleware, one ``SEL
 measured by the same server in the same run. Targets (issue 17, on 2 cores shared with wrk):
 every cached page ≥ 50 % of the floor's requests/s with p99 ≤ 100 ms; the uncached entry
 page and catalogue ≥ 300 requests/s. Note the machine's load (printed) beside the figures.
+
+Then the partner **consent check** (``POST /api/v1/consent/check`` with the demo's published
+partner key, one subject by pseudonym) next to its floor, a static JSON route of the same
+server (``/.well-known/jwks.json``: the key set, held in memory), with one connection (the
+latency a partner sees; target p50 ≤ 1.5 × the floor's) and with 32: once with the access
+log flushed to disk before each answer (the default) and once committed asynchronously
+(``CITYRIGHTS_CONSENT_DURABLE_CHECK_LOG=false``), next to the time the database takes to
+commit a one-row insert on its own (the disk's flush, which no code can go below).
+``--consent-only`` loads the demo city alone and measures the consent check only.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import shutil
@@ -36,7 +46,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from common import free_port, recreate_database, setup_django  # noqa: E402
+from common import free_port, percentile, recreate_database, setup_django  # noqa: E402
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/cr_public_bench"
 SETTINGS = """
@@ -53,20 +63,27 @@ CITYRIGHTS_PUBLIC_CACHE = env_bool("CITYRIGHTS_PUBLIC_CACHE", True)  # noqa: F40
 """
 
 
-def load(url: str) -> list[tuple[str, str]]:
-    """Load the city; the pages to measure as (label, path)."""
+def load(url: str, *, pages: bool = True) -> list[tuple[str, str]]:
+    """Load the city; the pages to measure as (label, path). Without ``pages``, the demo city
+    alone (what the consent check needs)."""
     import bench_register
 
     recreate_database(url)
     setup_django(url)
-    data = bench_register.load(10_000, 20_000)
     from django.core.management import call_command
+
+    if not pages:
+        call_command("migrate", verbosity=0)
+    else:
+        data = bench_register.load(10_000, 20_000)
 
     from cityrights.core import demo
     from cityrights.register.models import Entry, Location
 
     call_command("createcachetable", "cityrights_cache", verbosity=0)
     demo.load()
+    if not pages:
+        return []
     entry = Entry.objects.get(pk=data["ids"][1234])
     place = Location.objects.filter(entry__organisation=data["city"]).first()
     assert place is not None
@@ -90,10 +107,11 @@ def load(url: str) -> list[tuple[str, str]]:
     ]
 
 
-def start_server(url: str, settings_dir: str, key_dir: str, cached: bool):
+def start_server(url: str, settings_dir: str, key_dir: str, cached: bool, **more_env: str):
     port = free_port()
     env = {
         **os.environ,
+        **more_env,
         "DATABASE_URL": url,
         "DJANGO_SETTINGS_MODULE": "bench_public_settings",
         "CITYRIGHTS_KEY_DIR": key_dir,
@@ -119,10 +137,22 @@ def start_server(url: str, settings_dir: str, key_dir: str, cached: bool):
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
-def wrk(port: int, path: str, seconds: int) -> tuple[float, float, float]:
+def wrk(
+    port: int, path: str, seconds: int, *, connections: int = 32, script: str | None = None
+) -> tuple[float, float, float]:
     """requests/s, p50 ms, p99 ms."""
+    threads = min(2, connections)
+    options = ["-s", script] if script else []
     out = subprocess.run(
-        ["wrk", "-t2", "-c32", f"-d{seconds}s", "--latency", f"http://127.0.0.1:{port}{path}"],
+        [
+            "wrk",
+            f"-t{threads}",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--latency",
+            *options,
+            f"http://127.0.0.1:{port}{path}",
+        ],
         capture_output=True,
         text=True,
         check=True,
@@ -165,6 +195,110 @@ def measure(url, settings_dir, key_dir, pages, seconds, cached):
     return floor, floor_again, results
 
 
+CHECK = "/api/v1/consent/check"
+#: The floor of the consent check: a JSON answer of the same server that reads nothing (the
+#: key set verifying receipts, kept in memory), so the difference is the check's own work.
+STATIC_JSON = "/.well-known/jwks.json"
+
+
+def consent_script(folder: str) -> str:
+    """A wrk script posting one consent check (the demo's published partner key) per request."""
+    from cityrights.consent import services
+    from cityrights.consent.demo import DEMO_KEY, DPV, PD
+    from cityrights.core.models import Organisation, User
+
+    city = Organisation.objects.get(slug="demo-city")
+    resident = User.objects.get(email="resident@demo-city.example")
+    subject = services.subject_for_user(city, resident)
+    assert subject is not None
+    body = json.dumps(
+        {
+            "subject": subject.pseudonym,
+            "agreement": "mobility-study",
+            "purpose": DPV + "AcademicResearch",
+            "categories": [PD + "GPSCoordinate"],
+        }
+    )
+    path = Path(folder, "consent_check.lua")
+    path.write_text(
+        'wrk.method = "POST"\n'
+        f"wrk.body = {json.dumps(body)}\n"
+        'wrk.headers["Content-Type"] = "application/json"\n'
+        f'wrk.headers["Authorization"] = "Bearer {DEMO_KEY}"\n'
+    )
+    return str(path)
+
+
+def measure_consent(url, settings_dir, key_dir, script, seconds, durable):
+    """p50 of the check and of its floor, one connection at a time, then 32 at once; with the
+    check log flushed to disk before each answer (``durable``) or committed asynchronously."""
+    server, port = start_server(
+        url,
+        settings_dir,
+        key_dir,
+        cached=True,
+        CITYRIGHTS_CONSENT_DURABLE_CHECK_LOG="true" if durable else "false",
+    )
+    try:
+        for _ in range(8):  # every worker answers once before the figures
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}{STATIC_JSON}") as r:
+                r.read()
+        runs = {}
+        for connections in (1, 32):
+            runs[f"floor, {connections}"] = wrk(port, STATIC_JSON, seconds, connections=connections)
+            runs[f"check, {connections}"] = wrk(
+                port, CHECK, seconds, connections=connections, script=script
+            )
+            runs[f"floor again, {connections}"] = wrk(
+                port, STATIC_JSON, seconds, connections=connections
+            )
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return runs
+
+
+def commit_ms(url: str, count: int = 60) -> float:
+    """p50 of committing a one-row insert on its own (the disk's flush, the floor of a durable
+    log row), measured on the benchmark's database."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("CREATE TABLE IF NOT EXISTS bench_commit_probe (x int)")
+        times = []
+        for _ in range(count):
+            start = time.perf_counter()
+            conn.execute("INSERT INTO bench_commit_probe VALUES (1)")
+            times.append((time.perf_counter() - start) * 1000)
+        conn.execute("DROP TABLE bench_commit_probe")
+    return percentile(times, 0.5)
+
+
+def report_consent(runs, durable: bool, flush_ms: float) -> bool:
+    log = (
+        f"log flushed to disk before each answer; a lone commit's flush: p50 {flush_ms:.2f} ms"
+        if durable
+        else "log committed asynchronously (CITYRIGHTS_CONSENT_DURABLE_CHECK_LOG=false)"
+    )
+    print(f"\nConsent check (POST, demo partner key) next to a static JSON route, {log}:")
+    ok = True
+    for connections in (1, 32):
+        floor = min(runs[f"floor, {connections}"][1], runs[f"floor again, {connections}"][1])
+        for label in ("floor", "check", "floor again"):
+            rate, p50, p99 = runs[f"{label}, {connections}"]
+            name = f"{label}, {connections} connection(s)"
+            print(f"  {name:34} {rate:8.0f} req/s  p50 {p50:6.2f} ms  p99 {p99:6.2f} ms")
+        ratio = runs[f"check, {connections}"][1] / floor
+        good = ratio <= 1.5
+        if connections == 1:
+            ok &= good
+        print(
+            f"  {'check p50 / floor p50':34} {ratio:8.2f} ×"
+            + (f"  {'ok  ' if good else 'MISS'} target ≤ 1.5 ×" if connections == 1 else "")
+        )
+    return ok
+
+
 def report(title, floor, floor_again, results, cached) -> bool:
     ok = True
     best = max(floor[0], floor_again[0])
@@ -200,6 +334,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", default=DEFAULT_URL)
     parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument(
+        "--consent-only", action="store_true", help="measure the consent check only"
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         print("wrk is not installed (Debian: apt-get install wrk)", file=sys.stderr)
@@ -208,12 +345,19 @@ def main() -> int:
     key_dir = tempfile.mkdtemp(prefix="cr-bench-keys-")
     Path(settings_dir, "bench_public_settings.py").write_text(SETTINGS)
     os.environ["CITYRIGHTS_KEY_DIR"] = key_dir
-    pages = load(args.url)
+    pages = load(args.url, pages=not args.consent_only)
+    script = consent_script(settings_dir)
     print(f"load average before the run: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
-    uncached = measure(args.url, settings_dir, key_dir, pages, args.seconds, cached=False)
-    cached = measure(args.url, settings_dir, key_dir, pages, args.seconds, cached=True)
-    ok = report("Uncached (every visit rendered):", *uncached, cached=False)
-    ok &= report("Cached (public cache on, warm):", *cached, cached=True)
+    ok = True
+    if not args.consent_only:
+        uncached = measure(args.url, settings_dir, key_dir, pages, args.seconds, cached=False)
+        cached = measure(args.url, settings_dir, key_dir, pages, args.seconds, cached=True)
+        ok &= report("Uncached (every visit rendered):", *uncached, cached=False)
+        ok &= report("Cached (public cache on, warm):", *cached, cached=True)
+    flush_ms = commit_ms(args.url)
+    for durable in (True, False):
+        runs = measure_consent(args.url, settings_dir, key_dir, script, args.seconds, durable)
+        ok &= report_consent(runs, durable, flush_ms)
     print(f"\nload average after the run: {os.getloadavg()[0]:.2f}")
     return 0 if ok else 1
 

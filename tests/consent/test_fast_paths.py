@@ -3,6 +3,7 @@ and the prefetching reader of verify-ledger. Each keeps the behaviour of the pla
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import threading
 from datetime import UTC, datetime
@@ -13,13 +14,13 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cityrights.consent import keycache, ledger, services
+from cityrights.consent import keycache, ledger, partner_checks, services
 from cityrights.consent.events import encode_event
 from cityrights.consent.models import ConsentCheck, ConsentState, DataSubject, LedgerEvent
 from cityrights.core import services as core_services
 from cityrights.core.models import ApiKey
 
-from .conftest import GPS, HEART
+from .conftest import GPS, HEART, LEGAL, MOBILITY, RESEARCH, TAX, make_agreement
 from .test_api import BATCH, CHECK, item, post
 
 
@@ -223,3 +224,110 @@ def test_the_database_append_chains_from_the_genesis_like_python(sharing, person
     assert second.prev_hash == first.hash
     ledger.checkpoint()
     assert ledger.verify().ok
+
+
+# --- PostgreSQL only: one statement decides and logs like the rules in Python ------------------
+def _checks_both_ways(key, items, monkeypatch):
+    """The answers and log rows of ``items`` decided by the one statement, then by the
+    pipelined reads and ``_judge`` (the path SQLite and identifier lookups take)."""
+    results = []
+    real = partner_checks._decide_and_log_postgres
+    used = []
+
+    def recorded(*args, **kwargs):
+        answers = real(*args, **kwargs)
+        used.append(answers is not None)
+        return answers
+
+    for one_statement in (True, False):
+        monkeypatch.setattr(
+            partner_checks,
+            "_decide_and_log_postgres",
+            recorded if one_statement else (lambda *args, **kwargs: None),
+        )
+        before = ConsentCheck.objects.count()
+        answers = [partner_checks.decide(key, [each])[0] for each in items]
+        logged = list(
+            ConsentCheck.objects.order_by("id")[before:].values_list(
+                "organisation_id", "subject_id", "recipient_id", "api_key_id", "agreement_id",
+                "purpose", "categories", "decision", "reason", "event_id",
+            )
+        )  # fmt: skip
+        results.append(([tuple(answer)[:-1] for answer in answers], logged))
+    assert used == [True] * len(items)  # the first pass was decided by the one statement
+    return results
+
+
+@pytest.mark.postgres
+def test_one_statement_decides_and_logs_every_case_like_the_rules_in_python(sharing, monkeypatch):
+    from cityrights.consent import terms
+    from cityrights.consent.models import AgreementVersion
+
+    given, withdrawn, lapsed, expired, never = (
+        services.create_subject(sharing.city) for _ in range(5)
+    )
+    for person in (given, withdrawn, lapsed, expired):
+        services.change_consent(person, sharing.study, action="grant")
+    services.change_consent(withdrawn, sharing.study, action="withdraw", categories=[GPS])
+    ConsentState.objects.filter(subject=lapsed, category=GPS).update(
+        expires_at=timezone.now() - timezone.timedelta(days=1)
+    )
+    ConsentState.objects.filter(subject=expired, category=HEART).update(status="expired")
+    # A later version adds a purpose the earlier consents did not cover.
+    AgreementVersion.objects.create(
+        agreement=sharing.study,
+        number=2,
+        status=AgreementVersion.Status.PUBLISHED,
+        purposes=[RESEARCH, MOBILITY, LEGAL],
+        data_categories=[GPS, HEART],
+    )
+    ended = make_agreement(
+        sharing.city, sharing.lab, "ended-study", sharing.study.legal_basis, [RESEARCH], [GPS],
+        expires_on=timezone.localdate() - timezone.timedelta(days=1),
+    )  # fmt: skip
+    unpublished = make_agreement(
+        sharing.city, sharing.lab, "draft-study", sharing.study.legal_basis, [RESEARCH], [GPS]
+    )
+    AgreementVersion.objects.filter(agreement=unpublished).update(status="draft")
+    statutory = make_agreement(
+        sharing.city, sharing.lab, "statutory", sharing.tax.legal_basis, [LEGAL], [TAX]
+    )
+    other_purpose = sorted(terms.iris("purpose") - {RESEARCH, MOBILITY, LEGAL})[0]
+    people = [given, withdrawn, lapsed, expired, never]
+    items = [
+        partner_checks.CheckItem(agreement, purpose, categories, subject=pseudonym)
+        for pseudonym in [p.pseudonym for p in people] + ["subj-nobody"]
+        for agreement, purpose, categories in [
+            ("mobility-study", RESEARCH, (GPS,)),
+            ("mobility-study", RESEARCH, (HEART, GPS, GPS)),
+            ("mobility-study", MOBILITY, (HEART,)),
+            ("mobility-study", LEGAL, (GPS, HEART)),
+            ("mobility-study", other_purpose, (GPS,)),
+            ("mobility-study", RESEARCH, (TAX, GPS)),
+            (ended.slug, RESEARCH, (GPS,)),
+            (unpublished.slug, RESEARCH, (GPS,)),
+            (statutory.slug, LEGAL, (TAX,)),
+        ]
+    ]
+    key = ApiKey.objects.get(organisation=sharing.lab)
+    one_statement, in_python = _checks_both_ways(key, items, monkeypatch)
+    assert one_statement == in_python
+    reasons = {answer[1] for answer in one_statement[0]}
+    assert len(reasons) >= 9, reasons  # every rule was met at least once
+
+
+@pytest.mark.postgres
+def test_an_agreement_of_another_recipient_is_refused_and_nothing_is_logged(sharing, person):
+    key = ApiKey.objects.get(organisation=sharing.lab)
+    items = [
+        partner_checks.CheckItem("mobility-study", RESEARCH, (GPS,), subject=person.pseudonym),
+        partner_checks.CheckItem("tax-record", RESEARCH, (GPS,), subject=person.pseudonym),
+    ]
+    with pytest.raises(partner_checks.CheckInputError) as refused:
+        partner_checks.decide(key, items[1:])
+    assert refused.value.status == 403 and not ConsentCheck.objects.exists()
+    with pytest.raises(partner_checks.CheckInputError) as unknown:
+        partner_checks.decide(
+            key, [items[0], dataclasses.replace(items[0], agreement="nowhere")], batch=True
+        )
+    assert unknown.value.status == 404 and not ConsentCheck.objects.exists()
