@@ -27,6 +27,9 @@ class AssessmentConfig(AppConfig):
         )
         registry.add_staff_panel("view", panels.staff_panel)
         registry.add_public_section(panels.public_section)
+        # A city's public results show its coalitions' benchmark, made of the other member
+        # cities' validated cycles: a change to one city's cycle may change another's page.
+        registry.add_shared_tables("assessment_assessmentcycle")
         registry.add_cached_pages(
             "assessment",
             "public_results",

@@ -631,3 +631,30 @@ class PublishedContentVersion(models.Model):
 
     def __str__(self) -> str:
         return str(self.version)
+
+
+class CityContentVersion(models.Model):
+    """The version of what one city's public pages show, next to the installation's.
+
+    ``cityrights.core.publiccache`` raises it instead of the installation's version after a
+    committed write made for that city (in one of its pages, see ``publiccache.city_scope``)
+    to a table of rows the city owns, so a publication in one city leaves the cached pages
+    of the others valid. Like the installation's version it is at least the change's time in
+    microseconds, so it never returns to an earlier value.
+    """
+
+    organisation = models.OneToOneField(
+        Organisation,
+        verbose_name=_("city"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="+",
+        db_constraint=False,
+    )
+    version = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("city's published content version")
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}: {self.version}"

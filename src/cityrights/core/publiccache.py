@@ -24,10 +24,20 @@ consents and partners' checks keep pages cached; apps name theirs with
 when the transaction commits (a rolled-back draft changes nothing); a write outside one
 raises it at once. A page is looked up under the version read *before* it is rendered,
 so a render that raced a publication is stored under the old version, never the new one.
-The version is one for the installation rather than one per city: a table name says
-which table changed, not which city's row, and a missed city would serve stale pages.
-Cities sharing an installation therefore refresh each other's pages on every change,
-which costs a render per page after each change and never correctness.
+**One version per city.** A write made for one city raises that city's version
+(:class:`~cityrights.core.models.CityContentVersion`) instead of the installation's, so a
+publication in one city leaves every other city's cached pages valid. A write counts as
+one city's when it is made inside :func:`city_scope` (``core.tenancy.org_view`` opens it for
+the city of every page, staff pages included) and its table holds rows the city owns: the
+model has a foreign key ``organisation``, or a foreign key to such a model (a register
+place belongs to its entry). Anything else raises the installation's version, which every
+cached page's key holds too: writes outside a city's page (commands, the demo, the API of
+a partner organisation), tables shared by cities (people, organisations, content files)
+and tables an app names with ``registry.add_shared_tables`` because one city's public pages
+show other cities' rows (a coalition's benchmark shows its members' scores). A statement
+whose table cannot be read from its text (``WITH``, ``MERGE``, ``COPY``) counts as the
+installation's too. A city page's key holds its city's version; a page that is no city's
+holds the highest of all cities' versions.
 
 Because the version lives in the database, a restarted worker or a Redis that outlived
 the application never serves a page from before the latest change; the cache entries of
@@ -51,6 +61,8 @@ import logging
 import re
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -72,10 +84,12 @@ from .registry import registry
 logger = logging.getLogger(__name__)
 
 VERSION_TABLE = "core_publishedcontentversion"
+CITY_VERSION_TABLE = "core_citycontentversion"
 #: Core's own tables that no public page reads.
 CORE_PRIVATE_TABLES = frozenset(
     {
         VERSION_TABLE,
+        CITY_VERSION_TABLE,
         "django_session",
         "core_auditevent",
         "core_contribution",
@@ -108,43 +122,131 @@ def _private_tables() -> frozenset[str]:
     return frozenset(tables)
 
 
-def changes_public_content(sql: str) -> bool:
-    """Whether a statement may change what a public page shows (conservative: when unsure, yes)."""
+#: The installation's version, in the set of versions a transaction raises at its commit.
+EVERYWHERE = 0
+
+
+def changed_table(sql: str) -> str | None:
+    """The table a statement may change what a public page shows in: its name, ``""`` when
+    it cannot be read from the statement (conservative: when unsure, a change), ``None``
+    for no change."""
     match = _WRITE.match(sql)
     if match is not None:
         table = match.group(1).lower()
         if table == "core_user" and _LAST_LOGIN.match(sql):
-            return False
-        return table not in _private_tables()
+            return None
+        return None if table in _private_tables() else table
     other = _OTHER_WRITE.match(sql)
     if other is None:
-        return False
-    if other.group(0).strip().upper() == "WITH":
-        return bool(_WRITE_IN_CTE.search(sql, other.end()))
-    return True
+        return None
+    if other.group(0).strip().upper() == "WITH" and not _WRITE_IN_CTE.search(sql, other.end()):
+        return None
+    return ""
+
+
+def changes_public_content(sql: str) -> bool:
+    """Whether a statement may change what a public page shows (conservative: when unsure, yes)."""
+    return changed_table(sql) is not None
+
+
+_scope: ContextVar[int | None] = ContextVar("cityrights_public_cache_city", default=None)
+
+
+@contextmanager
+def city_scope(organisation: Any) -> Iterator[None]:
+    """Count the writes made inside as made for ``organisation`` when it is a city."""
+    city = organisation.pk if organisation is not None and organisation.is_city else None
+    token = _scope.set(city)
+    try:
+        yield
+    finally:
+        _scope.reset(token)
+
+
+@cache
+def city_tables() -> frozenset[str]:
+    """Tables whose rows belong to one city: a model with a foreign key ``organisation`` to an
+    organisation, or with a foreign key to such a model; less the shared tables."""
+    from django.apps import apps
+
+    from .models import Organisation
+
+    def owned(model: Any) -> bool:
+        field = next((f for f in model._meta.concrete_fields if f.name == "organisation"), None)
+        return field is not None and field.related_model is Organisation
+
+    direct = {model for model in apps.get_models() if owned(model)}
+    tables = {model._meta.db_table for model in direct}
+    for model in apps.get_models():
+        if any(
+            field.many_to_one and field.related_model in direct
+            for field in model._meta.concrete_fields
+        ):
+            tables.add(model._meta.db_table)
+    return frozenset(tables - registry.shared_tables)
+
+
+def _target(table: str) -> int:
+    """Whose version a write to ``table`` raises: the city in scope, or the installation's."""
+    city = _scope.get()
+    if city is not None and table and table in city_tables():
+        return city
+    return EVERYWHERE
 
 
 def read_version(using: str = DEFAULT_DB_ALIAS) -> int:
-    """The current content version (0 before the first change)."""
+    """The installation's content version (0 before the first change)."""
     with connections[using].cursor() as cursor:
         cursor.execute(f"SELECT version FROM {VERSION_TABLE} WHERE id = 1")  # noqa: S608
         row = cursor.fetchone()
     return int(row[0]) if row else 0
 
 
+def read_versions(city_slug: str | None, using: str = DEFAULT_DB_ALIAS) -> tuple[int, int]:
+    """The installation's version and the version of the city ``city_slug`` (without a city:
+    the highest of every city's), in one query."""
+    if city_slug is None:
+        city_sql = f"SELECT max(version) FROM {CITY_VERSION_TABLE}"  # noqa: S608
+        params: list[Any] = []
+    else:
+        city_sql = (
+            f"SELECT v.version FROM {CITY_VERSION_TABLE} v "  # noqa: S608
+            "JOIN core_organisation o ON o.id = v.organisation_id WHERE o.slug = %s"
+        )
+        params = [city_slug]
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT version FROM {VERSION_TABLE} WHERE id = 1), ({city_sql})",  # noqa: S608
+            params,
+        )
+        row = cursor.fetchone()
+    return (int(row[0] or 0), int(row[1] or 0)) if row else (0, 0)
+
+
+def read_city_version(city_id: int, using: str = DEFAULT_DB_ALIAS) -> int:
+    """The content version of one city (0 before its first change)."""
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            f"SELECT version FROM {CITY_VERSION_TABLE} WHERE organisation_id = %s",  # noqa: S608
+            [city_id],
+        )
+        row = cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
 def bump(using: str = DEFAULT_DB_ALIAS) -> None:
-    """Raise the content version now: every cached public page is rendered again."""
-    _bump_on(connections[using])
+    """Raise the installation's version now: every cached public page is rendered again."""
+    _bump_on(connections[using], {EVERYWHERE})
 
 
-def _bump_on(connection: BaseDatabaseWrapper) -> None:
+def _bump_on(connection: BaseDatabaseWrapper, targets: set[int]) -> None:
     now = time.time_ns() // 1000
     if connection.in_atomic_block:
         # Inside a transaction a failed statement would break the caller's transaction.
-        _upsert(connection, now)
+        _upsert(connection, now, targets)
         return
     try:
-        _upsert(connection, now)
+        _upsert(connection, now, targets)
     except DatabaseError:
         # Before core's migration 0006 (a data migration of an earlier app) there is no
         # version to raise; any other failure is worth an operator's attention.
@@ -152,15 +254,33 @@ def _bump_on(connection: BaseDatabaseWrapper) -> None:
             raise
 
 
-def _upsert(connection: BaseDatabaseWrapper, now: int) -> None:
+def _upsert(connection: BaseDatabaseWrapper, now: int, targets: set[int]) -> None:
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {VERSION_TABLE} (id, version) VALUES (1, %s) "  # noqa: S608
-            "ON CONFLICT (id) DO UPDATE SET version = CASE "
-            f"WHEN {VERSION_TABLE}.version >= excluded.version "
-            f"THEN {VERSION_TABLE}.version + 1 ELSE excluded.version END",
-            [now],
-        )
+        if EVERYWHERE in targets:
+            cursor.execute(
+                f"INSERT INTO {VERSION_TABLE} (id, version) VALUES (1, %s) "  # noqa: S608
+                "ON CONFLICT (id) DO UPDATE SET version = CASE "
+                f"WHEN {VERSION_TABLE}.version >= excluded.version "
+                f"THEN {VERSION_TABLE}.version + 1 ELSE excluded.version END",
+                [now],
+            )
+        for city in sorted(targets - {EVERYWHERE}):
+            cursor.execute(
+                f"INSERT INTO {CITY_VERSION_TABLE} (organisation_id, version) "  # noqa: S608
+                "VALUES (%s, %s) ON CONFLICT (organisation_id) DO UPDATE SET version = CASE "
+                f"WHEN {CITY_VERSION_TABLE}.version >= excluded.version "
+                f"THEN {CITY_VERSION_TABLE}.version + 1 ELSE excluded.version END",
+                [city, now],
+            )
+
+
+def _pending(connection: BaseDatabaseWrapper) -> set[int]:
+    """The versions this connection's transaction raises at its commit."""
+    pending: set[int] | None = getattr(connection, "_cityrights_pending", None)
+    if pending is None:
+        pending = set()
+        connection._cityrights_pending = pending  # type: ignore[attr-defined]
+    return pending
 
 
 def _bump_callback(connection: BaseDatabaseWrapper) -> Callable[[], None]:
@@ -169,21 +289,28 @@ def _bump_callback(connection: BaseDatabaseWrapper) -> Callable[[], None]:
     if callback is None:
 
         def bump_after_commit() -> None:
-            _bump_on(connection)
+            pending = _pending(connection)
+            targets = set(pending)
+            pending.clear()
+            if targets:
+                _bump_on(connection, targets)
 
         callback = bump_after_commit
         connection._cityrights_bump = callback  # type: ignore[attr-defined]
     return callback
 
 
-def _schedule_bump(connection: BaseDatabaseWrapper) -> None:
+def _schedule_bump(connection: BaseDatabaseWrapper, target: int = EVERYWHERE) -> None:
     callback = _bump_callback(connection)
+    pending = _pending(connection)
     if connection.in_atomic_block:
-        if any(queued[1] is callback for queued in connection.run_on_commit):
-            return
-        connection.on_commit(callback, robust=True)
-    else:
-        callback()
+        if not any(queued[1] is callback for queued in connection.run_on_commit):
+            pending.clear()  # left by a transaction rolled back (its callbacks were dropped)
+            connection.on_commit(callback, robust=True)
+        pending.add(target)
+        return
+    pending.add(target)
+    callback()
 
 
 def watch_writes(
@@ -191,8 +318,10 @@ def watch_writes(
 ) -> Any:
     """Execute wrapper: after a statement that changes public content, raise the version."""
     result = execute(sql, params, many, context)
-    if isinstance(sql, str) and changes_public_content(sql):
-        _schedule_bump(context["connection"])
+    if isinstance(sql, str):
+        table = changed_table(sql)
+        if table is not None:
+            _schedule_bump(context["connection"], _target(table))
     return result
 
 
@@ -242,11 +371,12 @@ def is_anonymous_visit(request: HttpRequest) -> bool:
     return "HTTP_AUTHORIZATION" not in request.META
 
 
-def page_key(request: HttpRequest, version: int) -> str:
+def page_key(request: HttpRequest, version: int, city_version: int = 0) -> str:
     query = urlencode(sorted(parse_qsl(request.META.get("QUERY_STRING", ""), True)))
     parts = (
         cityrights.__version__,
         str(version),
+        str(city_version),
         get_language() or "",
         request.scheme or "",
         request.get_host(),
@@ -373,8 +503,8 @@ class PublicPageCacheMiddleware:
             return None
         if not is_anonymous_visit(request):
             return None
-        version = read_version()
-        visit = Visit(key=page_key(request, version), version=version)
+        everywhere, city = read_versions(match.kwargs.get("org"))
+        visit = Visit(key=page_key(request, everywhere, city), version=max(everywhere, city))
         request._public_visit = visit  # type: ignore[attr-defined]
         page = _cache().get(visit.key)
         if not isinstance(page, CachedPage):

@@ -177,6 +177,7 @@ class Registry:
 
     cached_pages: set[str] = field(default_factory=set)
     private_tables: set[str] = field(default_factory=set)
+    shared_tables: set[str] = field(default_factory=set)
 
     def add_cached_pages(self, namespace: str, *names: str) -> None:
         """Let anonymous visits of these public pages be served from the shared cache.
@@ -190,6 +191,11 @@ class Registry:
     def add_private_tables(self, *tables: str) -> None:
         """Tables no anonymous page reads: writing them does not outdate cached pages."""
         self.private_tables.update(tables)
+
+    def add_shared_tables(self, *tables: str) -> None:
+        """Tables whose rows one city's public pages show on another city's pages: writing
+        them outdates every city's cached pages, not only the city that wrote."""
+        self.shared_tables.update(tables)
 
     def add_landing_page(self, provider: LandingProvider) -> LandingProvider:
         """Offer ``provider(user)`` as the page a resident lands on after logging in."""

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from .models import Membership, Organisation, User
 from .permissions import can, membership_for
+from .publiccache import city_scope
 from .translation import city_languages
 
 View = Callable[..., HttpResponseBase]
@@ -80,7 +81,8 @@ def org_view(capability: str | None = None) -> Callable[[View], View]:
                         _("Your account has no role in %(org)s that allows this.")
                         % {"org": organisation.name}
                     )
-            with city_languages(organisation.content_languages):
+            # Writes made here are the city's own for the public cache (``publiccache``).
+            with city_languages(organisation.content_languages), city_scope(organisation):
                 return view(request, *args, **kwargs)
 
         return wrapper
