@@ -224,3 +224,26 @@ def test_a_dutch_reader_reads_dutch_and_the_english_fallback_is_marked(
     assert page.get_by_text("Stadhuisplein").is_visible()
     assert_accessible(page, entry.get_absolute_url())
     context.close()
+
+
+def test_import_progress_page_is_accessible(page, demo_city, tmp_path):
+    """The streamed import page (its steps, then the drafts created) passes axe too."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    from cityrights.register import importing
+
+    from .conftest import AXE_TAGS
+
+    login_as(page, User.objects.get(email="editor@demo-city.example"))
+    page.goto(M + "import/")
+    inventory = tmp_path / "inventory.csv"
+    inventory.write_text(importing.template_csv(), encoding="utf-8")
+    page.set_input_files("input[type=file]", str(inventory))
+    page.get_by_role("button", name="Import").click()
+    assert page.get_by_text("Saved the entry.").is_visible()
+    assert page.get_by_role("heading", name="1 draft was created").is_visible()
+    results = Axe().run(
+        page,
+        options={"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]},
+    )
+    assert results.violations_count == 0, results.generate_report()

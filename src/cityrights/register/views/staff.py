@@ -550,7 +550,9 @@ def _progress_text(progress: services.ImportProgress) -> str:
             "total": progress.total,
         }
     if progress.step == "entries":
-        return _("Saved the %(total)d entries.") % {"total": progress.total}
+        return ngettext("Saved the entry.", "Saved the %(total)d entries.", progress.total) % {
+            "total": progress.total
+        }
     return _("Saved their purposes, personal data, legal bases and places.")
 
 
