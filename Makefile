@@ -35,10 +35,12 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	DJANGO_SETTINGS_MODULE=cityrights.settings.test $(BIN)/cityrights makemigrations --check --dry-run --verbosity 0
 
-# Both passes end with the slowest tests. They run in one process: under pytest-xdist some
-# tests missed the content the migrations load (a transactional test on the same worker had
-# emptied the tables first); parallel runs wait until those tests load what they need.
-PYTEST_OPTS := --durations=15
+# Both passes run on every core (pytest-xdist) and end with the 15 slowest tests. `--dist load`
+# hands out tests in pytest-django's order (database tests, then transactional ones, then the
+# rest), so a worker never runs a test that needs the content the migrations load after a
+# transactional test has emptied its tables; small chunks keep both workers busy to the end
+# (the browser tests come last and take seconds each).
+PYTEST_OPTS := -n auto --dist load --maxschedchunk 4 --durations=15
 
 test-sqlite: $(STAMP)
 	env -u DATABASE_URL $(BIN)/pytest $(PYTEST_OPTS)

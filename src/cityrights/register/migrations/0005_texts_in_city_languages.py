@@ -19,21 +19,28 @@ ENTRY_TEXTS = (
 LANGUAGES = ("en", "fr", "nl")
 
 
-def _first(organisation) -> str:
-    code = organisation.default_language
-    return code if code in LANGUAGES else LANGUAGES[0]
+def _first_languages(apps) -> dict:
+    """``{organisation id: its first language}``. Read as two columns, never through
+    ``select_related``: when core's later migrations are unapplied in the same run, the
+    historical organisation can name columns that are already gone."""
+    Organisation = apps.get_model("core", "Organisation")
+    return {
+        pk: code if code in LANGUAGES else LANGUAGES[0]
+        for pk, code in Organisation.objects.values_list("pk", "default_language")
+    }
 
 
 def texts_into_first_language(apps, schema_editor):
     Entry = apps.get_model("register", "Entry")
     Location = apps.get_model("register", "Location")
-    for entry in Entry.objects.select_related("organisation").iterator(chunk_size=500):
-        code = _first(entry.organisation)
+    first = _first_languages(apps)
+    for entry in Entry.objects.iterator(chunk_size=500):
+        code = first[entry.organisation_id]
         for name in ENTRY_TEXTS:
             setattr(entry, f"{name}_{code}", getattr(entry, name) or "")
         entry.save(update_fields=[f"{name}_{code}" for name in ENTRY_TEXTS])
-    for place in Location.objects.select_related("entry__organisation").iterator(chunk_size=500):
-        code = _first(place.entry.organisation)
+    for place in Location.objects.select_related("entry").iterator(chunk_size=500):
+        code = first[place.entry.organisation_id]
         setattr(place, f"description_{code}", place.description or "")
         place.save(update_fields=[f"description_{code}"])
 
@@ -41,8 +48,9 @@ def texts_into_first_language(apps, schema_editor):
 def texts_back(apps, schema_editor):
     Entry = apps.get_model("register", "Entry")
     Location = apps.get_model("register", "Location")
-    for entry in Entry.objects.select_related("organisation").iterator(chunk_size=500):
-        code = _first(entry.organisation)
+    first = _first_languages(apps)
+    for entry in Entry.objects.iterator(chunk_size=500):
+        code = first[entry.organisation_id]
         for name in ENTRY_TEXTS:
             value = getattr(entry, f"{name}_{code}") or next(
                 (getattr(entry, f"{name}_{other}") for other in LANGUAGES
@@ -51,8 +59,8 @@ def texts_back(apps, schema_editor):
             )
             setattr(entry, name, value)
         entry.save(update_fields=list(ENTRY_TEXTS))
-    for place in Location.objects.select_related("entry__organisation").iterator(chunk_size=500):
-        code = _first(place.entry.organisation)
+    for place in Location.objects.select_related("entry").iterator(chunk_size=500):
+        code = first[place.entry.organisation_id]
         place.description = getattr(place, f"description_{code}") or next(
             (getattr(place, f"description_{other}") for other in LANGUAGES
              if getattr(place, f"description_{other}")),
