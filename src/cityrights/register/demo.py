@@ -18,7 +18,8 @@ from cityrights.core.translation import in_any_language
 
 from . import services
 from .demo_texts import PLACES, TEXTS
-from .models import ALGORITHM_TEXTS, ENTRY_TEXTS, Entry, Question, QuestionStatus, State
+from .models import ENTRY_TEXTS, Entry, Question, QuestionStatus, State
+from .records import ALGORITHM_TEXTS
 
 CENTRE = (50.8810, 4.3120)  # Demo City's town hall (a made-up place)
 

@@ -19,7 +19,6 @@ from cityrights.core.models import Department
 from cityrights.core.translation import TranslatedFormMixin, field_names
 
 from .models import (
-    ALGORITHM_TEXTS,
     ENTRY_TEXTS,
     LOCATION_TEXTS,
     REQUIRED_ENTRY_TEXTS,
@@ -28,6 +27,7 @@ from .models import (
     Question,
     QuestionStatus,
 )
+from .records import ALGORITHM_TEXTS
 from .services import EDITABLE_FIELDS, TERM_FIELDS
 from .terms import choices as term_choices
 from .terms import clean_terms

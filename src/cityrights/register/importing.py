@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 
 from cityrights.core import vocab
 from cityrights.register.records import (
+    ALGORITHM_TEXTS,
     ALGORITHM_TYPES,
     AUTOMATION_LEVELS,
     CONTENT_LANGUAGES,
@@ -67,17 +68,7 @@ TEXT_COLUMNS: tuple[str, ...] = tuple(name for name in TRANSLATED_COLUMNS if nam
 _TEXT_LIMITS = {
     "name": MAX_NAME_CHARS,
     "summary": MAX_SUMMARY_CHARS,
-    **dict.fromkeys(
-        (
-            "decision_making_process",
-            "proportionality",
-            "training_data",
-            "data_connections",
-            "monitoring",
-            "objection_procedure",
-        ),
-        MAX_ALGORITHM_TEXT_CHARS,
-    ),
+    **dict.fromkeys(ALGORITHM_TEXTS, MAX_ALGORITHM_TEXT_CHARS),
 }
 _LANGUAGE_COLUMN = re.compile(r"^(?P<text>[a-z_]+?)_(?P<code>[a-z]{2,3})$")
 

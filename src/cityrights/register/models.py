@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cityrights.core.models import Department, Organisation
 from cityrights.core.translation import TranslatedField
+from cityrights.register.records import ALGORITHM_TEXTS
 
 # Crockford-style alphabet without look-alikes (no 0/o, 1/l/i, u), easy to read off a sign.
 CODE_ALPHABET = "23456789abcdefghjkmnpqrstvwxyz"
@@ -139,16 +140,6 @@ class TermKind(models.TextChoices):
     AREA = "area", _("Thematic area")
 
 
-#: Texts about an algorithm that the algorithm-register standards ask for
-#: (docs/register-standards.md).
-ALGORITHM_TEXTS: tuple[str, ...] = (
-    "decision_making_process",
-    "proportionality",
-    "training_data",
-    "data_connections",
-    "monitoring",
-    "objection_procedure",
-)
 #: The texts of an entry that residents read, each entered per city language.
 ENTRY_TEXTS: tuple[str, ...] = (
     "name",

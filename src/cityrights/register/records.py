@@ -280,6 +280,16 @@ TEMPLATE_HEADERS: tuple[str, ...] = (
 
 #: The languages city texts may be written in (``settings.LANGUAGES``; a test keeps them equal).
 CONTENT_LANGUAGES: tuple[str, ...] = ("en", "fr", "nl")
+#: Texts about an algorithm that the algorithm-register standards ask for
+#: (docs/register-standards.md).
+ALGORITHM_TEXTS: tuple[str, ...] = (
+    "decision_making_process",
+    "proportionality",
+    "training_data",
+    "data_connections",
+    "monitoring",
+    "objection_procedure",
+)
 #: Texts a city writes per language; the export adds a column per language (``name_fr``).
 TRANSLATED_COLUMNS: tuple[str, ...] = (
     "name",
@@ -289,12 +299,7 @@ TRANSLATED_COLUMNS: tuple[str, ...] = (
     "retention",
     "recipients",
     "human_oversight",
-    "decision_making_process",
-    "proportionality",
-    "training_data",
-    "data_connections",
-    "monitoring",
-    "objection_procedure",
+    *ALGORITHM_TEXTS,
     "locations",
 )
 LANGUAGE_HEADERS: tuple[str, ...] = tuple(

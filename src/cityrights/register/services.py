@@ -38,7 +38,6 @@ from cityrights.core.translation import (
 from . import snapshots
 from .importing import ImportedRow
 from .models import (
-    ALGORITHM_TEXTS,
     ENTRY_TEXTS,
     LOCATION_TEXTS,
     REQUIRED_ENTRY_TEXTS,
@@ -52,6 +51,7 @@ from .models import (
     Status,
     TermKind,
 )
+from .records import ALGORITHM_TEXTS
 from .terms import clean_terms, term_label
 
 if TYPE_CHECKING:

@@ -13,8 +13,8 @@ from django.conf import settings
 
 from cityrights.core.translation import city_languages, translations
 
-from .models import ALGORITHM_TEXTS, ENTRY_TEXTS, Entry, TermKind
-from .records import AssessmentFacts, DepartmentData, EntryData, LocationData
+from .models import ENTRY_TEXTS, Entry, TermKind
+from .records import ALGORITHM_TEXTS, AssessmentFacts, DepartmentData, EntryData, LocationData
 
 SNAPSHOT_FIELDS = (
     "kind",
