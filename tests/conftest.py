@@ -58,6 +58,15 @@ def city_b(db) -> CityFixture:
 
 
 @pytest.fixture
+def brussels(city_a: CityFixture) -> CityFixture:
+    """City A writes in French first, then Dutch, as Brussels does."""
+    city_a.city.default_language = "fr"
+    city_a.city.additional_languages = "nl"
+    city_a.city.save()
+    return city_a
+
+
+@pytest.fixture
 def resident(db) -> User:
     return User.objects.create_user("resident@example.org", PASSWORD, name="Rita Resident")
 

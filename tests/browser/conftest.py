@@ -44,6 +44,20 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.browser)
 
 
+@pytest.fixture
+def demo_city(transactional_db, settings, tmp_path):
+    """The demo city, its signing keys in this test's own folder. A test file that needs more
+    of the demo defines its own ``demo_city``."""
+    from cityrights.consent import keys
+    from cityrights.core import demo
+
+    settings.CITYRIGHTS_KEY_DIR = str(tmp_path / "keys")
+    keys.forget_cached_keys()
+    context = demo.load()
+    yield context
+    keys.forget_cached_keys()
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     if not Path(CHROMIUM).exists():

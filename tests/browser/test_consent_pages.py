@@ -18,23 +18,10 @@ from cityrights.consent.models import (
     NoticeOutbox,
     ProcessingAgreement,
 )
-from cityrights.core import demo
 from cityrights.core.models import User
 from cityrights.core.vocab import DPV, PD
 
 from .conftest import assert_accessible, login_as
-
-
-@pytest.fixture
-def demo_city(transactional_db, settings, tmp_path):
-    settings.CITYRIGHTS_KEY_DIR = str(tmp_path / "keys")
-    from cityrights.consent import keys
-
-    keys.forget_cached_keys()
-    context = demo.load()
-    yield context
-    keys.forget_cached_keys()
-
 
 PUBLIC_PAGES = ["/cities/demo-city/", "/cities/demo-city/data-sharing/"]
 RESIDENT_PAGES = [

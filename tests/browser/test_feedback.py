@@ -4,10 +4,7 @@ the confirmation is on screen, focused, and not repeated at the top of the page.
 
 from __future__ import annotations
 
-import pytest
-
 from cityrights.consent.models import ProcessingAgreement
-from cityrights.core import demo
 
 from .conftest import login_as
 
@@ -23,17 +20,6 @@ ON_SCREEN = """(id) => {
     atTop: Array.from(document.querySelectorAll('main > .messages')).map(e => e.textContent.trim()),
   };
 }"""
-
-
-@pytest.fixture
-def demo_city(transactional_db, settings, tmp_path):
-    settings.CITYRIGHTS_KEY_DIR = str(tmp_path / "keys")
-    from cityrights.consent import keys
-
-    keys.forget_cached_keys()
-    context = demo.load()
-    yield context
-    keys.forget_cached_keys()
 
 
 def test_consent_confirmations_appear_and_take_focus_where_the_resident_acted(

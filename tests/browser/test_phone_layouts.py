@@ -15,7 +15,6 @@ import pytest
 from django.urls import Resolver404, resolve
 from playwright.sync_api import Error as PlaywrightError
 
-from cityrights.core import demo
 from cityrights.core.models import User
 
 from .conftest import login_as
@@ -118,17 +117,6 @@ def crawl(page, starts: list[str]) -> tuple[dict[str, str], list[str]]:
             if parts.netloc == origin and parts.path:
                 queue.append(parts.path + (f"?{parts.query}" if parts.query else ""))
     return seen, wide
-
-
-@pytest.fixture
-def demo_city(transactional_db, settings, tmp_path):
-    settings.CITYRIGHTS_KEY_DIR = str(tmp_path / "keys")
-    from cityrights.consent import keys
-
-    keys.forget_cached_keys()
-    context = demo.load()
-    yield context
-    keys.forget_cached_keys()
 
 
 @pytest.mark.parametrize("role", list(ROLES))

@@ -38,12 +38,9 @@ DUTCH = {
 
 
 @pytest.fixture
-def brussels(city_a, sharing):
-    """City A writes French first, then Dutch (as Brussels does); its study is in both."""
-    city = city_a.city
-    city.default_language = "fr"
-    city.additional_languages = "nl"
-    city.save()
+def brussels(sharing, brussels):
+    """Brussels (tests/conftest.py) whose study, made before it chose French, is in French
+    and Dutch."""
     study = sharing.study
     set_translations(study, "title", {"en": "", "fr": "Étude vélo", "nl": "Fietsstudie"})
     study.save()
@@ -57,7 +54,7 @@ def brussels(city_a, sharing):
         description_nl=DUTCH["description"],
         retention_nl=DUTCH["retention"],
     )
-    return city_a
+    return brussels
 
 
 def client_in(user: Any, language: str) -> Client:

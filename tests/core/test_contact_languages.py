@@ -15,15 +15,6 @@ SETTINGS = "/manage/city-a/settings/"
 HOME = "/cities/city-a/"
 
 
-@pytest.fixture
-def brussels(city_a):
-    """City A writes in French first, then Dutch."""
-    city_a.city.default_language = "fr"
-    city_a.city.additional_languages = "nl"
-    city_a.city.save()
-    return city_a
-
-
 def test_the_settings_form_has_one_address_box_per_city_language(brussels):
     admin = brussels.client_for("admin")
     html = admin.get(SETTINGS).content.decode()

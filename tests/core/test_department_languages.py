@@ -22,15 +22,12 @@ DEPARTMENTS = "/manage/city-a/departments/"
 
 
 @pytest.fixture
-def brussels(city_a):
-    """City A writes in French first, then Dutch; its department has a French name only."""
-    city_a.city.default_language = "fr"
-    city_a.city.additional_languages = "nl"
-    city_a.city.save()
-    department = city_a.department
+def brussels(brussels):
+    """Brussels (tests/conftest.py) with a department that has a French name only."""
+    department = brussels.department
     department.name_en, department.name_fr = "", "Mobilité"
     department.save()
-    return city_a
+    return brussels
 
 
 def test_the_form_has_one_input_per_city_language_and_requires_the_first(brussels):

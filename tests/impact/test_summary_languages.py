@@ -18,15 +18,6 @@ API = "/api/v1/impact/organisations/city-a/public-summaries"
 
 
 @pytest.fixture
-def brussels(city_a):
-    """City A writes in French first, then Dutch."""
-    city_a.city.default_language = "fr"
-    city_a.city.additional_languages = "nl"
-    city_a.city.save()
-    return city_a
-
-
-@pytest.fixture
 def decided(brussels):
     return advance(brussels, new_assessment(brussels), "decided", decision="approve")
 

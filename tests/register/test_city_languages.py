@@ -20,15 +20,6 @@ from .conftest import entry_data
 M = "/manage/city-a/register/"
 
 
-@pytest.fixture
-def brussels(city_a):
-    """City A publishes in French first, then Dutch (as Brussels does)."""
-    city_a.city.default_language = "fr"
-    city_a.city.additional_languages = "nl"
-    city_a.city.save()
-    return city_a
-
-
 def french_entry(city, *, state="in_review", **texts):
     """An entry written in French only, with one place, in ``state``."""
     data = entry_data(city.department, name={"fr": "Capteurs de bruit"})
