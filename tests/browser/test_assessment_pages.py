@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from cityrights.assessment.models import AssessmentCycle, CycleStatus, RoadmapAction
 from cityrights.core import demo
@@ -93,7 +94,7 @@ def test_a_respondent_answers_in_an_open_cycle(page, demo_city):
     assert "answers were saved" in summary.inner_text()
     summary.get_by_role("link", name="Your answer").click()
     assert page.evaluate("document.activeElement.id") == "id_inc-f-1-value_0"
-    assert page.locator("#id_inc-f-1-value_errors").is_visible()
+    expect(page.locator("#id_inc-f-1-value_errors")).to_be_visible()
     assert page.locator("#id_inc-f-1-comment").input_value() == "A comment without a level"
     # From the top, like the other pages: axe counts an input that scrolls under the sticky
     # Save bar at this moment as an obscured target (the person scrolls it out again).
@@ -122,5 +123,5 @@ def test_validation_error_page_is_accessible(page, demo_city):
     login_as(page, User.objects.get(email="admin@demo-city.example"))
     page.goto("/manage/demo-city/assessment/roadmap/new/")
     page.get_by_role("button", name="Add to the roadmap").click()
-    assert page.locator(".errorlist").first.is_visible()
+    expect(page.locator(".errorlist").first).to_be_visible()
     assert_accessible_here(page)

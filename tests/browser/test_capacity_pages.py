@@ -4,6 +4,7 @@ in a browser without JavaScript."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from cityrights.capacity.models import (
     Certificate,
@@ -138,7 +139,7 @@ def test_a_trainer_ticks_attendance_on_a_phone_without_javascript(browser, live_
     boxes.nth(0).check()
     boxes.nth(3).check()
     page.get_by_role("button", name="Save attendance").click()
-    assert page.get_by_text("Attendance saved: 2 present, 2 absent.").is_visible()
+    expect(page.get_by_text("Attendance saved: 2 present, 2 absent.")).to_be_visible()
     present = Registration.objects.filter(session=session, attended=True).count()
     assert present == 2
     context.close()
@@ -164,7 +165,7 @@ def test_a_member_answers_the_survey_on_a_phone_without_javascript(browser, live
         page.locator(f"input[name$='__{_topic(survey_round, index)}'][value='4']").check()
     page.get_by_label("Des vidéos").check()
     page.get_by_role("button", name="Envoyer mes réponses").click()
-    assert page.get_by_role("heading", name="Merci d'avoir répondu").is_visible()
+    expect(page.get_by_role("heading", name="Merci d'avoir répondu")).to_be_visible()
     assert SurveyParticipation.objects.filter(round=survey_round, person=viewer).exists()
     context.close()
 

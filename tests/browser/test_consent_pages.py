@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.test import Client
+from playwright.sync_api import expect
 
 from cityrights.consent import ledger, services
 from cityrights.consent.demo import DEMO_KEY
@@ -103,7 +104,7 @@ def test_outbox_with_notices_and_form_errors_are_accessible(page, demo_city):
     assert_accessible(page, "/manage/demo-city/consent/outbox/")
     page.goto("/manage/demo-city/consent/paper/")
     page.get_by_role("button", name="Record in the ledger").click()
-    assert page.locator(".errorlist").first.is_visible()
+    expect(page.locator(".errorlist").first).to_be_visible()
     assert_accessible(page, page.url)
 
 
@@ -134,7 +135,7 @@ def test_grant_check_withdraw_check_in_the_browser(page, demo_city):
         "section", has=page.get_by_role("heading", name="Crowd-sensing mobility study")
     )
     card.get_by_role("button", name="Give consent Physical health (such as heart rate)").click()
-    assert page.get_by_text("Your consent was recorded.").is_visible()
+    expect(page.get_by_text("Your consent was recorded.")).to_be_visible()
     answer = _check(person.pseudonym, [heart])
     assert answer["decision"] == "permit"
     assert LedgerEvent.objects.get(pk=answer["event_id"]).kind == "grant"
@@ -145,12 +146,12 @@ def test_grant_check_withdraw_check_in_the_browser(page, demo_city):
     card.get_by_role(
         "button", name="Withdraw all consent for “Crowd-sensing mobility study”"
     ).click()
-    assert page.get_by_text("Your consent was withdrawn.").is_visible()
+    expect(page.get_by_text("Your consent was withdrawn.")).to_be_visible()
     answer = _check(person.pseudonym, [heart])
     assert answer["decision"] == "deny" and answer["reason"] == "consent withdrawn"
     # The checks show up in the resident's access log.
     page.goto("/cities/demo-city/my-data/access-log/")
-    assert page.get_by_role("cell", name="University Mobility Lab").first.is_visible()
+    expect(page.get_by_role("cell", name="University Mobility Lab").first).to_be_visible()
     ledger.checkpoint()
     assert ledger.verify().ok
 

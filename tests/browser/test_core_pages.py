@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 
 import pytest
+from playwright.sync_api import expect
 
 from cityrights.core import demo
 from cityrights.core.models import ApiKey, Department, Membership, User
@@ -71,7 +72,7 @@ def test_form_errors_are_accessible(page, demo_city):
     page.goto("/accounts/signup/")
     page.locator("#id_email").fill("not-an-address")
     page.get_by_role("button", name="Create account").click()
-    assert page.locator(".errorlist").first.is_visible()
+    expect(page.locator(".errorlist").first).to_be_visible()
     assert_accessible(page, page.url)
 
 
@@ -84,13 +85,13 @@ def test_a_resident_signs_up_chooses_a_password_and_deletes_the_account(page, de
     page.get_by_label("Name").fill("Sam Example")
     page.get_by_label("E-mail address").fill("sam@example.org")
     page.get_by_role("button", name="Create account").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Check your e-mail"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your e-mail")
     link = re.search(r"https?://[^/\s]+(/accounts/signup/\S+/)", mail.outbox[-1].body).group(1)
     assert_accessible(page, link)
     page.locator("#id_new_password1").fill("a-long-passphrase-1")
     page.locator("#id_new_password2").fill("a-long-passphrase-1")
     page.get_by_role("button", name="Save password").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "My account"
+    expect(page.get_by_role("heading", level=1)).to_have_text("My account")
     page.get_by_role("link", name="Delete my account").click()
     page.locator("#id_password").fill("a-long-passphrase-1")
     page.get_by_role("button", name="Delete my account").click()
@@ -120,7 +121,7 @@ def test_language_switcher_changes_the_interface(page, demo_city):
     page.get_by_label("Language").select_option("fr")
     page.get_by_role("button", name="Change").click()
     assert page.locator("html").get_attribute("lang") == "fr"
-    assert page.get_by_role("link", name="Se connecter").is_visible()
+    expect(page.get_by_role("link", name="Se connecter")).to_be_visible()
 
 
 SCRIPTED_SVG = (

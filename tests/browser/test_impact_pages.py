@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from cityrights.core import demo
 from cityrights.core.models import User
@@ -114,13 +115,13 @@ def test_form_errors_are_accessible(page, demo_city):
     login_as(page, User.objects.get(email="editor@demo-city.example"))
     page.goto(ORG + "screening/")
     page.get_by_role("button", name="See the outcome").click()
-    assert page.locator(".errorlist").first.is_visible()
+    expect(page.locator(".errorlist").first).to_be_visible()
     assert_accessible(page, page.url)
     draft = _assessment("Ranking for social housing")
     page.goto(ORG + f"{draft.pk}/risks/")
     page.get_by_label("What could go wrong", exact=False).fill("Points favour long-term residents.")
     page.get_by_role("button", name="Add the risk").click()
-    assert page.locator(".errorlist").first.is_visible()
+    expect(page.locator(".errorlist").first).to_be_visible()
     assert_accessible(page, page.url)
 
 
@@ -132,7 +133,7 @@ def test_a_reviewer_decides_on_hold_in_the_browser(page, demo_city):
     page.get_by_label("Reasons").fill("The answers about deadlines are not tested yet.")
     page.get_by_label("Condition 1", exact=True).fill("Test 200 questions about deadlines.")
     page.get_by_role("button", name="Record the decision").click()
-    assert page.get_by_text("The decision was recorded.").is_visible()
+    expect(page.get_by_text("The decision was recorded.")).to_be_visible()
     review.refresh_from_db()
     assert review.decision == "on_hold"
     assert review.conditions.count() == 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.cache import cache
+from playwright.sync_api import expect
 
 from cityrights.core import demo
 from cityrights.core.models import User
@@ -162,7 +163,7 @@ def test_a_resident_comments_on_a_selected_passage(page, demo_city):
     page.wait_for_timeout(3100)  # the spam guard wants a few seconds of reading
     page.get_by_label("Your comment").fill("Also no recognition by the way people walk.")
     page.get_by_role("button", name="Send the comment").click()
-    assert page.get_by_text("Thank you, your comment is published.").is_visible()
+    expect(page.get_by_text("Thank you, your comment is published.")).to_be_visible()
     comment = Comment.objects.get(body="Also no recognition by the way people walk.")
     assert comment.quote == "Cameras in"
     assert_accessible(page, page.url.split("#")[0])
@@ -182,7 +183,7 @@ def test_forms_work_without_javascript_and_show_errors_accessibly(browser, live_
     page.get_by_role("button", name="Send the comment").click()
     # Once in the summary at the top (linked to the field), once beside the field itself.
     beside = "The passage is not in this section's text; copy it exactly or leave it empty."
-    assert page.get_by_text(beside, exact=True).is_visible()
+    expect(page.get_by_text(beside, exact=True)).to_be_visible()
     summary = page.get_by_role("link", name="Passage you comment on")
     assert summary.count() >= 1
     context.close()

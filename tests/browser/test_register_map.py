@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 
 import pytest
+from playwright.sync_api import expect
 
 from cityrights.core import demo
 from cityrights.register.models import Entry
@@ -89,13 +90,13 @@ def test_the_filters_open_without_javascript(browser, live_server, demo_city):
     page = context.new_page()
     page.goto(R)
     kind = page.locator("#f-kind")
-    assert not kind.is_visible()
+    expect(kind).to_be_hidden()
     # The results follow the search field and the folded filters, not eight menus.
     assert page.locator("#results").bounding_box()["y"] < 844
     page.locator(".register-filters > summary").click()
     kind.select_option("sensor")
     page.get_by_role("button", name="Search").click()
     assert "kind=sensor" in page.url
-    assert page.locator("#f-kind").is_visible()  # open again: the person sees what is chosen
+    expect(page.locator("#f-kind")).to_be_visible()  # open again: the person sees what is chosen
     assert page.locator(".register-filters summary").inner_text().startswith("Filter (1 chosen)")
     context.close()

@@ -4,6 +4,7 @@ journey editor → reviewer publishes → resident finds it by search, map and s
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from cityrights.core import demo
 from cityrights.core.models import User
@@ -88,18 +89,18 @@ def test_reviewer_page_with_publish_form_is_accessible(page, demo_city):
     login_as(page, User.objects.get(email="reviewer@demo-city.example"))
     entry = Entry.objects.filter(state="in_review").first()
     assert_accessible(page, M + f"{entry.pk}/")
-    assert page.get_by_role("button", name="Publish").is_visible()
+    expect(page.get_by_role("button", name="Publish")).to_be_visible()
 
 
 def test_form_errors_are_accessible(page, demo_city):
     login_as(page, User.objects.get(email="editor@demo-city.example"))
     page.goto(M + "new/")
     page.get_by_role("button", name="Save draft").click()
-    assert page.locator(".errorlist").first.is_visible()
+    expect(page.locator(".errorlist").first).to_be_visible()
     assert_accessible(page, page.url)
     page.goto(_published().get_absolute_url() + "ask/")
     page.get_by_role("button", name="Send").click()
-    assert page.locator(".errorlist").first.is_visible()
+    expect(page.locator(".errorlist").first).to_be_visible()
     assert_accessible(page, page.url)
 
 
@@ -117,7 +118,7 @@ def test_map_is_usable_by_keyboard(page, demo_city):
     popup = page.locator(".leaflet-popup-content")
     popup.wait_for()
     read_more = popup.get_by_role("link", name="Read more").first
-    assert read_more.is_visible()
+    expect(read_more).to_be_visible()
     # The focus moves into the popup, and Escape closes it and returns to the marker.
     assert page.evaluate("document.activeElement.textContent") == "Read more"
     page.keyboard.press("Escape")
@@ -165,7 +166,7 @@ def test_journey_editor_reviewer_resident(page, demo_city, browser, live_server)
     reviewer_page.goto(M + f"{entry.pk}/")
     reviewer_page.get_by_label("What changed (shown in the public history)").fill("New pilot.")
     # French and Dutch are missing: the reviewer reads the list and confirms.
-    assert reviewer_page.get_by_text("Review of translations").is_visible()
+    expect(reviewer_page.get_by_text("Review of translations")).to_be_visible()
     reviewer_page.get_by_label(
         "I have read this list and publish without these translations"
     ).check()
@@ -180,13 +181,13 @@ def test_journey_editor_reviewer_resident(page, demo_city, browser, live_server)
     resident.get_by_role("searchbox", name="Search").fill("Willow heat")
     resident.get_by_role("button", name="Search", exact=True).click()
     resident.get_by_role("link", name="Heat-stress sensors in Willow Park").click()
-    assert resident.get_by_role("heading", level=1).inner_text() == (
+    expect(resident.get_by_role("heading", level=1)).to_have_text(
         "Heat-stress sensors in Willow Park"
     )
     assert "New pilot." in resident.content()
     resident.goto(R + "map/")
     resident.wait_for_selector("#register-map[data-ready='true']")
-    assert resident.get_by_role("row", name="Willow Park, by the pond").is_visible()
+    expect(resident.get_by_role("row", name="Willow Park, by the pond")).to_be_visible()
     resident.goto(f"/r/{entry.code}")
     assert resident.url.endswith(entry.get_absolute_url())
     location = entry.locations.get()
@@ -216,12 +217,12 @@ def test_a_dutch_reader_reads_dutch_and_the_english_fallback_is_marked(
     page = context.new_page()
     page.goto(entry.get_absolute_url())
     assert page.locator("html").get_attribute("lang") == "nl"
-    assert page.get_by_role("heading", level=1).inner_text() == "Luchtkwaliteitssensoren"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Luchtkwaliteitssensoren")
     lead = page.locator("p.lead")
     assert lead.get_attribute("lang") == "en"
     assert lead.inner_text().startswith("Small boxes on lamp posts")
-    assert page.locator("#where").is_visible()
-    assert page.get_by_text("Stadhuisplein").is_visible()
+    expect(page.locator("#where")).to_be_visible()
+    expect(page.get_by_text("Stadhuisplein")).to_be_visible()
     assert_accessible(page, entry.get_absolute_url())
     context.close()
 
@@ -240,8 +241,8 @@ def test_import_progress_page_is_accessible(page, demo_city, tmp_path):
     inventory.write_text(importing.template_csv(), encoding="utf-8")
     page.set_input_files("input[type=file]", str(inventory))
     page.get_by_role("button", name="Import").click()
-    assert page.get_by_text("Saved the entry.").is_visible()
-    assert page.get_by_role("heading", name="1 draft was created").is_visible()
+    expect(page.get_by_text("Saved the entry.")).to_be_visible()
+    expect(page.get_by_role("heading", name="1 draft was created")).to_be_visible()
     results = Axe().run(
         page,
         options={"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]},
