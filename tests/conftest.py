@@ -24,6 +24,15 @@ hypothesis_settings.register_profile("cityrights", deadline=None)
 hypothesis_settings.load_profile("cityrights")
 
 
+@pytest.fixture(autouse=True)
+def _forget_local_pages() -> None:
+    """Each test starts with no page in this worker's memory, as a fresh worker does: a test's
+    database is rolled back afterwards, so a content version may come round again."""
+    from cityrights.core import publiccache
+
+    publiccache.local_pages().clear()
+
+
 @dataclass
 class CityFixture:
     city: Organisation

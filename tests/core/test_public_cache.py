@@ -39,6 +39,12 @@ def _public_cache(settings):
     cache.clear()
 
 
+def forget_every_page() -> None:
+    """Empty the shared cache and this worker's own copies."""
+    cache.clear()
+    publiccache.local_pages().clear()
+
+
 def body(response) -> str:
     if getattr(response, "streaming", False):
         return b"".join(response.streaming_content).decode("utf-8", "replace")
@@ -173,7 +179,7 @@ def test_staff_never_get_or_leave_a_cached_page(public_entry, city_a, role):
         assert response.status_code == 200
         assert HEADER not in response
         assert "ETag" not in response
-    cache.clear()
+    forget_every_page()
     staff.get(CATALOGUE)
     assert Client().get(CATALOGUE)[HEADER] == "miss"  # the staff member's page was not kept
 
@@ -221,6 +227,114 @@ def test_a_hit_costs_one_query(city_a, django_capture_on_commit_callbacks):
     assert len(queries) == 1  # the content version; the page comes from the cache
 
 
+def test_a_page_in_the_workers_memory_costs_one_query_and_no_cache_round_trip(
+    public_entry, city_a, settings, django_capture_on_commit_callbacks
+):
+    first = Client().get(CATALOGUE)
+    assert first[HEADER] == "miss"
+    cache.clear()  # the shared cache lost it: the worker's copy still answers
+    with CaptureQueriesContext(connection) as queries:
+        again = Client().get(CATALOGUE)
+    assert again[HEADER] == "hit"
+    assert again.content == first.content
+    assert len(queries) == 1
+    # A change is a new version, so a new key: the worker's copy is never asked for again.
+    with committed(django_capture_on_commit_callbacks):
+        register_services.retire(public_entry, actor=city_a.users["reviewer"], reason="Off.")
+    changed = Client().get(CATALOGUE)
+    assert changed[HEADER] == "miss"
+    assert "Published camera" not in changed.content.decode()
+    # Switched off, a worker keeps nothing of its own.
+    settings.CITYRIGHTS_PUBLIC_CACHE_LOCAL_BYTES = 0
+    cache.clear()
+    assert Client().get(CATALOGUE)[HEADER] == "miss"
+    assert Client().get(CATALOGUE)[HEADER] == "hit"  # from the shared cache
+    assert len(publiccache.local_pages()) == 0
+
+
+def _stored_page(size: int) -> publiccache.CachedPage:
+    return publiccache.CachedPage(200, b"x" * size, (), '"e"', "")
+
+
+def test_the_workers_memory_is_bounded_and_forgets_the_least_recently_used(monkeypatch):
+    pages = publiccache.LocalPages(limit=4000)
+    for key in ("a", "b", "c"):
+        pages.put(key, _stored_page(1000), timeout=60)
+    assert pages.get("a") is not None  # "a" is now the most recently used
+    pages.put("d", _stored_page(1000), timeout=60)
+    pages.put("e", _stored_page(1000), timeout=60)
+    assert pages.get("b") is None  # the least recently used went first
+    assert [key for key in "acde" if pages.get(key) is not None] == list("acde")
+    pages.put("huge", _stored_page(1001), timeout=60)  # over a quarter of the bound: never kept
+    assert pages.get("huge") is None
+    assert len(pages) == 4
+    # An entry lapses after the shared cache's timeout, like the shared cache's own.
+    now = publiccache.time.monotonic()
+    monkeypatch.setattr(publiccache.time, "monotonic", lambda: now + 61)
+    assert pages.get("a") is None
+    assert len(pages) == 3
+
+
+@pytest.mark.parametrize(
+    ("header", "gzip"),
+    [
+        ("gzip, deflate, br", True),
+        ("br;q=1.0, gzip;q=0.8", True),
+        ("GZIP", True),
+        ("gzip;q=0", False),
+        ("gzip;q=nonsense", False),
+        ("br", False),
+        ("", False),
+    ],
+)
+def test_accept_encoding_is_read_with_its_weights(rf, header, gzip):
+    assert publiccache.accepts_gzip(rf.get("/", HTTP_ACCEPT_ENCODING=header)) is gzip
+
+
+def test_a_client_accepting_gzip_gets_the_page_compressed_once_with_its_own_etag(public_entry):
+    import gzip
+
+    plain = Client().get(CATALOGUE)
+    for visit in ("miss", "hit"):
+        if visit == "miss":
+            forget_every_page()
+        packed = Client().get(CATALOGUE, HTTP_ACCEPT_ENCODING="gzip, br")
+        assert packed[HEADER] == visit
+        assert packed["Content-Encoding"] == "gzip"
+        assert gzip.decompress(packed.content) == plain.content
+        assert len(packed.content) < len(plain.content)
+        assert packed["Content-Length"] == str(len(packed.content))
+        assert packed["ETag"] == plain["ETag"][:-1] + '-gzip"'
+        assert "accept-encoding" in packed["Vary"].lower()
+    assert "Content-Encoding" not in plain
+    assert "accept-encoding" in plain["Vary"].lower()
+    # Each representation is revalidated with its own ETag.
+    etag = packed["ETag"]
+    assert (
+        Client().get(CATALOGUE, HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=etag).status_code
+        == 304
+    )
+    assert Client().get(CATALOGUE, HTTP_IF_NONE_MATCH=etag).status_code == 200
+    head = Client().head(CATALOGUE, HTTP_ACCEPT_ENCODING="gzip")
+    assert head.content == b""
+    assert head["Content-Length"] == str(len(packed.content))
+
+
+def test_small_or_binary_bodies_are_not_compressed():
+    assert publiccache._gzipped(b"<p>short</p>", "text/html; charset=utf-8") is None
+    assert publiccache._gzipped(b"\x89PNG" + bytes(4000), "image/png") is None
+    body = b"<li>entry</li>" * 400
+    for content_type in (
+        "text/html; charset=utf-8",
+        "application/geo+json",
+        "application/ld+json",
+        "application/atom+xml",
+        "text/csv",
+        "image/svg+xml",
+    ):
+        assert publiccache._gzipped(body, content_type) is not None, content_type
+
+
 def test_the_production_database_cache_serves_pages_too(public_entry, settings):
     settings.CACHES = {
         "default": {
@@ -258,6 +372,7 @@ def test_a_restarted_worker_with_a_surviving_cache_serves_nothing_stale(city_a):
     kept = dict(cache._cache)  # what a shared cache (Redis) keeps across the restart
     register_services.retire(entry, actor=city_a.users["reviewer"], reason="Switched off.")
     # The worker restarts: the process forgets everything, the shared cache does not.
+    publiccache.local_pages().clear()
     cache._cache.update(kept)
     page = Client().get(CATALOGUE).content.decode()
     assert "Before restart" not in page

@@ -50,16 +50,31 @@ body) and ``Last-Modified`` (the content version's time); ``If-None-Match`` and
 (``CITYRIGHTS_PUBLIC_MAX_AGE``) lets a city's proxy or CDN keep them briefly, and
 ``Vary: Accept-Language, Cookie`` keeps languages and logged-in people apart there too.
 
+**Two levels.** Each worker keeps the pages it served most recently in its own memory
+(``CITYRIGHTS_PUBLIC_CACHE_LOCAL_BYTES``, least recently used out first), under the same
+key as the shared cache, so a spike on a few pages is answered with one query, the content
+version, and no round trip to the shared cache. A changed version is a different key: the
+worker's copy of an older page is simply never asked for again.
+
+**Compressed once.** A text page of at least ``GZIP_MIN_BYTES`` is also kept gzipped,
+compressed when it is stored, and sent so to a client that accepts gzip (every browser),
+with its own strong ``ETag`` and ``Vary: Accept-Encoding``. A 7 MB map layer or register
+export reaches a phone as a fraction of that. Compressing cannot leak a secret (BREACH):
+a stored page holds none (no CSRF token, no session, nobody's own data).
+
 Operators: ``cityrights purge-public-cache`` raises the version (every cached page is
 rendered again on its next visit); ``docs/operations.md`` has the settings.
 """
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import logging
 import re
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -344,6 +359,102 @@ class CachedPage:
     # What the view opened in the Content-Security-Policy (the map's tile server), which the
     # policy middleware outside this one adds to the stored page's answer too.
     csp_extra: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # The same body gzipped, for clients that accept it (None: not worth compressing).
+    gzipped: bytes | None = None
+
+    @property
+    def size(self) -> int:
+        # getattr: a page stored before the field existed has none.
+        return len(self.content) + len(getattr(self, "gzipped", None) or b"")
+
+
+#: Smaller bodies fit in a packet or two anyway: compressing them gains nothing.
+GZIP_MIN_BYTES = 1024
+_COMPRESSIBLE = re.compile(
+    r"^(?:text/|application/(?:[\w.+-]*\+)?(?:json|xml|javascript)\b|image/svg\+xml)", re.I
+)
+
+
+def _gzipped(content: bytes, content_type: str) -> bytes | None:
+    if len(content) < GZIP_MIN_BYTES or not _COMPRESSIBLE.match(content_type):
+        return None
+    # mtime=0: the same body always compresses to the same bytes, so its ETag is stable.
+    packed = gzip.compress(content, compresslevel=6, mtime=0)
+    return packed if len(packed) < len(content) else None
+
+
+def accepts_gzip(request: HttpRequest) -> bool:
+    """Whether the client accepts a gzipped body (``Accept-Encoding`` lists gzip, q > 0)."""
+    for part in request.META.get("HTTP_ACCEPT_ENCODING", "").split(","):
+        coding, _, params = part.partition(";")
+        if coding.strip().lower() in ("gzip", "x-gzip"):
+            quality = params.strip().lower()
+            if quality.startswith("q="):
+                try:
+                    return float(quality[2:]) > 0
+                except ValueError:
+                    return False
+            return True
+    return False
+
+
+class LocalPages:
+    """The pages one worker served most recently, in its own memory, at most ``limit``
+    bytes of bodies in all; the least recently used go first. Entries expire like the
+    shared cache's. Safe to share between a worker's threads."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._pages: OrderedDict[str, tuple[float, CachedPage]] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> CachedPage | None:
+        with self._lock:
+            found = self._pages.get(key)
+            if found is None:
+                return None
+            expires, page = found
+            if expires <= time.monotonic():
+                self._drop(key)
+                return None
+            self._pages.move_to_end(key)
+            return page
+
+    def put(self, key: str, page: CachedPage, timeout: float) -> None:
+        if page.size > self.limit // 4:
+            return  # one large export must not push every page out
+        with self._lock:
+            if key in self._pages:
+                self._drop(key)
+            self._pages[key] = (time.monotonic() + timeout, page)
+            self._size += page.size
+            while self._size > self.limit:
+                self._drop(next(iter(self._pages)))
+
+    def clear(self) -> None:
+        with self._lock:
+            self._pages.clear()
+            self._size = 0
+
+    def _drop(self, key: str) -> None:
+        _expires, page = self._pages.pop(key)
+        self._size -= page.size
+
+    def __len__(self) -> int:
+        return len(self._pages)
+
+
+_local: LocalPages | None = None
+
+
+def local_pages() -> LocalPages:
+    """This worker's own store (its size from ``CITYRIGHTS_PUBLIC_CACHE_LOCAL_BYTES``)."""
+    global _local
+    limit = int(getattr(settings, "CITYRIGHTS_PUBLIC_CACHE_LOCAL_BYTES", 32 << 20))
+    if _local is None or _local.limit != limit:
+        _local = LocalPages(limit)
+    return _local
 
 
 @dataclass
@@ -434,26 +545,38 @@ def _chain(parts: list[bytes], rest: Iterator[bytes]) -> Iterator[bytes]:
     yield from rest
 
 
+def _timeout() -> int:
+    return int(getattr(settings, "CITYRIGHTS_PUBLIC_CACHE_SECONDS", 300))
+
+
 def _public_headers(response: HttpResponseBase, etag: str, last_modified: str) -> None:
     response["ETag"] = etag
     if last_modified:
         response["Last-Modified"] = last_modified
     max_age = int(getattr(settings, "CITYRIGHTS_PUBLIC_MAX_AGE", 60))
     response["Cache-Control"] = f"public, max-age={max_age}"
-    patch_vary_headers(response, ("Accept-Language", "Cookie"))
+    patch_vary_headers(response, ("Accept-Language", "Accept-Encoding", "Cookie"))
 
 
 def _answer(request: HttpRequest, page: CachedPage) -> HttpResponseBase:
-    response = HttpResponse(b"" if request.method == "HEAD" else page.content, status=page.status)
+    gzipped = getattr(page, "gzipped", None)
+    if gzipped is not None and not accepts_gzip(request):
+        gzipped = None
+    content = page.content if gzipped is None else gzipped
+    etag = page.etag if gzipped is None else page.etag[:-1] + '-gzip"'
+    response = HttpResponse(b"" if request.method == "HEAD" else content, status=page.status)
     for name, value in page.headers:
         response[name] = value
-    response["Content-Length"] = str(len(page.content))
+    response["Content-Length"] = str(len(content))
+    if gzipped is not None:
+        response["Content-Encoding"] = "gzip"
+        response["ETag"] = etag
     extra = getattr(page, "csp_extra", ())  # pages stored before the field existed have none
     if extra:
         response.csp_extra = {directive: list(sources) for directive, sources in extra}  # type: ignore[attr-defined]
     conditional = get_conditional_response(
         request,
-        etag=page.etag,
+        etag=etag,
         last_modified=_timestamp(page.last_modified),
         response=response,
     )
@@ -506,9 +629,13 @@ class PublicPageCacheMiddleware:
         everywhere, city = read_versions(match.kwargs.get("org"))
         visit = Visit(key=page_key(request, everywhere, city), version=max(everywhere, city))
         request._public_visit = visit  # type: ignore[attr-defined]
-        page = _cache().get(visit.key)
-        if not isinstance(page, CachedPage):
-            return None
+        local = local_pages()
+        page = local.get(visit.key)
+        if page is None:
+            page = _cache().get(visit.key)
+            if not isinstance(page, CachedPage):
+                return None
+            local.put(visit.key, page, _timeout())
         visit.hit = True
         response = _answer(request, page)
         response[HEADER] = "hit"
@@ -536,9 +663,11 @@ class PublicPageCacheMiddleware:
                 (directive, tuple(sources))
                 for directive, sources in (getattr(response, "csp_extra", None) or {}).items()
             ),
+            gzipped=_gzipped(content, response.get("Content-Type", "")),
         )
-        timeout = int(getattr(settings, "CITYRIGHTS_PUBLIC_CACHE_SECONDS", 300))
+        timeout = _timeout()
         _cache().set(visit.key, page, timeout)
+        local_pages().put(visit.key, page, timeout)
         answer = _answer(request, page)
         answer[HEADER] = "miss"
         return answer

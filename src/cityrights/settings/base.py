@@ -292,6 +292,8 @@ CITYRIGHTS_PUBLIC_CACHE = env_bool("CITYRIGHTS_PUBLIC_CACHE", True)
 CITYRIGHTS_PUBLIC_CACHE_SECONDS = int(env("CITYRIGHTS_PUBLIC_CACHE_SECONDS", "300"))
 CITYRIGHTS_PUBLIC_MAX_AGE = int(env("CITYRIGHTS_PUBLIC_MAX_AGE", "60"))
 CITYRIGHTS_PUBLIC_CACHE_MAX_BYTES = int(env("CITYRIGHTS_PUBLIC_CACHE_MAX_BYTES", str(8 << 20)))
+# Each worker's own copy of the pages it served most recently (bytes of bodies, per process).
+CITYRIGHTS_PUBLIC_CACHE_LOCAL_BYTES = int(env("CITYRIGHTS_PUBLIC_CACHE_LOCAL_BYTES", str(32 << 20)))
 
 # Background map of the register: a tile URL such as https://{s}.tile.example.org/{z}/{x}/{y}.png
 # (its origin is added to the map pages' Content-Security-Policy for images) and the attribution
