@@ -102,7 +102,7 @@ def test_a_respondent_answers_in_an_open_cycle(page, demo_city):
     assert_accessible_here(page)
     page.locator("#id_inc-f-1-value_4").check()
     page.get_by_role("button", name="Save", exact=True).click()
-    assert "Your answers were saved." in page.content()
+    expect(page.locator("body")).to_contain_text("Your answers were saved.")
     assert_accessible(page, url)
 
 

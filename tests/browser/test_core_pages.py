@@ -120,7 +120,7 @@ def test_language_switcher_changes_the_interface(page, demo_city):
     page.goto("/cities/demo-city/")
     page.get_by_label("Language").select_option("fr")
     page.get_by_role("button", name="Change").click()
-    assert page.locator("html").get_attribute("lang") == "fr"
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
     expect(page.get_by_role("link", name="Se connecter")).to_be_visible()
 
 

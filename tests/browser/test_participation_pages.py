@@ -159,7 +159,7 @@ def test_a_resident_comments_on_a_selected_passage(page, demo_city):
     button = page.get_by_role("button", name="Comment on the selected passage")
     button.wait_for()
     button.click()
-    assert page.locator("textarea[name=quote]").input_value() == "Cameras in"
+    expect(page.locator("textarea[name=quote]")).to_have_value("Cameras in")
     page.wait_for_timeout(3100)  # the spam guard wants a few seconds of reading
     page.get_by_label("Your comment").fill("Also no recognition by the way people walk.")
     page.get_by_role("button", name="Send the comment").click()

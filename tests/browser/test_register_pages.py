@@ -184,7 +184,7 @@ def test_journey_editor_reviewer_resident(page, demo_city, browser, live_server)
     expect(resident.get_by_role("heading", level=1)).to_have_text(
         "Heat-stress sensors in Willow Park"
     )
-    assert "New pilot." in resident.content()
+    expect(resident.locator("body")).to_contain_text("New pilot.")
     resident.goto(R + "map/")
     resident.wait_for_selector("#register-map[data-ready='true']")
     expect(resident.get_by_role("row", name="Willow Park, by the pond")).to_be_visible()
