@@ -19,7 +19,7 @@ from django.test import Client
 from cityrights.consent import issuing, ledger, services
 from cityrights.consent.models import AgreementVersion, LedgerEvent, NoticeOutbox, Webhook
 from cityrights.consent.receipts import ReceiptError, terms_digest, verify_receipt
-from cityrights.core.translation import set_translations
+from cityrights.core.translation import missing_fingerprint, set_translations
 
 from .conftest import GPS, HEART, RESEARCH
 from .test_portal import PORTAL
@@ -134,7 +134,7 @@ def test_the_reviewer_sees_the_missing_translations_and_confirms_them(brussels, 
     review = page[page.index("Review of translations") : page.index("</fieldset>")]
     assert "Plain-language description: missing in Dutch" in review
     assert "Retention: missing in Dutch" in review
-    assert f'value="{services.missing_fingerprint(services.missing_translations(draft))}"' in review
+    assert f'value="{missing_fingerprint(services.missing_translations(draft))}"' in review
     drafted = page[page.index(f'id="draft-{draft.pk}"') :]
     assert '<dd lang="fr">Nouveau texte</dd>' in drafted  # the texts the reviewer approves
     assert drafted.split("<h3>Dutch</h3>")[1].count("Not written in this language yet.") == 2
@@ -147,11 +147,11 @@ def test_the_reviewer_sees_the_missing_translations_and_confirms_them(brussels, 
         services.publish_version(draft, reviewer, missing_seen="retention:nl")  # another state
     assert refused.value.status == 422 and refused.value.code == "missing_translations"
     # The editor translates one text; the list the reviewer confirmed is no longer current.
-    seen = services.missing_fingerprint(services.missing_translations(draft))
+    seen = missing_fingerprint(services.missing_translations(draft))
     services.update_draft(draft, editor, {"description_nl": "Nieuwe tekst"})
     with pytest.raises(services.ConsentError):
         services.publish_version(draft, reviewer, missing_seen=seen)
-    seen = services.missing_fingerprint(services.missing_translations(draft))
+    seen = missing_fingerprint(services.missing_translations(draft))
     assert seen == "retention:nl"
     assert client.post(publish, {"missing_seen": seen}).status_code == 302
     draft.refresh_from_db()

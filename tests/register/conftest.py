@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from django.core.cache import cache
 
+from cityrights.core.translation import missing_fingerprint
 from cityrights.register import services
 from cityrights.register.models import Entry
 
@@ -77,7 +78,7 @@ def make_entry(
     if state == "in_review":
         return entry
     # In a city of several languages the fixture's reviewer has read what is untranslated.
-    seen = services.missing_fingerprint(services.missing_translations(entry))
+    seen = missing_fingerprint(services.missing_translations(entry))
     entry = services.publish(
         entry, actor=reviewer, change_summary="First publication.", missing_seen=seen
     )

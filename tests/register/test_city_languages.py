@@ -12,6 +12,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 from django.urls import reverse
 
+from cityrights.core.translation import missing_fingerprint
 from cityrights.register import exports, selectors, services
 from cityrights.register.models import Entry, EntryVersion, Location, State
 
@@ -41,7 +42,7 @@ def french_entry(city, *, state="in_review", **texts):
 
 
 def publish_seen(entry, reviewer):
-    seen = services.missing_fingerprint(services.missing_translations(entry))
+    seen = missing_fingerprint(services.missing_translations(entry))
     return services.publish(entry, actor=reviewer, missing_seen=seen)
 
 
@@ -148,7 +149,7 @@ def test_publishing_with_missing_translations_needs_the_reviewer_to_confirm(brus
     reviewer = brussels.client_for("reviewer")
     page = reviewer.get(entry.get_staff_url()).content.decode()
     assert "Review of translations" in page
-    fingerprint = services.missing_fingerprint(services.missing_translations(entry))
+    fingerprint = missing_fingerprint(services.missing_translations(entry))
     assert f'value="{fingerprint}"' in page
     url = reverse("register:staff_entry_publish", kwargs={"org": "city-a", "pk": entry.pk})
     refused = reviewer.post(url, {"publish-text": ""}, follow=True)
@@ -159,9 +160,7 @@ def test_publishing_with_missing_translations_needs_the_reviewer_to_confirm(brus
     Entry.objects.filter(pk=entry.pk).update(name_nl="Geluidsmeters")
     reviewer.post(url, {"missing_seen": stale})
     assert Entry.objects.get(pk=entry.pk).state == State.IN_REVIEW
-    current = services.missing_fingerprint(
-        services.missing_translations(Entry.objects.get(pk=entry.pk))
-    )
+    current = missing_fingerprint(services.missing_translations(Entry.objects.get(pk=entry.pk)))
     reviewer.post(url, {"missing_seen": current})
     assert Entry.objects.get(pk=entry.pk).state == State.PUBLISHED
 

@@ -21,7 +21,7 @@ from cityrights.core import audit, duties
 from cityrights.core.errors import ServiceError
 from cityrights.core.models import ApiKey, Organisation, User
 from cityrights.core.permissions import can
-from cityrights.core.translation import field_names, missing_languages
+from cityrights.core.translation import field_names, missing_fingerprint, missing_languages
 
 from . import keys, ledger, outbound
 from .models import (
@@ -314,15 +314,6 @@ def missing_translations(obj: ProcessingAgreement | AgreementVersion) -> dict[st
     if isinstance(obj, AgreementVersion):
         gaps.update(missing_languages(obj, VERSION_TEXTS, languages))
     return gaps
-
-
-def missing_fingerprint(gaps: dict[str, list[str]]) -> str:
-    """A stable text naming what is missing, e.g. ``retention:nl;title:fr,nl``.
-
-    The publish form sends back the fingerprint the reviewer saw; if a translation went
-    missing (or was added) in between, the reviewer has not seen the current state.
-    """
-    return ";".join(f"{name}:{','.join(codes)}" for name, codes in sorted(gaps.items()))
 
 
 def create_agreement(

@@ -24,7 +24,7 @@ the ``{% translated %}`` tag of ``core.templatetags.cityrights``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
@@ -327,3 +327,13 @@ class TranslatedFormMixin:
             for code in interface_languages()
             if to_attribute(name, code) in self.fields
         }
+
+
+def missing_fingerprint(gaps: Mapping[str, Iterable[str]]) -> str:
+    """A stable text naming the translations missing, e.g. ``summary:nl;title:fr,nl``.
+
+    A publish form sends back the fingerprint the reviewer saw; if a translation went
+    missing (or was added) in between, the reviewer has not seen the current state, and the
+    publication waits for them to look again.
+    """
+    return ";".join(f"{name}:{','.join(codes)}" for name, codes in sorted(gaps.items()))

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from cityrights.core.translation import in_any_language
+from cityrights.core.translation import in_any_language, missing_fingerprint
 
 from . import services
 from .demo_texts import PLACES, TEXTS
@@ -749,7 +749,7 @@ def _place(english: str) -> dict[str, str]:
 
 def _publish(entry: Entry, reviewer: Any, summary: str) -> Entry:
     """The demo reviewer reads the list of missing translations (if any) and publishes."""
-    seen = services.missing_fingerprint(services.missing_translations(entry))
+    seen = missing_fingerprint(services.missing_translations(entry))
     return services.publish(entry, actor=reviewer, change_summary=summary, missing_seen=seen)
 
 

@@ -29,6 +29,7 @@ from cityrights.core.permissions import can
 from cityrights.core.translation import (
     field_names,
     language_name,
+    missing_fingerprint,
     missing_languages,
     set_translations,
     text_label,
@@ -380,15 +381,6 @@ def missing_translations(entry: Entry) -> dict[str, list[str]]:
     if places:
         gaps[PLACES] = [code for code in languages if code in places]
     return gaps
-
-
-def missing_fingerprint(gaps: Mapping[str, Iterable[str]]) -> str:
-    """A stable text naming what is missing, e.g. ``summary:nl;places:fr,nl``.
-
-    The publish form sends back the fingerprint the reviewer saw; if a translation went
-    missing (or was added) in between, the reviewer has not seen the current state.
-    """
-    return ";".join(f"{name}:{','.join(codes)}" for name, codes in sorted(gaps.items()))
 
 
 def contributors_of(entry: Entry) -> duties.Contributors:

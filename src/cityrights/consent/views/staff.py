@@ -23,7 +23,7 @@ from cityrights.core.errors import refuse
 from cityrights.core.models import ApiKey, Organisation
 from cityrights.core.permissions import can
 from cityrights.core.tenancy import OrgRequest, StaffRequest, org_view
-from cityrights.core.translation import language_name, text_label
+from cityrights.core.translation import language_name, missing_fingerprint, text_label
 
 from .. import ledger, notices, selectors, services
 from ..forms import (
@@ -96,7 +96,7 @@ def agreement_detail(request: StaffRequest, pk: int) -> HttpResponse:
             (_text_label(name), ", ".join(language_name(code) for code in codes))
             for name, codes in gaps.items()
         ]
-        version.missing_seen = services.missing_fingerprint(gaps)  # type: ignore[attr-defined]
+        version.missing_seen = missing_fingerprint(gaps)  # type: ignore[attr-defined]
         # What the reviewer approves: the draft's texts in each language of the city.
         version.wording_rows = (  # type: ignore[attr-defined]
             []

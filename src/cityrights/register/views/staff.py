@@ -27,7 +27,7 @@ from cityrights.core.feedback import redirect_to_place
 from cityrights.core.input import upload_limit
 from cityrights.core.permissions import can
 from cityrights.core.tenancy import OrgRequest, StaffRequest, org_view
-from cityrights.core.translation import language_name, text_label
+from cityrights.core.translation import language_name, missing_fingerprint, text_label
 
 from .. import importing, selectors, services, signs
 from ..forms import (
@@ -205,7 +205,7 @@ def _translation_review(entry: Entry) -> dict[str, Any]:
             (labels[name], ", ".join(language_name(code) for code in codes))
             for name, codes in gaps.items()
         ],
-        "missing_seen": services.missing_fingerprint(gaps),
+        "missing_seen": missing_fingerprint(gaps),
     }
 
 
