@@ -150,3 +150,29 @@ def test_very_long_and_odd_queries_do_not_fail(register):
         assert Client().get(f"{BASE}?{query}").status_code == 200
         expected = 422 if len(query) > 200 else 200  # the API declares q's maximum length
         assert Client().get(f"{API}?{query}").status_code == expected
+
+
+def test_api_detail_gives_an_algorithms_facts_in_the_readers_language(city_a):
+    algorithm = make_entry(
+        city_a,
+        name="Benefit checks",
+        kind="algorithm",
+        domain="benefits",
+        algorithm_type="self_learning",
+        use_type="predictive",
+        proportionality="Only flags files; a person decides.",
+    )
+    data = Client().get(f"{API}/{algorithm.code}").json()["algorithm"]
+    assert data["domain"]["code"] == "benefits"
+    assert data["algorithm_type"] == {"code": "self_learning", "label": "Learns from data"}
+    assert data["use_type"]["code"] == "predictive"
+    assert data["proportionality"] == "Only flags files; a person decides."
+    assert data["monitoring"] == ""
+    french = Client().get(f"{API}/{algorithm.code}?lang=fr", HTTP_ACCEPT_LANGUAGE="fr").json()
+    assert french["algorithm"]["algorithm_type"]["label"] != "Learns from data"
+    sensor = make_entry(city_a, name="Air sensor")
+    assert Client().get(f"{API}/{sensor.code}").json()["algorithm"] is None
+    schema = Client().get("/api/v1/openapi.json").json()["components"]["schemas"]
+    assert {"domain", "algorithm_type", "use_type", "objection_procedure"} <= set(
+        schema["AlgorithmOut"]["properties"]
+    )

@@ -21,7 +21,7 @@ from cityrights.core.permissions import membership_for
 from cityrights.core.translation import city_languages, shown, translations
 
 from . import selectors
-from .models import ENTRY_TEXTS, Entry, TermKind
+from .models import ENTRY_TEXTS, AlgorithmType, Domain, Entry, Kind, TermKind, UseType
 from .terms import term_label
 
 router = Router(tags=["register"])
@@ -94,6 +94,30 @@ class EntryOut(EntrySummaryOut):
     languages: list[str]
     #: Every text in every language that has one: ``{"summary": {"fr": …, "nl": …}, …}``.
     translations: dict[str, dict[str, str]]
+    algorithm: AlgorithmOut | None
+
+
+class ChoiceOut(Schema):
+    """A value from a fixed list: its code, and its label in the reader's language."""
+
+    code: str
+    label: str
+
+
+class AlgorithmOut(Schema):
+    """What the algorithm-register standards ask about an algorithm (Eurocities, ATRS,
+    Algoritmeregister; docs/register-standards.md), the texts in the reader's language. Empty
+    where the city has not said; ``null`` for an entry that is not an algorithm."""
+
+    domain: ChoiceOut | None
+    algorithm_type: ChoiceOut | None
+    use_type: ChoiceOut | None
+    decision_making_process: str
+    proportionality: str
+    training_data: str
+    data_connections: str
+    monitoring: str
+    objection_procedure: str
 
 
 class EntryPage(Schema):
@@ -207,6 +231,29 @@ def entry_detail(request: HttpRequest, org: str, code: str) -> EntryOut:
         return _detail(entry)
 
 
+def _choice(choices: type[AlgorithmType | Domain | UseType], value: str) -> ChoiceOut | None:
+    if not value:
+        return None
+    labels = dict(choices.choices)
+    return ChoiceOut(code=value, label=str(labels.get(value, value)))
+
+
+def _algorithm(entry: Entry) -> AlgorithmOut | None:
+    if entry.kind != Kind.ALGORITHM:
+        return None
+    return AlgorithmOut(
+        domain=_choice(Domain, entry.domain),
+        algorithm_type=_choice(AlgorithmType, entry.algorithm_type),
+        use_type=_choice(UseType, entry.use_type),
+        decision_making_process=entry.decision_making_process,
+        proportionality=entry.proportionality,
+        training_data=entry.training_data,
+        data_connections=entry.data_connections,
+        monitoring=entry.monitoring,
+        objection_procedure=entry.objection_procedure,
+    )
+
+
 def _detail(entry: Entry) -> EntryOut:
     from .snapshots import contact_text
 
@@ -244,4 +291,5 @@ def _detail(entry: Entry) -> EntryOut:
         short_url=_base() + entry.short_url(),
         languages=list(entry.organisation.content_languages),
         translations={name: translations(entry, name) for name in ENTRY_TEXTS},
+        algorithm=_algorithm(entry),
     )
