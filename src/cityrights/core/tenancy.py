@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from .models import Membership, Organisation, User
 from .permissions import can, membership_for
+from .prepared import PreparedQuery
 from .publiccache import city_scope
 from .translation import city_languages
 
@@ -49,11 +50,18 @@ class StaffRequest(OrgRequest):
     user: User
 
 
+# Every page of a city starts with this query: its SQL is written once (core.prepared).
+_BY_SLUG = PreparedQuery(
+    lambda slug: Organisation.objects.filter(slug=slug).select_related("city").order_by(),
+    slug=str,
+)
+
+
 def get_organisation(slug: str) -> Organisation:
-    organisation = Organisation.objects.filter(slug=slug).select_related("city").first()
-    if organisation is None:
+    found = _BY_SLUG(slug=slug)  # the slug is unique: one row or none
+    if not found:
         raise Http404(_("There is no organisation at this address."))
-    return organisation
+    return found[0]
 
 
 def org_view(capability: str | None = None) -> Callable[[View], View]:
