@@ -19,6 +19,7 @@ from django.db.models import Count, F, FloatField, Prefetch, Q, QuerySet
 from django.db.models.functions import Cast
 from django.utils import timezone
 
+from cityrights.core.prepared import PreparedQuery
 from cityrights.core.registry import registry
 from cityrights.core.translation import (
     city_languages,
@@ -36,6 +37,7 @@ from .models import (
     Entry,
     EntryQuerySet,
     EntryTerm,
+    EntryVersion,
     Kind,
     Location,
     Question,
@@ -167,10 +169,62 @@ def search(entries: EntryQuerySet, text: str, organisation: Organisation) -> Ent
     return entries.distinct().order_by(order_text("name"), "id")
 
 
+# The entry page's reads, as _with_details loads them, with their SQL written once
+# (core.prepared): the page runs them for every visitor with only the code changing.
+_PUBLIC_ENTRY = PreparedQuery(
+    lambda organisation_id, code: (
+        Entry.objects.public()
+        .filter(organisation_id=organisation_id, code=code)
+        .select_related("department")
+        .order_by()
+    ),  # the code is unique: no ordering to compile
+    organisation_id=int,
+    code=str,
+)
+_TERMS_OF = PreparedQuery(
+    lambda entry_id: EntryTerm.objects.filter(entry_id=entry_id).order_by("kind", "position"),
+    entry_id=int,
+)
+_LOCATIONS_OF = PreparedQuery(
+    lambda entry_id: Location.objects.filter(entry_id=entry_id).order_by("id"),
+    entry_id=int,
+)
+_VERSIONS_OF = PreparedQuery(
+    lambda entry_id: (
+        EntryVersion.objects.filter(entry_id=entry_id).defer("snapshot").order_by("-number")[:50]
+    ),  # Meta.ordering, without the join its "entry" needs
+    entry_id=int,
+)
+
+
+def _prefetched(entry: Entry, name: str, rows: list[Any]) -> None:
+    """Attach ``rows`` as ``prefetch_related(name)`` would: ``entry.<name>.all()`` gives them
+    without a query, and a further ``filter()`` still queries this entry's rows only."""
+    related = getattr(entry, name)
+    # As Django's prefetch does; the relation's filter is built only if someone chains one.
+    queryset = related._apply_rel_filters(related.model._base_manager.all())
+    queryset._result_cache = rows
+    queryset._prefetch_done = True
+    cache = entry.__dict__.setdefault("_prefetched_objects_cache", {})
+    cache[related.field.remote_field.cache_name] = queryset
+
+
 def public_entry(organisation: Organisation, code: str) -> Entry | None:
-    return _with_details(
-        Entry.objects.public().filter(organisation=organisation, code=code)
-    ).first()
+    """A published or withdrawn entry of ``organisation`` with its department, terms and
+    locations loaded (as ``_with_details``), or None."""
+    found = _PUBLIC_ENTRY(organisation_id=organisation.pk, code=code)
+    if not found:
+        return None
+    entry = found[0]
+    entry.organisation = organisation  # the row the query was filtered on
+    _prefetched(entry, "terms", _TERMS_OF(entry_id=entry.pk))
+    _prefetched(entry, "locations", _LOCATIONS_OF(entry_id=entry.pk))
+    return entry
+
+
+def public_versions(entry: Entry) -> list[EntryVersion]:
+    """The entry's published versions, newest first (at most 50), without their snapshots."""
+    return _VERSIONS_OF(entry_id=entry.pk)
 
 
 def short_code_target(code: str) -> Entry | Location | None:

@@ -113,7 +113,7 @@ def entry_detail(request: OrgRequest, code: str) -> HttpResponse:
             ],
             "areas": labelled(entry, TermKind.AREA),
             "locations": list(entry.locations.all()),
-            "versions": entry.versions.defer("snapshot")[:50],
+            "versions": selectors.public_versions(entry),
             "short_url": signs.absolute(entry.short_url()),
             "base_map": shown,
         },
