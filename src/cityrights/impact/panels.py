@@ -46,11 +46,16 @@ def _procurement_rows(procurements: Any, lang: str) -> list[dict[str, Any]]:
 
 def entry_public(request: HttpRequest, entry: Any) -> Section | None:
     """On a public register entry: the assessment status, published summary and checklist."""
-    assessments = list(selectors.for_entry(entry))
-    procurements = _procurement_rows(
-        selectors.procurements_for_entry(entry, public_only=True), _language()
+    any_assessment, any_procurement = selectors.on_entry(entry)
+    if not any_assessment and not any_procurement:
+        return None
+    assessments = list(selectors.for_entry(entry)) if any_assessment else []
+    procurements = (
+        _procurement_rows(selectors.procurements_for_entry(entry, public_only=True), _language())
+        if any_procurement
+        else []
     )
-    if not assessments and not procurements:
+    if not assessments and not procurements:  # deleted since on_entry looked
         return None
     latest = assessments[0] if assessments else None
     summaries = [

@@ -6,8 +6,10 @@ Every function takes the organisation it reads for, so no caller can forget tena
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from django.db import connection
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -199,6 +201,39 @@ def for_entry(entry: Any) -> QuerySet[ImpactAssessment]:
         .prefetch_related(Prefetch("conditions"))
         .order_by("-updated_at")
     )
+
+
+@cache
+def _on_entry_sql(vendor: str) -> str:
+    quote = connection.ops.quote_name
+
+    def exists(model: Any, extra: str = "") -> str:
+        meta = model._meta
+        entry_column = quote(str(meta.get_field("entry").column))
+        organisation_column = quote(str(meta.get_field("organisation").column))
+        # Names from the models' metadata only; every value is a parameter.
+        return (
+            f"EXISTS (SELECT 1 FROM {quote(meta.db_table)} WHERE {entry_column} = %s"  # noqa: S608
+            f" AND {organisation_column} = %s{extra})"
+        )
+
+    public = quote(str(Procurement._meta.get_field("public").column))
+    return f"SELECT {exists(ImpactAssessment)}, {exists(Procurement, f' AND {public} = %s')}"
+
+
+def on_entry(entry: Any) -> tuple[bool, bool]:
+    """Whether the entry has any assessment (``for_entry``) and any public procurement
+    (``procurements_for_entry(public_only=True)``), in one small query: the public entry
+    page reads no more for the many entries that have neither."""
+    entry = entry_of(entry)
+    organisation_id = entry.organisation_id
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _on_entry_sql(connection.vendor),
+            [entry.pk, organisation_id, entry.pk, organisation_id, True],
+        )
+        assessments, procurements = cursor.fetchone()
+    return bool(assessments), bool(procurements)
 
 
 def procurements_of(organisation: Organisation) -> QuerySet[Procurement]:
