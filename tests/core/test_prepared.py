@@ -51,8 +51,9 @@ def test_the_sql_is_kept_per_language_order(city_a):
     from cityrights.core.translation import order_text
 
     ordered = PreparedQuery(
-        lambda organisation_id: Department.objects.filter(organisation_id=organisation_id)
-        .order_by(order_text("name"), "id"),
+        lambda organisation_id: Department.objects.filter(organisation_id=organisation_id).order_by(
+            order_text("name"), "id"
+        ),
         organisation_id=int,
     )
     Department.objects.create(organisation=city_a.city, slug="b", name_en="B", name_fr="A")
@@ -68,7 +69,9 @@ def test_the_sql_is_kept_per_language_order(city_a):
 
 
 def test_a_value_the_lookup_rewrites_is_refused():
-    contains = PreparedQuery(lambda text: Organisation.objects.filter(name__icontains=text), text=str)
+    contains = PreparedQuery(
+        lambda text: Organisation.objects.filter(name__icontains=text), text=str
+    )
     with pytest.raises(ImproperlyConfigured):
         contains(text="x")
 

@@ -15,7 +15,11 @@ pytestmark = pytest.mark.django_db
 
 def test_public_entry_comes_with_its_department_terms_and_places(city_a):
     entry = make_entry(
-        city_a, name="Camera", categories=["pd:Location"], purposes=["dpv:PublicBenefit"], locations=2
+        city_a,
+        name="Camera",
+        categories=["pd:Location"],
+        purposes=["dpv:PublicBenefit"],
+        locations=2,
     )
     found = selectors.public_entry(city_a.city, entry.code)
     assert found == entry
