@@ -23,6 +23,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from cityrights.core.labels import ChoiceLabelsMixin
 from cityrights.core.models import Department, Organisation
 from cityrights.core.translation import TranslatedField
 from cityrights.register.records import ALGORITHM_TEXTS
@@ -172,7 +173,7 @@ class EntryQuerySet(models.QuerySet["Entry"]):
         return self.filter(revision_of__isnull=True)
 
 
-class Entry(models.Model):
+class Entry(ChoiceLabelsMixin, models.Model):
     """One algorithm, sensor, service, platform or dataset that the city runs."""
 
     organisation = models.ForeignKey(
