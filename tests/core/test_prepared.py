@@ -84,3 +84,17 @@ def test_get_organisation_loads_the_partners_city_with_it(city_a):
         found = get_organisation("partner")
         assert found == partner and found.city == city_a.city
     assert len(queries) == 1
+
+
+def test_count_is_the_orms_count(city_a, city_b):
+    Department.objects.create(organisation=city_a.city, slug="b", name_en="B")
+    every = PreparedQuery(
+        lambda organisation_id: Department.objects.filter(organisation_id=organisation_id),
+        organisation_id=int,
+    )
+    for city in (city_a.city, city_b.city):
+        assert (
+            every.count(organisation_id=city.pk)
+            == Department.objects.filter(organisation=city).count()
+        )
+    assert every.count(organisation_id=-1) == 0

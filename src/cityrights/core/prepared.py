@@ -63,6 +63,22 @@ class _Compiled:
     populators: tuple[Any, ...]
 
 
+def _slots(params: Any, stand_ins: dict[str, Any]) -> tuple[tuple[str, tuple[int, ...]], ...]:
+    """For each parameter, the positions of its stand-in among the compiled parameters."""
+    slots = []
+    for name, stand_in in stand_ins.items():
+        positions = tuple(
+            i for i, p in enumerate(params) if type(p) is type(stand_in) and p == stand_in
+        )
+        if not positions:
+            raise ImproperlyConfigured(
+                f"Parameter {name!r} does not reach the SQL as itself; "
+                "this query cannot be prepared."
+            )
+        slots.append((name, positions))
+    return tuple(slots)
+
+
 class PreparedQuery(Generic[M]):
     """A queryset built by ``build(**parameters)`` whose SQL is written once, then reused.
 
@@ -73,6 +89,7 @@ class PreparedQuery(Generic[M]):
             code=str,
         )
         entries = BY_CODE(code="ab12cd")  # a list of Entry, department loaded
+        BY_CODE.count(code="ab12cd")  # as .count()
     """
 
     def __init__(self, build: Callable[..., QuerySet[M]], **kinds: type) -> None:
@@ -83,6 +100,7 @@ class PreparedQuery(Generic[M]):
         self._kinds = kinds
         #: Per database vendor and language order (``order_text`` orderings depend on it).
         self._compiled: dict[tuple[str, tuple[str, ...]], _Compiled] = {}
+        self._counts: dict[tuple[str, tuple[str, ...]], tuple[str, tuple[Any, ...], Any]] = {}
 
     def _stand_ins(self) -> dict[str, Any]:
         return {
@@ -102,17 +120,7 @@ class PreparedQuery(Generic[M]):
             raise ImproperlyConfigured("A prepared query runs on the default database only.")
         compiler = query.get_compiler(using=DEFAULT_DB_ALIAS)
         sql, params = compiler.as_sql()
-        slots = []
-        for name, stand_in in stand_ins.items():
-            positions = tuple(
-                i for i, p in enumerate(params) if type(p) is type(stand_in) and p == stand_in
-            )
-            if not positions:
-                raise ImproperlyConfigured(
-                    f"Parameter {name!r} does not reach the SQL as itself; "
-                    "this query cannot be prepared."
-                )
-            slots.append((name, positions))
+        slots = _slots(params, stand_ins)
         select = compiler.select
         fields = [s[0] for s in select[: compiler.col_count]]
         converters = tuple(
@@ -135,17 +143,45 @@ class PreparedQuery(Generic[M]):
             populators=tuple(_related_populators(klass_info, select, DEFAULT_DB_ALIAS)),
         )
 
+    def _params(
+        self, template: tuple[Any, ...], slots: tuple[tuple[str, tuple[int, ...]], ...], values: Any
+    ) -> list[Any]:
+        params = list(template)
+        for name, positions in slots:
+            value = self._kinds[name](values[name])
+            for position in positions:
+                params[position] = value
+        return params
+
+    def count(self, **values: Any) -> int:
+        """As ``build(**values).count()``, with the SQL written once as well."""
+        connection = connections[DEFAULT_DB_ALIAS]
+        key = (connection.vendor, fallback_order())
+        counted = self._counts.get(key)
+        if counted is None:
+            stand_ins = self._stand_ins()
+            queryset: Any = self._build(**stand_ins)
+            if queryset.db != DEFAULT_DB_ALIAS:
+                raise ImproperlyConfigured("A prepared query runs on the default database only.")
+            inner = queryset.order_by().values("pk").query
+            sql, params = inner.get_compiler(using=DEFAULT_DB_ALIAS).as_sql()
+            counted = self._counts[key] = (
+                f"SELECT COUNT(*) FROM ({sql}) prepared_count",  # noqa: S608 (Django's SQL)
+                tuple(params),
+                _slots(params, stand_ins),
+            )
+        sql, template, slots = counted
+        with connection.cursor() as cursor:
+            cursor.execute(sql, self._params(template, slots, values))
+            return int(cursor.fetchone()[0])
+
     def __call__(self, **values: Any) -> list[M]:
         connection = connections[DEFAULT_DB_ALIAS]
         key = (connection.vendor, fallback_order())
         compiled = self._compiled.get(key)
         if compiled is None:
             compiled = self._compiled[key] = self._compile()
-        params = list(compiled.params)
-        for name, positions in compiled.slots:
-            value = self._kinds[name](values[name])
-            for position in positions:
-                params[position] = value
+        params = self._params(compiled.params, compiled.slots, values)
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, params)
             rows = cursor.fetchall()
