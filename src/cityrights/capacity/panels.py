@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from cityrights.core.models import Organisation
+from cityrights.core.prepared import PreparedQuery
 from cityrights.core.registry import LinkedRecord, Section
 from cityrights.core.tenancy import StaffRequest
 
@@ -18,8 +20,6 @@ from .models import Programme
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
-
-    from cityrights.core.models import Organisation
 
 
 def staff_panel(request: StaffRequest, organisation: Organisation) -> Section | None:
@@ -49,9 +49,18 @@ def staff_panel(request: StaffRequest, organisation: Organisation) -> Section | 
     )
 
 
+# The city home asks this on every visit: its SQL is written once (core.prepared).
+_OPEN = PreparedQuery(
+    lambda organisation_id: selectors.public_programmes(Organisation(pk=organisation_id)).filter(
+        status="published"
+    ),
+    organisation_id=int,
+)
+
+
 def public_section(request: HttpRequest, organisation: Organisation) -> Section | None:
     """City home: the programmes for young people and residents, when there are any."""
-    count = selectors.public_programmes(organisation).filter(status="published").count()
+    count = _OPEN.count(organisation_id=organisation.pk)
     if not count:
         return None
     return Section(

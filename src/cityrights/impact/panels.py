@@ -125,7 +125,7 @@ def staff_panel(request: HttpRequest, organisation: Organisation) -> Section | N
 
 def public_section(request: HttpRequest, organisation: Organisation) -> Section | None:
     """City home: a link to the published summaries, when there are any."""
-    count = selectors.public_summaries(organisation).count()
+    count = selectors.count_public_summaries(organisation)
     if not count:
         return None
     return Section(

@@ -14,6 +14,7 @@ from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from cityrights.core.prepared import PreparedQuery
 from cityrights.core.translation import in_any_language, order_text
 from cityrights.register.models import Entry
 from cityrights.register.models import Risk as EntryRisk
@@ -190,6 +191,20 @@ def public_summaries(organisation: Organisation) -> QuerySet[PublicSummary]:
         .select_related("assessment", "assessment__department", "assessment__entry")
         .order_by("-published_at", "-id")
     )
+
+
+# The city home counts them on every visit: the SQL is written once (core.prepared).
+_PUBLIC_SUMMARIES = PreparedQuery(
+    lambda organisation_id: PublicSummary.objects.filter(
+        assessment__organisation_id=organisation_id, published=True, approved_at__isnull=False
+    ),
+    organisation_id=int,
+)
+
+
+def count_public_summaries(organisation: Organisation) -> int:
+    """``public_summaries(organisation).count()``."""
+    return _PUBLIC_SUMMARIES.count(organisation_id=organisation.pk)
 
 
 def for_entry(entry: Any) -> QuerySet[ImpactAssessment]:

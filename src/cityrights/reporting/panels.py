@@ -41,10 +41,9 @@ def staff_panel(request: HttpRequest, organisation: Organisation) -> Section | N
 
 def public_section(request: HttpRequest, organisation: Organisation) -> Section | None:
     """The latest published annual report, if any."""
-    reports = selectors.latest_per_year(organisation)
-    if not reports:
+    year = selectors.newest_year(organisation)
+    if year is None:
         return None
-    latest = reports[0]
     return Section(
         title=_("Annual digital-rights report"),
         url=reverse("reporting:reports", kwargs={"org": organisation.slug}),
@@ -53,7 +52,7 @@ def public_section(request: HttpRequest, organisation: Organisation) -> Section 
                 "The report of %(year)s tells, figure by figure, how the city protects rights in "
                 "its digital work."
             )
-            % {"year": latest.year},
+            % {"year": year},
         ),
         order=5,
     )

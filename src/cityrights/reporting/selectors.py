@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from cityrights.core.models import Organisation
+from cityrights.core.prepared import PreparedQuery
 from cityrights.core.registry import registry
 from cityrights.core.report import Alert, ReportSection
 
@@ -28,6 +29,24 @@ def latest_per_year(organisation: Organisation) -> list[AnnualReport]:
     ):
         latest.setdefault(report.year, report)
     return list(latest.values())
+
+
+# The city home asks for it on every visit: the SQL is written once (core.prepared).
+_NEWEST = PreparedQuery(
+    lambda organisation_id: (
+        published(Organisation(pk=organisation_id))
+        .select_related(None)
+        .only("year")
+        .order_by("-year")[:1]
+    ),
+    organisation_id=int,
+)
+
+
+def newest_year(organisation: Organisation) -> int | None:
+    """The year of ``latest_per_year(organisation)[0]``: the newest published report's."""
+    found = _NEWEST(organisation_id=organisation.pk)
+    return found[0].year if found else None
 
 
 def published_version(
