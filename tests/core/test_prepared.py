@@ -98,3 +98,13 @@ def test_count_is_the_orms_count(city_a, city_b):
             == Department.objects.filter(organisation=city).count()
         )
     assert every.count(organisation_id=-1) == 0
+
+
+@pytest.mark.postgres
+def test_postgresql_plans_a_prepared_query_once_per_connection(city_a):
+    for _ in range(2):
+        DEPARTMENTS(organisation_id=city_a.city.pk, slug="mobility")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        statements = [row[0] for row in cursor.fetchall()]
+    assert any('FROM "core_department"' in statement for statement in statements)

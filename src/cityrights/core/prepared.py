@@ -63,6 +63,53 @@ class _Compiled:
     populators: tuple[Any, ...]
 
 
+def _preparing_cursor_class() -> Any:
+    import psycopg
+
+    class PreparingCursor(psycopg.Cursor):
+        """Binds on the server and asks it to prepare every statement it runs."""
+
+        def execute(self, query: Any, params: Any = None, **options: Any) -> Any:
+            return super().execute(query, params, prepare=True, binary=options.get("binary"))
+
+    return PreparingCursor
+
+
+def prepared_cursor(connection: Any) -> Any:
+    """A Django cursor (query log, execute wrappers) whose statements PostgreSQL plans once
+    per connection instead of on every call.
+
+    The settings turn psycopg's automatic preparation off for the ORM and ask for it where
+    a statement's text is fixed (``CITYRIGHTS_DB_PREPARED_STATEMENTS``; off behind a pooler
+    that cannot keep prepared statements). Elsewhere, and on SQLite, Django's own cursor.
+    The setup follows Django's ``_cursor()`` and ``create_cursor()`` for PostgreSQL: health
+    check, connection, time zone of the loaded timestamps.
+    """
+    if (
+        connection.vendor != "postgresql"
+        or "prepare_threshold" not in connection.settings_dict["OPTIONS"]
+    ):
+        return connection.cursor()
+    from django.db.backends.postgresql.base import TIMESTAMPTZ_OID
+    from django.db.backends.postgresql.psycopg_any import register_tzloader
+    from psycopg.pq import Format
+
+    global _PREPARING_CURSOR
+    if _PREPARING_CURSOR is None:
+        _PREPARING_CURSOR = _preparing_cursor_class()
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    with connection.wrap_database_errors:
+        raw = _PREPARING_CURSOR(connection.connection)
+        tzloader = connection.connection.adapters.get_loader(TIMESTAMPTZ_OID, Format.TEXT)
+        if connection.timezone != tzloader.timezone:
+            register_tzloader(connection.timezone, raw)
+        return connection._prepare_cursor(raw)
+
+
+_PREPARING_CURSOR: Any = None
+
+
 def _slots(params: Any, stand_ins: dict[str, Any]) -> tuple[tuple[str, tuple[int, ...]], ...]:
     """For each parameter, the positions of its stand-in among the compiled parameters."""
     slots = []
@@ -171,7 +218,7 @@ class PreparedQuery(Generic[M]):
                 _slots(params, stand_ins),
             )
         sql, template, slots = counted
-        with connection.cursor() as cursor:
+        with prepared_cursor(connection) as cursor:
             cursor.execute(sql, self._params(template, slots, values))
             return int(cursor.fetchone()[0])
 
@@ -182,7 +229,7 @@ class PreparedQuery(Generic[M]):
         if compiled is None:
             compiled = self._compiled[key] = self._compile()
         params = self._params(compiled.params, compiled.slots, values)
-        with connection.cursor() as cursor:
+        with prepared_cursor(connection) as cursor:
             cursor.execute(compiled.sql, params)
             rows = cursor.fetchall()
         if compiled.converters:

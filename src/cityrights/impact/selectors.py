@@ -14,7 +14,7 @@ from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from cityrights.core.prepared import PreparedQuery
+from cityrights.core.prepared import PreparedQuery, prepared_cursor
 from cityrights.core.translation import in_any_language, order_text
 from cityrights.register.models import Entry
 from cityrights.register.models import Risk as EntryRisk
@@ -242,7 +242,7 @@ def on_entry(entry: Any) -> tuple[bool, bool]:
     page reads no more for the many entries that have neither."""
     entry = entry_of(entry)
     organisation_id = entry.organisation_id
-    with connection.cursor() as cursor:
+    with prepared_cursor(connection) as cursor:
         cursor.execute(
             _on_entry_sql(connection.vendor),
             [entry.pk, organisation_id, entry.pk, organisation_id, True],
