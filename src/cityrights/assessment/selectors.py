@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from cityrights.core import duties
 from cityrights.core.models import Organisation, OrganisationKind
 from cityrights.core.permissions import can, membership_for
+from cityrights.core.prepared import PreparedQuery
 
 from .framework import Framework
 from .models import (
@@ -255,13 +256,20 @@ def open_cycle(organisation: Organisation) -> AssessmentCycle | None:
     return cycles_of(organisation).exclude(status=CycleStatus.VALIDATED).order_by("-year").first()
 
 
-def latest_published(organisation: Organisation) -> AssessmentCycle | None:
-    return (
-        cycles_of(organisation)
+# The city home asks for it on every visit: its SQL is written once (core.prepared).
+_LATEST_PUBLISHED = PreparedQuery(
+    lambda organisation_id: (
+        cycles_of(Organisation(pk=organisation_id))
         .filter(status=CycleStatus.VALIDATED, published_at__isnull=False)
-        .order_by("-year")
-        .first()
-    )
+        .order_by("-year")[:1]
+    ),
+    organisation_id=int,
+)
+
+
+def latest_published(organisation: Organisation) -> AssessmentCycle | None:
+    found = _LATEST_PUBLISHED(organisation_id=organisation.pk)
+    return found[0] if found else None
 
 
 # --------------------------------------------------------------------------------------

@@ -210,7 +210,7 @@ class PreparedQuery(Generic[M]):
             queryset: Any = self._build(**stand_ins)
             if queryset.db != DEFAULT_DB_ALIAS:
                 raise ImproperlyConfigured("A prepared query runs on the default database only.")
-            inner = queryset.order_by().values("pk").query
+            inner = queryset.prefetch_related(None).order_by().values("pk").query
             sql, params = inner.get_compiler(using=DEFAULT_DB_ALIAS).as_sql()
             counted = self._counts[key] = (
                 f"SELECT COUNT(*) FROM ({sql}) prepared_count",  # noqa: S608 (Django's SQL)

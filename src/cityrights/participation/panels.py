@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from cityrights.core.models import Organisation
+from cityrights.core.prepared import PreparedQuery
 from cityrights.core.registry import LinkedRecord, Section
 
 from . import selectors
@@ -14,8 +16,6 @@ from .models import Consultation, Phase
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
-
-    from cityrights.core.models import Organisation
 
 
 def staff_panel(request: HttpRequest, organisation: Organisation) -> Section | None:
@@ -38,11 +38,29 @@ def staff_panel(request: HttpRequest, organisation: Organisation) -> Section | N
     )
 
 
+# The city home asks these on every visit: their SQL is written once (core.prepared).
+_CONSULTATIONS = PreparedQuery(
+    lambda organisation_id: selectors.public_consultations(Organisation(pk=organisation_id))[:3],
+    organisation_id=int,
+)
+_PRINCIPLES = PreparedQuery(  # selectors.current_principles
+    lambda organisation_id: selectors.adopted_versions(Organisation(pk=organisation_id))[:1],
+    organisation_id=int,
+)
+_INITIATIVES = PreparedQuery(
+    lambda organisation_id: selectors.initiatives_of(
+        Organisation(pk=organisation_id), public_only=True
+    ),
+    organisation_id=int,
+)
+
+
 def public_section(request: HttpRequest, organisation: Organisation) -> Section | None:
     """City home: consultations, the adopted principles and the data initiatives."""
-    consultations = list(selectors.public_consultations(organisation)[:3])
-    principles = selectors.current_principles(organisation)
-    initiatives = selectors.initiatives_of(organisation, public_only=True).count()
+    consultations = _CONSULTATIONS(organisation_id=organisation.pk)
+    found = _PRINCIPLES(organisation_id=organisation.pk)
+    principles = found[0] if found else None
+    initiatives = _INITIATIVES.count(organisation_id=organisation.pk)
     if not consultations and principles is None and not initiatives:
         return None
     return Section(
