@@ -48,6 +48,7 @@ __all__ = [
     "language_name",
     "missing_languages",
     "order_text",
+    "order_text_in",
     "set_translations",
     "shown",
     "text_label",
@@ -219,12 +220,20 @@ def order_text(name: str, language: str | None = None, prefix: str = "") -> Any:
     :func:`shown`), so a list never jumps between languages. ``prefix`` reaches a related
     model's field (``order_text("name", prefix="entry__")``).
     """
+    return order_text_in(name, fallback_order(language), prefix)
+
+
+def order_text_in(name: str, languages: Sequence[str], prefix: str = "") -> Any:
+    """The expression of :func:`order_text` for an explicit language order.
+
+    An index that serves a sorted list declares it with the same order (one index per
+    order a reader can have, see ``register.models.Entry.Meta``): PostgreSQL uses an
+    expression index only when the query's expression is exactly the indexed one.
+    """
     from django.db.models import F, Value
     from django.db.models.functions import Coalesce, NullIf
 
-    columns = [
-        NullIf(F(prefix + to_attribute(name, code)), Value("")) for code in fallback_order(language)
-    ]
+    columns = [NullIf(F(prefix + to_attribute(name, code)), Value("")) for code in languages]
     return Coalesce(*columns, Value("")) if len(columns) > 1 else columns[0]
 
 
