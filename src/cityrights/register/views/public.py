@@ -6,11 +6,16 @@ published or withdrawn entries. A draft's code is a 404 here, like a code that d
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import translation
+from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
@@ -20,16 +25,19 @@ from cityrights.core.errors import refuse
 from cityrights.core.tenancy import OrgRequest, org_view
 from cityrights.core.throttling import client_address
 from cityrights.core.translation import (
+    Shown,
     current_language,
+    field_names,
     interface_languages,
     language_name,
     order_text,
+    shown,
 )
 from cityrights.core.views.errors import refusal
 
 from .. import datasets, exports, maps, selectors, services, signs
 from ..forms import QuestionForm
-from ..models import Area, Entry, Kind, Location, Risk, Status, TermKind
+from ..models import Area, Entry, Kind, Location, Risk, State, Status, TermKind
 from ..terms import choices as term_choices
 from ..terms import term_label
 
@@ -56,14 +64,96 @@ def labelled(entry: Entry, kind: str) -> list[tuple[str, str]]:
     return [(value, term_label(kind, value, lang)) for value in entry.values_of(kind)]
 
 
+#: The columns a catalogue card shows (an entry has some 70, most of them long texts).
+CARD_COLUMNS = (
+    "code",
+    "kind",
+    "status",
+    "risk_level",
+    "state",
+    "department",
+    *field_names("name"),
+    *field_names("summary"),
+    *(f"department__{column}" for column in field_names("name")),
+)
+
+
+@dataclass(frozen=True)
+class Card:
+    """What the catalogue shows of one entry, worked out once per entry in Python.
+
+    The card used to be rendered from the entry itself (a ``{% url %}``, three
+    ``get_…_display`` and three ``{% translated %}`` per card); the same values computed
+    here cost a fraction of that and the page reads the same.
+    """
+
+    url: str
+    name: Shown
+    kind: str
+    status: str
+    retired: bool
+    risk: str
+    department: Shown
+    summary: Shown
+
+
+def catalogue_cards(entries: list[Entry], organisation_slug: str) -> list[Card]:
+    """The cards of one catalogue page (entries loaded with :data:`CARD_COLUMNS`)."""
+    # An entry's page is the catalogue's address followed by its code (register.urls), and
+    # codes are made of letters and digits only: one reverse() serves every card.
+    base = reverse("register:catalogue", kwargs={"org": organisation_slug})
+    labels = {
+        name: {value: str(label) for value, label in Entry._meta.get_field(name).flatchoices}
+        for name in ("kind", "status", "risk_level")
+    }
+    departments: dict[int, Shown] = {}
+    cards = []
+    for entry in entries:
+        department = departments.get(entry.department_id)
+        if department is None:
+            department = departments[entry.department_id] = shown(entry.department, "name")
+        cards.append(
+            Card(
+                url=f"{base}{entry.code}/",
+                name=shown(entry, "name"),
+                kind=labels["kind"].get(entry.kind, entry.kind),
+                status=labels["status"].get(entry.status, entry.status),
+                retired=entry.state == State.RETIRED,
+                risk=labels["risk_level"].get(entry.risk_level, entry.risk_level),
+                department=department,
+                summary=shown(entry, "summary"),
+            )
+        )
+    return cards
+
+
+class _CountedPaginator(Paginator):
+    """A paginator told the number of objects (from the facets' counts) instead of
+    asking the database for it."""
+
+    def __init__(self, object_list: Any, per_page: int, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self._count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._count
+
+
 @require_safe
 @org_view()
 def catalogue(request: OrgRequest) -> HttpResponse:
     organisation = request.organisation
     filters = selectors.Filters.from_query(request.GET)
-    entries = selectors.catalogue(organisation, filters)
-    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     facets = selectors.facets(organisation)
+    entries = selectors.catalogue(organisation, filters).prefetch_related(None).only(*CARD_COLUMNS)
+    known = selectors.catalogue_count(filters, facets)
+    paginator = (
+        Paginator(entries, PAGE_SIZE)
+        if known is None
+        else _CountedPaginator(entries, PAGE_SIZE, known)
+    )
+    page = paginator.get_page(request.GET.get("page"))
     lang = get_language()
 
     def offered(kind: str) -> list[tuple[str, str]]:
@@ -75,6 +165,7 @@ def catalogue(request: OrgRequest) -> HttpResponse:
         "register/catalogue.html",
         {
             "page": page,
+            "cards": catalogue_cards(list(page.object_list), organisation.slug),
             "filters": filters,
             "query": filters.as_query(),
             "kinds": Kind.choices,
