@@ -622,7 +622,9 @@ class EntryVersion(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["entry", "number"], name="register_version_once")
         ]
-        indexes = [models.Index(fields=["-published_at"], name="register_version_published")]
+        # Newest first with the id as tie-break: the register's Atom feed (selectors.
+        # recent_versions) walks this index and stops after its fifty items.
+        indexes = [models.Index(fields=["-published_at", "-id"], name="register_version_pub_id")]
 
     def __str__(self) -> str:
         return f"{self.entry} v{self.number}"

@@ -542,6 +542,17 @@ def recent_versions(organisation: Organisation, limit: int = 50) -> list[Any]:
             entry__state__in=(State.PUBLISHED, State.RETIRED),
             entry__revision_of__isnull=True,
         )
-        .select_related("entry__organisation")
+        .select_related("entry")
+        # What the feed shows of each change (not the snapshot, not the entry's other texts;
+        # the feed knows the city, so not each entry's organisation either).
+        .only(
+            "entry",
+            "number",
+            "change_summary",
+            "published_at",
+            "entry__code",
+            "entry__created_at",
+            *(f"entry__{column}" for column in field_names("name")),
+        )
         .order_by("-published_at", "-id")[:limit]
     )

@@ -102,9 +102,14 @@ def catalogue_cards(entries: list[Entry], organisation_slug: str) -> list[Card]:
     # An entry's page is the catalogue's address followed by its code (register.urls), and
     # codes are made of letters and digits only: one reverse() serves every card.
     base = reverse("register:catalogue", kwargs={"org": organisation_slug})
+    # The labels get_kind_display() and the like would give (the fields' choices).
     labels = {
-        name: {value: str(label) for value, label in Entry._meta.get_field(name).flatchoices}
-        for name in ("kind", "status", "risk_level")
+        name: {value: str(label) for value, label in choices}
+        for name, choices in (
+            ("kind", Kind.choices),
+            ("status", Status.choices),
+            ("risk_level", Risk.choices),
+        )
     }
     departments: dict[int, Shown] = {}
     cards = []
