@@ -56,9 +56,30 @@ __all__ = [
 ]
 
 
+# A page asks for these a few hundred times (each translated text on it does); they are
+# worked out once per value of the settings they read (tests override the settings).
+_INTERFACE: tuple[object, tuple[str, ...]] = (None, ())
+_MEMO: dict[tuple[Any, ...], Any] = {}
+_MEMO_LIMIT = 256
+
+
+def _memo(key: tuple[Any, ...], make: Any) -> Any:
+    found = _MEMO.get(key)
+    if found is None:
+        if len(_MEMO) >= _MEMO_LIMIT:
+            _MEMO.clear()
+        found = _MEMO[key] = make()
+    return found
+
+
 def interface_languages() -> tuple[str, ...]:
     """The language codes the interface offers, in the settings' order."""
-    return tuple(code for code, _name in settings.LANGUAGES)
+    global _INTERFACE
+    languages = settings.LANGUAGES
+    known = _INTERFACE
+    if known[0] is not languages:
+        known = _INTERFACE = (languages, tuple(code for code, _name in languages))
+    return known[1]
 
 
 def current_language() -> str:
@@ -67,12 +88,19 @@ def current_language() -> str:
     The one place that turns Django's active language into a content language; an
     unknown or missing one is the project's default language.
     """
-    active = (get_language() or settings.LANGUAGE_CODE).replace("_", "-").lower()
+    active = get_language()
     codes = interface_languages()
-    if active in codes:
-        return active
-    base = active.split("-")[0]
-    return base if base in codes else settings.LANGUAGE_CODE
+    default = settings.LANGUAGE_CODE
+    return _memo(("current", active, codes, default), lambda: _content_language(active, default))
+
+
+def _content_language(active: str | None, default: str) -> str:
+    code = (active or default).replace("_", "-").lower()
+    codes = interface_languages()
+    if code in codes:
+        return code
+    base = code.split("-")[0]
+    return base if base in codes else default
 
 
 def language_name(code: str) -> str:
@@ -100,8 +128,15 @@ def city_languages(languages: Sequence[str]) -> Iterator[None]:
 
 def fallback_order(language: str | None = None) -> tuple[str, ...]:
     """The languages to try, in order: asked (or active), the city's, then all others."""
+    first = language or current_language()
+    city = _CITY_LANGUAGES.get()
+    codes = interface_languages()
+    return _memo(("order", first, city, codes), lambda: _unique((first, *city, *codes)))
+
+
+def _unique(codes: Sequence[str]) -> tuple[str, ...]:
     order: list[str] = []
-    for code in (language or current_language(), *_CITY_LANGUAGES.get(), *interface_languages()):
+    for code in codes:
         if code not in order:
             order.append(code)
     return tuple(order)
