@@ -468,6 +468,9 @@ def catalogue_count(filters: Filters, facets: Mapping[str, Any]) -> int | None:
     """
     if filters.q or filters.department or filters.purpose or filters.category or filters.area:
         return None
+    if not facets["counts"]:
+        # Nothing published yet (as far as the cache key knows): count, it costs nothing.
+        return None
     states = (State.PUBLISHED, State.RETIRED) if filters.retired else (State.PUBLISHED,)
     return sum(
         n
