@@ -14,10 +14,11 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import truncatewords
 from django.urls import reverse
 from django.utils import translation
 from django.utils.functional import cached_property
-from django.utils.html import conditional_escape
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -84,11 +85,13 @@ CARD_COLUMNS = (
 
 @dataclass(frozen=True)
 class Card:
-    """What the catalogue shows of one entry, worked out once per entry in Python.
+    """One entry of the catalogue: its values worked out once in Python, and its markup.
 
-    The card used to be rendered from the entry itself (a ``{% url %}``, three
-    ``get_…_display``, a ``{% blocktranslate %}`` and three ``{% translated %}`` per card);
-    the same values computed here cost a fraction of that and the page reads the same.
+    The card used to be rendered from the entry in the template (a ``{% url %}``, three
+    ``get_…_display``, a ``{% blocktranslate %}``, three ``{% translated %}`` and a dozen
+    variables per card: half the page's rendering); ``{{ card }}`` now writes the same
+    HTML with one ``format_html``. Every value is escaped as the template escaped it; the
+    names, the department and the summary carry ``lang`` when they fell back.
     """
 
     url: str
@@ -99,6 +102,28 @@ class Card:
     risk: SafeString
     department: Shown
     summary: Shown
+
+    def __html__(self) -> SafeString:
+        withdrawn = format_html(' <span class="badge">{}</span>', _("Withdrawn"))
+        return format_html(
+            '<li class="card">\n'
+            '    <h3><a href="{}">{}</a></h3>\n'
+            '    <p class="entry-meta"><span class="badge">{}</span> <span class="badge">{}</span>'
+            "{} {} · {}</p>\n"
+            "    <p{}>{}</p>\n"
+            "  </li>",
+            self.url,
+            self.name,
+            self.kind,
+            self.status,
+            withdrawn if self.retired else "",
+            self.risk,
+            self.department,
+            self.summary.lang_attribute,
+            truncatewords(self.summary.text, 40),
+        )
+
+    __str__ = __html__  # the template turns what it shows into str first
 
 
 def catalogue_cards(rows: Iterable[tuple[Any, ...]], organisation_slug: str) -> list[Card]:
