@@ -100,11 +100,13 @@ class Card:
     status: str
     retired: bool
     risk: SafeString
-    department: Shown
+    department: SafeString  # the department's name as HTML (the same for many cards)
     summary: Shown
 
     def __html__(self) -> SafeString:
-        withdrawn = format_html(' <span class="badge">{}</span>', _("Withdrawn"))
+        withdrawn = (
+            format_html(' <span class="badge">{}</span>', _("Withdrawn")) if self.retired else ""
+        )
         return format_html(
             '<li class="card">\n'
             '    <h3><a href="{}">{}</a></h3>\n'
@@ -116,7 +118,7 @@ class Card:
             self.name,
             self.kind,
             self.status,
-            withdrawn if self.retired else "",
+            withdrawn,
             self.risk,
             self.department,
             self.summary.lang_attribute,
@@ -136,7 +138,7 @@ def catalogue_cards(rows: Iterable[tuple[Any, ...]], organisation_slug: str) -> 
     statuses = {value: str(label) for value, label in Status.choices}
     risk_labels = {value: str(label) for value, label in Risk.choices}
     risks: dict[str, SafeString] = {}
-    departments: dict[int, Shown] = {}
+    departments: dict[int, SafeString] = {}
     codes = interface_languages()
     size = len(codes)
     cards = []
@@ -144,7 +146,7 @@ def catalogue_cards(rows: Iterable[tuple[Any, ...]], organisation_slug: str) -> 
         department = departments.get(department_id)
         if department is None:
             names = dict(zip(codes, texts[2 * size :], strict=True))
-            department = departments[department_id] = shown_from_mapping(names)
+            department = departments[department_id] = conditional_escape(shown_from_mapping(names))
         risk = risks.get(risk_level)
         if risk is None:
             # "Risk: high" once per risk level rather than a {% blocktranslate %} per card,
