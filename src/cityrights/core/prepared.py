@@ -15,13 +15,15 @@ execute wrappers such as the public cache's write watch).
 
 Limits, checked where they can be:
 
-* every parameter must reach the SQL as itself (an equality or ``__in`` of the field's
-  own value type: ``int`` or ``str``); a lookup that rewrites the value (``icontains``
-  adds ``%``) is refused when the query is first built;
+* every parameter is one ``int`` or ``str`` that reaches the SQL as itself (an
+  equality, a comparison); a lookup that rewrites the value (``icontains`` adds ``%``)
+  is refused when the query is first built, and a list (``__in``) cannot be one;
 * no ``prefetch_related`` (run a second prepared query and attach the rows), no
   ``values()`` or annotations;
 * the queryset may depend on the active language and the city's languages (an
-  ``order_text`` ordering): the SQL is kept per language order, as is the database.
+  ``order_text`` ordering): the SQL is kept per language order and database vendor;
+* on PostgreSQL the statement is prepared (:func:`prepared_cursor`), so the server plans
+  it once per connection too.
 """
 
 from __future__ import annotations
