@@ -187,12 +187,16 @@ def catalogue(request: OrgRequest) -> HttpResponse:
     organisation = request.organisation
     filters = selectors.Filters.from_query(request.GET)
     facets = selectors.facets(organisation)
-    entries = (
-        selectors.catalogue(organisation, filters)
-        .prefetch_related(None)
-        .select_related(None)
-        .values_list(*CARD_COLUMNS)
-    )
+    entries: Any
+    if selectors.CataloguePage.fits(filters):
+        entries = selectors.CataloguePage(organisation, filters, CARD_COLUMNS)
+    else:
+        entries = (
+            selectors.catalogue(organisation, filters)
+            .prefetch_related(None)
+            .select_related(None)
+            .values_list(*CARD_COLUMNS)
+        )
     known = selectors.catalogue_count(filters, facets)
     paginator = (
         Paginator(entries, PAGE_SIZE)
