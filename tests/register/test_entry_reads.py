@@ -61,3 +61,18 @@ def test_public_versions_newest_first_without_snapshots(city_a):
     assert [v.number for v in versions] == [2, 1]
     assert [v.change_summary for v in versions] == ["Second.", "First publication."]
     assert "snapshot" in versions[0].get_deferred_fields()
+
+
+def test_each_place_links_its_own_sign_qr_code_and_short_address(city_a, client):
+    from django.urls import reverse
+
+    entry = make_entry(city_a, name="Camera", locations=3)
+    html = client.get(entry.get_absolute_url()).content.decode()
+    for location in entry.locations.all():
+        slug, code = city_a.city.slug, location.code
+        for url in (
+            reverse("register:location_sign", kwargs={"org": slug, "code": code}),
+            reverse("register:location_qr", kwargs={"org": slug, "code": code, "fmt": "png"}),
+            location.short_url(),
+        ):
+            assert f'"{url}"' in html or f"{url}</code>" in html

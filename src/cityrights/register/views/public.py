@@ -230,10 +230,41 @@ def catalogue(request: OrgRequest) -> HttpResponse:
     )
 
 
+_CODE = "~code~"  # never in a code (letters and digits) nor in a city's slug
+
+
+def _per_code(name: str, **kwargs: str) -> tuple[str, str]:
+    """The address ``name`` has for every code, as the text before and after the code: one
+    ``reverse`` for a list of places instead of one per place (codes need no quoting)."""
+    before, after = reverse(name, kwargs={**kwargs, "code": _CODE}).split(_CODE)
+    return before, after
+
+
+def _places(
+    organisation_slug: str, locations: list[Location]
+) -> list[tuple[Location, str, str, str]]:
+    """Each place with the addresses its line links: sign, QR code, short address."""
+    if not locations:
+        return []
+    sign = _per_code("register:location_sign", org=organisation_slug)
+    qr = _per_code("register:location_qr", org=organisation_slug, fmt="png")
+    short = _per_code("register:short")
+    return [
+        (
+            location,
+            sign[0] + location.code + sign[1],
+            qr[0] + location.code + qr[1],
+            short[0] + location.code + short[1],
+        )
+        for location in locations
+    ]
+
+
 @require_safe
 @org_view()
 def entry_detail(request: OrgRequest, code: str) -> HttpResponse:
     entry = _entry_or_404(request, code)
+    locations = list(entry.locations.all())
     shown = maps.base_map()
     purposes = labelled(entry, TermKind.PURPOSE)
     categories = labelled(entry, TermKind.DATA_CATEGORY)
@@ -253,7 +284,8 @@ def entry_detail(request: OrgRequest, code: str) -> HttpResponse:
                 (_("Legal basis"), legal_bases),
             ],
             "areas": labelled(entry, TermKind.AREA),
-            "locations": list(entry.locations.all()),
+            "locations": locations,
+            "places": _places(request.organisation.slug, locations),
             "versions": selectors.public_versions(entry),
             "short_url": signs.absolute(entry.short_url()),
             "base_map": shown,
