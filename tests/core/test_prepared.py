@@ -108,3 +108,10 @@ def test_postgresql_plans_a_prepared_query_once_per_connection(city_a):
         cursor.execute("SELECT statement FROM pg_prepared_statements")
         statements = [row[0] for row in cursor.fetchall()]
     assert any('FROM "core_department"' in statement for statement in statements)
+
+
+def test_a_query_log_shows_the_sql_with_its_values(city_a):
+    with CaptureQueriesContext(connection) as queries:
+        DEPARTMENTS(organisation_id=city_a.city.pk, slug="mobility")
+    (logged,) = queries.captured_queries
+    assert "core_department" in logged["sql"] and "mobility" in logged["sql"]

@@ -78,18 +78,22 @@ def _preparing_cursor_class() -> Any:
 
 
 def prepared_cursor(connection: Any) -> Any:
-    """A Django cursor (query log, execute wrappers) whose statements PostgreSQL plans once
-    per connection instead of on every call.
+    """A Django cursor (execute wrappers) whose statements PostgreSQL plans once per
+    connection instead of on every call.
 
     The settings turn psycopg's automatic preparation off for the ORM and ask for it where
     a statement's text is fixed (``CITYRIGHTS_DB_PREPARED_STATEMENTS``; off behind a pooler
-    that cannot keep prepared statements). Elsewhere, and on SQLite, Django's own cursor.
+    that cannot keep prepared statements). Elsewhere, on SQLite, and while queries are
+    logged (their SQL with its values), Django's own cursor.
     The setup follows Django's ``_cursor()`` and ``create_cursor()`` for PostgreSQL: health
     check, connection, time zone of the loaded timestamps.
     """
     if (
         connection.vendor != "postgresql"
         or "prepare_threshold" not in connection.settings_dict["OPTIONS"]
+        # A query log (DEBUG, CaptureQueriesContext) shows the SQL with its values, which
+        # psycopg does not keep for a prepared statement: Django's cursor then.
+        or connection.queries_logged
     ):
         return connection.cursor()
     from django.db.backends.postgresql.base import TIMESTAMPTZ_OID
