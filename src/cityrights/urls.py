@@ -8,6 +8,7 @@ from django.views.i18n import set_language
 from django.views.static import serve
 
 from cityrights.api import api
+from cityrights.consent import check_route
 from cityrights.core.views.accounts import admin_login
 from cityrights.core.views.api_docs import api_reference
 
@@ -21,6 +22,9 @@ urlpatterns = [
     path("admin/login/", admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
     path("api/v1/docs", api_reference, name="api_docs"),
+    # The partner's single consent check answers without ninja's machinery on the usual
+    # request, and hands every other one to the API's own route (consent/check_route.py).
+    path(check_route.PATH, check_route.check, name="consent_check"),
     path("api/v1/", api.urls),
     path("", include("cityrights.core.urls")),
     path("", include("cityrights.assessment.urls")),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
 import threading
 from datetime import UTC, datetime
 
@@ -331,3 +332,84 @@ def test_an_agreement_of_another_recipient_is_refused_and_nothing_is_logged(shar
             key, [items[0], dataclasses.replace(items[0], agreement="nowhere")], batch=True
         )
     assert unknown.value.status == 404 and not ConsentCheck.objects.exists()
+
+
+# --- the check route answers the usual request without ninja, and hands on the rest ----------
+@pytest.fixture
+def ninja_calls(monkeypatch):
+    """The requests ``consent.check_route`` handed to the ninja route."""
+    from cityrights.consent import check_route
+
+    calls: list[str] = []
+    real = check_route._ninja
+
+    def counted(request):
+        calls.append(request.method)
+        return real(request)
+
+    monkeypatch.setattr(check_route, "_ninja", counted)
+    return calls
+
+
+def _through_ninja(client, body):
+    """The same check answered by the ninja route itself (the URL the fast route shadows)."""
+    from cityrights.consent import check_route
+
+    request = client.post(CHECK, body, content_type="application/json").wsgi_request
+    return check_route._ninja(request)
+
+
+def test_the_usual_check_is_answered_without_ninja_like_ninja_answers_it(
+    sharing, person, ninja_calls
+):
+    services.change_consent(person, sharing.study, action="grant")
+    client = sharing.api()
+    post(client, CHECK, item(person.pseudonym))  # the first request caches the key
+    ninja_calls.clear()
+    fast = post(client, CHECK, item(person.pseudonym))
+    assert fast.status_code == 200 and ninja_calls == []
+    assert fast["Content-Type"] == "application/json"
+    answer = fast.json()
+    assert answer["decision"] == "permit" and answer["reason"] == "consent given"
+    checks = ConsentCheck.objects.count()
+    slow = _through_ninja(client, item(person.pseudonym))
+    assert ConsentCheck.objects.count() == checks + 2  # the helper's own request, then ninja
+    expected = json.loads(slow.content)
+    assert {**answer, "checked_at": None} == {**expected, "checked_at": None}
+    assert list(answer) == list(expected)
+
+
+def test_refusals_on_the_fast_route_are_the_apis(sharing, person, ninja_calls):
+    client = sharing.api()
+    post(client, CHECK, item(person.pseudonym))
+    ninja_calls.clear()
+    before = ConsentCheck.objects.count()
+    for body, status in [
+        (item(person.pseudonym, agreement="nowhere"), 404),
+        (item(person.pseudonym, agreement="tax-record"), 403),
+        (item(person.pseudonym, purpose="https://example.org/x"), 422),
+    ]:
+        fast = post(client, CHECK, body)
+        assert fast.status_code == status and ninja_calls == []
+        slow = _through_ninja(client, body)
+        assert (slow.status_code, json.loads(slow.content)) == (status, fast.json())
+        ninja_calls.clear()
+    assert ConsentCheck.objects.count() == before
+
+
+def test_what_the_fast_route_does_not_take_goes_to_ninja(sharing, person, ninja_calls):
+    from django.test import Client
+
+    client = sharing.api()
+    post(client, CHECK, item(person.pseudonym))
+    ninja_calls.clear()
+    bad = post(client, CHECK, {**item(person.pseudonym), "categories": []})
+    assert bad.status_code == 422 and bad.json()["details"]
+    assert post(sharing.api("crk_nope_nope"), CHECK, item(person.pseudonym)).status_code == 401
+    assert post(Client(), CHECK, item(person.pseudonym)).status_code == 401
+    assert client.get(CHECK).status_code == 405
+    _k, read_only = ApiKey.issue(sharing.lab, "read only", ["read"])
+    scoped = sharing.api(read_only)
+    assert post(scoped, CHECK, item(person.pseudonym)).status_code == 403
+    assert post(scoped, CHECK, item(person.pseudonym)).status_code == 403  # cached, still 403
+    assert len(ninja_calls) == 6
