@@ -111,14 +111,14 @@ def decide(key: ApiKey, items: Sequence[CheckItem], *, batch: bool = False) -> l
     today = timezone.localdate(now)
 
     fast = connection.vendor == "postgresql"
-    if fast and not batch and items[0].subject:
+    if fast and not batch and len(items) == 1 and items[0].subject:
         # A single check (the partner waits on its latency) is decided and logged by one
         # statement; None when it names an agreement that is unknown or not the recipient's
         # (nothing logged: the path below says which). Batches keep the path below, whose
         # throughput was measured at full size (docs/consent-ledger.md).
-        decided = _decide_and_log_postgres(key.pk, items, city.pk, recipient.pk, now, today)
+        decided = _decide_and_log_postgres(key.pk, items[0], city.pk, recipient.pk, now, today)
         if decided is not None:
-            return decided
+            return [decided]
     slugs = {item.agreement for item in items}
     pseudonyms = {item.subject for item in items if item.subject}
     if fast:
@@ -410,30 +410,28 @@ def _states_postgres(
 
 
 # --- decided and logged in one statement (PostgreSQL) ------------------------------------------
-# The rules of ``_judge`` in SQL, for items that name their subject by pseudonym: for each item
-# the candidate answers in ``_judge``'s order (``o``, then the category's place ``k`` in the
-# sorted categories) and the first one wins; the same statement logs every answer, so a check
-# costs one round trip. tests/consent/test_fast_paths.py compares both on random states.
+# The rules of ``_judge`` in SQL, for one item that names its subject by pseudonym (the single
+# check, where the partner waits on the latency): the candidate answers in ``_judge``'s order
+# (``o``, then the category's place ``k`` in the sorted categories), the first one wins, and
+# the same statement logs it, so a check costs one round trip. The item comes as plain
+# parameters (no JSON document to unpack, no join on the agreement's name), and an agreement
+# that is unknown or not the recipient's yields no row and logs nothing.
+# tests/consent/test_fast_paths.py compares the statement with ``_judge`` on every rule.
 _DECIDE_SQL = """
-WITH items AS (
-    SELECT * FROM json_to_recordset(%(items)s::json) AS i(n int, s text, a text, p text, c jsonb)
-), agreements AS (
-    SELECT a.id, a.slug, a.recipient_id, a.consent_based, a.legal_basis,
+WITH g AS (
+    SELECT a.id, a.slug, a.consent_based, a.legal_basis,
            v.id AS vid, v.number, v.purposes, v.data_categories, v.expires_on
     FROM consent_processingagreement a LEFT JOIN LATERAL (
         SELECT id, number, purposes, data_categories, expires_on FROM consent_agreementversion
         WHERE agreement_id = a.id AND status = 'published' ORDER BY number DESC LIMIT 1
     ) v ON true
-    WHERE a.organisation_id = %(city)s AND a.slug IN (SELECT a FROM items)
-), refused AS (
-    SELECT 1 FROM items i LEFT JOIN agreements g ON g.slug = i.a
-    WHERE g.id IS NULL OR g.recipient_id <> %(recipient)s LIMIT 1
+    WHERE a.organisation_id = %(city)s AND a.slug = %(a)s::text
+        AND a.recipient_id = %(recipient)s
 ), decided AS (
-    SELECT i.n, g.id AS agreement_id, g.slug, g.number, s.id AS subject_id, i.p, i.c,
+    SELECT g.id AS agreement_id, g.slug, g.number, s.id AS subject_id,
            d.decision, d.reason, d.event_id, d.expires_at
-    FROM items i JOIN agreements g ON g.slug = i.a
-    LEFT JOIN consent_datasubject s
-        ON s.pseudonym = i.s AND s.organisation_id = %(city)s AND s.erased_at IS NULL
+    FROM g LEFT JOIN consent_datasubject s
+        ON s.pseudonym = %(s)s::text AND s.organisation_id = %(city)s AND s.erased_at IS NULL
     CROSS JOIN LATERAL (
         SELECT r.decision, r.reason, r.event_id, r.expires_at FROM (
             SELECT 0 AS o, 0::bigint AS k, 'deny' AS decision,
@@ -442,11 +440,11 @@ WITH items AS (
             WHERE g.vid IS NULL
             UNION ALL
             SELECT 1, 0, 'deny', 'the purpose is not covered by the agreement', NULL, NULL
-            WHERE NOT g.purposes ? i.p
+            WHERE NOT g.purposes ? %(p)s::text
             UNION ALL
             SELECT 2, c.k, 'deny',
                    'data category ' || c.value || ' is not covered by the agreement', NULL, NULL
-            FROM jsonb_array_elements_text(i.c) WITH ORDINALITY c(value, k)
+            FROM jsonb_array_elements_text(%(c)s::jsonb) WITH ORDINALITY c(value, k)
             WHERE NOT g.data_categories ? c.value
             UNION ALL
             SELECT 3, 0, 'deny', 'the agreement has ended', NULL, NULL
@@ -468,15 +466,15 @@ WITH items AS (
                    CASE WHEN st.status <> 'withdrawn'
                         AND (st.status = 'expired' OR st.expires_at <= %(now)s)
                         THEN st.expires_at END
-            FROM jsonb_array_elements_text(i.c) WITH ORDINALITY c(value, k)
+            FROM jsonb_array_elements_text(%(c)s::jsonb) WITH ORDINALITY c(value, k)
             LEFT JOIN consent_consentstate st
                 ON st.subject_id = s.id AND st.agreement_id = g.id AND st.category = c.value
             LEFT JOIN consent_agreementversion sv ON sv.id = st.version_id
             WHERE st.id IS NULL OR st.status IN ('withdrawn', 'expired')
-                OR st.expires_at <= %(now)s OR NOT sv.purposes ? i.p
+                OR st.expires_at <= %(now)s OR NOT sv.purposes ? %(p)s::text
             UNION ALL
             SELECT 6, 0, 'permit', 'consent given', max(st.event_id), min(st.expires_at)
-            FROM jsonb_array_elements_text(i.c) c(value)
+            FROM jsonb_array_elements_text(%(c)s::jsonb) c(value)
             JOIN consent_consentstate st
                 ON st.subject_id = s.id AND st.agreement_id = g.id AND st.category = c.value
         ) r ORDER BY r.o, r.k LIMIT 1
@@ -484,12 +482,11 @@ WITH items AS (
 )%(async)s, logged AS (
     INSERT INTO consent_consentcheck (organisation_id, subject_id, recipient_id, api_key_id,
         agreement_id, purpose, categories, decision, reason, event_id, at)
-    SELECT %(city)s, subject_id, %(recipient)s, %(key)s, agreement_id, p, c, decision, reason,
-           event_id, %(now)s
-    FROM decided%(async_join)s WHERE NOT EXISTS (SELECT 1 FROM refused)
+    SELECT %(city)s, subject_id, %(recipient)s, %(key)s, agreement_id, %(p)s::text,
+           %(c)s::jsonb, decision, reason, event_id, %(now)s
+    FROM decided%(async_join)s
 )
-SELECT n, decision, reason, event_id, slug, number, expires_at, EXISTS (SELECT 1 FROM refused)
-FROM decided ORDER BY n
+SELECT decision, reason, event_id, slug, number, expires_at FROM decided
 """
 
 
@@ -527,24 +524,22 @@ def _basis_labels() -> str:
 
 def _decide_and_log_postgres(
     key: int | None,
-    items: Sequence[CheckItem],
+    item: CheckItem,
     city: int,
     recipient: int,
     now: datetime,
     today: date,
-) -> list[Answer] | None:
-    """Every item decided and logged by one prepared statement; ``None`` (nothing logged)
-    when an item names an agreement that is unknown or not the recipient's."""
-    rows = [
-        {"n": n, "s": item.subject, "a": item.agreement, "p": item.purpose,
-         "c": sorted(set(item.categories))}
-        for n, item in enumerate(items)
-    ]  # fmt: skip
+) -> Answer | None:
+    """One item (named by pseudonym) decided and logged by one prepared statement; ``None``
+    (nothing logged) when it names an agreement that is unknown or not the recipient's."""
     sql = _DECIDE_DURABLE_SQL
     if not connection.in_atomic_block and not durable_log():
         sql = _DECIDE_ASYNC_SQL
     params = {
-        "items": json.dumps(rows),
+        "s": item.subject,
+        "a": item.agreement,
+        "p": item.purpose,
+        "c": json.dumps(sorted(set(item.categories))),
         "city": city,
         "recipient": recipient,
         "key": key,
@@ -555,13 +550,11 @@ def _decide_and_log_postgres(
     connection.ensure_connection()
     with psycopg.Cursor(connection.connection) as cursor:
         cursor.execute(sql, params, prepare=True)
-        found = cursor.fetchall()
-    if not found or found[0][7] or len(found) != len(items):
+        found = cursor.fetchone()
+    if found is None:
         return None
-    return [
-        Answer(decision, reason, event_id, slug, number, expires, now)
-        for _n, decision, reason, event_id, slug, number, expires, _refused in found
-    ]
+    decision, reason, event_id, slug, number, expires = found
+    return Answer(decision, reason, event_id, slug, number, expires, now)
 
 
 def durable_log() -> bool:
