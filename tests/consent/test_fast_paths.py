@@ -166,6 +166,40 @@ def test_checks_outside_a_transaction_are_logged(sharing, person, durable, setti
     ]
 
 
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_check_in_a_callers_transaction_follows_it(sharing, person):
+    """Outside a transaction the statement goes through libpq itself; in one (begun or still
+    to begin) through psycopg's cursor, so it belongs to that transaction."""
+    key = ApiKey.objects.get(organisation=sharing.lab)
+    check = partner_checks.CheckItem("mobility-study", RESEARCH, (GPS,), subject=person.pseudonym)
+
+    class Undone(Exception):
+        pass
+
+    for queries_first in (False, True):
+        with pytest.raises(Undone), transaction.atomic():
+            if queries_first:
+                assert ConsentCheck.objects.count() == 0  # psycopg has begun the transaction
+            assert partner_checks.decide(key, [check])[0].decision == "deny"
+            assert ConsentCheck.objects.count() == 1
+            raise Undone
+        assert not ConsentCheck.objects.exists()
+    partner_checks.decide(key, [check])
+    assert ConsentCheck.objects.count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_check_statement_is_prepared_again_when_the_session_lost_it(sharing, person):
+    key = ApiKey.objects.get(organisation=sharing.lab)
+    check = partner_checks.CheckItem("mobility-study", RESEARCH, (GPS,), subject=person.pseudonym)
+    partner_checks.decide(key, [check])
+    connection.connection.execute("DEALLOCATE ALL")  # as a pooler's DISCARD ALL would
+    assert partner_checks.decide(key, [check])[0].reason == "no consent on record"
+    assert ConsentCheck.objects.count() == 2
+
+
 # --- PostgreSQL only: the database hashes an event exactly like Python -------------------------
 texts = st.text(
     alphabet=st.characters(blacklist_categories=["Cs"], blacklist_characters=["\x00"]),
@@ -261,6 +295,22 @@ def _checks_both_ways(key, items, monkeypatch):
 
 @pytest.mark.postgres
 def test_one_statement_decides_and_logs_every_case_like_the_rules_in_python(sharing, monkeypatch):
+    """In a transaction (the statement through psycopg's cursor)."""
+    _every_rule_both_ways(sharing, monkeypatch)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_one_statement_through_libpq_decides_every_case_like_the_rules_in_python(
+    sharing, monkeypatch
+):
+    """Outside a transaction, as the server runs it (the statement through libpq itself)."""
+    _every_rule_both_ways(sharing, monkeypatch)
+    statement = partner_checks._DECIDE[partner_checks.durable_log()]
+    assert statement.name in partner_checks._prepared[connection.connection]
+
+
+def _every_rule_both_ways(sharing, monkeypatch):
     from cityrights.consent import terms
     from cityrights.consent.models import AgreementVersion
 
