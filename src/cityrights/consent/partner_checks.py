@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 
 import psycopg
 from django.conf import settings
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.utils import timezone
 from django.utils.translation import get_language
 from psycopg import pq
@@ -621,7 +621,8 @@ def _decide_and_log_postgres(
 ) -> Answer | None:
     """One item (named by pseudonym) decided and logged by one prepared statement; ``None``
     (nothing logged) when it names an agreement that is unknown or not the recipient's."""
-    durable = connection.in_atomic_block or durable_log()
+    db = connections[DEFAULT_DB_ALIAS]  # once: each use of the proxy looks it up again
+    durable = db.in_atomic_block or durable_log()
     params = {
         "s": item.subject,
         "a": item.agreement,
@@ -634,8 +635,8 @@ def _decide_and_log_postgres(
         "today": today,
         "bases": _basis_labels(),
     }
-    connection.ensure_connection()
-    found = _DECIDE[durable].run(connection.connection, params)
+    db.ensure_connection()
+    found = _DECIDE[durable].run(db.connection, params)
     if found is None:
         return None
     decision, reason, event_id, slug, number, expires = found
