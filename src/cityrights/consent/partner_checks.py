@@ -547,10 +547,10 @@ class _Statement:
         self.text = re.sub(r"%\((\w+)\)s", number, sql).encode()
         self.names = tuple(names)
 
-    def _prepare(self, pgconn: Any, encoding: str) -> None:
-        result = pgconn.prepare(self.name, self.text)
+    def _prepare(self, raw: psycopg.Connection) -> None:
+        result = raw.pgconn.prepare(self.name, self.text)
         if result.status != pq.ExecStatus.COMMAND_OK and _state(result) != b"42P05":
-            raise psycopg.errors.error_from_result(result, encoding=encoding)
+            raise psycopg.errors.error_from_result(result, encoding=raw.info.encoding)
 
     def run(self, raw: psycopg.Connection, params: dict[str, Any]) -> tuple[Any, ...] | None:
         """The first row of the answer (text values), ``None`` without rows."""
@@ -564,18 +564,17 @@ class _Statement:
                 row = cursor.fetchone()
             return None if row is None else tuple(_text(value) for value in row)
         values = [_text(params[name]) for name in self.names]
-        encoding = raw.info.encoding
         with raw.lock:
             prepared = _prepared.setdefault(raw, set())
             if self.name not in prepared:
-                self._prepare(pgconn, encoding)
+                self._prepare(raw)
                 prepared.add(self.name)
             result = pgconn.exec_prepared(self.name, values)  # type: ignore[arg-type]  # None: NULL
             if _state(result) == b"26000":  # gone (a rollback, DISCARD ALL): prepare again
-                self._prepare(pgconn, encoding)
+                self._prepare(raw)
                 result = pgconn.exec_prepared(self.name, values)  # type: ignore[arg-type]  # None: NULL
         if result.status != pq.ExecStatus.TUPLES_OK:
-            raise psycopg.errors.error_from_result(result, encoding=encoding)
+            raise psycopg.errors.error_from_result(result, encoding=raw.info.encoding)
         if not result.ntuples:
             return None
         return tuple(result.get_value(0, column) for column in range(result.nfields))
