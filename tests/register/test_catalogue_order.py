@@ -42,7 +42,8 @@ CARD = re.compile(r'<h3><a href="([^"]+)">(?:<span lang="(\w+)">)?([^<]*)(?:</sp
 
 def publish(city, names, **fields):
     fields.setdefault("kind", "service")
-    data = entry_data(city.department, name=names, summary={"fr": "Un résumé."}, **fields)
+    summary = {city.city.content_languages[0]: "Un résumé."}
+    data = entry_data(city.department, name=names, summary=summary, **fields)
     entry = services.create_entry(
         organisation=city.city,
         actor=city.users["editor"],
@@ -144,8 +145,18 @@ def test_a_page_from_the_kept_sql_is_the_page_the_orm_reads(entries, brussels, q
             for bounds in (slice(0, 3), slice(3, 6), slice(6, 30)):
                 assert kept[bounds] == list(orm[bounds])
             assert kept.count() == orm.count()
-    other = selectors.CataloguePage(brussels.city, filters, public.CARD_COLUMNS)
-    assert other[0:30] == kept[0:30]
+
+
+def test_the_kept_sql_serves_each_city_its_own_entries(entries, brussels, city_b):
+    publish(city_b, {"en": "november"})
+    publish(city_b, {"en": "oscar"}, kind="platform")
+    for query in ({}, {"kind": "platform"}):
+        filters = selectors.Filters.from_query(query)
+        for city in (brussels.city, city_b.city, brussels.city):
+            with translation.override("en"), city_languages(city.content_languages):
+                kept = selectors.CataloguePage(city, filters, public.CARD_COLUMNS)[0:30]
+                orm = selectors.catalogue(city, filters).values_list(*public.CARD_COLUMNS)
+                assert kept == list(orm) and kept
 
 
 def test_only_filters_on_the_entrys_own_columns_use_the_kept_sql():

@@ -162,7 +162,9 @@ class CataloguePage:
     than PostgreSQL needs to answer it from its index. Only the filters on the entry's own
     columns (kind, status, risk level, withdrawn) qualify; their values, the city and the
     page's bounds are put into the kept SQL on each call. Slicing it, as ``Paginator`` does,
-    runs one query; ``count()`` counts with the ORM.
+    runs one query; ``count()`` counts with the ORM. Whatever else :func:`catalogue` writes
+    into its SQL is kept for every city and request, so it must depend on nothing but the
+    language order (tests/register/test_catalogue_order.py compares pages with the ORM's).
     """
 
     FILTERS = ("kind", "status", "risk")
