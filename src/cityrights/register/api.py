@@ -22,6 +22,7 @@ from cityrights.core.translation import city_languages, shown, translations
 
 from . import selectors
 from .models import ENTRY_TEXTS, AlgorithmType, Domain, Entry, Kind, TermKind, UseType
+from .records import ALGORITHM_TEXTS
 from .terms import term_label
 
 router = Router(tags=["register"])
@@ -245,12 +246,7 @@ def _algorithm(entry: Entry) -> AlgorithmOut | None:
         domain=_choice(Domain, entry.domain),
         algorithm_type=_choice(AlgorithmType, entry.algorithm_type),
         use_type=_choice(UseType, entry.use_type),
-        decision_making_process=entry.decision_making_process,
-        proportionality=entry.proportionality,
-        training_data=entry.training_data,
-        data_connections=entry.data_connections,
-        monitoring=entry.monitoring,
-        objection_procedure=entry.objection_procedure,
+        **{name: getattr(entry, name) for name in ALGORITHM_TEXTS},
     )
 
 
