@@ -94,18 +94,20 @@ def _decide(request: HttpRequest, items: list[partner_checks.CheckItem], batch: 
     if not answers:
         return []
     checked_at = _iso(answers[0].checked_at)  # one time for the whole request
-    return [
-        {
-            "decision": a.decision,
-            "reason": a.reason,
-            "event_id": a.event_id,
-            "agreement": a.agreement,
-            "agreement_version": a.agreement_version,
-            "expires_at": None if a.expires_at is None else _iso(a.expires_at),
-            "checked_at": checked_at,
-        }
-        for a in answers
-    ]
+    return [answer_data(a, checked_at) for a in answers]
+
+
+def answer_data(answer: partner_checks.Answer, checked_at: str) -> dict:
+    """One answer as :class:`CheckOut` writes it (``checked_at`` already as text)."""
+    return {
+        "decision": answer.decision,
+        "reason": answer.reason,
+        "event_id": answer.event_id,
+        "agreement": answer.agreement,
+        "agreement_version": answer.agreement_version,
+        "expires_at": None if answer.expires_at is None else _iso(answer.expires_at),
+        "checked_at": checked_at,
+    }
 
 
 # Django's own text for a datetime, applied before encoding, so the standard encoder needs no

@@ -32,7 +32,7 @@ from cityrights.core.errors import ServiceError
 from cityrights.core.models import ApiKey
 
 from . import keycache, partner_checks
-from .api import CheckIn, _iso
+from .api import CheckIn, _iso, _item, answer_data
 
 PATH = "api/v1/consent/check"
 SCOPE = "consent:check"
@@ -82,27 +82,11 @@ def check(request: HttpRequest) -> HttpResponse:
         return _ninja(request)  # the API's 422, with ninja's field locations
     if not payload.subject or payload.identifier is not None:
         return _ninja(request)
-    item = partner_checks.CheckItem(
-        agreement=payload.agreement,
-        purpose=payload.purpose,
-        categories=tuple(payload.categories),
-        subject=payload.subject,
-    )
     try:
-        answer = partner_checks.decide(key, [item])[0]
+        answer = partner_checks.decide(key, [_item(payload)])[0]
     except ServiceError as exc:
         from cityrights.api import api  # the API module imports this app's routes
 
         return api.on_exception(request, exc)
-    body = json.dumps(
-        {
-            "decision": answer.decision,
-            "reason": answer.reason,
-            "event_id": answer.event_id,
-            "agreement": answer.agreement,
-            "agreement_version": answer.agreement_version,
-            "expires_at": None if answer.expires_at is None else _iso(answer.expires_at),
-            "checked_at": _iso(answer.checked_at),
-        }
-    )
+    body = json.dumps(answer_data(answer, _iso(answer.checked_at)))
     return HttpResponse(body, content_type="application/json")
