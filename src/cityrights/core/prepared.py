@@ -116,8 +116,11 @@ def prepared_cursor(connection: Any) -> Any:
 _PREPARING_CURSOR: Any = None
 
 
-def _slots(params: Any, stand_ins: dict[str, Any]) -> tuple[tuple[str, tuple[int, ...]], ...]:
-    """For each parameter, the positions of its stand-in among the compiled parameters."""
+def stand_in_slots(
+    params: Any, stand_ins: dict[str, Any]
+) -> tuple[tuple[str, tuple[int, ...]], ...]:
+    """For each parameter, the positions of its stand-in among the compiled parameters;
+    ``ImproperlyConfigured`` when one does not reach the SQL as itself."""
     slots = []
     for name, stand_in in stand_ins.items():
         positions = tuple(
@@ -173,7 +176,7 @@ class PreparedQuery(Generic[M]):
             raise ImproperlyConfigured("A prepared query runs on the default database only.")
         compiler = query.get_compiler(using=DEFAULT_DB_ALIAS)
         sql, params = compiler.as_sql()
-        slots = _slots(params, stand_ins)
+        slots = stand_in_slots(params, stand_ins)
         select = compiler.select
         fields = [s[0] for s in select[: compiler.col_count]]
         converters = tuple(
@@ -221,7 +224,7 @@ class PreparedQuery(Generic[M]):
             counted = self._counts[key] = (
                 f"SELECT COUNT(*) FROM ({sql}) prepared_count",  # noqa: S608 (Django's SQL)
                 tuple(params),
-                _slots(params, stand_ins),
+                stand_in_slots(params, stand_ins),
             )
         sql, template, slots = counted
         with prepared_cursor(connection) as cursor:

@@ -19,7 +19,7 @@ from django.db.models import Count, F, FloatField, Prefetch, Q, QuerySet
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from cityrights.core.prepared import PreparedQuery
+from cityrights.core.prepared import PreparedQuery, stand_in_slots
 from cityrights.core.registry import registry
 from cityrights.core.translation import (
     city_languages,
@@ -104,6 +104,13 @@ class Filters:
         return any(self.__dict__.values())
 
     @property
+    def on_own_columns(self) -> bool:
+        """Whether only the entry's own columns are filtered (kind, status, risk level,
+        withdrawn): no search words, department or vocabulary term, which need the database
+        (the catalogue's kept SQL and its counts from the facets serve the rest)."""
+        return not (self.q or self.department or self.purpose or self.category or self.area)
+
+    @property
     def narrowed(self) -> int:
         """How many filters (beyond the search words) are chosen: the catalogue opens its
         folded filter panel when there are any, so a person sees what limits the list."""
@@ -147,11 +154,12 @@ def catalogue(organisation: Organisation, filters: Filters) -> QuerySet[Entry]:
     )
 
 
+Slots = tuple[tuple[str, tuple[int, ...]], ...]
 #: Stand-ins for the values a catalogue page's SQL is written with (never sent).
 _ORG_STAND_IN = -987_654_320_000
 _TEXT_STAND_IN = "\x00catalogue-{}\x00"
 #: The SQL of catalogue pages by database, language order, filters chosen and columns.
-_PAGE_SQL: dict[tuple[Any, ...], tuple[str, tuple[Any, ...], tuple[tuple[str, int], ...]]] = {}
+_PAGE_SQL: dict[tuple[Any, ...], tuple[str, tuple[Any, ...], Slots]] = {}
 
 
 class CataloguePage:
@@ -176,14 +184,12 @@ class CataloguePage:
 
     @classmethod
     def fits(cls, filters: Filters) -> bool:
-        return not (
-            filters.q or filters.department or filters.purpose or filters.category or filters.area
-        )
+        return filters.on_own_columns
 
     def count(self) -> int:
         return catalogue(self.organisation, self.filters).count()
 
-    def _sql(self) -> tuple[str, tuple[Any, ...], tuple[tuple[str, int], ...]]:
+    def _sql(self) -> tuple[str, tuple[Any, ...], Slots]:
         chosen = tuple(name for name in self.FILTERS if getattr(self.filters, name))
         key = (connection.vendor, fallback_order(), chosen, self.filters.retired, self.columns)
         found = _PAGE_SQL.get(key)
@@ -204,24 +210,17 @@ class CataloguePage:
         sql, params = compiler.as_sql()
         if compiler.get_converters([column[0] for column in compiler.select]):
             raise ValueError("a catalogue page's columns need no conversion")
-        slots = tuple(
-            (name, position)
-            for position, param in enumerate(params)
-            for name, stand_in in stand_ins.items()
-            if type(param) is type(stand_in) and param == stand_in
-        )
-        if sorted({name for name, _position in slots}) != sorted(stand_ins):
-            raise ValueError("a filter does not reach the catalogue's SQL as itself")
+        slots = stand_in_slots(params, stand_ins)
         found = _PAGE_SQL[key] = (f"{sql} LIMIT %s OFFSET %s", tuple(params), slots)
         return found
 
     def __getitem__(self, bounds: slice) -> list[tuple[Any, ...]]:
         sql, template, slots = self._sql()
         params = list(template)
-        for name, position in slots:
-            params[position] = (
-                self.organisation.pk if name == "organisation" else getattr(self.filters, name)
-            )
+        for name, positions in slots:
+            value = self.organisation.pk if name == "organisation" else getattr(self.filters, name)
+            for position in positions:
+                params[position] = value
         start = bounds.start or 0
         with connection.cursor() as cursor:
             cursor.execute(sql, [*params, bounds.stop - start, start])
@@ -559,7 +558,7 @@ def catalogue_count(filters: Filters, facets: Mapping[str, Any]) -> int | None:
     the public entries' state, kind, status and risk level change only when something is
     published or withdrawn, which is when the facets' cache key moves on.
     """
-    if filters.q or filters.department or filters.purpose or filters.category or filters.area:
+    if not filters.on_own_columns:
         return None
     if not facets["counts"]:
         # Nothing published yet (as far as the cache key knows): count, it costs nothing.
