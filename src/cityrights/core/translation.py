@@ -27,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
@@ -59,17 +60,6 @@ __all__ = [
 # A page asks for these a few hundred times (each translated text on it does); they are
 # worked out once per value of the settings they read (tests override the settings).
 _INTERFACE: tuple[object, tuple[str, ...]] = (None, ())
-_MEMO: dict[tuple[Any, ...], Any] = {}
-_MEMO_LIMIT = 256
-
-
-def _memo(key: tuple[Any, ...], make: Any) -> Any:
-    found = _MEMO.get(key)
-    if found is None:
-        if len(_MEMO) >= _MEMO_LIMIT:
-            _MEMO.clear()
-        found = _MEMO[key] = make()
-    return found
 
 
 def interface_languages() -> tuple[str, ...]:
@@ -88,15 +78,12 @@ def current_language() -> str:
     The one place that turns Django's active language into a content language; an
     unknown or missing one is the project's default language.
     """
-    active = get_language()
-    codes = interface_languages()
-    default = settings.LANGUAGE_CODE
-    return _memo(("current", active, codes, default), lambda: _content_language(active, default))
+    return _content_language(get_language(), interface_languages(), settings.LANGUAGE_CODE)
 
 
-def _content_language(active: str | None, default: str) -> str:
+@lru_cache(maxsize=256)
+def _content_language(active: str | None, codes: tuple[str, ...], default: str) -> str:
     code = (active or default).replace("_", "-").lower()
-    codes = interface_languages()
     if code in codes:
         return code
     base = code.split("-")[0]
@@ -128,18 +115,12 @@ def city_languages(languages: Sequence[str]) -> Iterator[None]:
 
 def fallback_order(language: str | None = None) -> tuple[str, ...]:
     """The languages to try, in order: asked (or active), the city's, then all others."""
-    first = language or current_language()
-    city = _CITY_LANGUAGES.get()
-    codes = interface_languages()
-    return _memo(("order", first, city, codes), lambda: _unique((first, *city, *codes)))
+    return _order(language or current_language(), _CITY_LANGUAGES.get(), interface_languages())
 
 
-def _unique(codes: Sequence[str]) -> tuple[str, ...]:
-    order: list[str] = []
-    for code in codes:
-        if code not in order:
-            order.append(code)
-    return tuple(order)
+@lru_cache(maxsize=256)
+def _order(first: str, city: tuple[str, ...], codes: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys((first, *city, *codes)))
 
 
 class Shown(str):
