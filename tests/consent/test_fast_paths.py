@@ -463,3 +463,39 @@ def test_what_the_fast_route_does_not_take_goes_to_ninja(sharing, person, ninja_
     assert post(scoped, CHECK, item(person.pseudonym)).status_code == 403
     assert post(scoped, CHECK, item(person.pseudonym)).status_code == 403  # cached, still 403
     assert len(ninja_calls) == 6
+
+
+def test_the_usual_check_is_answered_in_the_api_lane(sharing, person, ninja_calls, monkeypatch):
+    """Before the browser middlewares (core.middleware.ApiLaneMiddleware): the lane's handler
+    answers once, and the address's view (which would ask it again) is not reached."""
+    from cityrights.consent import check_route
+    from cityrights.core.registry import registry
+
+    asked: list[bool] = []
+
+    def counted(request):
+        response = check_route.answer(request)
+        asked.append(response is not None)
+        return response
+
+    monkeypatch.setitem(registry.api_lanes, CHECK, counted)
+    services.change_consent(person, sharing.study, action="grant")
+    client = sharing.api()
+    post(client, CHECK, item(person.pseudonym))  # the first request caches the key
+    asked.clear()
+    ninja_calls.clear()
+    response = post(client, CHECK, item(person.pseudonym))
+    assert response.status_code == 200 and response.json()["decision"] == "permit"
+    assert asked == [True] and ninja_calls == []
+    assert response["Content-Language"] == "en" and response["X-Frame-Options"] == "DENY"
+    # A request the lane does not take (no key) goes to the view, which asks once more.
+    asked.clear()
+    assert post(sharing.api("crk_nope_nope"), CHECK, item(person.pseudonym)).status_code == 401
+    assert asked == [False] and ninja_calls == ["POST"]
+
+
+def test_the_check_address_has_its_lane():
+    from cityrights.consent import check_route
+    from cityrights.core.registry import registry
+
+    assert registry.api_lanes[CHECK] is check_route.answer

@@ -22,7 +22,7 @@ class ConsentConfig(AppConfig):
         from cityrights.core.models import ApiKey
         from cityrights.core.registry import LinkableKind, NavLink, registry
 
-        from . import panels, report, services
+        from . import check_route, panels, report, services
 
         report.register(registry)
         registry.add_nav_link(NavLink(_("Consent"), "consent:staff_agreements", "view", 30))
@@ -37,6 +37,7 @@ class ConsentConfig(AppConfig):
             "consent_noticeoutbox",
         )
         registry.add_landing_page(panels.landing_page)
+        registry.add_api_lane("/" + check_route.PATH, check_route.answer)
         registry.add_linkable_kind(
             LinkableKind(
                 "consent.agreement",

@@ -10,6 +10,10 @@ a JSON ``POST`` with a cached, active API key holding the ``consent:check`` scop
 ``Authorization: Bearer …`` or ``X-API-Key``, and a body that the route's own pydantic model
 (``consent.api.CheckIn``, compiled once) accepts and that names its subject by pseudonym.
 
+:func:`answer` is also the address's API lane (``core.middleware.ApiLaneMiddleware``), so
+the usual check skips the browser middlewares (sessions, CSRF, users, messages, the page
+cache), which do nothing for a request that carries an API key.
+
 It runs the same checks in the same order and calls the same ``partner_checks.decide``;
 refusals raised there go through the API's own exception handlers, so their bodies are the
 API's. Anything else (another method or content type, no key or one to look up or refuse,
@@ -69,24 +73,33 @@ def _key(request: HttpRequest) -> ApiKey | None:
     return keycache.cached(token) if token else None
 
 
-@csrf_exempt  # API keys only, never a browser session (as every ninja route)
-def check(request: HttpRequest) -> HttpResponse:
+def answer(request: HttpRequest) -> HttpResponse | None:
+    """The usual check answered, ``None`` for any request it does not take.
+
+    Registered as the address's API lane (``consent.apps``), so the usual check is answered
+    before the browser middlewares; a ``None`` there sends the request through the whole
+    stack to :func:`check`, which asks again and hands it to the ninja route."""
     if request.method != "POST" or request.content_type != "application/json":
-        return _ninja(request)
+        return None
     key = _key(request)
     if key is None or not key.has_scope(SCOPE):
-        return _ninja(request)
+        return None
     try:
         payload = CheckIn.model_validate_json(request.body)
     except pydantic.ValidationError:
-        return _ninja(request)  # the API's 422, with ninja's field locations
+        return None  # the API's 422, with ninja's field locations
     if not payload.subject or payload.identifier is not None:
-        return _ninja(request)
+        return None
     try:
-        answer = partner_checks.decide(key, [_item(payload)])[0]
+        decided = partner_checks.decide(key, [_item(payload)])[0]
     except ServiceError as exc:
         from cityrights.api import api  # the API module imports this app's routes
 
         return api.on_exception(request, exc)
-    body = json.dumps(answer_data(answer, _iso(answer.checked_at)))
+    body = json.dumps(answer_data(decided, _iso(decided.checked_at)))
     return HttpResponse(body, content_type="application/json")
+
+
+@csrf_exempt  # API keys only, never a browser session (as every ninja route)
+def check(request: HttpRequest) -> HttpResponse:
+    return answer(request) or _ninja(request)

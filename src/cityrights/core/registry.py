@@ -32,7 +32,10 @@ Each app registers in its ``AppConfig.ready``:
   (``register.entry.impact_approvals``) without the register importing it,
 * an *open-data provider*: the datasets an app publishes for a city, as
   :mod:`cityrights.core.dcat` records, listed on the city's open-data page and in
-  its DCAT-AP catalogue (each app keeps them in a small ``datasets.py``).
+  its DCAT-AP catalogue (each app keeps them in a small ``datasets.py``),
+* an *API lane*: a handler that answers one machine-to-machine address ahead of the
+  browser middlewares (:class:`cityrights.core.middleware.ApiLaneMiddleware`), e.g. the
+  partner's consent check, whose latency a partner waits on.
 
 Callables receive the request and the organisation and return ``None`` to
 hide themselves, so apps decide what each person sees.
@@ -45,7 +48,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from django.http import HttpRequest
+    from django.http import HttpRequest, HttpResponse
 
     from .dcat import Dataset
     from .models import Organisation, User
@@ -66,6 +69,8 @@ class Section:
 
 
 Provider = Callable[["HttpRequest", "Organisation"], Section | None]
+# An API lane answers its request, or returns None to let it take the whole middleware stack.
+LaneHandler = Callable[["HttpRequest"], "HttpResponse | None"]
 # Staff panels are drawn on the staff dashboard only, for a person holding the capability.
 StaffPanelProvider = Callable[["StaffRequest", "Organisation"], Section | None]
 
@@ -163,6 +168,7 @@ class Registry:
     account_erasers: list[tuple[str, AccountEraser]] = field(default_factory=list)
     dataset_providers: list[DatasetProvider] = field(default_factory=list)
     landing_pages: list[LandingProvider] = field(default_factory=list)
+    api_lanes: dict[str, LaneHandler] = field(default_factory=dict)
 
     def add_open_datasets(self, provider: DatasetProvider) -> DatasetProvider:
         """Contribute datasets to a city's open-data catalogue (``core.open_data``)."""
@@ -196,6 +202,17 @@ class Registry:
         """Tables whose rows one city's public pages show on another city's pages: writing
         them outdates every city's cached pages, not only the city that wrote."""
         self.shared_tables.update(tables)
+
+    def add_api_lane(self, path: str, handler: LaneHandler) -> LaneHandler:
+        """Let ``handler(request)`` answer requests for ``path`` (the whole path, as
+        ``request.path_info`` has it) before the browser middlewares run; it returns ``None``
+        for any request it does not take, which then goes through the whole stack to its URL's
+        view. An address has one lane."""
+        existing = self.api_lanes.get(path)
+        if existing is not None and existing is not handler:
+            raise ValueError(f"The API lane {path!r} is already registered.")
+        self.api_lanes[path] = handler
+        return handler
 
     def add_landing_page(self, provider: LandingProvider) -> LandingProvider:
         """Offer ``provider(user)`` as the page a resident lands on after logging in."""

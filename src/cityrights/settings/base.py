@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "cityrights.core.middleware.ContentSecurityPolicyMiddleware",
+    # Partner API addresses an app registered answer here, without the browser middlewares.
+    "cityrights.core.middleware.ApiLaneMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
