@@ -306,7 +306,7 @@ def test_one_statement_through_libpq_decides_every_case_like_the_rules_in_python
 ):
     """Outside a transaction, as the server runs it (the statement through libpq itself)."""
     _every_rule_both_ways(sharing, monkeypatch)
-    statement = partner_checks._DECIDE[partner_checks.durable_log()]
+    statement = partner_checks._DECIDE
     assert statement.name in partner_checks._prepared[connection.connection]
 
 
@@ -499,3 +499,31 @@ def test_the_check_address_has_its_lane():
     from cityrights.core.registry import registry
 
     assert registry.api_lanes[CHECK] is check_route.answer
+
+
+@pytest.mark.postgres
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(values=st.lists(texts, max_size=5))
+def test_categories_reach_the_database_as_the_same_list(db, values):
+    """The check hands its categories to the database as an array literal: quotes,
+    backslashes, commas and braces in a value come back unchanged."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT %s::text[]", [partner_checks._text_array(values)])
+        assert cursor.fetchone()[0] == values
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_an_asynchronous_log_leaves_the_session_durable(sharing, person, settings):
+    """``synchronous_commit = off`` holds for the check's own transaction only: the next
+    statement on the same connection (a ledger event, say) is flushed as usual."""
+    settings.CITYRIGHTS_CONSENT_DURABLE_CHECK_LOG = False
+    key = ApiKey.objects.get(organisation=sharing.lab)
+    check = partner_checks.CheckItem("mobility-study", RESEARCH, (GPS,), subject=person.pseudonym)
+    assert partner_checks.decide(key, [check])[0].reason == "no consent on record"
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == "on"
+    assert ConsentCheck.objects.count() == 1

@@ -411,107 +411,26 @@ def _states_postgres(
     return states, purposes
 
 
-# --- decided and logged in one statement (PostgreSQL) ------------------------------------------
-# The rules of ``_judge`` in SQL, for one item that names its subject by pseudonym (the single
-# check, where the partner waits on the latency): the candidate answers in ``_judge``'s order
-# (``o``, then the category's place ``k`` in the sorted categories), the first one wins, and
-# the same statement logs it, so a check costs one round trip. The item comes as plain
-# parameters (no JSON document to unpack, no join on the agreement's name), and an agreement
-# that is unknown or not the recipient's yields no row and logs nothing.
-# tests/consent/test_fast_paths.py compares the statement with ``_judge`` on every rule.
-_DECIDE_SQL = """
-WITH g AS (
-    SELECT a.id, a.slug, a.consent_based, a.legal_basis,
-           v.id AS vid, v.number, v.purposes, v.data_categories, v.expires_on
-    FROM consent_processingagreement a LEFT JOIN LATERAL (
-        SELECT id, number, purposes, data_categories, expires_on FROM consent_agreementversion
-        WHERE agreement_id = a.id AND status = 'published' ORDER BY number DESC LIMIT 1
-    ) v ON true
-    WHERE a.organisation_id = %(city)s::bigint AND a.slug = %(a)s::text
-        AND a.recipient_id = %(recipient)s::bigint
-), decided AS (
-    SELECT g.id AS agreement_id, g.slug, g.number, s.id AS subject_id,
-           d.decision, d.reason, d.event_id, d.expires_at
-    FROM g LEFT JOIN consent_datasubject s
-        ON s.pseudonym = %(s)s::text AND s.organisation_id = %(city)s::bigint
-        AND s.erased_at IS NULL
-    CROSS JOIN LATERAL (
-        SELECT r.decision, r.reason, r.event_id, r.expires_at FROM (
-            SELECT 0 AS o, 0::bigint AS k, 'deny' AS decision,
-                   'the agreement has no published terms' AS reason,
-                   NULL::bigint AS event_id, NULL::timestamptz AS expires_at
-            WHERE g.vid IS NULL
-            UNION ALL
-            SELECT 1, 0, 'deny', 'the purpose is not covered by the agreement', NULL, NULL
-            WHERE NOT g.purposes ? %(p)s::text
-            UNION ALL
-            SELECT 2, c.k, 'deny',
-                   'data category ' || c.value || ' is not covered by the agreement', NULL, NULL
-            FROM jsonb_array_elements_text(%(c)s::jsonb) WITH ORDINALITY c(value, k)
-            WHERE NOT g.data_categories ? c.value
-            UNION ALL
-            SELECT 3, 0, 'deny', 'the agreement has ended', NULL, NULL
-            WHERE g.expires_on < %(today)s::date
-            UNION ALL
-            SELECT 4, 0, 'permit', 'processing rests on ' || COALESCE(
-                %(bases)s::jsonb ->> g.legal_basis,
-                regexp_replace(regexp_replace(g.legal_basis, '^.*#', ''), '^.*/', '')
-            ) || ', not on consent', NULL, NULL
-            WHERE NOT g.consent_based
-            UNION ALL
-            SELECT 5, c.k, 'deny',
-                   CASE WHEN st.id IS NULL THEN 'no consent on record'
-                        WHEN st.status = 'withdrawn' THEN 'consent withdrawn'
-                        WHEN st.status = 'expired' OR st.expires_at <= %(now)s::timestamptz
-                            THEN 'consent expired'
-                        ELSE 'the consent given does not cover this purpose' END,
-                   st.event_id,
-                   CASE WHEN st.status <> 'withdrawn'
-                        AND (st.status = 'expired' OR st.expires_at <= %(now)s::timestamptz)
-                        THEN st.expires_at END
-            FROM jsonb_array_elements_text(%(c)s::jsonb) WITH ORDINALITY c(value, k)
-            LEFT JOIN consent_consentstate st
-                ON st.subject_id = s.id AND st.agreement_id = g.id AND st.category = c.value
-            LEFT JOIN consent_agreementversion sv ON sv.id = st.version_id
-            WHERE st.id IS NULL OR st.status IN ('withdrawn', 'expired')
-                OR st.expires_at <= %(now)s::timestamptz OR NOT sv.purposes ? %(p)s::text
-            UNION ALL
-            SELECT 6, 0, 'permit', 'consent given', max(st.event_id), min(st.expires_at)
-            FROM jsonb_array_elements_text(%(c)s::jsonb) c(value)
-            JOIN consent_consentstate st
-                ON st.subject_id = s.id AND st.agreement_id = g.id AND st.category = c.value
-        ) r ORDER BY r.o, r.k LIMIT 1
-    ) d
-)%(async)s, logged AS (
-    INSERT INTO consent_consentcheck (organisation_id, subject_id, recipient_id, api_key_id,
-        agreement_id, purpose, categories, decision, reason, event_id, at)
-    SELECT %(city)s::bigint, subject_id, %(recipient)s::bigint, %(key)s::bigint, agreement_id,
-           %(p)s::text, %(c)s::jsonb, decision, reason, event_id, %(now)s::timestamptz
-    FROM decided%(async_join)s
+# --- decided and logged in one call (PostgreSQL) ----------------------------------------------
+# The rules of ``_judge`` for one item that names its subject by pseudonym (the single check,
+# where the partner waits on the latency) live in the database function
+# ``consent_check_and_log`` (consent migration 0011), which also logs the answer, so a check
+# costs one round trip. The item comes as plain parameters; an agreement that is unknown or
+# not the recipient's yields no row and logs nothing.
+# tests/consent/test_fast_paths.py compares the function with ``_judge`` on every rule.
+_DECIDE_SQL = (
+    "SELECT decision, reason, event_id, slug, number, expires FROM consent_check_and_log("
+    "%(city)s::bigint, %(a)s::text, %(recipient)s::bigint, %(key)s::bigint, %(s)s::text, "
+    "%(p)s::text, %(c)s::text[], %(today)s::date, %(now)s::timestamptz, %(bases)s::text, "
+    "%(async)s::boolean)"
 )
-SELECT decision, reason, event_id, slug, number,
-       (extract(epoch FROM expires_at) * 1000000)::bigint FROM decided
-"""
 
 
-def _one_line(sql: str) -> str:
-    """The statement without its line breaks and indentation (no literal spans a line).
+def _text_array(values: Sequence[str]) -> str:
+    """``values`` as a PostgreSQL array literal (``{"a","b"}``), every element quoted."""
+    quoted = (value.replace("\\", "\\\\").replace('"', '\\"') for value in values)
+    return "{" + ",".join(f'"{value}"' for value in quoted) + "}"
 
-    psycopg keeps the conversion of a query to PostgreSQL's form (placeholders, parameter
-    order) only for texts of at most ``MAX_CACHED_STATEMENT_LENGTH`` (4,096) characters;
-    the indented statement was longer, so every check parsed it again (a tenth of the
-    check's own CPU time)."""
-    return re.sub(r"\s*\n\s*", " ", sql).strip()
-
-
-# Durable: the log row is flushed to disk before the answer; otherwise (the setting off, and
-# outside a transaction) committed asynchronously, as ``write_log`` does.
-_DECIDE_DURABLE_SQL = _one_line(_DECIDE_SQL.replace("%(async)s", "").replace("%(async_join)s", ""))
-_DECIDE_ASYNC_SQL = _one_line(
-    _DECIDE_SQL.replace(
-        "%(async)s", ", _async AS (SELECT set_config('synchronous_commit', 'off', true))"
-    ).replace("%(async_join)s", " CROSS JOIN _async")
-)
 
 _bases: dict[str, str] = {}
 
@@ -603,10 +522,7 @@ def _text(value: Any) -> bytes | None:
     return str(value).encode()
 
 
-_DECIDE = {
-    True: _Statement("cityrights_consent_check_durable", _DECIDE_DURABLE_SQL),
-    False: _Statement("cityrights_consent_check_async", _DECIDE_ASYNC_SQL),
-}
+_DECIDE = _Statement("cityrights_consent_check", _DECIDE_SQL)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -618,24 +534,25 @@ def _decide_and_log_postgres(
     now: datetime,
     today: date,
 ) -> Answer | None:
-    """One item (named by pseudonym) decided and logged by one prepared statement; ``None``
-    (nothing logged) when it names an agreement that is unknown or not the recipient's."""
+    """One item (named by pseudonym) decided and logged by one call; ``None`` (nothing
+    logged) when it names an agreement that is unknown or not the recipient's."""
     db = connections[DEFAULT_DB_ALIAS]  # once: each use of the proxy looks it up again
-    durable = db.in_atomic_block or durable_log()
     params = {
         "s": item.subject,
         "a": item.agreement,
         "p": item.purpose,
-        "c": json.dumps(sorted(set(item.categories))),
+        "c": _text_array(sorted(set(item.categories))),
         "city": city,
         "recipient": recipient,
         "key": key,
         "now": now,
         "today": today,
         "bases": _basis_labels(),
+        # Asynchronous only outside a transaction: in one, the row follows the transaction.
+        "async": not (db.in_atomic_block or durable_log()),
     }
     db.ensure_connection()
-    found = _DECIDE[durable].run(db.connection, params)
+    found = _DECIDE.run(db.connection, params)
     if found is None:
         return None
     decision, reason, event_id, slug, number, expires = found
