@@ -10,7 +10,7 @@ nothing (the caller then says which).
 
 It replaces one large statement that did the same with a UNION of every candidate answer:
 PostgreSQL spent more time setting that plan up on each call (about 40 plan nodes) than
-running it, and the function's four small queries, planned once per session, cost about
+running it, and the function's three small queries, planned once per session, cost about
 0.08 ms less per check. Tests compare it with ``_judge`` on every rule.
 """
 
@@ -26,41 +26,43 @@ CREATE OR REPLACE FUNCTION consent_check_and_log(
 ) RETURNS SETOF record LANGUAGE plpgsql AS $$
 DECLARE
     a record;
-    v record;
     st record;
-    person bigint;  -- the data subject (names that are not columns: no ambiguity)
     wanted text;
     given_event bigint;
     given_until timestamptz;
     until timestamptz;
 BEGIN
-    SELECT g.id, g.slug, g.consent_based, g.legal_basis INTO a
+    -- The agreement, its current terms and the subject, in one query.
+    SELECT g.id, g.slug, g.consent_based, g.legal_basis, t.id AS terms, t.number, t.purposes,
+           t.data_categories, t.expires_on, d.id AS person INTO a
         FROM consent_processingagreement g
+        LEFT JOIN LATERAL (
+            SELECT v.id, v.number, v.purposes, v.data_categories, v.expires_on
+            FROM consent_agreementversion v
+            WHERE v.agreement_id = g.id AND v.status = 'published'
+            ORDER BY v.number DESC LIMIT 1
+        ) t ON true
+        LEFT JOIN consent_datasubject d
+            ON d.pseudonym = p_subject AND d.organisation_id = p_city AND d.erased_at IS NULL
         WHERE g.organisation_id = p_city AND g.slug = p_agreement
             AND g.recipient_id = p_recipient;
     IF NOT FOUND THEN
         RETURN;  -- no row, nothing logged: the caller reports the unknown agreement
     END IF;
-    SELECT t.id, t.number, t.purposes, t.data_categories, t.expires_on INTO v
-        FROM consent_agreementversion t
-        WHERE t.agreement_id = a.id AND t.status = 'published'
-        ORDER BY t.number DESC LIMIT 1;
-    SELECT d.id INTO person FROM consent_datasubject d
-        WHERE d.pseudonym = p_subject AND d.organisation_id = p_city AND d.erased_at IS NULL;
-    IF v.id IS NULL THEN
+    IF a.terms IS NULL THEN
         decision := 'deny'; reason := 'the agreement has no published terms';
-    ELSIF NOT v.purposes ? p_purpose THEN
+    ELSIF NOT a.purposes ? p_purpose THEN
         decision := 'deny'; reason := 'the purpose is not covered by the agreement';
     ELSE
         FOREACH wanted IN ARRAY p_categories LOOP
-            IF NOT v.data_categories ? wanted THEN
+            IF NOT a.data_categories ? wanted THEN
                 decision := 'deny';
                 reason := 'data category ' || wanted || ' is not covered by the agreement';
                 EXIT;
             END IF;
         END LOOP;
     END IF;
-    IF decision IS NULL AND v.expires_on < p_today THEN
+    IF decision IS NULL AND a.expires_on < p_today THEN
         decision := 'deny'; reason := 'the agreement has ended';
     END IF;
     IF decision IS NULL AND NOT a.consent_based THEN
@@ -75,7 +77,7 @@ BEGIN
             SELECT s.status, s.expires_at, s.event_id, sv.purposes ? p_purpose AS covers INTO st
                 FROM consent_consentstate s
                 LEFT JOIN consent_agreementversion sv ON sv.id = s.version_id
-                WHERE s.subject_id = person AND s.agreement_id = a.id AND s.category = wanted;
+                WHERE s.subject_id = a.person AND s.agreement_id = a.id AND s.category = wanted;
             IF NOT FOUND THEN
                 decision := 'deny'; reason := 'no consent on record';
             ELSIF st.status = 'withdrawn' THEN
@@ -102,10 +104,10 @@ BEGIN
     END IF;
     INSERT INTO consent_consentcheck (organisation_id, subject_id, recipient_id, api_key_id,
         agreement_id, purpose, categories, decision, reason, event_id, at)
-    VALUES (p_city, person, p_recipient, p_key, a.id, p_purpose, to_jsonb(p_categories),
+    VALUES (p_city, a.person, p_recipient, p_key, a.id, p_purpose, to_jsonb(p_categories),
         decision, reason, event_id, p_now);
     slug := a.slug;
-    number := v.number;
+    number := a.number;
     expires := (extract(epoch FROM until) * 1000000)::bigint;
     RETURN NEXT;
 END;
