@@ -527,3 +527,23 @@ def test_an_asynchronous_log_leaves_the_session_durable(sharing, person, setting
         cursor.execute("SHOW synchronous_commit")
         assert cursor.fetchone()[0] == "on"
     assert ConsentCheck.objects.count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_behind_a_pooler_the_consent_paths_prepare_nothing(sharing, person, monkeypatch):
+    """``CITYRIGHTS_DB_PREPARED_STATEMENTS=false`` (PgBouncer in transaction mode): the check,
+    the batch, the log and the ledger append send their text each time, since the next
+    transaction may run on another server connection that never saw a prepared statement."""
+    monkeypatch.delitem(connection.settings_dict["OPTIONS"], "prepare_threshold")
+    connection.ensure_connection()
+    connection.connection.execute("DEALLOCATE ALL")
+    client = sharing.api()
+    services.change_consent(person, sharing.study, action="grant")  # the ledger append
+    assert post(client, CHECK, item(person.pseudonym)).json()["decision"] == "permit"
+    items = [item(person.pseudonym), item("subj-unknown")]
+    assert post(client, BATCH, {"items": items}).status_code == 200
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements")
+        assert cursor.fetchone()[0] == 0
+    assert ConsentCheck.objects.count() == 3

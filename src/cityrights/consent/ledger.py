@@ -43,6 +43,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from cityrights.core import signing
+from cityrights.core.prepared import may_prepare
 from cityrights.core.translation import translations
 
 from . import keys, treecheck
@@ -268,8 +269,8 @@ def _write_postgres(
 ) -> tuple[LedgerEvent, str]:
     change = state_after(kind, version, at)
     connection.ensure_connection()
-    # prepare=True (Django turns psycopg's automatic preparation off, see the settings):
-    # PostgreSQL plans the call once per connection.
+    # Prepared (Django turns psycopg's automatic preparation off, see the settings):
+    # PostgreSQL plans the call once per connection, unless a pooler forbids it.
     with psycopg.Cursor(connection.connection) as cursor:
         cursor.execute(
             _APPEND_SQL,
@@ -277,7 +278,7 @@ def _write_postgres(
                 subject_pk, kind, version.pk, agreement.pk, str(agreement.uid), version.number,
                 scope, method, witness, at, change.status, change.expires_at,
             ],
-            prepare=True,
+            prepare=may_prepare(connection),
         )  # fmt: skip
         row = cursor.fetchone()
     if row is None:

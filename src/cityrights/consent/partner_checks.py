@@ -28,6 +28,7 @@ from psycopg import pq
 
 from cityrights.core.errors import ServiceError
 from cityrights.core.models import ApiKey, Organisation
+from cityrights.core.prepared import may_prepare
 
 from . import services, terms
 from .models import (
@@ -372,13 +373,14 @@ def _load_postgres(
     slug_list, pseudonym_list = sorted(slugs), sorted(pseudonyms)
     with raw.pipeline():
         first = psycopg.Cursor(raw)
-        first.execute(_AGREEMENTS_SQL, [city_id, slug_list], prepare=True)
+        prepare = may_prepare(connection)
+        first.execute(_AGREEMENTS_SQL, [city_id, slug_list], prepare=prepare)
         second = psycopg.Cursor(raw)
         if pseudonym_list:
             second.execute(
                 _SUBJECT_STATES_SQL,
                 [json.dumps(pseudonym_list), city_id, slug_list, city_id],
-                prepare=True,
+                prepare=prepare,
             )
     agreements: dict[str, Any] = {}
     current: dict[int, Any] = {}
@@ -471,18 +473,34 @@ class _Statement:
         if result.status != pq.ExecStatus.COMMAND_OK and _state(result) != b"42P05":
             raise psycopg.errors.error_from_result(result, encoding=raw.info.encoding)
 
-    def run(self, raw: psycopg.Connection, params: dict[str, Any]) -> tuple[Any, ...] | None:
-        """The first row of the answer (text values), ``None`` without rows."""
+    def run(
+        self, raw: psycopg.Connection, params: dict[str, Any], *, prepare: bool = True
+    ) -> tuple[Any, ...] | None:
+        """The first row of the answer (text values), ``None`` without rows. Without
+        ``prepare`` (behind a pooler in transaction mode) the text is sent with each call."""
         pgconn = raw.pgconn
         if not raw.autocommit or pgconn.transaction_status != pq.TransactionStatus.IDLE:
             # In a transaction, psycopg's cursor: it begins the transaction if need be, and a
             # statement that went missing (psycopg deallocates every prepared statement when
             # a transaction rolls back) cannot be prepared again once the transaction failed.
             with psycopg.Cursor(raw) as cursor:
-                cursor.execute(self.sql, params, prepare=True)
+                cursor.execute(self.sql, params, prepare=prepare)
                 row = cursor.fetchone()
             return None if row is None else tuple(_text(value) for value in row)
         values = [_text(params[name]) for name in self.names]
+        if not prepare:
+            with raw.lock:
+                result = pgconn.exec_params(self.text, values)  # type: ignore[arg-type]  # None: NULL
+        else:
+            result = self._exec_prepared(raw, values)
+        if result.status != pq.ExecStatus.TUPLES_OK:
+            raise psycopg.errors.error_from_result(result, encoding=raw.info.encoding)
+        if not result.ntuples:
+            return None
+        return tuple(result.get_value(0, column) for column in range(result.nfields))
+
+    def _exec_prepared(self, raw: psycopg.Connection, values: list[bytes | None]) -> Any:
+        pgconn = raw.pgconn
         with raw.lock:
             prepared = _prepared.setdefault(raw, set())
             if self.name not in prepared:
@@ -492,11 +510,7 @@ class _Statement:
             if _state(result) == b"26000":  # gone (a rollback, DISCARD ALL): prepare again
                 self._prepare(raw)
                 result = pgconn.exec_prepared(self.name, values)  # type: ignore[arg-type]  # None: NULL
-        if result.status != pq.ExecStatus.TUPLES_OK:
-            raise psycopg.errors.error_from_result(result, encoding=raw.info.encoding)
-        if not result.ntuples:
-            return None
-        return tuple(result.get_value(0, column) for column in range(result.nfields))
+        return result
 
 
 #: The connections (psycopg's, weakly held) on which each ``_Statement`` is prepared.
@@ -552,7 +566,7 @@ def _decide_and_log_postgres(
         "async": not (db.in_atomic_block or durable_log()),
     }
     db.ensure_connection()
-    found = _DECIDE.run(db.connection, params)
+    found = _DECIDE.run(db.connection, params, prepare=may_prepare(db))
     if found is None:
         return None
     decision, reason, event_id, slug, number, expires = found
@@ -624,4 +638,4 @@ def write_log(city: int, recipient: int, key: int | None, at: datetime, rows: li
         sql = _ASYNC_LOG_SQL
     connection.ensure_connection()
     with psycopg.Cursor(connection.connection) as cursor:
-        cursor.execute(sql, [city, recipient, key, at, document], prepare=True)
+        cursor.execute(sql, [city, recipient, key, at, document], prepare=may_prepare(connection))

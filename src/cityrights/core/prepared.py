@@ -77,6 +77,19 @@ def _preparing_cursor_class() -> Any:
     return PreparingCursor
 
 
+def may_prepare(connection: Any) -> bool:
+    """Whether PostgreSQL may keep prepared statements on ``connection``.
+
+    Off on SQLite, and behind a pooler in transaction mode (PgBouncer), whose server
+    connections change between transactions (``CITYRIGHTS_DB_PREPARED_STATEMENTS=false``
+    leaves ``prepare_threshold`` out of the connection's options). Code that prepares a
+    statement itself (``execute(..., prepare=True)``, libpq's ``PQprepare``) asks here."""
+    return (
+        connection.vendor == "postgresql"
+        and "prepare_threshold" in connection.settings_dict["OPTIONS"]
+    )
+
+
 def prepared_cursor(connection: Any) -> Any:
     """A Django cursor (execute wrappers) whose statements PostgreSQL plans once per
     connection instead of on every call.
@@ -89,8 +102,7 @@ def prepared_cursor(connection: Any) -> Any:
     check, connection, time zone of the loaded timestamps.
     """
     if (
-        connection.vendor != "postgresql"
-        or "prepare_threshold" not in connection.settings_dict["OPTIONS"]
+        not may_prepare(connection)
         # A query log (DEBUG, CaptureQueriesContext) shows the SQL with its values, which
         # psycopg does not keep for a prepared statement: Django's cursor then.
         or connection.queries_logged
