@@ -490,7 +490,7 @@ class _Statement:
         values = [_text(params[name]) for name in self.names]
         if not prepare:
             with raw.lock:
-                result = pgconn.exec_params(self.text, values)  # type: ignore[arg-type]  # None: NULL
+                result = pgconn.exec_params(self.text, values)
         else:
             result = self._exec_prepared(raw, values)
         if result.status != pq.ExecStatus.TUPLES_OK:
