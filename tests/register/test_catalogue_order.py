@@ -217,3 +217,16 @@ def test_postgresql_reads_the_feed_from_its_index(entries, brussels):
     found = plan(sql=queries.captured_queries[-1]["sql"])
     assert "register_version_pub_id" in found, found
     assert "Sort" not in found, found
+
+
+@pytest.mark.django_db(transaction=True)  # the content versions move when a write commits
+def test_a_write_without_a_publication_moves_the_count_on(entries, brussels):
+    """A queryset update, a command or raw SQL changes what the public sees without a
+    publication: once it commits, the counts and the filters offered follow it."""
+    organisation = brussels.city
+    sensors = selectors.Filters.from_query({"kind": "sensor"})
+    before = selectors.catalogue_count(sensors, selectors.facets(organisation))
+    entry = selectors.catalogue(organisation, selectors.Filters()).exclude(kind="sensor").first()
+    Entry.objects.filter(pk=entry.pk).update(kind="sensor")
+    assert selectors.catalogue_count(sensors, selectors.facets(organisation)) == before + 1
+    assert before + 1 == selectors.catalogue(organisation, sensors).count()

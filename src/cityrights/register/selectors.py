@@ -20,6 +20,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from cityrights.core.prepared import PreparedQuery, stand_in_slots
+from cityrights.core.publiccache import CITY_VERSION_TABLE, VERSION_TABLE
 from cityrights.core.registry import registry
 from cityrights.core.translation import (
     city_languages,
@@ -441,35 +442,40 @@ def map_records(organisation: Organisation, base_url: str | None = None) -> list
     return records
 
 
-def publication_stamp(organisation: Organisation) -> str:
-    """Changes whenever something is published or withdrawn: a cache key for public data.
+def content_stamp(organisation: Organisation) -> str:
+    """Changes whenever the city's public register data may have changed: a cache key for
+    data derived from it (facets, counts, the map layer).
 
-    Publishing and withdrawing both set ``last_published_at`` to now, so the newest value
-    (read from an index) moves on every change the public can see.
+    Two things move it. The content versions of the installation and of the city
+    (``core.publiccache``) move on every committed write to a table a public page reads,
+    whoever writes (a publication, an import, a queryset update, a command), so nothing
+    cached under the stamp is older than the database. The newest ``last_published_at``
+    (publishing and withdrawing set it to now) moves at once, inside the transaction that
+    publishes, before any commit. One statement, read from an index and two small tables.
     """
-    # Asked on every catalogue page: one fixed statement (read from the index on
-    # organisation and last_published_at) costs a fraction of building it with the ORM.
     meta = Entry._meta
     column = meta.get_field("last_published_at").column
     owner = meta.get_field("organisation").column
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT MAX({column}) FROM {meta.db_table} WHERE {owner} = %s",  # noqa: S608
-            [organisation.pk],
+            f"SELECT (SELECT MAX({column}) FROM {meta.db_table} WHERE {owner} = %s), "  # noqa: S608
+            f"(SELECT version FROM {VERSION_TABLE} WHERE id = 1), "
+            f"(SELECT version FROM {CITY_VERSION_TABLE} WHERE organisation_id = %s)",
+            [organisation.pk, organisation.pk],
         )
-        row = cursor.fetchone()
-    latest = row[0] if row else None
-    if latest is None:
-        return f"{organisation.pk}:-"
+        latest, everywhere, city = cursor.fetchone() or (None, None, None)
     # A datetime on PostgreSQL, its text on SQLite (the column's type is lost in MAX): a
     # cache key has no spaces.
-    text = latest.isoformat() if hasattr(latest, "isoformat") else str(latest).replace(" ", "T")
-    return f"{organisation.pk}:{text}"
+    if latest is None:
+        text = "-"
+    else:
+        text = latest.isoformat() if hasattr(latest, "isoformat") else str(latest).replace(" ", "T")
+    return f"{organisation.pk}:{text}:{everywhere or 0}:{city or 0}"
 
 
 def map_geojson(organisation: Organisation) -> str:
-    """The map layer as GeoJSON text, cached until the next publication or withdrawal."""
-    stamp = publication_stamp(organisation)
+    """The map layer as GeoJSON text, cached until the city's public content next changes."""
+    stamp = content_stamp(organisation)
     key = f"cityrights:register:geojson:{current_language()}:{stamp}"
     text = cache.get(key)
     if text is None:
@@ -512,9 +518,9 @@ def sign_counts(organisation: Organisation) -> dict[int, int]:
 def facets(organisation: Organisation) -> dict[str, Any]:
     """Which departments, purposes, categories and areas occur, so filters offer only those.
 
-    Cached until the next publication or withdrawal: the catalogue asks on every request.
+    Cached until the city's public content next changes: the catalogue asks on every request.
     """
-    key = f"cityrights:register:facets:2:{publication_stamp(organisation)}"
+    key = f"cityrights:register:facets:3:{content_stamp(organisation)}"
     found = cache.get(key)
     if found is None:
         found = _facets(organisation)
@@ -555,13 +561,13 @@ def catalogue_count(filters: Filters, facets: Mapping[str, Any]) -> int | None:
     None when the filters need the database (search words, department, vocabulary terms).
 
     Counting 10,000 rows on every catalogue page cost more than reading the page itself;
-    the public entries' state, kind, status and risk level change only when something is
-    published or withdrawn, which is when the facets' cache key moves on.
+    the facets' cache key moves on with every committed write to the register's tables
+    (:func:`content_stamp`), so the counts are never older than the database.
     """
     if not filters.on_own_columns:
         return None
     if not facets["counts"]:
-        # Nothing published yet (as far as the cache key knows): count, it costs nothing.
+        # Nothing published yet: count, it costs nothing.
         return None
     states = (State.PUBLISHED, State.RETIRED) if filters.retired else (State.PUBLISHED,)
     return sum(
