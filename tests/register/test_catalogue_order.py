@@ -17,6 +17,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cityrights.core.translation import city_languages, fallback_order
 from cityrights.register import selectors, services
@@ -230,3 +232,14 @@ def test_a_write_without_a_publication_moves_the_count_on(entries, brussels):
     Entry.objects.filter(pk=entry.pk).update(kind="sensor")
     assert selectors.catalogue_count(sensors, selectors.facets(organisation)) == before + 1
     assert before + 1 == selectors.catalogue(organisation, sensors).count()
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet=st.sampled_from("ab é\n\t\u00a0<&\"'"), max_size=200))
+def test_a_cards_summary_is_cut_as_truncatewords_cuts_it(text):
+    """The card writes its summary with ``first_words``, which must give what the template's
+    ``truncatewords:40`` gave (whitespace of any kind joined by one space, " …" when cut)."""
+    from django.template.defaultfilters import truncatewords
+
+    for count in (1, 3, 40):
+        assert public.first_words(text, count) == truncatewords(text, count)

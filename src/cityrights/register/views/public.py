@@ -18,7 +18,7 @@ from django.template.defaultfilters import truncatewords
 from django.urls import reverse
 from django.utils import translation
 from django.utils.functional import cached_property
-from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.html import conditional_escape, escape, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -90,9 +90,10 @@ class Card:
 
     The card used to be rendered from the entry in the template (a ``{% url %}``, three
     ``get_…_display``, a ``{% blocktranslate %}``, three ``{% translated %}`` and a dozen
-    variables per card: half the page's rendering); ``{{ card }}`` now writes the same
-    HTML with one ``format_html``. Every value is escaped as the template escaped it; the
-    names, the department and the summary carry ``lang`` when they fell back.
+    variables per card: half the page's rendering); :func:`cards_markup` now writes the
+    same HTML in Python, the cards of a page joined once. Every value is escaped as the
+    template escaped it; the names, the department and the summary carry ``lang`` when they
+    fell back.
     """
 
     url: str
@@ -105,28 +106,34 @@ class Card:
     summary: Shown
 
     def __html__(self) -> SafeString:
-        withdrawn = (
-            format_html(' <span class="badge">{}</span>', _("Withdrawn")) if self.retired else ""
-        )
-        return format_html(
+        # The markup format_html gave, written with escape() on the plain texts (the
+        # SafeStrings go in as they are), which costs a third of format_html's checks.
+        withdrawn = f' <span class="badge">{escape(_("Withdrawn"))}</span>' if self.retired else ""
+        return mark_safe(
             '<li class="card">\n'
-            '    <h3><a href="{}">{}</a></h3>\n'
-            '    <p class="entry-meta"><span class="badge">{}</span> <span class="badge">{}</span>'
-            "{} {} · {}</p>\n"
-            "    <p{}>{}</p>\n"
-            "  </li>",
-            self.url,
-            self.name,
-            self.kind,
-            self.status,
-            withdrawn,
-            self.risk,
-            self.department,
-            self.summary.lang_attribute,
-            truncatewords(self.summary.text, 40),
+            f'    <h3><a href="{escape(self.url)}">{conditional_escape(self.name)}</a></h3>\n'
+            f'    <p class="entry-meta"><span class="badge">{escape(self.kind)}</span>'
+            f' <span class="badge">{escape(self.status)}</span>'
+            f"{withdrawn} {self.risk} · {self.department}</p>\n"
+            f"    <p{self.summary.lang_attribute}>{escape(first_words(self.summary.text))}</p>\n"
+            "  </li>"
         )
 
     __str__ = __html__  # the template turns what it shows into str first
+
+
+def first_words(text: str, count: int = 40) -> str:
+    """``text|truncatewords:count``: its words joined by single spaces, cut after ``count``
+    with " …". Most summaries are shorter, and need no truncating machinery."""
+    words = text.split()
+    if len(words) > count:
+        return str(truncatewords(text, count))
+    return " ".join(words)
+
+
+def cards_markup(cards: Iterable[Card]) -> SafeString:
+    """The cards' markup, each on its own lines as the template's loop wrote them."""
+    return mark_safe("".join(f"\n  {card.__html__()}\n  " for card in cards))
 
 
 def catalogue_cards(rows: Iterable[tuple[Any, ...]], organisation_slug: str) -> list[Card]:
@@ -246,7 +253,7 @@ def catalogue(request: OrgRequest) -> HttpResponse:
         "register/catalogue.html",
         {
             "page": page,
-            "cards": catalogue_cards(list(page.object_list), organisation.slug),
+            "cards": cards_markup(catalogue_cards(list(page.object_list), organisation.slug)),
             "filters": filters,
             "query": filters.as_query(),
             "options": {
