@@ -78,9 +78,9 @@ class ApiLaneMiddleware:
     A partner's request carries an API key: no session, CSRF token, logged-in user, flash
     message or page cache applies to it, yet those middlewares cost about a quarter of a
     millisecond on every request, as much as the consent check's own statement
-    (docs/consent.md, Latency). An app registers a handler for one exact path
-    (``registry.add_api_lane``); this middleware, placed after the security and content
-    policy headers, asks it first. ``None`` from the handler sends the request on through
+    (docs/consent.md, "How the check routes are kept fast"). An app registers a handler for
+    one exact path (``registry.add_api_lane``); this middleware, placed after the security and
+    content policy headers, asks it first. ``None`` from the handler sends the request on through
     the whole stack to its URL's view, unchanged.
 
     What the skipped middlewares do that matters to such a request is done here, or the
