@@ -243,3 +243,17 @@ def test_a_cards_summary_is_cut_as_truncatewords_cuts_it(text):
 
     for count in (1, 3, 40):
         assert public.first_words(text, count) == truncatewords(text, count)
+
+
+@pytest.mark.parametrize(
+    "language, badge", [("en", "Withdrawn"), ("fr", "Retirée"), ("nl", "Ingetrokken")]
+)
+def test_a_withdrawn_entry_is_marked_in_the_readers_language(entries, brussels, language, badge):
+    url = reverse("register:catalogue", kwargs={"org": brussels.city.slug})
+    shown = Client().get(url, {"retired": "1"}, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    card = next(
+        part for part in shown.split('<li class="card">') if ">kilo<" in part or ">lima<" in part
+    )
+    assert f'<span class="badge">{badge}</span>' in card
+    hidden = Client().get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert f'<span class="badge">{badge}</span>' not in hidden

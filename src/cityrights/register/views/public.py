@@ -108,7 +108,10 @@ class Card:
     def __html__(self) -> SafeString:
         # The markup format_html gave, written with escape() on the plain texts (the
         # SafeStrings go in as they are), which costs a third of format_html's checks.
-        withdrawn = f' <span class="badge">{escape(_("Withdrawn"))}</span>' if self.retired else ""
+        withdrawn = ""
+        if self.retired:
+            label = _("Withdrawn")  # outside the f-string, where makemessages finds it
+            withdrawn = f' <span class="badge">{escape(label)}</span>'
         return mark_safe(
             '<li class="card">\n'
             f'    <h3><a href="{escape(self.url)}">{conditional_escape(self.name)}</a></h3>\n'
