@@ -370,6 +370,11 @@ class CachedPage:
 
 #: Smaller bodies fit in a packet or two anyway: compressing them gains nothing.
 GZIP_MIN_BYTES = 1024
+#: From this size on, the body is compressed at gzip's best level. A whole-register file
+#: (the map layer, the CSV) is stored rarely and sent often, so the few hundred milliseconds
+#: spent once buy a body about 6 % smaller on every visit (a 7.5 MB map layer: 729 KB at the
+#: default level, 682 KB at the best). Pages below it keep the default level, cheaper to store.
+GZIP_BEST_BYTES = 256 << 10
 _COMPRESSIBLE = re.compile(
     r"^(?:text/|application/(?:[\w.+-]*\+)?(?:json|xml|javascript)\b|image/svg\+xml)", re.I
 )
@@ -379,7 +384,8 @@ def _gzipped(content: bytes, content_type: str) -> bytes | None:
     if len(content) < GZIP_MIN_BYTES or not _COMPRESSIBLE.match(content_type):
         return None
     # mtime=0: the same body always compresses to the same bytes, so its ETag is stable.
-    packed = gzip.compress(content, compresslevel=6, mtime=0)
+    level = 9 if len(content) >= GZIP_BEST_BYTES else 6
+    packed = gzip.compress(content, compresslevel=level, mtime=0)
     return packed if len(packed) < len(content) else None
 
 
