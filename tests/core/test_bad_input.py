@@ -403,6 +403,20 @@ def test_unreadable_form_data_is_a_400(world: World):
     assert response.status_code == 400
 
 
+def test_a_content_length_that_is_not_a_number_is_a_400_in_the_visitors_language(world: World):
+    # gunicorn refuses it first; behind another server Django would fail reading the body.
+    response = world.client("admin").generic(
+        "POST",
+        "/manage/city-a/departments/",
+        b"name=x",
+        content_type="application/x-www-form-urlencoded",
+        CONTENT_LENGTH="six",
+        HTTP_ACCEPT_LANGUAGE="nl",
+    )
+    assert response.status_code == 400
+    assert "De header Content-Length is geen aantal bytes." in response.content.decode()
+
+
 # --- every route -------------------------------------------------------------------------
 
 

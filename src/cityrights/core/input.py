@@ -131,6 +131,34 @@ def _is_json(content_type: str) -> bool:
     return content_type == "application/json" or content_type.endswith("+json")
 
 
+def _content_length(request: HttpRequest) -> int | None:
+    """The declared body length (0 without one); ``None`` when the header is not a number."""
+    try:
+        return max(int(request.META.get("CONTENT_LENGTH") or 0), 0)
+    except ValueError:
+        return None
+
+
+def passes_unread(request: HttpRequest) -> bool:
+    """Whether :class:`InputGuardMiddleware` has nothing to say about this request's body and
+    query: no query string, and no body or a JSON body within ``DATA_UPLOAD_MAX_MEMORY_SIZE``
+    holding only storable text.
+
+    For a path that answers before the guard (``core.middleware.ApiLaneMiddleware``): when
+    this is false, it sends the request through the whole stack, where the guard refuses or
+    passes it with its own message. The rules stay here, beside the guard's."""
+    if request.META.get("QUERY_STRING"):
+        return False
+    length = _content_length(request)
+    if length is None:
+        return False
+    if not length:
+        return True
+    if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+        return False
+    return _is_json(request.content_type or "") and _first_in_json(request.body) is None
+
+
 class InputGuardMiddleware:
     """Refuse unstorable text, oversized bodies and non-JSON API bodies before the view.
 
@@ -172,6 +200,10 @@ class InputGuardMiddleware:
         field = field or _first_in_pairs(request.GET.lists())
         if field is not None:
             return self._unstorable(request, field)
+        if _content_length(request) is None:
+            # gunicorn refuses such a request itself; another server may pass it on, and
+            # reading the body would then fail inside Django.
+            return refusal(request, 400, _("The Content-Length header is not a number of bytes."))
         too_large = self._size(request, view)
         if too_large is not None:
             return too_large
@@ -200,10 +232,7 @@ class InputGuardMiddleware:
 
     @staticmethod
     def _length(request: HttpRequest) -> int:
-        try:
-            return max(int(request.META.get("CONTENT_LENGTH") or 0), 0)
-        except ValueError:
-            return 0
+        return _content_length(request) or 0
 
     def _size(self, request: OrgRequest, view: Callable[..., Any]) -> HttpResponse | None:
         length = self._length(request)

@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
-from .input import _first_in_json, _is_json
+from .input import passes_unread
 from .registry import registry
 
 
@@ -124,15 +124,4 @@ class ApiLaneMiddleware:
         if settings.DISALLOWED_USER_AGENTS or settings.PREPEND_WWW:
             return False
         request.get_host()  # DisallowedHost: Django's 400, as on every other address
-        meta = request.META
-        if meta.get("QUERY_STRING"):
-            return False
-        try:
-            length = int(meta.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            return False
-        if not length:
-            return True
-        if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
-            return False
-        return _is_json(request.content_type or "") and _first_in_json(request.body) is None
+        return passes_unread(request)

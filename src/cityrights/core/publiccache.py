@@ -238,6 +238,16 @@ def read_versions(city_slug: str | None, using: str = DEFAULT_DB_ALIAS) -> tuple
     return (int(row[0] or 0), int(row[1] or 0)) if row else (0, 0)
 
 
+#: Two columns, the installation's content version and that of the city whose id is the one
+#: ``%s`` parameter (NULL before their first change), for a caller that reads them in the
+#: same statement as its own data (``register.selectors.content_stamp``): the tables' shape
+#: stays in this module.
+VERSIONS_BY_CITY_ID_SQL = (
+    f"(SELECT version FROM {VERSION_TABLE} WHERE id = 1), "  # noqa: S608
+    f"(SELECT version FROM {CITY_VERSION_TABLE} WHERE organisation_id = %s)"
+)
+
+
 def read_city_version(city_id: int, using: str = DEFAULT_DB_ALIAS) -> int:
     """The content version of one city (0 before its first change)."""
     with connections[using].cursor() as cursor:

@@ -20,7 +20,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from cityrights.core.prepared import PreparedQuery, stand_in_slots
-from cityrights.core.publiccache import CITY_VERSION_TABLE, VERSION_TABLE
+from cityrights.core.publiccache import VERSIONS_BY_CITY_ID_SQL
 from cityrights.core.registry import registry
 from cityrights.core.translation import (
     city_languages,
@@ -459,8 +459,7 @@ def content_stamp(organisation: Organisation) -> str:
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT (SELECT MAX({column}) FROM {meta.db_table} WHERE {owner} = %s), "  # noqa: S608
-            f"(SELECT version FROM {VERSION_TABLE} WHERE id = 1), "
-            f"(SELECT version FROM {CITY_VERSION_TABLE} WHERE organisation_id = %s)",
+            + VERSIONS_BY_CITY_ID_SQL,
             [organisation.pk, organisation.pk],
         )
         latest, everywhere, city = cursor.fetchone() or (None, None, None)
