@@ -7,9 +7,11 @@ suites must really run there.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from hypothesis import settings as hypothesis_settings
 
@@ -31,6 +33,19 @@ def _forget_local_pages() -> None:
     from cityrights.core import publiccache
 
     publiccache.local_pages().clear()
+
+
+@pytest.fixture(autouse=True)
+def _settings_language() -> Iterator[None]:
+    """Each test starts in the settings' language, as a new process does: the test client's
+    requests leave the last request's language active in the thread, so a message built
+    outside a request (the importer's, the vocabulary's) would otherwise come out in the
+    language of whichever test ran before."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @dataclass

@@ -84,7 +84,7 @@ def test_unknown_term_error_suggests_a_close_match() -> None:
     with pytest.raises(UnknownTermError) as caught:
         vocab.get_term("dpv:ServiceProvison")
     assert caught.value.suggestion == "dpv:ServiceProvision"
-    assert "Did you mean 'dpv:ServiceProvision'?" in str(caught.value)
+    assert "Did you mean “dpv:ServiceProvision”?" in str(caught.value)
     assert caught.value.value == "dpv:ServiceProvison"
 
 
@@ -102,7 +102,7 @@ def test_unknown_term_without_any_close_match_says_so_plainly() -> None:
 
 
 def test_a_term_of_the_wrong_kind_is_refused_with_what_it_is() -> None:
-    with pytest.raises(UnknownTermError, match="is a legal basis, not a purpose"):
+    with pytest.raises(UnknownTermError, match="is a legal basis; this field takes a purpose"):
         vocab.get_term("dpv:Consent", "purpose")
     assert vocab.get_term("dpv:Consent", "legal_bases").kind == "legal_basis"
 

@@ -122,6 +122,44 @@ def test_one_bad_row_imports_nothing_and_names_row_and_column(city_a):
     assert not Location.objects.exists()
 
 
+@pytest.mark.parametrize(
+    "language, expected",
+    [
+        (
+            "nl",
+            [
+                "Rij 3, kolom ‘purposes’: ‘dpv:ServiceProvison’ is geen doel. "
+                "Bedoelde u ‘dpv:ServiceProvision’?",
+                "Rij 3, kolom ‘locations’: punt 1: ‘95,4 (Nowhere)’: "
+                "Breedtegraad 95.0 ligt buiten -90 tot 90.",
+                "Rij 4, kolom ‘department’: Onbekende dienst: ‘Atlantis’.",
+            ],
+        ),
+        (
+            "fr",
+            [
+                "Ligne 3, colonne « purposes » : « dpv:ServiceProvison » n’est pas une finalité. "
+                "Vouliez-vous dire « dpv:ServiceProvision » ?",
+                "Ligne 4, colonne « department » : Service inconnu : « Atlantis ».",
+            ],
+        ),
+    ],
+)
+def test_the_problems_of_a_file_are_told_in_the_officers_language(city_a, language, expected):
+    content = inventory(
+        row(),
+        row(name="Bad one", purposes="dpv:ServiceProvison", locations="95,4 (Nowhere)"),
+        row(name="Bad two", department="Atlantis"),
+    )
+    client = city_a.client_for("editor")
+    client.cookies["django_language"] = language
+    page = upload(client, content).page
+    for problem in expected:
+        assert problem in page
+    assert "Row 3" not in page and "is not" not in page
+    assert not Entry.objects.exists()
+
+
 def test_database_problem_rolls_back_earlier_rows(city_a, monkeypatch):
     """A failure after the entries are written (their places) leaves nothing behind."""
     from cityrights.register import services
@@ -226,10 +264,10 @@ def test_a_column_in_another_language_is_refused_on_the_header_line(city_a):
     client = city_a.client_for("editor")
     unknown = upload(client, _with_columns({"summary_de": "Misst die Luft."}))
     assert unknown.status_code == 200
-    assert "Row 1, column &#x27;summary_de&#x27;: Unknown language &#x27;de&#x27;" in unknown.page
+    assert "Row 1, column “summary_de”: Unknown language “de”" in unknown.page
     # French is a language of the register, but not one this city publishes in.
     not_the_city = upload(client, _with_columns({"name_fr": "Capteurs"})).page
-    assert "Row 1, column &#x27;name_fr&#x27;: Row 2 has a text in this column" in not_the_city
+    assert "Row 1, column “name_fr”: Row 2 has a text in this column" in not_the_city
     # An empty column of such a language (a file the register exported) is no problem.
     assert saved(upload(client, _with_columns({"name_fr": ""})))
     assert Entry.objects.count() == 1

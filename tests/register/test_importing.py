@@ -238,19 +238,19 @@ def test_known_departments_are_matched_case_insensitively() -> None:
 
 ROW_ERRORS = [
     ("name", "", "required"),
-    ("kind", "robot", "'robot' is not allowed"),
-    ("status", "active", "'active' is not allowed"),
-    ("risk_level", "extreme", "'extreme' is not allowed"),
+    ("kind", "robot", "“robot” is not allowed"),
+    ("status", "active", "“active” is not allowed"),
+    ("risk_level", "extreme", "“extreme” is not allowed"),
     ("automation_level", "", "required"),
-    ("purposes", "dpv:ServiceProvison", "Did you mean 'dpv:ServiceProvision'?"),
+    ("purposes", "dpv:ServiceProvison", "Did you mean “dpv:ServiceProvision”?"),
     ("purposes", "", "At least one value is required"),
-    ("legal_bases", "dpv:ServiceProvision", "is a purpose, not a legal basis"),
+    ("legal_bases", "dpv:ServiceProvision", "is a purpose; this field takes a legal basis"),
     ("data_categories", "pd:HeartRate", "is not a personal-data category"),
     ("locations", "95,4 (pole)", "Latitude 95.0 is outside -90 to 90"),
     ("locations", "52.1;4.3", "is not a point"),
     ("start_date", "31/12/2024", "YYYY-MM-DD"),
     ("impact_assessment_url", "ftp://files.example/dpia", "is not a web address"),
-    ("dataset_urls", "https://ok.example/a | not a url", "'not a url' is not a web address"),
+    ("dataset_urls", "https://ok.example/a | not a url", "“not a url” is not a web address"),
     ("contact", "nobody", "is not an email address"),
     ("thematic_areas", "happiness", "is not a thematic area"),
     ("end_date", "2020-01-01", "before the start date"),
@@ -270,7 +270,7 @@ def test_each_kind_of_error_names_row_column_and_problem(
     assert matching, [str(issue) for issue in result.issues]
     assert matching[0].row == 3
     assert problem in matching[0].message
-    assert str(matching[0]).startswith(f"Row 3, column '{column}': ")
+    assert str(matching[0]).startswith(f"Row 3, column “{column}”: ")
 
 
 def test_cross_field_rules() -> None:
@@ -319,7 +319,7 @@ def test_header_problems_are_reported_on_row_one() -> None:
     result = parse_csv(make_csv(VALID, headers=headers))
     problems = {(issue.column, issue.message) for issue in result.issues}
     assert ("kind", "This required column is missing.") in problems
-    assert ("purpose", "Unknown column. Did you mean 'purposes'?") in problems
+    assert ("purpose", "Unknown column. Did you mean “purposes”?") in problems
     assert ("name", "This column appears twice.") in problems
     assert {issue.row for issue in result.issues} == {1}
 
@@ -337,7 +337,7 @@ def test_a_value_without_a_column_header_is_an_error() -> None:
     result = parse_csv(f"{header},\r\n{row},surprise\r\n")
     first, second = divmod(len(TEMPLATE_HEADERS), 26)  # the template has more than 26 columns
     letters = (chr(ord("A") + first - 1) if first else "") + chr(ord("A") + second)
-    column = f"column {letters}"
+    column = letters
     assert issues_of(result) == [(2, column)]
     assert result.issues[0].message == "This cell has no column header."
 
@@ -349,7 +349,7 @@ def test_duplicate_names_and_unknown_departments_are_errors() -> None:
     assert (3, "name") in issues_of(result)
     department = next(issue for issue in result.issues if issue.column == "department")
     assert department.row == 3
-    assert department.message == "Unknown department 'Mobilty'. Did you mean 'Mobility'?"
+    assert department.message == "Unknown department “Mobilty”. Did you mean “Mobility”?"
 
 
 # --- File-level errors -----------------------------------------------------------------------

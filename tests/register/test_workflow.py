@@ -195,7 +195,7 @@ def test_unknown_iri_is_a_clear_error(city_a):
             terms={"purpose": ["dpv:ServiceProvison"], "area": ["moon"]},
         )
     messages = error.value.message_dict
-    assert "Did you mean 'dpv:ServiceProvision'" in messages["purpose"][0]
+    assert "Did you mean “dpv:ServiceProvision”" in messages["purpose"][0]
     assert "moon" in messages["area"][0]
     assert not Entry.objects.exists()  # nothing half-written
 

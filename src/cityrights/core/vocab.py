@@ -26,6 +26,7 @@ from types import MappingProxyType
 from typing import Any, Literal
 
 import jsonschema
+from django.utils.translation import gettext, gettext_lazy
 
 from cityrights.core.datafiles import (
     LANGUAGE_TAG,
@@ -50,11 +51,21 @@ DEFAULT_LANGUAGE = "en"
 TermKind = Literal["purpose", "data_category", "legal_basis"]
 KINDS: tuple[TermKind, ...] = ("purpose", "data_category", "legal_basis")
 
-_KIND_NAMES: Mapping[str, str] = MappingProxyType(
+_KIND_NAMES: Mapping[str, Any] = MappingProxyType(
     {
-        "purpose": "a purpose",
-        "data_category": "a personal-data category",
-        "legal_basis": "a legal basis",
+        "purpose": gettext_lazy("a purpose"),
+        "data_category": gettext_lazy("a personal-data category"),
+        "legal_basis": gettext_lazy("a legal basis"),
+    }
+)
+#: "… is not a purpose", a whole sentence per kind (``None``: any kind), so that each
+#: language can say it in its own grammar.
+_NOT_OF_KIND: Mapping[str | None, Any] = MappingProxyType(
+    {
+        "purpose": gettext_lazy("“%(value)s” is not a purpose."),
+        "data_category": gettext_lazy("“%(value)s” is not a personal-data category."),
+        "legal_basis": gettext_lazy("“%(value)s” is not a legal basis."),
+        None: gettext_lazy("“%(value)s” is not a known DPV term."),
     }
 )
 
@@ -275,19 +286,19 @@ def get_term(iri_or_curie: str, kind: str | None = None) -> Term:
     if term is None:
         pool = _BY_KIND[wanted] if wanted else ALL_TERMS
         suggestion = _suggest(value, pool) if value else None
-        what = _KIND_NAMES[wanted] if wanted else "a known DPV term"
-        message = f"{value!r} is not {what}."
+        message = str(_NOT_OF_KIND[wanted]) % {"value": value}
         if not value:
-            message = (
-                "Empty value: expected a DPV IRI or compact id such as 'dpv:ServiceProvision'."
+            message = gettext(
+                "Empty value: expected a DPV IRI or compact id such as “dpv:ServiceProvision”."
             )
         elif suggestion:
-            message += f" Did you mean {suggestion!r}?"
+            message += " " + gettext("Did you mean “%(value)s”?") % {"value": suggestion}
         raise UnknownTermError(value, message, suggestion)
     if wanted and term.kind != wanted:
         raise UnknownTermError(
             value,
-            f"{term.curie!r} is {_KIND_NAMES[term.kind]}, not {_KIND_NAMES[wanted]}.",
+            gettext("“%(term)s” is %(kind)s; this field takes %(wanted)s.")
+            % {"term": term.curie, "kind": _KIND_NAMES[term.kind], "wanted": _KIND_NAMES[wanted]},
             None,
         )
     return term

@@ -21,6 +21,8 @@ from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+from django.utils.translation import gettext as _
+
 from cityrights.core import vocab
 from cityrights.register.records import (
     ALGORITHM_TEXTS,
@@ -120,10 +122,15 @@ class ImportIssue:
     message: str
 
     def __str__(self) -> str:
-        where = "File" if self.row is None else f"Row {self.row}"
+        if self.row is None:
+            return _("File: %(problem)s") % {"problem": self.message}
         if self.column:
-            where += f", column '{self.column}'"
-        return f"{where}: {self.message}"
+            return _("Row %(row)d, column “%(column)s”: %(problem)s") % {
+                "row": self.row,
+                "column": self.column,
+                "problem": self.message,
+            }
+        return _("Row %(row)d: %(problem)s") % {"row": self.row, "problem": self.message}
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,10 +167,14 @@ _NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
 _POINT = re.compile(
     rf"\s*(?P<lat>{_NUMBER})\s*,\s*(?P<lon>{_NUMBER})\s*(?:\((?P<desc>.*)\))?\s*", re.DOTALL
 )
-LOCATION_SYNTAX_HELP = (
-    "Write points as 'lat,lon (description)' separated by ';', "
-    "for example '52.3731,4.8926 (Dam Square)'."
-)
+
+
+def location_syntax_help() -> str:
+    """How to write points, in the active language."""
+    return _(
+        "Write points as “lat,lon (description)” separated by “;”, for example "
+        "“52.3731,4.8926 (Dam Square)”."
+    )
 
 
 def _split_points(text: str) -> list[str]:
@@ -189,12 +200,16 @@ def parse_point(item: str) -> LocationData:
     """One ``lat,lon (description)`` item; raises ``CoordinateError`` with a readable message."""
     match = _POINT.fullmatch(item)
     if match is None:
-        raise CoordinateError(f"'{item.strip()}' is not a point. {LOCATION_SYNTAX_HELP}")
+        raise CoordinateError(
+            _("“%(item)s” is not a point.") % {"item": item.strip()} + " " + location_syntax_help()
+        )
     lat, lon = float(match["lat"]), float(match["lon"])
     try:
         check_coordinates(lat, lon)
     except ValueError as error:
-        raise CoordinateError(f"'{item.strip()}': {error}") from None
+        raise CoordinateError(
+            _("“%(item)s”: %(problem)s") % {"item": item.strip(), "problem": error}
+        ) from None
     description = " ".join((match["desc"] or "").split())
     return LocationData(lat=lat, lon=lon, description=description)
 
@@ -207,7 +222,9 @@ def parse_locations(text: str) -> tuple[LocationData, ...]:
         try:
             points.append(parse_point(item))
         except CoordinateError as error:
-            problems.append(f"point {index}: {error}")
+            problems.append(
+                _("point %(number)d: %(problem)s") % {"number": index, "problem": error}
+            )
     if problems:
         raise CoordinateError("; ".join(problems))
     return tuple(points)
@@ -299,9 +316,13 @@ class _Row:
     def text(self, column: str, *, required: bool = False, limit: int = MAX_CELL_CHARS) -> str:
         value = self.cells.get(column, "")
         if required and not value:
-            self.problem(column, "This field is required.")
+            self.problem(column, _("This field is required."))
         elif len(value) > limit:
-            self.problem(column, f"Too long: {len(value)} characters, at most {limit}.")
+            self.problem(
+                column,
+                _("Too long: %(length)d characters, at most %(limit)d.")
+                % {"length": len(value), "limit": limit},
+            )
         return value
 
     def choice(
@@ -310,14 +331,22 @@ class _Row:
         raw = self.cells.get(column, "")
         if not raw:
             if required:
-                self.problem(column, f"This field is required; use one of: {', '.join(allowed)}.")
+                self.problem(
+                    column,
+                    _("This field is required; use one of: %(allowed)s.")
+                    % {"allowed": ", ".join(allowed)},
+                )
             return default
         value = _normalise_choice(raw)
         if value in allowed:
             return value
         close = difflib.get_close_matches(value, allowed, n=1)
-        hint = f" Did you mean '{close[0]}'?" if close else ""
-        self.problem(column, f"'{raw}' is not allowed; use one of: {', '.join(allowed)}.{hint}")
+        self.problem(
+            column,
+            _("“%(value)s” is not allowed; use one of: %(allowed)s.")
+            % {"value": raw, "allowed": ", ".join(allowed)}
+            + _did_you_mean(close),
+        )
         return default
 
     def translations(self) -> dict[str, dict[str, str]]:
@@ -350,7 +379,9 @@ class _Row:
         iris: dict[str, None] = {}
         values = self.values(column)
         if required and not values:
-            self.problem(column, "At least one value is required, e.g. 'dpv:ServiceProvision'.")
+            self.problem(
+                column, _("At least one value is required, for example “dpv:ServiceProvision”.")
+            )
         for value in values:
             try:
                 iris.setdefault(vocab.get_term(value, kind).iri, None)
@@ -365,20 +396,24 @@ class _Row:
         try:
             return date.fromisoformat(raw[:10] if "T" in raw or " " in raw else raw)
         except ValueError:
-            self.problem(column, f"'{raw}' is not a date; write it as YYYY-MM-DD, e.g. 2024-12-31.")
+            self.problem(
+                column,
+                _("“%(value)s” is not a date; write it as YYYY-MM-DD, for example 2024-12-31.")
+                % {"value": raw},
+            )
             return None
 
     def url(self, column: str) -> str:
         value = self.cells.get(column, "")
         if value and not _is_url(value):
-            self.problem(column, f"'{value}' is not a web address starting with https://.")
+            self.problem(column, _not_a_web_address(value))
         return value
 
     def urls(self, column: str) -> tuple[str, ...]:
         urls = self.values(column)
         for value in urls:
             if not _is_url(value):
-                self.problem(column, f"'{value}' is not a web address starting with https://.")
+                self.problem(column, _not_a_web_address(value))
         return tuple(urls)
 
     def contact(self, column: str) -> str:
@@ -389,7 +424,11 @@ class _Row:
         if value and not (_EMAIL.fullmatch(email) or _is_url(value)):
             self.problem(
                 column,
-                f"'{value}' is not an email address ('Name <email>' also works) or a web address.",
+                _(
+                    "“%(value)s” is not an email address (“Name <email>” also works) or a web "
+                    "address."
+                )
+                % {"value": value},
             )
         return value
 
@@ -402,7 +441,8 @@ class _Row:
             else:
                 self.problem(
                     column,
-                    f"'{raw}' is not a thematic area; use: {', '.join(THEMATIC_AREAS)}.",
+                    _("“%(value)s” is not a thematic area; use: %(areas)s.")
+                    % {"value": raw, "areas": ", ".join(THEMATIC_AREAS)},
                 )
         return tuple(areas)
 
@@ -414,14 +454,25 @@ class _Row:
             return ()
 
 
+def _did_you_mean(close: Sequence[str]) -> str:
+    """`` Did you mean “…”?`` after a refusal when a close match was found, else nothing."""
+    return " " + _("Did you mean “%(value)s”?") % {"value": close[0]} if close else ""
+
+
+def _not_a_web_address(value: str) -> str:
+    return _("“%(value)s” is not a web address starting with https://.") % {"value": value}
+
+
 def _department(row: _Row, known: Mapping[str, str] | None) -> DepartmentData:
     name = row.text("department", required=True, limit=200)
     if name and known is not None:
         canonical = known.get(name.casefold())
         if canonical is None:
             close = difflib.get_close_matches(name, list(known.values()), n=1)
-            hint = f" Did you mean '{close[0]}'?" if close else ""
-            row.problem("department", f"Unknown department '{name}'.{hint}")
+            row.problem(
+                "department",
+                _("Unknown department “%(name)s”.") % {"name": name} + _did_you_mean(close),
+            )
         else:
             name = canonical
     return DepartmentData(name=name)
@@ -430,11 +481,11 @@ def _department(row: _Row, known: Mapping[str, str] | None) -> DepartmentData:
 def _check_consistency(row: _Row, entry: EntryData) -> None:
     """Rules that involve several columns."""
     if entry.start_date and entry.end_date and entry.end_date < entry.start_date:
-        row.problem("end_date", "The end date is before the start date.")
+        row.problem("end_date", _("The end date is before the start date."))
     if entry.kind == "sensor" and not entry.locations and not _has_issue(row, "locations"):
-        row.problem("locations", "A sensor needs at least one location.")
+        row.problem("locations", _("A sensor needs at least one location."))
     if entry.data_categories and not entry.legal_bases and not _has_issue(row, "legal_bases"):
-        row.problem("legal_bases", "Personal data is listed, so a legal basis is required.")
+        row.problem("legal_bases", _("Personal data is listed, so a legal basis is required."))
 
 
 def _has_issue(row: _Row, column: str) -> bool:
@@ -515,7 +566,7 @@ def _check_headers(raw_headers: Sequence[Any]) -> tuple[list[str], list[ImportIs
         if not header:
             continue
         if header in seen:
-            issues.append(ImportIssue(1, header, "This column appears twice."))
+            issues.append(ImportIssue(1, header, _("This column appears twice.")))
         seen.add(header)
         language = _LANGUAGE_COLUMN.match(header)
         if (
@@ -529,17 +580,19 @@ def _check_headers(raw_headers: Sequence[Any]) -> tuple[list[str], list[ImportIs
                 ImportIssue(
                     1,
                     header,
-                    f"Unknown language '{language['code']}': a column for a text in another "
-                    f"language ends with one of {codes}, e.g. '{language['text']}_fr'.",
+                    _(
+                        "Unknown language “%(code)s”: a column for a text in another language "
+                        "ends with one of %(codes)s, for example “%(text)s_fr”."
+                    )
+                    % {"code": language["code"], "codes": codes, "text": language["text"]},
                 )
             )
         elif header not in known:
             close = difflib.get_close_matches(header, TEMPLATE_HEADERS, n=1)
-            hint = f" Did you mean '{close[0]}'?" if close else ""
-            issues.append(ImportIssue(1, header, f"Unknown column.{hint}"))
+            issues.append(ImportIssue(1, header, _("Unknown column.") + _did_you_mean(close)))
     for header in REQUIRED_HEADERS:
         if header not in seen:
-            issues.append(ImportIssue(1, header, "This required column is missing."))
+            issues.append(ImportIssue(1, header, _("This required column is missing.")))
     return headers, issues
 
 
@@ -553,7 +606,7 @@ def _parse_rows(
     """Shared by CSV and XLSX: header check, per-row validation, file-level rules."""
     first = next(rows, None)
     if first is None:
-        return ImportResult(issues=(ImportIssue(None, "", "The file is empty."),))
+        return ImportResult(issues=(ImportIssue(None, "", _("The file is empty.")),))
     headers, issues = _check_headers(first[1])
     if issues:
         return ImportResult(issues=tuple(issues))
@@ -571,8 +624,8 @@ def _parse_rows(
                 continue
             header = headers[index] if index < len(headers) else ""
             if not header:
-                column = f"column {_column_letter(index)}"
-                issues.append(ImportIssue(number, column, "This cell has no column header."))
+                column = _column_letter(index)
+                issues.append(ImportIssue(number, column, _("This cell has no column header.")))
             elif header in TEMPLATE_HEADERS:
                 cells[header] = text
             elif header in _TEXT_LANGUAGE_HEADERS:
@@ -586,25 +639,31 @@ def _parse_rows(
             continue
         count += 1
         if count > max_rows:
-            issues.append(ImportIssue(None, "", f"Too many rows: at most {max_rows} entries."))
+            issues.append(
+                ImportIssue(
+                    None, "", _("Too many rows: at most %(limit)d entries.") % {"limit": max_rows}
+                )
+            )
             break
         for header, text in cells.items():
             if len(text) > MAX_CELL_CHARS:
-                issues.append(ImportIssue(number, header, "This cell is too long."))
+                issues.append(ImportIssue(number, header, _("This cell is too long.")))
         entry, row_issues = validate_row(number, cells, known)
         issues.extend(row_issues)
         name_key = cells.get("name", "").casefold()
         if name_key and name_key in names:
             issues.append(
                 ImportIssue(
-                    number, "name", f"Same name as row {names[name_key]}; names must differ."
+                    number,
+                    "name",
+                    _("Same name as row %(row)d; names must differ.") % {"row": names[name_key]},
                 )
             )
         names.setdefault(name_key, number)
         if entry is not None:
             imported.append(ImportedRow(number, entry))
     if not issues and not imported:
-        issues.append(ImportIssue(None, "", "The file has a header but no entries."))
+        issues.append(ImportIssue(None, "", _("The file has a header but no entries.")))
     if issues:
         return ImportResult(issues=tuple(issues))
     return ImportResult(rows=tuple(imported))
@@ -619,16 +678,22 @@ def _not_a_city_language(header: str, code: str, row: int, languages: Sequence[s
     return ImportIssue(
         1,
         header,
-        f"Row {row} has a text in this column, but the city does not publish in '{code}' "
-        f"(its languages: {', '.join(languages)}). Add the language in the city's settings, "
-        "or empty or remove the column.",
+        _(
+            "Row %(row)d has a text in this column, but the city does not publish in "
+            "“%(code)s” (its languages: %(languages)s). Add the language in the city’s "
+            "settings, or empty or remove the column."
+        )
+        % {"row": row, "code": code, "languages": ", ".join(languages)},
     )
 
 
 def _too_big(size: int, max_bytes: int) -> ImportResult | None:
     if size <= max_bytes:
         return None
-    message = f"The file is {size / 1_048_576:.1f} MB; the limit is {max_bytes / 1_048_576:.1f} MB."
+    message = _("The file is %(size)s MB; the limit is %(limit)s MB.") % {
+        "size": f"{size / 1_048_576:.1f}",
+        "limit": f"{max_bytes / 1_048_576:.1f}",
+    }
     return ImportResult(issues=(ImportIssue(None, "", message),))
 
 
@@ -655,12 +720,12 @@ def parse_csv(
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
-            message = "The file is not UTF-8 text. In Excel, save it as 'CSV UTF-8'."
+            message = _("The file is not UTF-8 text. In Excel, save it as “CSV UTF-8”.")
             return ImportResult(issues=(ImportIssue(None, "", message),))
     else:
         text = data.removeprefix("\ufeff")
     if "\x00" in text:
-        return ImportResult(issues=(ImportIssue(None, "", "The file contains binary data."),))
+        return ImportResult(issues=(ImportIssue(None, "", _("The file contains binary data.")),))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text))
     try:
         return _parse_rows(
@@ -670,7 +735,8 @@ def parse_csv(
             languages=languages,
         )
     except csv.Error as error:
-        return ImportResult(issues=(ImportIssue(None, "", f"The CSV file is malformed: {error}."),))
+        message = _("The CSV file is malformed: %(error)s.") % {"error": error}
+        return ImportResult(issues=(ImportIssue(None, "", message),))
 
 
 def _xlsx_rows(data: bytes, max_rows: int) -> list[tuple[int, Sequence[Any]]]:
@@ -707,14 +773,14 @@ def parse_xlsx(
     if too_big:
         return too_big
     if not zipfile.is_zipfile(io.BytesIO(data)):
-        return ImportResult(issues=(ImportIssue(None, "", "This is not an .xlsx workbook."),))
+        return ImportResult(issues=(ImportIssue(None, "", _("This is not an .xlsx workbook.")),))
     try:
         rows = _xlsx_rows(data, max_rows)
     except Exception as error:  # openpyxl raises many exception types for damaged workbooks
-        message = f"The workbook cannot be read ({type(error).__name__})."
+        message = _("The workbook cannot be read (%(error)s).") % {"error": type(error).__name__}
         return ImportResult(issues=(ImportIssue(None, "", message),))
     if rows and rows[0][0] != 1:
-        message = "The first row must hold the column names, as in the template."
+        message = _("The first row must hold the column names, as in the template.")
         return ImportResult(issues=(ImportIssue(1, "", message),))
     return _parse_rows(iter(rows), max_rows=max_rows, departments=departments, languages=languages)
 
@@ -735,7 +801,7 @@ def parse_inventory(
     suffix = "." + filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     parser = _PARSERS.get(suffix)
     if parser is None:
-        message = "Upload a .csv or .xlsx file."
+        message = _("Upload a .csv or .xlsx file.")
         return ImportResult(issues=(ImportIssue(None, "", message),))
     return parser(
         data, max_bytes=max_bytes, max_rows=max_rows, departments=departments, languages=languages

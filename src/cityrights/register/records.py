@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from django.utils.translation import gettext as _
+
 ENTRY_KINDS: tuple[str, ...] = ("algorithm", "sensor", "service", "platform", "dataset")
 STATUSES: tuple[str, ...] = ("planned", "pilot", "in_use", "retired")
 AUTOMATION_LEVELS: tuple[str, ...] = ("none", "assisted", "partly_automated", "fully_automated")
@@ -68,13 +70,13 @@ def check_coordinates(lat: float, lon: float) -> None:
     same inputs with the same wording.
     """
     if isinstance(lat, bool) or isinstance(lon, bool):
-        raise ValueError("Coordinates must be numbers.")
+        raise ValueError(_("Coordinates must be numbers."))
     if not (math.isfinite(lat) and math.isfinite(lon)):
-        raise ValueError("Coordinates must be finite numbers.")
+        raise ValueError(_("Coordinates must be finite numbers."))
     if not LAT_RANGE[0] <= lat <= LAT_RANGE[1]:
-        raise ValueError(f"Latitude {lat} is outside -90 to 90.")
+        raise ValueError(_("Latitude %(value)s is outside -90 to 90.") % {"value": lat})
     if not LON_RANGE[0] <= lon <= LON_RANGE[1]:
-        raise ValueError(f"Longitude {lon} is outside -180 to 180.")
+        raise ValueError(_("Longitude %(value)s is outside -180 to 180.") % {"value": lon})
 
 
 @dataclass(frozen=True, slots=True)
