@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from cityrights.core.translation import missing_fingerprint
-from cityrights.register import exports, selectors, services
+from cityrights.register import exports, importing, selectors, services
 from cityrights.register.models import Entry, EntryVersion, Location, State
 
 from .conftest import entry_data
@@ -213,6 +213,27 @@ def test_a_published_version_keeps_every_language_and_a_revision_copies_them(bru
     }
 
 
+def test_exported_places_import_back_with_every_language(brussels):
+    entry = french_entry(brussels, state="draft")
+    services.save_location(
+        entry,
+        actor=brussels.users["editor"],
+        latitude=50.8466,
+        longitude=4.3528,
+        description={"fr": "Grand-Place", "nl": "Grote Markt"},
+    )
+    editor = brussels.users["editor"]
+    entry = publish_seen(services.submit(entry, actor=editor), brussels.users["reviewer"])
+    text = exports.to_csv(list(selectors.listed_records(brussels.city)))
+    result = importing.parse_csv(text, languages=brussels.city.content_languages)
+    assert result.ok, [str(issue) for issue in result.issues]
+    services.import_rows(result.rows, organisation=brussels.city, actor=editor)
+    copy = Entry.objects.exclude(pk=entry.pk).get(revision_of=None)
+    assert sorted(
+        (float(p.latitude), p.description_fr, p.description_nl) for p in copy.locations.all()
+    ) == [(50.8466, "Grand-Place", "Grote Markt"), (50.85, "Place du Marché", "")]
+
+
 def test_exports_carry_every_language(brussels):
     entry = publish_seen(
         french_entry(brussels, name={"fr": "Sonomètres", "nl": "Geluidsmeters"}),
@@ -222,6 +243,8 @@ def test_exports_carry_every_language(brussels):
     text = exports.to_csv(records)
     row = next(csv.DictReader(io.StringIO(text)))
     assert (row["name_fr"], row["name_nl"], row["name_en"]) == ("Sonomètres", "Geluidsmeters", "")
+    # Only the city's languages, even for a department that has a name in English too.
+    assert brussels.department.name_en and row["department_en"] == ""
     assert row["summary_fr"] == "Mesure le bruit la nuit sur la place."
     assert row["summary_nl"] == ""
     assert row["locations_fr"].endswith("(Place du Marché)")

@@ -260,6 +260,32 @@ def test_texts_per_language_come_from_their_columns(city_a):
     assert (entry.summary_en, entry.summary_nl) == ("Measure the air.", "Meten de lucht.")
 
 
+def test_places_get_their_descriptions_in_each_language(city_a):
+    city = city_a.city
+    city.additional_languages = "fr,nl"
+    city.save(update_fields=["additional_languages"])
+    content = _with_columns(
+        {
+            "locations_fr": "50.85,4.35 (Hôtel de ville); 50.86,4.36",
+            "locations_nl": "50.85,4.35 (Stadhuis); 50.86,4.36 (Park)",
+        }
+    )
+    assert saved(upload(city_a.client_for("editor"), content))
+    places = Location.objects.order_by("latitude")
+    assert [(p.description_en, p.description_fr, p.description_nl) for p in places] == [
+        ("Town hall", "Hôtel de ville", "Stadhuis"),
+        ("Park", "", "Park"),
+    ]
+
+
+def test_the_first_languages_place_column_replaces_the_plain_one(city_a):
+    content = _with_columns({"locations_en": "50.85,4.35 (City hall); 50.86,4.36"})
+    assert saved(upload(city_a.client_for("editor"), content))
+    places = Location.objects.order_by("latitude")
+    # A place always has a description in the first language: the entry's name at least.
+    assert [p.description_en for p in places] == ["City hall", "Air sensors"]
+
+
 def test_a_column_in_another_language_is_refused_on_the_header_line(city_a):
     client = city_a.client_for("editor")
     unknown = upload(client, _with_columns({"summary_de": "Misst die Luft."}))

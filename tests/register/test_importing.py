@@ -411,3 +411,85 @@ def test_an_algorithm_s_facts_are_read_from_their_columns() -> None:
     wrong = parse_csv(make_csv({**VALID, "domain": "parking", "use_type": "guessing"}))
     assert issues_of(wrong) == [(2, "domain"), (2, "use_type")]
     assert "use one of" in str(wrong.issues[0])
+
+
+# --- Places' descriptions per language ------------------------------------------------------
+
+PLACES = "50.85,4.35 (Town hall); 50.86,4.36 (Park)"
+PLACE_HEADERS = (*TEMPLATE_HEADERS, "locations_fr", "locations_nl")
+
+
+def test_each_language_column_gives_its_points_their_descriptions() -> None:
+    row = {
+        **VALID,
+        "locations": PLACES,
+        "locations_fr": "50.85,4.35 (Hôtel de ville); 50.86,4.36",
+        "locations_nl": "50.850,4.35 (Stadhuis); 50.86,4.360 (Park)",
+    }
+    result = parse_csv(make_csv(row, headers=PLACE_HEADERS))
+    assert result.ok, [str(issue) for issue in result.issues]
+    first, second = result.entries[0].locations
+    assert (first.description, dict(first.descriptions)) == (
+        "Town hall",
+        {"fr": "Hôtel de ville", "nl": "Stadhuis"},
+    )
+    # A point written without a description has none in that language.
+    assert dict(second.descriptions) == {"fr": "", "nl": "Park"}
+
+
+def test_without_language_columns_places_have_the_plain_description_only() -> None:
+    result = parse_csv(make_csv({**VALID, "locations": PLACES}, headers=PLACE_HEADERS))
+    assert [dict(place.descriptions) for place in result.entries[0].locations] == [{}, {}]
+
+
+@pytest.mark.parametrize(
+    "cell, message",
+    [
+        ("50.85,4.35 (Hôtel de ville)", "list different numbers of points (1 and 2)"),
+        ("50.86,4.36 (Parc); 50.85,4.35 (Hôtel de ville)", "Point 1 is not where point 1"),
+        ("50.85,4.35 (Hôtel de ville); 50.86,4.37 (Parc)", "Point 2 is not where point 2"),
+        ("50.85 4.35 (Hôtel de ville)", "is not a point"),
+    ],
+)
+def test_a_language_column_must_list_the_same_points_in_the_same_order(cell, message) -> None:
+    row = {**VALID, "locations": PLACES, "locations_fr": cell}
+    result = parse_csv(make_csv(row, headers=PLACE_HEADERS))
+    assert issues_of(result) == [(2, "locations_fr")]
+    assert message in result.issues[0].message
+
+
+def test_a_place_language_the_city_does_not_publish_in_is_refused() -> None:
+    row = {**VALID, "locations": PLACES, "locations_nl": PLACES}
+    result = parse_csv(make_csv(row, headers=PLACE_HEADERS), languages=["en", "fr"])
+    assert issues_of(result) == [(1, "locations_nl")]
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.tuples(latitudes, longitudes, descriptions, descriptions, descriptions),
+        min_size=1,
+        max_size=5,
+    )
+)
+def test_exported_place_columns_import_back_per_language(points) -> None:
+    places = tuple(
+        LocationData(lat, lon, plain, descriptions={"fr": fr, "nl": nl})
+        for lat, lon, plain, fr, nl in points
+    )
+    row = {
+        **VALID,
+        "locations": format_locations(places),
+        "locations_fr": format_locations(places, "fr"),
+        "locations_nl": format_locations(places, "nl"),
+    }
+    result = parse_csv(make_csv(row, headers=PLACE_HEADERS))
+    assert result.ok, [str(issue) for issue in result.issues]
+    imported = result.entries[0].locations
+    assert [(p.lat, p.lon, p.description) for p in imported] == [
+        (lat, lon, " ".join(plain.split())) for lat, lon, plain, _fr, _nl in points
+    ]
+    assert [dict(p.descriptions) for p in imported] == [
+        {"fr": " ".join(fr.split()), "nl": " ".join(nl.split())}
+        for _lat, _lon, _plain, fr, nl in points
+    ]

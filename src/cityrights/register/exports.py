@@ -156,7 +156,12 @@ def entry_row(entry: EntryData, lang: str = vocab.DEFAULT_LANGUAGE) -> dict[str,
     }
     for name in TRANSLATED_COLUMNS:
         for code in CONTENT_LANGUAGES:
-            if name == "locations":
+            if entry.languages and code not in entry.languages:
+                # Only the city's languages (``EntryData.languages``): a department named in
+                # a language the city does not publish in would make its own export refused
+                # when imported back.
+                cell = ""
+            elif name == "locations":
                 cell = format_locations(entry.locations, code) if _has(entry, code) else ""
             elif name == "department":
                 cell = entry.department.names.get(code, "")

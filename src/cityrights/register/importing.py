@@ -16,7 +16,7 @@ import io
 import re
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -63,9 +63,9 @@ REQUIRED_HEADERS: tuple[str, ...] = (
     "risk_level",
 )
 #: Texts a row may give per language in columns such as ``name_fr`` or ``summary_nl`` (the plain
-#: column holds the city's first language). Places' descriptions per language (``locations_fr``)
-#: are written by the export only: a point's description in another language cannot be matched
-#: to its point reliably, so the importer leaves those columns aside.
+#: column holds the city's first language). The places' descriptions per language come in
+#: ``locations_fr`` and the like, which must list the points of ``locations`` in the same order
+#: (as the export writes them): see ``_Row.places``.
 TEXT_COLUMNS: tuple[str, ...] = tuple(name for name in TRANSLATED_COLUMNS if name != "locations")
 _TEXT_LIMITS = {
     "name": MAX_NAME_CHARS,
@@ -453,6 +453,64 @@ class _Row:
             self.problem(column, str(error))
             return ()
 
+    def places(self) -> tuple[LocationData, ...]:
+        """The points of ``locations``, each with its descriptions in the languages that have
+        a ``locations_fr``-like column (``LocationData.descriptions``; the plain column's
+        description is the city's first language, which such a column replaces).
+
+        A point is matched by its position, as the export writes the columns, and its
+        coordinates must be the same in both: a point is never given another place's
+        description."""
+        points = self.locations("locations")
+        given: dict[str, tuple[LocationData, ...]] = {}
+        for code in CONTENT_LANGUAGES:
+            column = f"locations_{code}"
+            if column not in self.cells:
+                continue
+            found = self.locations(column)
+            if _has_issue(self, column) or _has_issue(self, "locations"):
+                continue
+            if len(found) != len(points):
+                self.problem(
+                    column,
+                    _(
+                        "This column and “locations” list different numbers of points "
+                        "(%(here)d and %(there)d): give the same points in the same order, each "
+                        "with its description in this language."
+                    )
+                    % {"here": len(found), "there": len(points)},
+                )
+                continue
+            moved = next(
+                (
+                    number
+                    for number, (point, base) in enumerate(zip(found, points, strict=True), 1)
+                    if (point.lat, point.lon) != (base.lat, base.lon)
+                ),
+                None,
+            )
+            if moved is not None:
+                self.problem(
+                    column,
+                    _(
+                        "Point %(number)d is not where point %(number)d of “locations” is: "
+                        "give the same points in the same order, each with its description in "
+                        "this language."
+                    )
+                    % {"number": moved},
+                )
+                continue
+            given[code] = found
+        if not given:
+            return points
+        return tuple(
+            replace(
+                point,
+                descriptions={code: found[index].description for code, found in given.items()},
+            )
+            for index, point in enumerate(points)
+        )
+
 
 def _did_you_mean(close: Sequence[str]) -> str:
     """`` Did you mean “…”?`` after a refusal when a close match was found, else nothing."""
@@ -533,7 +591,7 @@ def validate_row(
         source_code_url=row.url("source_code_url"),
         dataset_urls=row.urls("dataset_urls"),
         thematic_areas=row.areas("thematic_areas"),
-        locations=row.locations("locations"),
+        locations=row.places(),
         translations=row.translations(),
     )
     _check_consistency(row, entry)
@@ -670,7 +728,7 @@ def _parse_rows(
 
 
 _TEXT_LANGUAGE_HEADERS = frozenset(
-    f"{name}_{code}" for name in TEXT_COLUMNS for code in CONTENT_LANGUAGES
+    f"{name}_{code}" for name in (*TEXT_COLUMNS, "locations") for code in CONTENT_LANGUAGES
 )
 
 

@@ -52,7 +52,7 @@ from .models import (
     Status,
     TermKind,
 )
-from .records import ALGORITHM_TEXTS
+from .records import ALGORITHM_TEXTS, LocationData
 from .terms import clean_terms, term_label
 
 if TYPE_CHECKING:
@@ -303,6 +303,14 @@ def _place_texts(location: Location) -> dict[str, str]:
 
 
 _PLACE_COLUMNS = tuple(column for name in LOCATION_TEXTS for column in field_names(name))
+
+
+def _imported_place_texts(location: LocationData, first: str, entry_name: str) -> list[str]:
+    """An imported place's description in each language (``_PLACE_COLUMNS``' order); the
+    first language falls back on the entry's name, as a place always has a description."""
+    texts = {first: location.description, **location.descriptions}
+    texts[first] = texts[first] or entry_name
+    return [texts.get(column.removeprefix("description_"), "") for column in _PLACE_COLUMNS]
 
 
 def _copy_code() -> str:
@@ -842,8 +850,9 @@ def import_steps(
         terms: list[tuple[Any, ...]] = []
         places: list[tuple[Any, ...]] = []
         place_codes = iter(location_codes)
-        # A spreadsheet is written in the city's first language.
-        first = f"description_{organisation.content_languages[0]}"
+        # A spreadsheet is written in the city's first language; a place's other languages
+        # (and the first, which they then replace) come in ``descriptions``.
+        first = organisation.content_languages[0]
         for entry, record, cleaned in prepared:
             for kind, values in cleaned.items():
                 terms.extend((entry.pk, kind, value, index) for index, value in enumerate(values))
@@ -853,10 +862,7 @@ def import_steps(
                     next(place_codes),
                     _degrees(location.lat),
                     _degrees(location.lon),
-                    *(
-                        location.description or record.name if column == first else ""
-                        for column in _PLACE_COLUMNS
-                    ),
+                    *_imported_place_texts(location, first, record.name),
                 )
                 for location in record.locations
             )
