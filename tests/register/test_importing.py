@@ -203,6 +203,19 @@ def test_the_templates_import_cleanly() -> None:
     assert template_csv(with_example=False).strip() == ",".join(TEMPLATE_HEADERS)
 
 
+@pytest.mark.parametrize("language", ["fr", "nl"])
+def test_the_templates_example_is_written_in_the_officers_language(language) -> None:
+    from django.utils import translation
+
+    with translation.override(language):
+        text, workbook = template_csv(), template_xlsx()
+    example = {"fr": "Capteurs de qualité de l’air", "nl": "Luchtkwaliteitssensoren"}[language]
+    assert example in text and "Air quality" not in text
+    result = parse_xlsx(workbook)
+    assert result.ok and result.entries[0].name.startswith(example)
+    assert parse_csv(text).ok
+
+
 def test_valid_xlsx_imports_with_date_and_number_cells() -> None:
     headers = list(TEMPLATE_HEADERS)
     row: list[object] = [VALID.get(header, "") or None for header in headers]

@@ -74,43 +74,40 @@ _TEXT_LIMITS = {
 }
 _LANGUAGE_COLUMN = re.compile(r"^(?P<text>[a-z_]+?)_(?P<code>[a-z]{2,3})$")
 
-#: Example row of the template, written as an editor would fill it in.
-TEMPLATE_EXAMPLE: Mapping[str, str] = {
-    "name": "Air quality sensors in the city centre",
+#: The example row's values that are codes, vocabulary terms, dates or addresses: the same in
+#: every language (the texts are in :func:`template_example`).
+_EXAMPLE_CODES: Mapping[str, str] = {
     "kind": "sensor",
-    "summary": "Small boxes on lamp posts measure fine dust and nitrogen dioxide every minute. "
-    "They do not record people.",
     "purposes": "dpv:CombatClimateChange | dpv:ImprovePublicServices",
-    "department": "Environment",
     "contact": "environment@example.org",
-    "provider": "",
     "status": "in_use",
     "start_date": "2024-03-01",
-    "end_date": "",
-    "legal_bases": "",
-    "data_categories": "",
-    "data_subjects": "",
-    "retention": "Measurements are kept for 10 years as open data.",
-    "recipients": "",
     "automation_level": "none",
-    "human_oversight": "",
     "risk_level": "low",
-    "domain": "",
-    "decision_making_process": "",
-    "proportionality": "",
-    "algorithm_type": "",
-    "use_type": "",
-    "training_data": "",
-    "data_connections": "",
-    "monitoring": "",
-    "objection_procedure": "",
-    "impact_assessment_status": "Not needed: no personal data.",
-    "impact_assessment_url": "",
-    "source_code_url": "",
     "dataset_urls": "https://data.example.org/air-quality",
     "thematic_areas": "public_goods | transparency",
-    "locations": "52.3731,4.8926 (Dam Square, north side); 52.3600,4.8852 (Museum Square)",
 }
+
+
+def template_example() -> dict[str, str]:
+    """The template's example row, written as an editor would fill it in, with its texts in
+    the active language (the officer downloading it reads and overwrites them)."""
+    places = (
+        ("52.3731,4.8926", _("Dam Square, north side")),
+        ("52.3600,4.8852", _("Museum Square")),
+    )
+    return {
+        **_EXAMPLE_CODES,
+        "name": _("Air quality sensors in the city centre"),
+        "summary": _(
+            "Small boxes on lamp posts measure fine dust and nitrogen dioxide every minute. "
+            "They do not record people."
+        ),
+        "department": _("Environment"),
+        "retention": _("Measurements are kept for 10 years as open data."),
+        "impact_assessment_status": _("Not needed: no personal data."),
+        "locations": "; ".join(f"{point} ({text})" for point, text in places),
+    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,7 +241,8 @@ def template_csv(with_example: bool = True) -> str:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(TEMPLATE_HEADERS)
     if with_example:
-        writer.writerow([TEMPLATE_EXAMPLE.get(header, "") for header in TEMPLATE_HEADERS])
+        example = template_example()
+        writer.writerow([example.get(header, "") for header in TEMPLATE_HEADERS])
     return buffer.getvalue()
 
 
@@ -255,10 +253,11 @@ def template_xlsx(with_example: bool = True) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
-    sheet.title = "Register entries"
+    sheet.title = _("Register entries")
     sheet.append(list(TEMPLATE_HEADERS))
     if with_example:
-        sheet.append([TEMPLATE_EXAMPLE.get(header, "") for header in TEMPLATE_HEADERS])
+        example = template_example()
+        sheet.append([example.get(header, "") for header in TEMPLATE_HEADERS])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
