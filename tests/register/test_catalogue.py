@@ -176,3 +176,24 @@ def test_api_detail_gives_an_algorithms_facts_in_the_readers_language(city_a):
     assert {"domain", "algorithm_type", "use_type", "objection_procedure"} <= set(
         schema["AlgorithmOut"]["properties"]
     )
+
+
+def test_the_city_home_counts_the_listed_entries_without_counting_rows(register, city_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cityrights.register import services
+    from cityrights.register.models import Entry
+
+    home = "/cities/city-a/"
+    assert "3 algorithms, sensors, services and datasets" in Client().get(home).content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        Client().get(home)
+    # The number comes from the facets' counts, kept until the register next changes.
+    assert not [q for q in queries if "COUNT(" in q["sql"] and "register_entry" in q["sql"]]
+    services.retire(
+        Entry.objects.get(name_en="Parking guidance"),
+        actor=city_a.users["reviewer"],
+        reason="Replaced.",
+    )
+    assert "2 algorithms, sensors, services and datasets" in Client().get(home).content.decode()

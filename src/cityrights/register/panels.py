@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from cityrights.core.permissions import can
-from cityrights.core.prepared import PreparedQuery
 from cityrights.core.registry import LinkedRecord, Section
 from cityrights.core.tenancy import StaffRequest
 from cityrights.core.translation import city_languages, order_text
@@ -48,24 +47,17 @@ def staff_panel(request: StaffRequest, organisation: Organisation) -> Section | 
             "queue": queue,
             "open_count": open_count,
             "questions_url": reverse("register:staff_questions", kwargs={"org": organisation.slug}),
-            "published": Entry.objects.filter(organisation=organisation).listed().count(),
+            "published": selectors.listed_count(organisation),
         },
         order=30,
     )
-
-
-# The city home asks this on every visit: its SQL is written once (core.prepared).
-_LISTED = PreparedQuery(
-    lambda organisation_id: Entry.objects.filter(organisation_id=organisation_id).listed(),
-    organisation_id=int,
-)
 
 
 def public_section(request: HttpRequest, organisation: Organisation) -> Section | None:
     """The register on the city's public home: how many systems, and where to look."""
     if not organisation.is_city:
         return None
-    count = _LISTED.count(organisation_id=organisation.pk)
+    count = selectors.listed_count(organisation)
     if not count:
         return None
     return Section(
