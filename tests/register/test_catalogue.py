@@ -197,3 +197,54 @@ def test_the_city_home_counts_the_listed_entries_without_counting_rows(register,
         reason="Replaced.",
     )
     assert "2 algorithms, sensors, services and datasets" in Client().get(home).content.decode()
+
+
+@pytest.mark.parametrize(
+    "page, shown, heading",
+    [
+        ("", ["Sensor 00", "Sensor 01"], "Page 1 of 3"),
+        ("2", ["Sensor 02", "Sensor 03"], "Page 2 of 3"),
+        ("3", ["Sensor 04"], "Page 3 of 3"),
+        # Past the end, below 1, not a number: as Django's paginator answers them.
+        ("9", ["Sensor 04"], "Page 3 of 3"),
+        ("0", ["Sensor 04"], "Page 3 of 3"),
+        ("x", ["Sensor 00", "Sensor 01"], "Page 1 of 3"),
+    ],
+)
+def test_a_filtered_page_and_its_count_come_from_one_query(
+    city_a, monkeypatch, page, shown, heading
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cityrights.core.models import Department
+    from cityrights.register.views import public
+
+    monkeypatch.setattr(public, "PAGE_SIZE", 2)
+    parks = Department.objects.create(organisation=city_a.city, slug="parks", name_en="Parks")
+    for index in range(5):
+        make_entry(
+            city_a, name=f"Sensor {index:02d}", locations=0, department=parks, kind="dataset"
+        )
+    make_entry(city_a, name="Elsewhere", locations=0, kind="dataset")
+    Client().get(BASE)  # the facets, kept until the register changes
+    with CaptureQueriesContext(connection) as queries:
+        html = Client().get(f"{BASE}?department=parks&page={page}").content.decode()
+    assert "5 entries" in html and heading in html
+    assert [n for n in (f"Sensor {i:02d}" for i in range(5)) if f">{n}</a>" in html] == shown
+    assert ">Elsewhere</a>" not in html
+    scans = [q["sql"] for q in queries if 'FROM "register_entry"' in q["sql"]]
+    # The page with its count in one query. Past the end, the count and the last page follow
+    # the empty answer; below 1, they are asked as Django's paginator asks them.
+    assert len(scans) == {"9": 3, "0": 2}.get(page, 1), scans
+
+
+def test_a_search_without_matches_says_so_from_one_query(register):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    Client().get(BASE)  # the facets, kept until the register changes
+    with CaptureQueriesContext(connection) as queries:
+        html = Client().get(f"{BASE}?q=nothing-like-this").content.decode()
+    assert "0 entries" in html
+    assert len([q for q in queries if 'FROM "register_entry"' in q["sql"]]) == 1

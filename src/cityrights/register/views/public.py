@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, QuerySet, Window
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import truncatewords
@@ -222,28 +223,77 @@ class _CountedPaginator(Paginator):
         return self._count
 
 
+class _OneQueryPaginator(Paginator):
+    """For a catalogue whose number of matches the facets cannot give (search words, a
+    department, a vocabulary term): the asked page's rows and the number of all matches come
+    from one query (``COUNT(*) OVER ()``), where ``Paginator`` would find the matches twice,
+    once to count them and once for the page. A search for a common word scans every entry,
+    so that halves the database's work. Any other page (past the end, a number below 1) is
+    found as ``Paginator`` finds it."""
+
+    def __init__(
+        self, entries: QuerySet[Entry], columns: tuple[str, ...], per_page: int, asked: Any
+    ) -> None:
+        self._listed = entries.values_list(*columns)
+        super().__init__(self._listed, per_page)
+        self._asked: int | None = None
+        self._total: int | None = None
+        self._rows: list[tuple[Any, ...]] = []
+        try:
+            number = 1 if asked is None else int(asked)
+        except (TypeError, ValueError):
+            number = 1  # as Paginator.get_page reads a page that is not a number
+        if number < 1:
+            return
+        bottom = (number - 1) * per_page
+        rows = list(
+            entries.annotate(matches=Window(Count("pk"))).values_list(*columns, "matches")[
+                bottom : bottom + per_page
+            ]
+        )
+        if rows:
+            self._asked, self._total = number, rows[0][-1]
+            self._rows = [row[:-1] for row in rows]
+        elif number == 1:
+            self._asked, self._total = 1, 0
+
+    @cached_property
+    def count(self) -> int:
+        if self._total is not None:
+            return self._total
+        return self._listed.count()
+
+    def page(self, number: Any) -> Page:
+        number = self.validate_number(number)
+        if number == self._asked:
+            return Page(self._rows, number, self)
+        return super().page(number)
+
+
 @require_safe
 @org_view()
 def catalogue(request: OrgRequest) -> HttpResponse:
     organisation = request.organisation
     filters = selectors.Filters.from_query(request.GET)
     facets = selectors.facets(organisation)
-    entries: Any
-    if selectors.CataloguePage.fits(filters):
-        entries = selectors.CataloguePage(organisation, filters, CARD_COLUMNS)
-    else:
-        entries = (
-            selectors.catalogue(organisation, filters)
-            .prefetch_related(None)
-            .select_related(None)
-            .values_list(*CARD_COLUMNS)
-        )
     known = selectors.catalogue_count(filters, facets)
-    paginator = (
-        Paginator(entries, PAGE_SIZE)
-        if known is None
-        else _CountedPaginator(entries, PAGE_SIZE, known)
-    )
+    paginator: Paginator
+    if selectors.CataloguePage.fits(filters):
+        entries: Any = selectors.CataloguePage(organisation, filters, CARD_COLUMNS)
+        paginator = (
+            Paginator(entries, PAGE_SIZE)
+            if known is None
+            else _CountedPaginator(entries, PAGE_SIZE, known)
+        )
+    else:
+        found = (
+            selectors.catalogue(organisation, filters).prefetch_related(None).select_related(None)
+        )
+        paginator = (
+            _OneQueryPaginator(found, CARD_COLUMNS, PAGE_SIZE, request.GET.get("page"))
+            if known is None
+            else _CountedPaginator(found.values_list(*CARD_COLUMNS), PAGE_SIZE, known)
+        )
     page = paginator.get_page(request.GET.get("page"))
     lang = get_language()
 
