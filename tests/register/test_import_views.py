@@ -224,6 +224,27 @@ def test_template_downloads_parse_back(city_a):
     assert client.get(URL + "template.pdf").status_code == 404
 
 
+@pytest.mark.parametrize("first, example", [("en", "Air quality sensors"), ("fr", "Capteurs")])
+def test_the_template_imports_as_it_is_for_an_officer_in_any_language(city_a, first, example):
+    # The plain columns are the city's first language: the example is written in it, with
+    # one of the city's departments, whatever the officer's interface language.
+    city = city_a.city
+    city.default_language, city.additional_languages = first, "nl"
+    city.save(update_fields=["default_language", "additional_languages"])
+    client = city_a.client_for("editor")
+    client.cookies["django_language"] = "nl"
+    for count, fmt in enumerate(("csv", "xlsx"), start=1):
+        content = client.get(URL + f"template.{fmt}").content
+        if fmt == "csv":
+            assert example in content.decode("utf-8-sig")
+        page = upload(client, content, f"template.{fmt}").page
+        assert "1 concept werd aangemaakt" in page, page[-800:]
+        assert Entry.objects.count() == count
+    entry = Entry.objects.order_by("pk").first()
+    assert getattr(entry, f"name_{first}").startswith(example) and not entry.name_nl
+    assert entry.department == city_a.department
+
+
 def test_command_imports_all_or_nothing(city_a, tmp_path):
     good = tmp_path / "good.csv"
     good.write_bytes(inventory(row()))

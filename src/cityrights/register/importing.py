@@ -89,9 +89,11 @@ _EXAMPLE_CODES: Mapping[str, str] = {
 }
 
 
-def template_example() -> dict[str, str]:
+def template_example(department: str = "") -> dict[str, str]:
     """The template's example row, written as an editor would fill it in, with its texts in
-    the active language (the officer downloading it reads and overwrites them)."""
+    the active language: the staff page asks in the city's first language, the language of
+    the plain columns, and names one of the city's departments, so that the example imports
+    as it is."""
     places = (
         ("52.3731,4.8926", _("Dam Square, north side")),
         ("52.3600,4.8852", _("Museum Square")),
@@ -103,7 +105,7 @@ def template_example() -> dict[str, str]:
             "Small boxes on lamp posts measure fine dust and nitrogen dioxide every minute. "
             "They do not record people."
         ),
-        "department": _("Environment"),
+        "department": department or _("Environment"),
         "retention": _("Measurements are kept for 10 years as open data."),
         "impact_assessment_status": _("Not needed: no personal data."),
         "locations": "; ".join(f"{point} ({text})" for point, text in places),
@@ -235,18 +237,19 @@ def template_headers() -> list[str]:
     return list(TEMPLATE_HEADERS)
 
 
-def template_csv(with_example: bool = True) -> str:
-    """A CSV template: the header row and, optionally, one example row."""
+def template_csv(with_example: bool = True, *, example: Mapping[str, str] | None = None) -> str:
+    """A CSV template: the header row and, optionally, one example row (``example``, or
+    :func:`template_example`)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(TEMPLATE_HEADERS)
     if with_example:
-        example = template_example()
+        example = example or template_example()
         writer.writerow([example.get(header, "") for header in TEMPLATE_HEADERS])
     return buffer.getvalue()
 
 
-def template_xlsx(with_example: bool = True) -> bytes:
+def template_xlsx(with_example: bool = True, *, example: Mapping[str, str] | None = None) -> bytes:
     """The same template as an Excel workbook."""
     from openpyxl import Workbook
 
@@ -256,7 +259,7 @@ def template_xlsx(with_example: bool = True) -> bytes:
     sheet.title = _("Register entries")
     sheet.append(list(TEMPLATE_HEADERS))
     if with_example:
-        example = template_example()
+        example = example or template_example()
         sheet.append([example.get(header, "") for header in TEMPLATE_HEADERS])
     buffer = io.BytesIO()
     workbook.save(buffer)

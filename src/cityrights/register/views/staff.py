@@ -561,11 +561,19 @@ def _progress_text(progress: services.ImportProgress) -> str:
 def import_template(request: StaffRequest, fmt: str) -> HttpResponse:
     if fmt not in ("csv", "xlsx"):
         raise Http404(_("The template comes as .csv or .xlsx."))
+    organisation = request.organisation
+    # The plain columns are the city's first language: the example is written in it, with
+    # one of the city's departments, so that it imports as it is.
+    department = organisation.departments.order_by("pk").first()
+    with translation.override(organisation.content_languages[0]):
+        example = importing.template_example(department.name if department else "")
     if fmt == "csv":
-        response = HttpResponse(importing.template_csv(), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(
+            importing.template_csv(example=example), content_type="text/csv; charset=utf-8"
+        )
     else:
         response = HttpResponse(
-            importing.template_xlsx(),
+            importing.template_xlsx(example=example),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     response["Content-Disposition"] = f'attachment; filename="register-template.{fmt}"'
