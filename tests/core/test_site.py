@@ -33,6 +33,29 @@ def test_404_is_themed_for_the_city(city_a):
 
 
 @pytest.mark.django_db
+def test_a_record_that_is_not_there_is_a_404_in_the_visitors_language(city_a):
+    # get_object_or_404 says "No ImpactAssessment matches the given query.": never shown.
+    client = city_a.client_for("admin")
+    client.cookies["django_language"] = "nl"
+    response = client.get("/manage/city-a/impact/999999/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "We konden deze pagina niet vinden" in html
+    assert "matches the given query" not in html
+
+
+@pytest.mark.django_db
+def test_the_server_error_page_speaks_the_visitors_language(rf):
+    from django.utils import translation
+
+    from cityrights.core.views.errors import server_error
+
+    with translation.override("fr"):
+        html = server_error(rf.get("/")).content.decode()
+    assert '<html lang="fr">' in html and "Une erreur s’est produite" in html
+
+
+@pytest.mark.django_db
 def test_unknown_city_is_404(db):
     response = Client().get("/cities/atlantis/")
     assert response.status_code == 404

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -62,12 +64,23 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
     return _error(request, 403, _("Not allowed"), message)
 
 
+#: What ``get_object_or_404`` says ("No Consultation matches the given query."): English, and
+#: the name of a model, never a sentence for a visitor.
+_LOOKUP_MISS = re.compile(r"No \w+ matches the given query\.")
+
+
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     message = _("We could not find this page. It may have moved or never existed.")
     if exception is not None and exception.args and isinstance(exception.args[0], str):
         text = exception.args[0]
-        # Django's own resolver messages describe URL patterns; keep ours only.
-        if text and "tried" not in text and "resolve" not in text.lower():
+        # Django's own messages (the resolver's, which describe URL patterns, and
+        # get_object_or_404's) are replaced by ours; the apps' own messages are kept.
+        if (
+            text
+            and "tried" not in text
+            and "resolve" not in text.lower()
+            and not _LOOKUP_MISS.fullmatch(text)
+        ):
             message = text
     return _error(request, 404, _("Page not found"), message)
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from cityrights.core.permissions import capabilities
 from cityrights.core.tenancy import OrgRequest
@@ -28,7 +29,7 @@ def public_consultation(request: OrgRequest, slug: str) -> Consultation:
     """A consultation residents may see; one in preparation only for the city's staff."""
     consultation = get_object_or_404(selectors.consultations_of(org(request)), slug=slug)
     if not consultation.is_public and "view" not in caps(request):
-        raise Http404("There is no such consultation.")
+        raise Http404(_("There is no such consultation."))
     return consultation
 
 

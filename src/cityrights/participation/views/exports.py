@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from cityrights.core.tenancy import OrgRequest, StaffRequest, org_view
@@ -24,7 +25,7 @@ def _export(
         name = exports.filename(consultation, "csv", public=public).replace("comments", "answers")
         return download(body, name, TYPES["csv"])
     if fmt not in TYPES:
-        raise Http404("Exports are CSV, JSON or PDF.")
+        raise Http404(_("Exports are CSV, JSON or PDF."))
     columns = exports.PUBLIC_COLUMNS if public else exports.STAFF_COLUMNS
     if fmt == "csv":
         body = exports.to_csv(exports.comment_rows(consultation, public=public), columns)
