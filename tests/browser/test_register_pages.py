@@ -119,6 +119,9 @@ def test_map_is_usable_by_keyboard(page, demo_city):
     popup.wait_for()
     read_more = popup.get_by_role("link", name="Read more").first
     expect(read_more).to_be_visible()
+    # Leaflet's own controls carry the page's words, not Leaflet's English.
+    expect(page.get_by_role("button", name="Close this description")).to_be_attached()
+    assert page.locator(".leaflet-control-zoom-in").get_attribute("title") == "Zoom in"
     # The focus moves into the popup, and Escape closes it and returns to the marker.
     assert page.evaluate("document.activeElement.textContent") == "Read more"
     page.keyboard.press("Escape")

@@ -106,3 +106,14 @@ def test_the_catalogue_folds_its_filters_and_opens_them_when_one_is_chosen(city_
     assert "(1 chosen)" in chosen
     searched = Client().get(BASE, {"q": "air"}).content.decode()
     assert '<details class="register-filters">' in searched
+
+
+def test_the_maps_controls_and_credit_speak_the_readers_language(city_a, settings):
+    settings.CITYRIGHTS_MAP_TILES = maps.OSM_TILES
+    settings.CITYRIGHTS_MAP_ATTRIBUTION = ""
+    entry = make_entry(city_a, locations=1)
+    for path in (BASE + "map/", entry.get_absolute_url()):
+        page = Client().get(path, HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+        assert 'data-zoom-in="Inzoomen"' in page and 'data-zoom-out="Uitzoomen"' in page
+        assert 'data-close="Deze beschrijving sluiten"' in page
+        assert "OpenStreetMap&lt;/a&gt;-bijdragers" in page  # the credit's HTML, escaped

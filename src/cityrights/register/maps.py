@@ -16,11 +16,10 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
-OSM_ATTRIBUTION = (
-    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
-)
+OSM_LINK = '<a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
 OFF = frozenset({"", "off", "none", "false", "0"})
 
 
@@ -49,7 +48,8 @@ def base_map() -> BaseMap | None:
         return None
     attribution = str(getattr(settings, "CITYRIGHTS_MAP_ATTRIBUTION", "") or "").strip()
     if not attribution and urlsplit(url).netloc.endswith("openstreetmap.org"):
-        attribution = OSM_ATTRIBUTION
+        # The credit the tiles' licence (ODbL) asks for, in the reader's language.
+        attribution = _("&copy; %(osm)s contributors") % {"osm": OSM_LINK}
     return BaseMap(url=url, attribution=attribution, origin=tile_origin(url))
 
 

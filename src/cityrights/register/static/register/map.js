@@ -32,8 +32,16 @@
     if (!element || typeof L === "undefined") { return; }
     var more = element.dataset.more || "Read more";
     var groupLabel = element.dataset.group || "{n} places here: zoom in";
+    // Leaflet's own controls speak English: the page hands them its words.
+    var closeLabel = element.dataset.close || "Close";
     L.Icon.Default.imagePath = element.dataset.icons;
-    var map = L.map(element, { keyboard: true, scrollWheelZoom: false, maxZoom: 19 });
+    var map = L.map(element, {
+      keyboard: true, scrollWheelZoom: false, maxZoom: 19, zoomControl: false
+    });
+    L.control.zoom({
+      zoomInTitle: element.dataset.zoomIn || "Zoom in",
+      zoomOutTitle: element.dataset.zoomOut || "Zoom out"
+    }).addTo(map);
     map.attributionControl.setPrefix("Leaflet");
     if (element.dataset.tiles) {
       // Tile servers such as OpenStreetMap's ask for the page's origin (never its full address).
@@ -66,6 +74,11 @@
       marker.on("popupopen", function (event) {
         var box = event.popup.getElement();
         if (!box) { return; }
+        var close = box.querySelector(".leaflet-popup-close-button");
+        if (close) {
+          close.setAttribute("aria-label", closeLabel);
+          close.title = closeLabel;
+        }
         if (!box.dataset.escape) {
           box.dataset.escape = "true";
           box.addEventListener("keydown", function (key) {
