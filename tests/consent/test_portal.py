@@ -130,6 +130,46 @@ def test_history_receipt_and_access_log(sharing, resident, resident_client):
     assert "Mobility Lab of City A" in log and "Allowed" in log
 
 
+def test_the_access_log_gives_each_reason_in_the_residents_language(
+    sharing, resident, resident_client
+):
+    change(resident_client, sharing.study, "grant")
+    subject = subject_of(resident, sharing)
+    check(sharing, subject.pseudonym, [GPS])
+    change(resident_client, sharing.study, "withdraw")
+    check(sharing, subject.pseudonym, [GPS])
+    resident_client.cookies["django_language"] = "nl"
+    log = resident_client.get(f"{PORTAL}access-log/").content.decode()
+    assert "toestemming gegeven" in log and "toestemming ingetrokken" in log
+    assert "consent given" not in log and "consent withdrawn" not in log
+    # The row itself keeps the API's fixed words.
+    from cityrights.consent.models import ConsentCheck
+
+    assert {row.reason for row in ConsentCheck.objects.all()} == {
+        "consent given",
+        "consent withdrawn",
+    }
+
+
+def test_reasons_are_translated_with_their_terms_and_unknown_ones_shown_as_they_are():
+    from django.utils import translation
+
+    from cityrights.consent import terms
+    from cityrights.consent.reasons import reason_label
+
+    with translation.override("fr"):
+        assert reason_label("consent expired") == "consentement expiré"
+        assert reason_label("the agreement has ended") == "l’accord a pris fin"
+        assert reason_label("something new") == "something new"
+        covered = reason_label(f"data category {GPS} is not covered by the agreement")
+        assert covered == (
+            f"la catégorie de données « {terms.label(GPS)} » n’est pas couverte par l’accord"
+        )
+        basis = "https://w3id.org/dpv#LegalObligation"
+        rests = reason_label("processing rests on Legal Obligation, not on consent", basis)
+        assert rests == f"le traitement repose sur {terms.label(basis)}, pas sur le consentement"
+
+
 def test_export_holds_everything_about_me(sharing, resident, resident_client):
     change(resident_client, sharing.study, "grant")
     subject = subject_of(resident, sharing)

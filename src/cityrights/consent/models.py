@@ -560,6 +560,13 @@ class ConsentCheck(models.Model):
     def category_terms(self) -> list[tuple[str, str]]:
         return terms.labels(self.categories)
 
+    def reason_label(self) -> str:
+        """The reason in the reader's language (the row keeps the API's fixed words)."""
+        from .reasons import reason_label
+
+        agreement = self.agreement
+        return reason_label(self.reason, agreement.legal_basis if agreement else "")
+
     def __str__(self) -> str:
         return f"{self.recipient_id} {self.decision} at {self.at:%Y-%m-%d %H:%M}"
 
