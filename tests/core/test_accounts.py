@@ -357,3 +357,21 @@ def test_deleting_an_account_needs_a_login():
     answer = Client().post("/accounts/delete/", {"password": PASSWORD})
     assert answer.status_code == 302
     assert answer["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.parametrize(
+    "language, expected",
+    [
+        ("nl", "Dit wachtwoord is te kort: gebruik minstens 10 tekens."),
+        ("fr", "Ce mot de passe est trop court : utilisez au moins 10 caractères."),
+        ("en", "This password is too short: use at least 10 characters."),
+    ],
+)
+def test_a_short_password_is_refused_in_the_persons_language(language, expected):
+    from django.contrib.auth import password_validation
+    from django.core.exceptions import ValidationError
+    from django.utils import translation
+
+    with translation.override(language), pytest.raises(ValidationError) as refused:
+        password_validation.validate_password("Zq8#vLp2")
+    assert expected in refused.value.messages
