@@ -321,3 +321,14 @@ def test_english_dates_are_written_the_european_way():
     with translation.override("en"):
         assert formats.date_format(date(2026, 11, 22)) == "22 November 2026"
         assert formats.date_format(date(2026, 11, 22), "SHORT_DATE_FORMAT") == "22/11/2026"
+
+
+@pytest.mark.django_db
+def test_a_form_address_opened_by_a_link_explains_itself(city_a):
+    # Django's bare 405 is an empty page; the resident followed a link to where a form posts.
+    response = Client().get("/cities/city-a/my-data/agreements/1/", HTTP_ACCEPT_LANGUAGE="nl")
+    assert response.status_code == 405
+    assert response["Allow"] == "POST"
+    html = response.content.decode()
+    assert "Dit adres ontvangt wat een formulier verstuurt" in html
+    assert "/cities/city-a/theme.css" in html  # the city's own error page

@@ -171,21 +171,28 @@ class InputGuardMiddleware:
 
     def __call__(self, request: OrgRequest) -> HttpResponse:
         response = self.get_response(request)
-        if (
-            response.status_code == 405
-            and request.path.startswith("/api/")
-            and not response.get("Content-Type", "").startswith("application/json")
-        ):
-            allowed = response.get("Allow", "")
-            answer = refusal(
-                request,
-                405,
-                _("This route does not take %(method)s; it takes %(allowed)s.")
-                % {"method": request.method, "allowed": allowed},
+        if response.status_code != 405:
+            return response
+        allowed = response.get("Allow", "")
+        if request.path.startswith("/api/"):
+            if response.get("Content-Type", "").startswith("application/json"):
+                return response
+            message = _("This route does not take %(method)s; it takes %(allowed)s.") % {
+                "method": request.method,
+                "allowed": allowed,
+            }
+        elif not getattr(response, "content", b"x") and request.method in ("GET", "HEAD"):
+            # Django's bare 405 is an empty page: someone followed a link to the address
+            # a form sends to.
+            message = _(
+                "This address receives what a form sends and cannot be opened on its own. "
+                "Go back to the page you came from."
             )
-            answer["Allow"] = allowed
-            return answer
-        return response
+        else:
+            return response
+        answer = refusal(request, 405, message)
+        answer["Allow"] = allowed
+        return answer
 
     def process_view(
         self,

@@ -49,6 +49,7 @@ def refusal(
         return JsonResponse(body, status=status)
     titles = {
         400: _("Bad request"),
+        405: _("Not opened this way"),
         413: _("Too large"),
         415: _("Unsupported format"),
     }
