@@ -104,7 +104,7 @@ def test_an_api_key_with_write_scope_imports_attendance_all_or_nothing(city_a, a
         HTTP_AUTHORIZATION=f"Bearer {api_key}",
     )
     assert bad.status_code == 422
-    assert "row 3, column present: 'perhaps': write yes or no" in _json(bad)["reason"]
+    assert "row 3, column present: “perhaps”: write yes or no" in _json(bad)["reason"]
     assert not Registration.objects.exists()
     good = Client().post(
         url,

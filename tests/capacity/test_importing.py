@@ -40,11 +40,11 @@ def test_each_problem_names_its_row_and_column():
         b"12,rosa@example.org,no\n"
     )
     assert _problems(data, session_required=True) == [
-        "row 3, column present: 'maybe': write yes or no",
-        "row 3, column session: empty: write the session's number",
-        "row 4, column email: 'not-an-address' is not an e-mail address",
+        "row 3, column present: “maybe”: write yes or no",
+        "row 3, column session: empty: write the session’s number",
+        "row 4, column email: “not-an-address” is not an e-mail address",
         "row 4, column present: empty: write yes or no",
-        "row 4, column session: 'twelve' is not a number",
+        "row 4, column session: “twelve” is not a number",
         "row 5, column email: rosa@example.org is already on row 2",
     ]
 
@@ -140,3 +140,13 @@ def test_a_good_import_marks_and_adds_people_in_one_go(city_a, resident):
             session=session,
         )
     assert not User.objects.get(pk=resident.pk).training_registrations.exists()
+
+
+def test_problems_are_told_in_the_officers_language():
+    from django.utils import translation
+
+    data = b"email,present\nrosa@example.org,maybe\n"
+    with translation.override("nl"):
+        with pytest.raises(importing.ImportProblems) as refused:
+            importing.parse(data, session_required=False)
+        assert str(refused.value.problems[0]) == "rij 2, kolom present: ‘maybe’: schrijf ja of nee"

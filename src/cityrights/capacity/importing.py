@@ -11,7 +11,8 @@ row 2. ``present`` is read in the three languages of the interface (yes/oui/ja, 
 nee, and 1/0, x, present/absent); an empty cell is a problem, not an absence, because a
 forgotten tick must not silently cost someone a certificate.
 
-Pure Python: no database, so every rule is tested without one.
+Pure Python: no database, so every rule is tested without one. The problems are written in
+the active language (the officer's page, or the API request's ``Accept-Language``).
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ import csv
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
 
 MAX_BYTES = 1024 * 1024
 MAX_ROWS = 5_000
@@ -36,8 +39,13 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = f"row {self.row}" + (f", column {self.column}" if self.column else "")
-        return f"{where}: {self.message}"
+        if self.column:
+            return _("row %(row)d, column %(column)s: %(problem)s") % {
+                "row": self.row,
+                "column": self.column,
+                "problem": self.message,
+            }
+        return _("row %(row)d: %(problem)s") % {"row": self.row, "problem": self.message}
 
 
 class ImportProblems(ValueError):
@@ -47,7 +55,8 @@ class ImportProblems(ValueError):
         self.problems = tuple(problems)
         shown = "; ".join(str(p) for p in self.problems[:10])
         more = len(self.problems) - 10
-        super().__init__(shown + (f"; … and {more} more" if more > 0 else ""))
+        rest = _("; … and %(count)d more") % {"count": more} if more > 0 else ""
+        super().__init__(shown + rest)
 
 
 @dataclass(frozen=True)
@@ -60,13 +69,14 @@ class Row:
 
 def _decode(data: bytes) -> str:
     if len(data) > MAX_BYTES:
-        raise ImportProblems([Problem(0, "", f"the file is larger than {MAX_BYTES // 1024} KB")])
+        message = _("the file is larger than %(size)d KB") % {"size": MAX_BYTES // 1024}
+        raise ImportProblems([Problem(0, "", message)])
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise ImportProblems([Problem(0, "", "the file is not text (save it as CSV, UTF-8)")])
+    raise ImportProblems([Problem(0, "", _("the file is not text (save it as CSV, UTF-8)"))])
 
 
 def parse(data: bytes, *, session_required: bool) -> list[Row]:
@@ -86,20 +96,27 @@ def parse(data: bytes, *, session_required: bool) -> list[Row]:
     try:
         header = next(reader)
     except StopIteration:
-        raise ImportProblems([Problem(1, "", "the file is empty")]) from None
+        raise ImportProblems([Problem(1, "", _("the file is empty"))]) from None
     except csv.Error as error:
-        raise ImportProblems([Problem(1, "", f"not a readable CSV file: {error}")]) from error
+        message = _("not a readable CSV file: %(error)s") % {"error": error}
+        raise ImportProblems([Problem(1, "", message)]) from error
     names = [name.strip().lower() for name in header]
     problems: list[Problem] = []
     for column in ("email", "present", *(("session",) if session_required else ())):
         if column not in names:
-            problems.append(Problem(1, column, "this column is missing"))
+            problems.append(Problem(1, column, _("this column is missing")))
     unknown = [n for n in names if n and n not in COLUMNS]
     for name in unknown:
-        problems.append(Problem(1, name, f"unknown column; the columns are {', '.join(COLUMNS)}"))
+        problems.append(
+            Problem(
+                1,
+                name,
+                _("unknown column; the columns are %(columns)s") % {"columns": ", ".join(COLUMNS)},
+            )
+        )
     duplicated = sorted({n for n in names if n and names.count(n) > 1})
     for name in duplicated:
-        problems.append(Problem(1, name, "this column appears twice"))
+        problems.append(Problem(1, name, _("this column appears twice")))
     if problems:
         raise ImportProblems(problems)
     index = {name: position for position, name in enumerate(names)}
@@ -110,7 +127,9 @@ def parse(data: bytes, *, session_required: bool) -> list[Row]:
             if not any(cell.strip() for cell in cells):
                 continue
             if len(rows) >= MAX_ROWS:
-                problems.append(Problem(number, "", f"more than {MAX_ROWS} rows"))
+                problems.append(
+                    Problem(number, "", _("more than %(limit)d rows") % {"limit": MAX_ROWS})
+                )
                 break
             row = _row(number, cells, index, problems)
             if row is None:
@@ -118,17 +137,23 @@ def parse(data: bytes, *, session_required: bool) -> list[Row]:
             key = (row.session, row.email)
             if key in seen:
                 problems.append(
-                    Problem(number, "email", f"{row.email} is already on row {seen[key]}")
+                    Problem(
+                        number,
+                        "email",
+                        _("%(email)s is already on row %(row)d")
+                        % {"email": row.email, "row": seen[key]},
+                    )
                 )
                 continue
             seen[key] = number
             rows.append(row)
     except csv.Error as error:
-        problems.append(Problem(reader.line_num, "", f"not a readable CSV line: {error}"))
+        message = _("not a readable CSV line: %(error)s") % {"error": error}
+        problems.append(Problem(reader.line_num, "", message))
     if problems:
         raise ImportProblems(problems)
     if not rows:
-        raise ImportProblems([Problem(2, "", "the file has a header but no people")])
+        raise ImportProblems([Problem(2, "", _("the file has a header but no people"))])
     return rows
 
 
@@ -145,22 +170,30 @@ def _row(
     before = len(problems)
     email = _cell(cells, index, "email").lower()
     if not email:
-        problems.append(Problem(number, "email", "empty"))
+        problems.append(Problem(number, "email", _("empty")))
     elif "@" not in email or " " in email or len(email) > 254:
-        problems.append(Problem(number, "email", f"{email!r} is not an e-mail address"))
+        problems.append(
+            Problem(number, "email", _("“%(value)s” is not an e-mail address") % {"value": email})
+        )
     present_text = _cell(cells, index, "present").lower()
     present = present_text in YES
     if not present_text:
-        problems.append(Problem(number, "present", "empty: write yes or no"))
+        problems.append(Problem(number, "present", _("empty: write yes or no")))
     elif present_text not in YES | NO:
-        problems.append(Problem(number, "present", f"{present_text!r}: write yes or no"))
+        problems.append(
+            Problem(number, "present", _("“%(value)s”: write yes or no") % {"value": present_text})
+        )
     session: int | None = None
     if "session" in index:
         session_text = _cell(cells, index, "session").lstrip("#")
         if not session_text:
-            problems.append(Problem(number, "session", "empty: write the session's number"))
+            problems.append(Problem(number, "session", _("empty: write the session’s number")))
         elif not session_text.isdigit():
-            problems.append(Problem(number, "session", f"{session_text!r} is not a number"))
+            problems.append(
+                Problem(
+                    number, "session", _("“%(value)s” is not a number") % {"value": session_text}
+                )
+            )
         else:
             session = int(session_text)
     if len(problems) > before:

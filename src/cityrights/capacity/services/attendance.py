@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from cityrights.core import audit
 from cityrights.core.models import User
@@ -134,7 +135,14 @@ class AttendanceImportError(CapacityError):
 
     def __init__(self, problems: Sequence[importing.Problem]) -> None:
         super().__init__(
-            _("The file was not imported: %(n)d problem(s).") % {"n": len(problems)}, 422, "file"
+            ngettext(
+                "The file was not imported: %(n)d problem.",
+                "The file was not imported: %(n)d problems.",
+                len(problems),
+            )
+            % {"n": len(problems)},
+            422,
+            "file",
         )
         self.problems = tuple(problems)
 
@@ -169,17 +177,29 @@ def import_attendance(
         target = session if row.session is None else sessions.get(row.session)
         if target is None or (session is not None and target.pk != session.pk):
             problems.append(
-                importing.Problem(row.row, "session", f"no session {row.session} in this programme")
+                importing.Problem(
+                    row.row,
+                    "session",
+                    _("no session %(number)s in this programme") % {"number": row.session},
+                )
             )
             continue
         if not by_key and (actor is None or not selectors.may_record_attendance(actor, target)):
             problems.append(
-                importing.Problem(row.row, "session", f"you may not record session {target.pk}")
+                importing.Problem(
+                    row.row,
+                    "session",
+                    _("you may not record session %(number)d") % {"number": target.pk},
+                )
             )
             continue
         person = people.get(row.email)
         if person is None:
-            problems.append(importing.Problem(row.row, "email", f"no account uses {row.email}"))
+            problems.append(
+                importing.Problem(
+                    row.row, "email", _("no account uses %(email)s") % {"email": row.email}
+                )
+            )
             continue
         reason = selectors.not_eligible(programme, person)
         if reason:
