@@ -332,3 +332,30 @@ def test_a_form_address_opened_by_a_link_explains_itself(city_a):
     html = response.content.decode()
     assert "Dit adres ontvangt wat een formulier verstuurt" in html
     assert "/cities/city-a/theme.css" in html  # the city's own error page
+
+
+@pytest.mark.django_db
+def test_the_language_switcher_leaves_a_pages_own_languages_alone(rf):
+    # The consultation's "what changed" page lists the city's languages as "languages": the
+    # switcher in the page's header used to replace them with Django's (names in English).
+    from django.template import engines
+
+    page = engines["django"].from_string(
+        '{% extends "base.html" %}{% block content %}[{{ languages|join:"," }}]{% endblock %}'
+    )
+    html = page.render({"languages": ["fr", "nl"]}, rf.get("/"))
+    assert "[fr,nl]" in html
+    assert 'name="language"' in html and 'lang="nl"' in html  # the switcher is still there
+
+
+@pytest.mark.django_db
+def test_a_form_refused_by_the_csrf_check_gets_the_citys_page_in_the_visitors_language(city_a):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(city_a.users["editor"])
+    response = client.post(
+        "/manage/city-a/departments/", {"name_en": "X"}, HTTP_ACCEPT_LANGUAGE="nl"
+    )
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "Het formulier kon niet worden verstuurd" in html
+    assert "/cities/city-a/theme.css" in html and "CSRF" not in html

@@ -86,6 +86,20 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
     return _error(request, 404, _("Page not found"), message)
 
 
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form refused by the CSRF check: the city's page, in the visitor's words, instead of
+    Django's technical page. The reason (a developer's sentence) goes to the log only."""
+    return _error(
+        request,
+        403,
+        _("The form could not be sent"),
+        _(
+            "For your safety this form is only accepted from its own page, within a while "
+            "and with cookies allowed. Go back, reload the page and send the form again."
+        ),
+    )
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     if request.path.startswith("/api/"):
         return JsonResponse(
