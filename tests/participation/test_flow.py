@@ -339,3 +339,17 @@ def test_a_hidden_section_is_not_shown_and_takes_no_comment(consultation, reside
             body="Hello",
         )
     assert not Comment.objects.exists()
+
+
+def test_the_staff_population_page_names_each_group_in_the_readers_language(city_a):
+    from cityrights.participation.models import Dimension, PopulationShare
+
+    for dimension, value in ((Dimension.AGE_BAND, "under-18"), (Dimension.LANGUAGE, "nl")):
+        PopulationShare.objects.create(
+            organisation=city_a.city, dimension=dimension, value=value, share=20
+        )
+    client = city_a.client_for("viewer")
+    client.cookies["django_language"] = "nl"
+    html = client.get("/manage/city-a/participation/population/").content.decode()
+    assert ">jonger dan 18</th>" in html and ">Nederlands</th>" in html
+    assert ">under-18<" not in html

@@ -219,7 +219,9 @@ class DimensionResult:
     multiple: bool
 
 
-def _labels(dimension: str, organisation: Organisation) -> list[tuple[str, str]]:
+def group_labels(dimension: str, organisation: Organisation) -> list[tuple[str, str]]:
+    """``(value, label)`` of each group of a question about participants, in the reader's
+    language (a district is its own name)."""
     from cityrights.core.translation import language_name
 
     if dimension == Dimension.AGE_BAND:
@@ -234,6 +236,17 @@ def _labels(dimension: str, organisation: Organisation) -> list[tuple[str, str]]
             ("other", gettext("another language"))
         ]
     return [(value, value) for value in districts(organisation)]
+
+
+def population_rows(organisation: Organisation) -> list[tuple[PopulationShare, str]]:
+    """The population shares the city entered, each with its group's label."""
+    labels: dict[str, dict[str, str]] = {}
+    rows = []
+    for share in PopulationShare.objects.filter(organisation=organisation):
+        if share.dimension not in labels:
+            labels[share.dimension] = dict(group_labels(share.dimension, organisation))
+        rows.append((share, labels[share.dimension].get(share.value, share.value)))
+    return rows
 
 
 def districts(organisation: Organisation) -> list[str]:
@@ -266,7 +279,7 @@ def who_took_part(consultation: Consultation) -> list[DimensionResult]:
     }
     results = []
     for dimension, column in columns.items():
-        labels = _labels(dimension, organisation)
+        labels = group_labels(dimension, organisation)
         if not labels:
             continue
         multiple = dimension == Dimension.LANGUAGE

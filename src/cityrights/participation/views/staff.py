@@ -622,7 +622,7 @@ def population(request: StaffRequest) -> HttpResponse:
         "participation/staff/population.html",
         {
             "form": form,
-            "shares": PopulationShare.objects.filter(organisation=organisation),
+            "shares": selectors.population_rows(organisation),
             "may_edit": "edit" in caps(request),
         },
         status=status,
