@@ -306,6 +306,16 @@ def test_exports_leave_personal_data_out_of_the_public_ones(open_anonymous, resi
     )
     pdf = Client().get(base + "comments.pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    # For people, the PDF says what became of a comment in words, in the reader's language.
+    from cityrights.participation.models import Comment
+
+    from ..printing import pdf_pages
+
+    Comment.objects.update(outcome="taken_up")
+    text = " ".join(
+        pdf_pages(Client().get(base + "comments.pdf", HTTP_ACCEPT_LANGUAGE="nl").content)
+    )
+    assert "taken_up" not in text and "Overgenomen" in text
 
 
 def test_the_final_text_shows_the_comments_of_every_version(consultation, resident, city_a):

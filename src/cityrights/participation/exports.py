@@ -27,7 +27,7 @@ from cityrights.core import pdf
 from cityrights.core.translation import city_languages, translations
 
 from .markdown import plain_text
-from .models import Answer, Comment, CommentStatus, Consultation
+from .models import Answer, Comment, CommentStatus, Consultation, Outcome
 
 PUBLIC_COLUMNS = [
     "number",
@@ -191,6 +191,9 @@ def to_pdf(consultation: Consultation, *, public: bool, base_url: str | None = N
         rows = list(comment_rows(consultation, public=public))
         for row in rows:
             row["text"] = plain_text(row["comment"])
+            # A document for people: the outcome's words, not its code (the CSV and JSON
+            # keep the codes, which software compares).
+            row["outcome_label"] = Outcome(row["outcome"]).label if row["outcome"] else ""
         html = render_to_string(
             "participation/print/comments.html",
             {
