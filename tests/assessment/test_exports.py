@@ -140,7 +140,7 @@ def test_import_refusals(city_b, exported):
     refused(city_b, data, "different content")
     data = copy.deepcopy(exported)
     data["answers"][0]["question"] = "xyz-9"
-    refused(city_b, data, "answers[0].question: there is no question 'xyz-9'")
+    refused(city_b, data, "answers[0].question: there is no question “xyz-9”")
     data = copy.deepcopy(exported)
     data["answers"][0]["value"] = 8
     refused(city_b, data, "answers[0].value")
@@ -152,7 +152,7 @@ def test_import_refusals(city_b, exported):
     refused(city_b, data, "do not match")
     data = copy.deepcopy(exported)
     del data["cycle"]
-    refused(city_b, data, "'cycle' is missing")
+    refused(city_b, data, "“cycle” is missing")
 
 
 def test_import_page_shows_errors_next_to_the_field(city_b, exported):
@@ -171,6 +171,19 @@ def test_import_page_shows_errors_next_to_the_field(city_b, exported):
         reverse("assessment:import", kwargs={"org": "city-b"}), {"file": broken}
     )
     assert "This is not a JSON file" in response.content.decode()
+    # In the officer's language, with the place that cannot be read instead of Python's words.
+    client = city_b.client_for("admin")
+    client.cookies["django_language"] = "nl"
+    broken.seek(0)
+    html = client.post(reverse("assessment:import", kwargs={"org": "city-b"}), {"file": broken})
+    page = html.content.decode()
+    assert "kan niet worden gelezen op regel 1, kolom 2" in page
+    assert "Expecting" not in page
+    upload.seek(0)
+    page = client.post(
+        reverse("assessment:import", kwargs={"org": "city-b"}), {"file": upload}
+    ).content.decode()
+    assert "Het kader guide-2022 v42 is niet geladen" in page
 
 
 def test_import_refuses_an_existing_year(city_a, exported):

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 
 from cityrights.core import audit, pdf
 from cityrights.core.models import Organisation
@@ -192,10 +193,15 @@ def export_scores_csv(cycle: AssessmentCycle) -> str:
 
 def _require(data: Any, key: str, kind: type | tuple[type, ...], where: str) -> Any:
     if not isinstance(data, dict) or key not in data:
-        raise ImportRefused(f"{where}: the key '{key}' is missing.")
+        raise ImportRefused(
+            _("%(where)s: the key “%(key)s” is missing.") % {"where": where, "key": key}
+        )
     value = data[key]
     if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
-        raise ImportRefused(f"{where}.{key}: unexpected type {type(value).__name__}.")
+        raise ImportRefused(
+            _("%(where)s.%(key)s: unexpected type %(type)s.")
+            % {"where": where, "key": key, "type": type(value).__name__}
+        )
     return value
 
 
@@ -214,6 +220,13 @@ def _same_scores(expected: dict[str, Any], actual: dict[str, Any]) -> bool:
     return close((expected.get("overall") or {}).get("score"), actual["overall"]["score"])
 
 
+def _already(organisation: Organisation, year: int) -> str:
+    return _("%(city)s already has an assessment for %(year)d.") % {
+        "city": organisation.name,
+        "year": year,
+    }
+
+
 def import_json(organisation: Organisation, data: Any, actor: User) -> AssessmentCycle:
     """Create a cycle of ``organisation`` from an exported file, all or nothing.
 
@@ -223,11 +236,14 @@ def import_json(organisation: Organisation, data: Any, actor: User) -> Assessmen
     what the answers give.
     """
     if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise ImportRefused(f"This is not a cityrights assessment export (format '{FORMAT}').")
+        raise ImportRefused(
+            _("This is not a cityrights assessment export (format “%(format)s”).")
+            % {"format": FORMAT}
+        )
     if data.get("format_version") != FORMAT_VERSION:
         raise ImportRefused(
-            f"Format version {data.get('format_version')!r} is not supported "
-            f"(this instance reads version {FORMAT_VERSION})."
+            _("Format version “%(given)s” is not supported (this instance reads version %(read)s).")
+            % {"given": data.get("format_version"), "read": FORMAT_VERSION}
         )
     meta = _require(data, "framework", dict, "file")
     key = _require(meta, "id", str, "framework")
@@ -236,13 +252,19 @@ def import_json(organisation: Organisation, data: Any, actor: User) -> Assessmen
     version = FrameworkVersion.objects.filter(key=key, version=number).first()
     if version is None:
         raise ImportRefused(
-            f"The framework {key} v{number} is not loaded in this instance; "
-            "load it with `cityrights load-framework FILE` first."
+            _(
+                "The framework %(key)s v%(number)s is not loaded in this instance; load it "
+                "with “cityrights load-framework FILE” first."
+            )
+            % {"key": key, "number": number}
         )
     if not version.accepts_hash(content_hash):
         raise ImportRefused(
-            f"The framework {key} v{number} here has different content than in the file "
-            "(content hashes differ); the answers cannot be imported safely."
+            _(
+                "The framework %(key)s v%(number)s here has different content than in the file "
+                "(content hashes differ); the answers cannot be imported safely."
+            )
+            % {"key": key, "number": number}
         )
     framework = version.framework
     max_level = framework.scale.max_level
@@ -250,11 +272,11 @@ def import_json(organisation: Organisation, data: Any, actor: User) -> Assessmen
     year = _require(cycle_meta, "year", int, "cycle")
     status = cycle_meta.get("status", CycleStatus.OPEN)
     if status not in CycleStatus.values:
-        raise ImportRefused(f"cycle.status: unknown status {status!r}.")
+        raise ImportRefused(_("cycle.status: unknown status “%(status)s”.") % {"status": status})
     answers = _require(data, "answers", list, "file")
     resolutions = data.get("resolutions", [])
     if not isinstance(resolutions, list):
-        raise ImportRefused("resolutions: expected a list.")
+        raise ImportRefused(_("resolutions: expected a list."))
 
     responses: list[Response] = []
     seen: set[tuple[str, str]] = set()
@@ -265,13 +287,17 @@ def import_json(organisation: Organisation, data: Any, actor: User) -> Assessmen
             framework.question(question)
         except KeyError:
             raise ImportRefused(
-                f"{where}.question: there is no question '{question}' in {framework.label}."
+                _("%(where)s.question: there is no question “%(question)s” in %(framework)s.")
+                % {"where": where, "question": question, "framework": framework.label}
             ) from None
         label = _require(item, "respondent", str, where).strip()[:100]
         if not label:
-            raise ImportRefused(f"{where}.respondent: empty.")
+            raise ImportRefused(_("%(where)s.respondent: empty.") % {"where": where})
         if (question, label) in seen:
-            raise ImportRefused(f"{where}: {label} answered {question} twice.")
+            raise ImportRefused(
+                _("%(where)s: %(respondent)s answered %(question)s twice.")
+                % {"where": where, "respondent": label, "question": question}
+            )
         seen.add((question, label))
         try:
             value = check_value(item.get("value"), max_level)
@@ -279,7 +305,7 @@ def import_json(organisation: Organisation, data: Any, actor: User) -> Assessmen
             raise ImportRefused(f"{where}.value: {error.message}") from None
         link = str(item.get("evidence_link") or "")
         if link and not link.startswith(("http://", "https://")):
-            raise ImportRefused(f"{where}.evidence_link: not a web address.")
+            raise ImportRefused(_("%(where)s.evidence_link: not a web address.") % {"where": where})
         responses.append(
             Response(
                 question=question,
@@ -299,7 +325,10 @@ def import_json(organisation: Organisation, data: Any, actor: User) -> Assessmen
         try:
             framework.question(question)
         except KeyError:
-            raise ImportRefused(f"{where}.question: unknown question '{question}'.") from None
+            raise ImportRefused(
+                _("%(where)s.question: unknown question “%(question)s”.")
+                % {"where": where, "question": question}
+            ) from None
         try:
             value = check_value(item.get("value"), max_level)
         except AssessmentError as error:
@@ -308,7 +337,7 @@ def import_json(organisation: Organisation, data: Any, actor: User) -> Assessmen
             Resolution(question=question, value=value, note=str(item.get("note") or "")[:2000])
         )
     if AssessmentCycle.objects.filter(organisation=organisation, year=year).exists():
-        raise ImportRefused(f"{organisation.name} already has an assessment for {year}.")
+        raise ImportRefused(_already(organisation, year))
     try:
         with transaction.atomic():
             validated_at = parse_datetime(cycle_meta.get("validated_at") or "") or None
@@ -333,8 +362,10 @@ def import_json(organisation: Organisation, data: Any, actor: User) -> Assessmen
             expected = data.get("scores")
             if isinstance(expected, dict) and expected and not _same_scores(expected, computed):
                 raise ImportRefused(
-                    "The scores in the file do not match its answers; the file was changed "
-                    "or comes from a different scoring. Nothing was imported."
+                    _(
+                        "The scores in the file do not match its answers; the file was changed "
+                        "or comes from a different scoring. Nothing was imported."
+                    )
                 )
             if status == CycleStatus.VALIDATED:
                 cycle.scores = computed
@@ -357,7 +388,7 @@ def import_json(organisation: Organisation, data: Any, actor: User) -> Assessmen
                 },
             )
     except IntegrityError as error:
-        raise ImportRefused(f"{organisation.name} already has an assessment for {year}.") from error
+        raise ImportRefused(_already(organisation, year)) from error
     return cycle
 
 

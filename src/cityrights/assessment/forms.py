@@ -419,9 +419,13 @@ class ImportForm(forms.Form):
             raise ValidationError(_("The file is larger than 5 MB."))
         try:
             self.cleaned_data["data"] = json.loads(upload.read().decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        except UnicodeDecodeError as error:
+            raise ValidationError(_("This is not a JSON file: it is not UTF-8 text.")) from error
+        except json.JSONDecodeError as error:
+            # Python's own explanation is English: the place is what helps.
             raise ValidationError(
-                _("This is not a JSON file: %(error)s") % {"error": error}
+                _("This is not a JSON file: it cannot be read at line %(line)d, column %(column)d.")
+                % {"line": error.lineno, "column": error.colno}
             ) from error
         where = unstorable_path(self.cleaned_data["data"])
         if where is not None:
