@@ -22,6 +22,15 @@ ON_SCREEN = """(id) => {
 }"""
 
 
+def on_screen(page, place: str) -> dict:
+    """The confirmation once the browser has moved the focus to it (after the new page's
+    load, which a busy machine may finish after the click returns); never waits forever."""
+    page.wait_for_function(
+        "id => document.activeElement === document.getElementById(id)", arg=place, timeout=10_000
+    )
+    return page.evaluate(ON_SCREEN, place)
+
+
 def test_consent_confirmations_appear_and_take_focus_where_the_resident_acted(
     browser, live_server, demo_city
 ):
@@ -38,7 +47,7 @@ def test_consent_confirmations_appear_and_take_focus_where_the_resident_acted(
     card = page.locator(f"#agreement-{agreement.pk}")
     card.get_by_role("button", name="Give consent Physical health (such as heart rate)").click()
     assert page.url.endswith(f"#{place}")
-    shown = page.evaluate(ON_SCREEN, place)
+    shown = on_screen(page, place)
     assert shown["focused"] and shown["visible"], shown
     assert shown["text"] == "Your consent was recorded."
     assert shown["atTop"] == []
@@ -48,7 +57,7 @@ def test_consent_confirmations_appear_and_take_focus_where_the_resident_acted(
     card.get_by_role(
         "button", name="Withdraw all consent for “Crowd-sensing mobility study”"
     ).click()
-    shown = page.evaluate(ON_SCREEN, place)
+    shown = on_screen(page, place)
     assert shown["focused"] and shown["visible"], shown
     assert shown["text"] == "Your consent was withdrawn. The recipient is told."
     # Reloading the page does not show the confirmation again.
