@@ -277,23 +277,21 @@ def catalogue(request: OrgRequest) -> HttpResponse:
     filters = selectors.Filters.from_query(request.GET)
     facets = selectors.facets(organisation)
     known = selectors.catalogue_count(filters, facets)
-    paginator: Paginator
+    found = None  # the queryset, when the kept SQL of an unsearched catalogue does not fit
+    entries: Any
     if selectors.CataloguePage.fits(filters):
-        entries: Any = selectors.CataloguePage(organisation, filters, CARD_COLUMNS)
-        paginator = (
-            Paginator(entries, PAGE_SIZE)
-            if known is None
-            else _CountedPaginator(entries, PAGE_SIZE, known)
-        )
+        entries = selectors.CataloguePage(organisation, filters, CARD_COLUMNS)
     else:
-        found = (
-            selectors.catalogue(organisation, filters).prefetch_related(None).select_related(None)
-        )
-        paginator = (
-            _OneQueryPaginator(found, CARD_COLUMNS, PAGE_SIZE, request.GET.get("page"))
-            if known is None
-            else _CountedPaginator(found.values_list(*CARD_COLUMNS), PAGE_SIZE, known)
-        )
+        found = selectors.catalogue(organisation, filters)
+        found = found.prefetch_related(None).select_related(None)
+        entries = found.values_list(*CARD_COLUMNS)
+    paginator: Paginator
+    if known is not None:
+        paginator = _CountedPaginator(entries, PAGE_SIZE, known)
+    elif found is not None:
+        paginator = _OneQueryPaginator(found, CARD_COLUMNS, PAGE_SIZE, request.GET.get("page"))
+    else:
+        paginator = Paginator(entries, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     lang = get_language()
 
