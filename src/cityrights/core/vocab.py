@@ -274,6 +274,12 @@ def _suggest(value: str, pool: Iterable[Term]) -> str | None:
     return candidates[matches[0]] if matches else None
 
 
+def did_you_mean(suggestion: str) -> str:
+    """`` Did you mean “…”?``, to follow a refusal that found a close match (the vocabulary's,
+    the register importer's)."""
+    return " " + gettext("Did you mean “%(value)s”?") % {"value": suggestion}
+
+
 def get_term(iri_or_curie: str, kind: str | None = None) -> Term:
     """Look a term up by full IRI or compact id (case-insensitive as a fallback).
 
@@ -292,7 +298,7 @@ def get_term(iri_or_curie: str, kind: str | None = None) -> Term:
                 "Empty value: expected a DPV IRI or compact id such as “dpv:ServiceProvision”."
             )
         elif suggestion:
-            message += " " + gettext("Did you mean “%(value)s”?") % {"value": suggestion}
+            message += did_you_mean(suggestion)
         raise UnknownTermError(value, message, suggestion)
     if wanted and term.kind != wanted:
         raise UnknownTermError(

@@ -515,8 +515,8 @@ class _Row:
 
 
 def _did_you_mean(close: Sequence[str]) -> str:
-    """`` Did you mean “…”?`` after a refusal when a close match was found, else nothing."""
-    return " " + _("Did you mean “%(value)s”?") % {"value": close[0]} if close else ""
+    """``vocab.did_you_mean`` of the closest match, nothing without one."""
+    return vocab.did_you_mean(close[0]) if close else ""
 
 
 def _not_a_web_address(value: str) -> str:
