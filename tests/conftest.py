@@ -28,11 +28,13 @@ hypothesis_settings.load_profile("cityrights")
 
 @pytest.fixture(autouse=True)
 def _forget_local_pages() -> None:
-    """Each test starts with no page in this worker's memory, as a fresh worker does: a test's
-    database is rolled back afterwards, so a content version may come round again."""
+    """Each test starts with no page (and no value) in this worker's memory, as a fresh
+    worker does: a test's database is rolled back afterwards, so a content version may come
+    round again."""
     from cityrights.core import publiccache
 
     publiccache.local_pages().clear()
+    publiccache.local_values().clear()
 
 
 @pytest.fixture(autouse=True)

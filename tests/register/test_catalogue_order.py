@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -179,6 +180,25 @@ def test_a_publication_moves_the_count_on(entries, brussels):
     assert selectors.catalogue_count(filters, selectors.facets(organisation)) == before + 1
     services.retire(Entry.objects.get(name_fr="mike"), actor=brussels.users["reviewer"], reason="-")
     assert selectors.catalogue_count(filters, selectors.facets(organisation)) == before
+
+
+def test_a_worker_keeps_the_facets_it_read_until_the_register_changes(entries, brussels):
+    """The second visit reads the stamp alone: no round trip to the shared cache, whose
+    loss changes nothing; a publication's new stamp reads the facets afresh."""
+    organisation = brussels.city
+    first = selectors.facets(organisation)
+    cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        again = selectors.facets(organisation)
+    assert again is first
+    assert len(queries) == 1 and "cache" not in queries[0]["sql"]
+    publish(brussels, {"fr": "mike"}, kind="platform")
+    after = selectors.facets(organisation)
+    assert after is not first
+    assert (
+        sum(n for _s, kind, _st, _r, n in after["counts"] if kind == "platform")
+        == sum(n for _s, kind, _st, _r, n in first["counts"] if kind == "platform") + 1
+    )
 
 
 def test_searches_and_term_filters_are_counted_in_the_database(entries, brussels):

@@ -20,7 +20,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from cityrights.core.prepared import PreparedQuery, stand_in_slots
-from cityrights.core.publiccache import VERSIONS_BY_CITY_ID_SQL
+from cityrights.core.publiccache import VERSIONS_BY_CITY_ID_SQL, local_values
 from cityrights.core.registry import registry
 from cityrights.core.translation import (
     city_languages,
@@ -517,14 +517,22 @@ def sign_counts(organisation: Organisation) -> dict[int, int]:
 def facets(organisation: Organisation) -> dict[str, Any]:
     """Which departments, purposes, categories and areas occur, so filters offer only those.
 
-    Cached until the city's public content next changes: the catalogue asks on every request.
+    Cached until the city's public content next changes: the catalogue and the city home ask
+    on every request. Each worker keeps the facets it read under the same key
+    (``core.publiccache.local_values``), so a visit costs the stamp's query alone instead of
+    a round trip to the shared cache and unpickling the facets. Do not change what it returns.
     """
     key = f"cityrights:register:facets:3:{content_stamp(organisation)}"
-    found = cache.get(key)
-    if found is None:
-        found = _facets(organisation)
-        cache.set(key, found, 3600)
-    return found
+
+    def shared() -> dict[str, Any]:
+        found: dict[str, Any] | None = cache.get(key)
+        if found is None:
+            found = _facets(organisation)
+            cache.set(key, found, 3600)
+        return found
+
+    facets: dict[str, Any] = local_values().get_or_set(key, shared)
+    return facets
 
 
 def _facets(organisation: Organisation) -> dict[str, Any]:
