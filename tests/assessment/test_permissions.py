@@ -111,7 +111,7 @@ def test_submit_and_validate_need_the_review_capability(city_a, cycle, role):
 def test_viewer_cannot_change_the_roadmap(city_a, setup):
     client = city_a.client_for("viewer")
     url = _url("action", {"pk": "ACTION"}, setup)
-    assert client.post(url, {"title": "Changed"}).status_code == 403
+    assert client.post(url, {"title_en": "Changed"}).status_code == 403
     assert (
         client.post(
             _url("action_measure", {"pk": "ACTION"}, setup), {"date": "2025-01-01", "value": 1}

@@ -194,7 +194,7 @@ def test_roadmap_from_a_recommendation(city_a, two_years):
         {
             "cycle": 2025,
             "recommendation": rec.key,
-            "title": "Adopt the inclusion goals",
+            "title_en": "Adopt the inclusion goals",
             "horizon": "medium",
             "status": "planned",
             "kpi_key": rec.kpis[0].key,
@@ -205,7 +205,7 @@ def test_roadmap_from_a_recommendation(city_a, two_years):
         },
     )
     assert response.status_code == 302, response.content.decode()[:3000]
-    action = RoadmapAction.objects.get(title="Adopt the inclusion goals")
+    action = RoadmapAction.objects.get(title_en="Adopt the inclusion goals")
     assert action.recommendation == rec.key and action.kpi_name == rec.kpis[0].name["en"]
     assert action.start_level == cell.level
     detail = reverse("assessment:action", kwargs={"org": "city-a", "pk": action.pk})
@@ -224,7 +224,7 @@ def test_roadmap_from_a_recommendation(city_a, two_years):
     client.post(
         detail,
         {
-            "title": "Adopt the inclusion goals",
+            "title_en": "Adopt the inclusion goals",
             "horizon": "short",
             "status": "in_progress",
             "target_level": "9",
@@ -235,7 +235,7 @@ def test_roadmap_from_a_recommendation(city_a, two_years):
     client.post(
         detail,
         {
-            "title": "Adopt the inclusion goals",
+            "title_en": "Adopt the inclusion goals",
             "horizon": "short",
             "status": "in_progress",
             "kpi_key": rec.kpis[0].key,

@@ -20,7 +20,7 @@ def url(name: str, **kwargs) -> str:
 def test_measurement_error_keeps_the_chart(city_a, cycle):
     action = RoadmapAction.objects.create(
         organisation=city_a.city,
-        title="Publish the register",
+        title_en="Publish the register",
         horizon="short",
         status="planned",
         baseline=0,

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 def action(city, status: str, reached: float | None) -> RoadmapAction:
     made = RoadmapAction.objects.create(
-        organisation=city, title=f"{status} {reached}", status=status, baseline=0, target=8
+        organisation=city, title_en=f"{status} {reached}", status=status, baseline=0, target=8
     )
     if reached is not None:
         Measurement.objects.create(action=made, date=datetime.date(2026, 1, 1), value=8 * reached)

@@ -52,7 +52,7 @@ def test_the_installed_apps_offer_their_records_as_link_targets():
 def test_records_of_another_city_do_not_resolve(city_a, city_b):
     from cityrights.assessment.models import RoadmapAction
 
-    action = RoadmapAction.objects.create(organisation=city_b.city, title="Other city's action")
+    action = RoadmapAction.objects.create(organisation=city_b.city, title_en="Other city's action")
     kind = registry.linkable_kind("assessment.roadmap_action")
     assert kind is not None
     assert kind.resolve(city_b.city, str(action.pk)).title == "Other city's action"

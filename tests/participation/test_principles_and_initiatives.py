@@ -60,7 +60,7 @@ def test_an_adopted_version_never_changes_and_unimplemented_principles_are_flagg
         "register",
         "decide",
     ]
-    action = RoadmapAction.objects.create(organisation=city_a.city, title="Train reviewers")
+    action = RoadmapAction.objects.create(organisation=city_a.city, title_en="Train reviewers")
     principles.add_action(
         organisation=city_a.city,
         actor=admin,
@@ -76,7 +76,7 @@ def test_an_adopted_version_never_changes_and_unimplemented_principles_are_flagg
 
 def test_links_to_other_cities_or_unknown_kinds_are_refused(city_a, city_b):
     _adopted(city_a)
-    foreign = RoadmapAction.objects.create(organisation=city_b.city, title="Not ours")
+    foreign = RoadmapAction.objects.create(organisation=city_b.city, title_en="Not ours")
     with pytest.raises(services.ParticipationError, match="no such record"):
         principles.add_action(
             organisation=city_a.city,

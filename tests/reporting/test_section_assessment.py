@@ -93,7 +93,7 @@ def test_a_year_without_a_validated_assessment_says_so(city_a, version):
 
 def _action(city_a, title, status, due, made=None, **extra):
     action = RoadmapAction.objects.create(
-        organisation=city_a.city, title=title, status=status, due_date=due, **extra
+        organisation=city_a.city, title_en=title, status=status, due_date=due, **extra
     )
     if made is not None:
         RoadmapAction.objects.filter(pk=action.pk).update(created_at=made)
@@ -109,7 +109,7 @@ def test_roadmap_figures_follow_from_the_actions_and_measurements(city_a):
         "done",
         date(YEAR, 3, 1),
         made,
-        kpi_name="Entries",
+        kpi_name_en="Entries",
         kpi_unit="count",
         baseline=0,
         target=40,
@@ -121,7 +121,7 @@ def test_roadmap_figures_follow_from_the_actions_and_measurements(city_a):
         "planned",
         date(YEAR + 1, 6, 1),
         made,
-        kpi_name="Signs",
+        kpi_name_en="Signs",
         kpi_unit="%",
         baseline=10,
         target=60,

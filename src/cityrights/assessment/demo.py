@@ -223,7 +223,7 @@ def _roadmap(context: DemoContext, cycle: AssessmentCycle) -> None:
     ]
     today = timezone.localdate()
     for index, rec in enumerate(view.recommendations[:5]):
-        defaults = services.action_defaults(cycle, rec.key, "en")
+        defaults = services.action_defaults(cycle, rec.key)
         defaults.pop("recommendation")
         defaults.pop("start_level")
         target = defaults.pop("target")
@@ -241,7 +241,6 @@ def _roadmap(context: DemoContext, cycle: AssessmentCycle) -> None:
             },
             cycle=cycle,
             recommendation_key=rec.key,
-            language="en",
         )
         if target is None or statuses[index] == ActionStatus.PLANNED:
             continue

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from cityrights.core.forms import choice_field, model_choice_field
 from cityrights.core.input import unstorable_path
 from cityrights.core.models import Organisation, Role, User
+from cityrights.core.translation import TranslatedFormMixin, field_names
 
 from .framework import Framework, Question
 from .models import (
@@ -313,12 +314,17 @@ class ReopenForm(forms.Form):
     )
 
 
-class ActionForm(forms.ModelForm):
+class ActionForm(TranslatedFormMixin, forms.ModelForm):
+    """A roadmap action; its title and description once per language of the city."""
+
+    translated_fields = ("title", "description")
+    required_translations = ("title",)
+
     class Meta:
         model = RoadmapAction
         fields = [
-            "title",
-            "description",
+            *field_names("title"),
+            *field_names("description"),
             "owner",
             "horizon",
             "due_date",
@@ -330,7 +336,7 @@ class ActionForm(forms.ModelForm):
         ]
         widgets = {
             "due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "description": forms.Textarea(attrs={"rows": 4}),
+            **{name: forms.Textarea(attrs={"rows": 4}) for name in field_names("description")},
         }
 
     def __init__(
@@ -342,6 +348,7 @@ class ActionForm(forms.ModelForm):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        self.limit_languages(organisation.content_languages)
         model_choice_field(self, "owner").queryset = organisation.departments.all()
         choice_field(self, "horizon").choices = Horizon.choices
         self.fields["kpi_key"].label = _("Indicator (KPI)")
@@ -361,6 +368,11 @@ class ActionForm(forms.ModelForm):
         max_level = framework.scale.max_level if framework else 5
         self.fields["target_level"].validators.append(_level_validator(max_level))
         self.fields["target_level"].widget.attrs.update({"min": 1, "max": max_level})
+
+    def values(self) -> dict[str, Any]:
+        """The cleaned values of the fields the form kept (a city's other languages' columns
+        are not among them, so saving leaves their texts as they were)."""
+        return {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.fields}
 
 
 def _level_validator(max_level: int) -> Any:

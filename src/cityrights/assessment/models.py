@@ -17,6 +17,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from cityrights.core.models import Department, Organisation
+from cityrights.core.translation import TranslatedField
 
 if TYPE_CHECKING:
     from .framework import Framework
@@ -368,7 +369,10 @@ class RoadmapAction(models.Model):
     """A step of the city's roadmap, usually made from a recommendation of a cycle.
 
     The KPI's name, unit and direction are copied from the framework when the action is
-    made, so the roadmap keeps reading the same after a new framework version.
+    made, so the roadmap keeps reading the same after a new framework version. The title,
+    description and KPI name are kept in every language the framework has (an action made
+    from a recommendation starts with the framework's wording in each), so a Dutch reader
+    of an action a French-speaking officer made reads Dutch; the city edits them per language.
     """
 
     organisation = models.ForeignKey(
@@ -385,8 +389,8 @@ class RoadmapAction(models.Model):
     recommendation = models.CharField(_("recommendation"), max_length=60, blank=True)
     area = models.CharField(_("area"), max_length=60, blank=True)
     pillar = models.CharField(_("pillar"), max_length=60, blank=True)
-    title = models.CharField(_("title"), max_length=300)
-    description = models.TextField(_("description"), blank=True)
+    title = TranslatedField(models.CharField(_("title"), max_length=300, blank=True))
+    description = TranslatedField(models.TextField(_("description"), blank=True))
     owner = models.ForeignKey(
         Department,
         verbose_name=_("owner department"),
@@ -403,7 +407,7 @@ class RoadmapAction(models.Model):
         _("status"), max_length=20, choices=ActionStatus.choices, default=ActionStatus.PLANNED
     )
     kpi_key = models.CharField(_("indicator"), max_length=60, blank=True)
-    kpi_name = models.CharField(_("indicator name"), max_length=300, blank=True)
+    kpi_name = TranslatedField(models.CharField(_("indicator name"), max_length=300, blank=True))
     kpi_unit = models.CharField(_("unit"), max_length=40, blank=True)
     kpi_direction = models.CharField(
         _("better when"),

@@ -9,6 +9,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from cityrights.core.registry import LinkedRecord, Section
+from cityrights.core.translation import order_text
 
 from . import selectors
 
@@ -97,8 +98,10 @@ def linkable_actions(organisation: Organisation) -> list[tuple[str, str]]:
     """Roadmap actions another app may link to (participation: principles' actions)."""
     from .models import RoadmapAction
 
-    rows = RoadmapAction.objects.filter(organisation=organisation).order_by("title")
-    return [(str(pk), title) for pk, title in rows.values_list("pk", "title")]
+    rows = RoadmapAction.objects.filter(organisation=organisation).order_by(
+        order_text("title"), "pk"
+    )
+    return [(str(action.pk), action.title) for action in rows]
 
 
 def resolve_action(organisation: Organisation, pk: str) -> LinkedRecord | None:

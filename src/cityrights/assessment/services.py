@@ -7,6 +7,7 @@ these functions and only translate :class:`AssessmentError` into a message or a 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -22,6 +23,7 @@ from cityrights.core import audit, duties
 from cityrights.core.datafiles import StoreOutcome, stale_snapshots, store_version
 from cityrights.core.errors import ServiceError
 from cityrights.core.models import Department, Organisation, OrganisationKind, User
+from cityrights.core.translation import field_names, interface_languages
 
 from . import published
 from .framework import FRAMEWORKS_DIR, Framework, FrameworkError, load_framework_file
@@ -529,8 +531,8 @@ def set_published(cycle: AssessmentCycle, actor: User, publish: bool) -> None:
 # --------------------------------------------------------------------------------------
 
 ACTION_FIELDS = [
-    "title",
-    "description",
+    *field_names("title"),
+    *field_names("description"),
     "owner",
     "horizon",
     "due_date",
@@ -542,8 +544,19 @@ ACTION_FIELDS = [
 ]
 
 
-def action_defaults(cycle: AssessmentCycle, recommendation_key: str, language: str) -> dict:
-    """Initial values of an action made from a recommendation: KPI, horizon, next level."""
+def framework_texts(name: str, text: Mapping[str, str], limit: int = 0) -> dict[str, str]:
+    """The columns of translated field ``name`` filled from a framework text, in every
+    language of the site the framework has (``title_fr``, ``title_nl`` …), cut at ``limit``."""
+    return {
+        column: text[code][:limit] if limit else text[code]
+        for code, column in zip(interface_languages(), field_names(name), strict=True)
+        if text.get(code)
+    }
+
+
+def action_defaults(cycle: AssessmentCycle, recommendation_key: str) -> dict:
+    """Initial values of an action made from a recommendation: its title and text in every
+    language the framework has, KPI, horizon, next level."""
     framework = framework_of(cycle)
     recommendation = next(
         (r for r in framework.recommendations if r.key == recommendation_key), None
@@ -557,8 +570,8 @@ def action_defaults(cycle: AssessmentCycle, recommendation_key: str, language: s
     kpi = recommendation.kpis[0]
     return {
         "recommendation": recommendation,
-        "title": recommendation.title.get_text(language),
-        "description": recommendation.text.get_text(language),
+        **framework_texts("title", recommendation.title, 300),
+        **framework_texts("description", recommendation.text),
         "horizon": recommendation.horizon or "short",
         "kpi_key": kpi.key,
         "target": kpi.target,
@@ -567,12 +580,15 @@ def action_defaults(cycle: AssessmentCycle, recommendation_key: str, language: s
     }
 
 
-def kpi_snapshot(framework: Framework, kpi_key: str, language: str) -> dict[str, str]:
+def kpi_snapshot(framework: Framework, kpi_key: str) -> dict[str, str]:
+    """What an action keeps of its KPI: the name in every language the framework has (the
+    other languages' columns emptied), unit and direction; nothing for an unknown KPI."""
     for recommendation in framework.recommendations:
         for kpi in recommendation.kpis:
             if kpi.key == kpi_key:
                 return {
-                    "kpi_name": kpi.name.get_text(language)[:300],
+                    **dict.fromkeys(field_names("kpi_name"), ""),
+                    **framework_texts("kpi_name", kpi.name, 300),
                     "kpi_unit": kpi.unit[:40],
                     "kpi_direction": kpi.direction,
                 }
@@ -586,7 +602,6 @@ def create_action(
     *,
     cycle: AssessmentCycle | None,
     recommendation_key: str = "",
-    language: str = "en",
 ) -> RoadmapAction:
     action = RoadmapAction(organisation=organisation, cycle=cycle, created_by=actor)
     for field, value in values.items():
@@ -602,7 +617,7 @@ def create_action(
             cell = result_of(cycle).cells.get(recommendation.cell)
             action.start_level = cell.level if cell else None
         if action.kpi_key:
-            for field, value in kpi_snapshot(framework, action.kpi_key, language).items():
+            for field, value in kpi_snapshot(framework, action.kpi_key).items():
                 setattr(action, field, value)
     with transaction.atomic():
         action.save()

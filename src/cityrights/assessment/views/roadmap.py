@@ -90,7 +90,7 @@ def action_new(request: StaffRequest) -> HttpResponse:
     recommendation = None
     if cycle is not None and rec_key:
         try:
-            defaults = services.action_defaults(cycle, rec_key, lang)
+            defaults = services.action_defaults(cycle, rec_key)
         except services.AssessmentError as error:
             refuse(request, error)
             return redirect("assessment:roadmap", org=organisation.slug)
@@ -112,14 +112,12 @@ def action_new(request: StaffRequest) -> HttpResponse:
         language=lang,
     )
     if request.method == "POST" and form.is_valid():
-        values = {field: form.cleaned_data[field] for field in ActionForm.Meta.fields}
         action = services.create_action(
             organisation,
             request.user,
-            values,
+            form.values(),
             cycle=cycle or latest,
             recommendation_key=rec_key,
-            language=lang,
         )
         messages.success(request, _("The action was added to the roadmap."))
         return redirect("assessment:action", org=organisation.slug, pk=action.pk)
@@ -165,9 +163,9 @@ def action_detail(request: StaffRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             # The bound ModelForm already changed ``action`` in memory: diff a fresh copy.
             stored = RoadmapAction.objects.get(pk=action.pk)
-            values = {field: form.cleaned_data[field] for field in ActionForm.Meta.fields}
+            values = form.values()
             if framework is not None and values.get("kpi_key") != stored.kpi_key:
-                values.update(services.kpi_snapshot(framework, values["kpi_key"] or "", lang))
+                values.update(services.kpi_snapshot(framework, values["kpi_key"] or ""))
             services.update_action(stored, request.user, values)
             messages.success(request, _("The action was saved."))
             return redirect("assessment:action", org=organisation.slug, pk=action.pk)
