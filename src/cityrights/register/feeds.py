@@ -85,7 +85,7 @@ class RegisterFeed(Feed):
 
     def item_description(self, item: EntryVersion) -> str:
         # Atom readers treat the summary as HTML: escape so a name like "<b>" stays text.
-        return escape(item.change_summary)
+        return escape(item.change_shown())
 
     def item_link(self, item: EntryVersion) -> str:
         # An entry's page is the catalogue's address followed by its code (register.urls):

@@ -22,6 +22,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cityrights.core.labels import ChoiceLabelsMixin
@@ -603,7 +604,9 @@ class EntryVersion(models.Model):
     entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField(_("version"))
     snapshot = models.JSONField(_("published content"))
-    change_summary = models.CharField(_("what changed"), max_length=500)
+    #: The publisher's own note; empty when they wrote none, shown as the default note in
+    #: the reader's language (:meth:`change_shown`).
+    change_summary = models.CharField(_("what changed"), max_length=500, blank=True)
     published_at = models.DateTimeField(_("published"))
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -628,6 +631,14 @@ class EntryVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entry} v{self.number}"
+
+    def change_shown(self) -> str:
+        """What changed, as the history and the feed show it. Without the publisher's own
+        note, "First publication." or "Updated." in the reader's language: stored, those
+        words were the language of whoever published, whatever the reader's."""
+        if self.change_summary:
+            return self.change_summary
+        return gettext("First publication.") if self.number == 1 else gettext("Updated.")
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:

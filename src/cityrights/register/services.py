@@ -473,12 +473,9 @@ def publish(
         if locked.state != State.IN_REVIEW:
             raise WorkflowError(_("Someone else changed this entry in the meantime."))
         now = timezone.now()
-        if entry.revision_of_id:
-            target = _merge_revision(entry)
-            summary = summary or _("Updated.")
-        else:
-            target = entry
-            summary = summary or _("First publication.")
+        # Without a note the version keeps none: the default words are shown in each
+        # reader's language (EntryVersion.change_shown).
+        target = _merge_revision(entry) if entry.revision_of_id else entry
         previous = target.versions.order_by("-number").first()
         target.state = State.PUBLISHED
         target.review_note = ""
