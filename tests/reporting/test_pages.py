@@ -203,3 +203,27 @@ def test_a_published_page_is_laid_out_once_and_still_says_when_it_was_corrected(
     assert pdf.status_code == 200
     assert client.get(PUBLIC + f"{YEAR}/v1/report-en.pdf").content == pdf.content
     assert client.get(PUBLIC + f"{YEAR}/v1/report-xx.pdf").status_code == 404
+
+
+def test_section_titles_follow_the_readers_language(brussels):
+    """A Dutch officer of a French-first city reads each section's Dutch title on the texts
+    form and in what approval still misses, not the French one."""
+    from django.utils import translation
+
+    editor = brussels.client_for("editor")
+    editor.post(STAFF + "reports/", {"year": YEAR})
+    report = AnnualReport.objects.get()
+    french = {s["key"]: s["title"] for s in report.sections["fr"]}
+    dutch = {s["key"]: s["title"] for s in report.sections["nl"]}
+    key = next(k for k in dutch if dutch[k] != french[k])
+    base = f"{STAFF}reports/{report.pk}/"
+    form = editor.get(base + "texts/", HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert dutch[key] in form
+    assert french[key] not in form
+    editor.post(
+        base + "texts/",
+        {"foreword_fr": "Notre année.", "foreword_nl": "Ons jaar.", f"commentary_{key}_fr": "Vu."},
+    )
+    with translation.override("nl"):
+        missing = services.missing_translations(AnnualReport.objects.get())
+    assert missing == [f"Het commentaar bij “{dutch[key]}” heeft geen tekst in het Nederlands."]

@@ -21,6 +21,7 @@ from cityrights.core.errors import ServiceError
 from cityrights.core.models import Organisation, User
 from cityrights.core.permissions import can
 from cityrights.core.translation import (
+    current_language,
     interface_languages,
     language_name,
     set_translations,
@@ -236,9 +237,15 @@ def commentaries_of(report: AnnualReport) -> dict[str, dict[str, str]]:
 
 
 def section_titles(report: AnnualReport) -> dict[str, str]:
-    """``{section key: title}`` in the city's first language (for messages and forms)."""
-    first: list[dict[str, Any]] = next(iter(report.sections.values()), [])
-    return {section["key"]: section["title"] for section in first}
+    """``{section key: title}`` for messages and forms: in the reader's language when the
+    report was drawn up in it, else in the city's first language. (The report keeps its
+    sections per city language, as drawn up; a Dutch officer of a French-first city reads
+    "Commentaar bij …" followed by the Dutch title, not the French one.)"""
+    sections: dict[str, list[dict[str, Any]]] = report.sections
+    shown = sections.get(current_language())
+    if shown is None:
+        shown = next(iter(sections.values()), [])
+    return {section["key"]: section["title"] for section in shown}
 
 
 def missing_translations(report: AnnualReport) -> list[str]:
