@@ -157,3 +157,32 @@ def test_language_switcher_sets_the_language():
     response = client.post("/i18n/setlang/", {"language": "nl", "next": "/"})
     assert response.status_code == 302
     assert "Inloggen" in client.get("/").content.decode()
+
+
+#: Words that are a verb on one page and a noun on another. Django merges every app's
+#: catalogue into one, where the first app's translation of a text wins: each meaning has its
+#: own context, so a column of differences never reads "Modifier" and a sign-up button never
+#: reads "Registre".
+MEANINGS = [
+    ("fr", None, "Change", "Modifier"),  # the language switcher's button
+    ("fr", "difference", "Change", "Évolution"),  # a column of score or share differences
+    ("nl", "change made to the draft", "Change", "Wijziging"),
+    ("fr", None, "Answer", "Réponse"),  # a column of answers
+    ("nl", "verb", "Answer", "Antwoorden"),  # a column of links to answer a section
+    ("fr", None, "Register", "Registre"),  # the transparency register
+    ("fr", "sign up", "Register", "S'inscrire"),  # a training session
+    ("nl", "add a webhook", "Register", "Registreren"),
+    ("fr", "verb", "Record", "Enregistrer"),  # a measurement
+    ("fr", "linked record", "Record", "Fiche"),  # what a principle's action links to
+]
+
+
+@pytest.mark.parametrize(("language", "context", "text", "expected"), MEANINGS)
+def test_each_meaning_of_an_ambiguous_word_has_its_own_translation(
+    language, context, text, expected
+):
+    from django.utils.translation import gettext, override, pgettext
+
+    with override(language):
+        found = gettext(text) if context is None else pgettext(context, text)
+    assert found == expected

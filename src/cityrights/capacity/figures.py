@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from cityrights.core import charts
 
@@ -186,7 +187,11 @@ def comparison_figure(
         (name, _mean(before[key]), _mean(now[key]), f"{now[key] - before[key]:+.2f}")
         for name, key in zip(names, keys, strict=True)
     )
-    table = Table(title, (_("Topic"), _("Previous round"), _("This round"), _("Change")), rows)
+    table = Table(
+        title,
+        (_("Topic"), _("Previous round"), _("This round"), pgettext("difference", "Change")),
+        rows,
+    )
     return Figure("comparison", title, current.respondents, False, chart, table)
 
 

@@ -14,6 +14,7 @@ from django import forms
 from django.conf import settings
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cityrights.core.forms import choice_field
 from cityrights.core.models import Organisation
@@ -513,7 +514,7 @@ class ActionForm(forms.Form):
 
 
 class LinkForm(forms.Form):
-    record = RecordField(label=_("Record"))
+    record = RecordField(label=pgettext_lazy("linked record", "Record"))
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
