@@ -375,3 +375,35 @@ def test_a_short_password_is_refused_in_the_persons_language(language, expected)
     with translation.override(language), pytest.raises(ValidationError) as refused:
         password_validation.validate_password("Zq8#vLp2")
     assert expected in refused.value.messages
+
+
+def test_a_person_chooses_the_language_of_their_e_mails_on_their_account_page(resident):
+    client = Client()
+    client.force_login(resident)
+    page = client.get("/accounts/", HTTP_ACCEPT_LANGUAGE="en")
+    assert 'name="language"' in page.content.decode()
+    response = client.post(
+        "/accounts/", {"name": " Rita R. ", "language": "nl"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 302
+    resident.refresh_from_db()
+    assert (resident.name, resident.language) == ("Rita R.", "nl")
+    # The pages follow the chosen language, the confirmation included.
+    after = client.get("/accounts/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<html lang="nl"' in after
+    assert "Uw account is opgeslagen." in after
+
+
+def test_a_language_the_site_does_not_offer_is_a_form_error(resident):
+    client = Client()
+    client.force_login(resident)
+    response = client.post("/accounts/", {"name": "Rita", "language": "de"})
+    assert response.status_code == 422
+    assert "Select a valid choice" in response.content.decode()
+    resident.refresh_from_db()
+    assert resident.language == "en"
+
+
+def test_the_account_page_needs_a_login():
+    response = Client().post("/accounts/", {"name": "X", "language": "nl"})
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]

@@ -76,6 +76,15 @@ def is_pending(user: User) -> bool:
     )
 
 
+def update_account(user: User, *, name: str, language: str) -> None:
+    """Save what a person changed about their own account. The language is that of every
+    message the site sends them (sign-up, password reset, confirmations, notices)."""
+    if language not in dict(settings.LANGUAGES):
+        raise ServiceError(_("Choose one of the languages offered."), 422)
+    user.name, user.language = name.strip(), language
+    user.save(update_fields=["name", "language"])
+
+
 def _link(name: str, **kwargs: str) -> str:
     return settings.CITYRIGHTS_BASE_URL + reverse(name, kwargs=kwargs)
 

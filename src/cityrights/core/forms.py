@@ -87,6 +87,23 @@ class SignupForm(forms.Form):
     )
 
 
+class AccountForm(forms.Form):
+    """What a person changes about their account themselves: the name shown to staff who
+    handle their requests, and the language of what they are sent."""
+
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=150,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    language = forms.ChoiceField(
+        label=_("Preferred language"),
+        choices=settings.LANGUAGES,
+        help_text=_("The e-mails we send you are in this language; these pages follow it too."),
+    )
+
+
 class ActivateAccountForm(SetPasswordForm):
     """Choose the password of a pending account, which makes it active."""
 

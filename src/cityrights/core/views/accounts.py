@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
@@ -12,13 +13,20 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from .. import accounts, throttling
 from ..errors import ServiceError, refuse
-from ..forms import ActivateAccountForm, DeleteAccountForm, SignupForm, ThrottledLoginForm
+from ..forms import (
+    AccountForm,
+    ActivateAccountForm,
+    DeleteAccountForm,
+    SignupForm,
+    ThrottledLoginForm,
+)
 from ..tenancy import UserRequest
 
 
@@ -112,9 +120,35 @@ class SignupConfirmView(auth_views.PasswordResetConfirmView):
 
 
 @login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def account(request: UserRequest) -> HttpResponse:
-    memberships = request.user.memberships.select_related("organisation", "department")
-    return render(request, "core/account.html", {"memberships": memberships})
+    user = request.user
+    form = AccountForm(request.POST or None, initial={"name": user.name, "language": user.language})
+    if request.method == "POST" and form.is_valid():
+        language = form.cleaned_data["language"]
+        accounts.update_account(user, name=form.cleaned_data["name"], language=language)
+        with translation.override(language):
+            messages.success(request, _("Your account was saved."))
+        response = redirect("core:account")
+        # The pages follow the language chosen for the e-mails (as the switcher sets it).
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+        return response
+    memberships = user.memberships.select_related("organisation", "department")
+    return render(
+        request,
+        "core/account.html",
+        {"memberships": memberships, "form": form},
+        status=422 if form.errors else 200,
+    )
 
 
 @login_required
