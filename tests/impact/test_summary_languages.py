@@ -72,7 +72,10 @@ def test_the_reviewer_sees_what_is_missing_and_confirms_it_before_publishing(bru
 
 def test_a_summary_written_in_every_language_needs_no_confirmation(brussels, decided):
     summary = services.save_summary(
-        decided, brussels.users["editor"], {"fr": "Le résumé.", "nl": "De samenvatting."}
+        decided,
+        brussels.users["editor"],
+        {"fr": "Le résumé.", "nl": "De samenvatting."},
+        title={"fr": "Caméras du parc", "nl": "Camera's in het park"},
     )
     html = brussels.client_for("reviewer").get(page(brussels, "summary", pk=decided.pk))
     assert "missing_seen" not in html.content.decode()
@@ -85,10 +88,16 @@ def test_residents_read_their_language_or_the_citys_first_marked_with_lang(bruss
     address = page(brussels, "public_detail", pk=decided.pk)
     dutch = Client().get(address, HTTP_ACCEPT_LANGUAGE="nl").content.decode()
     assert '<p class="summary-text" lang="fr">Le résumé.</p>' in dutch
+    # Without a title of its own the summary is named by the working title, in French.
+    assert f'<h1 lang="fr">{decided.title}</h1>' in dutch
     french = Client().get(address, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert '<p class="summary-text">Le résumé.</p>' in french
+    assert f"<h1>{decided.title}</h1>" in french
     services.save_summary(
-        decided, brussels.users["editor"], {"fr": "Le résumé.", "nl": "De samenvatting."}
+        decided,
+        brussels.users["editor"],
+        {"fr": "Le résumé.", "nl": "De samenvatting."},
+        title={"fr": "Caméras du parc", "nl": "Camera's in het park"},
     )
     # The text is unchanged in French but changed as a whole: approval is withdrawn.
     assert Client().get(address, HTTP_ACCEPT_LANGUAGE="nl").status_code == 404
@@ -96,11 +105,18 @@ def test_residents_read_their_language_or_the_citys_first_marked_with_lang(bruss
     services.approve_summary(summary, brussels.users["reviewer"], publish=True)
     dutch = Client().get(address, HTTP_ACCEPT_LANGUAGE="nl").content.decode()
     assert '<p class="summary-text">De samenvatting.</p>' in dutch
+    assert "<h1>Camera&#x27;s in het park</h1>" in dutch
+    listed = Client().get(page(brussels, "public_list"), HTTP_ACCEPT_LANGUAGE="nl")
+    assert "Camera&#x27;s in het park</a>" in listed.content.decode()
+    assert decided.title not in listed.content.decode()
 
 
 def test_the_public_api_gives_every_language_and_no_draft(brussels, decided):
     summary = services.save_summary(
-        decided, brussels.users["editor"], {"fr": "Le résumé.", "nl": "De samenvatting."}
+        decided,
+        brussels.users["editor"],
+        {"fr": "Le résumé.", "nl": "De samenvatting."},
+        title={"fr": "Caméras du parc", "nl": "Camera's in het park"},
     )
     assert Client().get(API).json() == []  # written, not approved: not public
     services.approve_summary(summary, brussels.users["reviewer"], publish=False)
@@ -110,6 +126,8 @@ def test_the_public_api_gives_every_language_and_no_draft(brussels, decided):
     assert found["assessment"] == decided.pk
     assert (found["language"], found["text"]) == ("nl", "De samenvatting.")
     assert found["texts"] == {"fr": "Le résumé.", "nl": "De samenvatting."}
+    assert found["title"] == "Camera's in het park"
+    assert found["titles"] == {"fr": "Caméras du parc", "nl": "Camera's in het park"}
     assert found["languages"] == ["fr", "nl"]
     assert found["url"].endswith(page(brussels, "public_detail", pk=decided.pk))
     [english] = Client().get(API + "?lang=en").json()
@@ -154,3 +172,34 @@ def test_the_migration_keeps_existing_summaries_as_the_citys_first_language(city
     executor.migrate(executor.loader.graph.leaf_nodes())
     summary = PublicSummary.objects.get(assessment=assessment)
     assert (summary.text_nl, summary.text_en, summary.text_fr) == ("De samenvatting.", "", "")
+    # Migration 0007: the page's title until then, the working title, in the first language.
+    assert (summary.title_nl, summary.title_en, summary.title_fr) == (assessment.title, "", "")
+
+
+def test_a_title_missing_in_a_language_is_a_missing_translation(brussels, decided):
+    """Every text in every language: the summary's text in French and Dutch is not enough
+    while the title residents read is French only."""
+    summary = services.save_summary(
+        decided, brussels.users["editor"], {"fr": "Le résumé.", "nl": "De samenvatting."}
+    )
+    assert summary.title_fr == decided.title[:200]  # the working title stands in
+    assert services.summary_gaps(summary) == ["nl"]
+    with pytest.raises(services.ImpactError):
+        services.approve_summary(summary, brussels.users["reviewer"], publish=True)
+    editor = brussels.client_for("editor")
+    address = page(brussels, "summary", pk=decided.pk)
+    form = editor.get(address).content.decode()
+    assert 'name="title_fr"' in form and 'name="title_nl"' in form
+    editor.post(
+        address,
+        {
+            "action": "save",
+            "title_fr": "Caméras du parc",
+            "title_nl": "Camera's in het park",
+            "text_fr": "Le résumé.",
+            "text_nl": "De samenvatting.",
+        },
+    )
+    summary.refresh_from_db()
+    assert (summary.title_fr, summary.title_nl) == ("Caméras du parc", "Camera's in het park")
+    assert services.summary_gaps(summary) == []

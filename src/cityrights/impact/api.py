@@ -52,7 +52,10 @@ class AssessmentOut(Schema):
 
 class PublicSummaryOut(Schema):
     assessment: int
+    #: The project's name for residents, in the language of ``text`` when written in it.
     title: str
+    #: The project's name in every language it is written in.
+    titles: dict[str, str]
     decision: str | None
     decided_at: datetime | None
     reassessment_due: date | None
@@ -152,7 +155,8 @@ def _public_summary(
     text = shown_text(summary, "text", lang)
     return PublicSummaryOut(
         assessment=assessment.pk,
-        title=assessment.title,
+        title=summary.shown_title(lang).text,
+        titles=translations(summary, "title"),
         decision=assessment.decision or None,
         decided_at=assessment.decided_at,
         reassessment_due=assessment.reassessment_due,

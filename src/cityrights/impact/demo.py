@@ -115,6 +115,22 @@ FALLBACK: dict[str, str] = {
 
 #: The published summaries in French and Dutch beside the English of ``PROJECTS`` (Demo City
 #: is Belgian and publishes in all three), keyed by the project's title.
+#: The public titles of the published summaries in French and Dutch (English: the title).
+TITLE_TRANSLATIONS: dict[str, dict[str, str]] = {
+    "Benefits-fraud risk model": {
+        "fr": "Modèle de risque de fraude aux allocations",
+        "nl": "Risicomodel voor uitkeringsfraude",
+    },
+    "Parking-bay occupancy sensors": {
+        "fr": "Capteurs d'occupation des places de stationnement",
+        "nl": "Bezettingssensoren voor parkeerplaatsen",
+    },
+    "Number-plate cameras at the low-emission zone": {
+        "fr": "Caméras de lecture de plaques dans la zone de basses émissions",
+        "nl": "Nummerplaatcamera's in de lage-emissiezone",
+    },
+}
+
 SUMMARY_TRANSLATIONS: dict[str, dict[str, str]] = {
     "Benefits-fraud risk model": {
         "fr": "La ville a testé un modèle qui choisit les dossiers d'allocations à contrôler. "
@@ -568,5 +584,6 @@ def _build(context: DemoContext, project: dict[str, Any], editor: Any, reviewer:
     if project.get("summary"):
         english = project["answers"].get("public-summary", project["reasons"])
         texts = {"en": english, **SUMMARY_TRANSLATIONS.get(project["title"], {})}
-        summary = services.save_summary(assessment, editor, texts)
+        titles = {"en": project["title"], **TITLE_TRANSLATIONS.get(project["title"], {})}
+        summary = services.save_summary(assessment, editor, texts, title=titles)
         services.approve_summary(summary, reviewer, publish=True)

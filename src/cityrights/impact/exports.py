@@ -162,6 +162,8 @@ def assessment_json(assessment: ImpactAssessment, language: str = "en") -> dict[
             for c in assessment.conditions.all()
         ],
         "public_summary": {
+            "title": summary.shown_title().text,
+            "titles": translations(summary, "title"),
             "text": summary.text,
             "texts": translations(summary, "text"),
             "languages": list(assessment.organisation.content_languages),

@@ -65,7 +65,8 @@ def _facts(assessment: ImpactAssessment, decided_at: datetime) -> AssessmentFact
             for item in assessment.risks.all()
         )
     return AssessmentFacts(
-        title=assessment.title,
+        # A published summary names the project in the reader's language.
+        title=summary.shown_title().text if public and summary is not None else assessment.title,
         kind=_labels(AssessmentKind(assessment.kind).label),
         decision=_labels(Decision(assessment.decision).label),
         decided_on=decided_at.date(),

@@ -347,10 +347,17 @@ class SummaryForm(TranslatedFormMixin, forms.Form):
     """The public summary: one box per language of the city, required in the first."""
 
     translated_fields = SUMMARY_TEXTS
-    required_translations = SUMMARY_TEXTS
+    required_translations = ("text",)  # an empty title is the working title (services)
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        for column in field_names("title"):
+            self.fields[column] = forms.CharField(
+                label=_("Title for residents"),
+                max_length=200,
+                required=False,
+                help_text=_("The project's name as the public pages show it."),
+            )
         for column in field_names("text"):
             self.fields[column] = _summary_box()
         self.limit_languages(organisation.content_languages)

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cityrights.core.models import Department, Organisation
-from cityrights.core.translation import TranslatedField
+from cityrights.core.translation import Shown, TranslatedField, shown
 from cityrights.register.models import Entry
 
 from .workflow import Decision as DecisionValue
@@ -488,8 +488,8 @@ class Comment(models.Model):
         return self.body[:60]
 
 
-#: The summary's texts entered per city language (``text_en``, ``text_fr``, …).
-SUMMARY_TEXTS = ("text",)
+#: The summary's texts entered per city language (``title_en``, ``text_fr``, …).
+SUMMARY_TEXTS = ("title", "text")
 
 
 class PublicSummary(models.Model):
@@ -498,11 +498,16 @@ class PublicSummary(models.Model):
     Written in each of the city's languages (required in the first); ``summary.text`` reads
     the active language with the city's fallback. Before publishing, the reviewer sees the
     languages still missing (``services.summary_gaps``) and confirms that list.
+
+    ``title`` is the project's name as residents read it, per language: the assessment's own
+    title is the staff's working title, in the language they work in, and public pages,
+    feeds and exports name the project by the summary's title (:meth:`shown_title`).
     """
 
     assessment = models.OneToOneField(
         ImpactAssessment, on_delete=models.CASCADE, related_name="public_summary"
     )
+    title = TranslatedField(models.CharField(_("title for residents"), max_length=200, blank=True))
     text = TranslatedField(models.TextField(_("summary"), blank=True))
     written_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -535,6 +540,15 @@ class PublicSummary(models.Model):
     @property
     def is_public(self) -> bool:
         return self.published and self.approved_at is not None
+
+    def shown_title(self, language: str | None = None) -> Shown:
+        """The title a reader of ``language`` (the active one) gets, marked with its language;
+        the assessment's working title (in the city's first language) when none is written."""
+        found = shown(self, "title", language)
+        if found:
+            return found
+        languages = self.assessment.organisation.content_languages
+        return Shown(self.assessment.title, languages[0] if languages else "")
 
 
 class Procurement(models.Model):

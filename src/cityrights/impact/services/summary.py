@@ -25,7 +25,7 @@ from cityrights.core.translation import (
     translations,
 )
 
-from ..models import ImpactAssessment, PublicSummary
+from ..models import SUMMARY_TEXTS, ImpactAssessment, PublicSummary
 from .refusals import (
     ImpactError,
     decision_version,
@@ -40,7 +40,9 @@ if TYPE_CHECKING:
     from cityrights.core.models import User
 
 
-def _texts(assessment: ImpactAssessment, text: str | Mapping[str, str]) -> dict[str, str]:
+def _texts(
+    assessment: ImpactAssessment, text: str | Mapping[str, str], field: str = "text"
+) -> dict[str, str]:
     """``text`` as ``{language: text}``: one text is the city's first language."""
     values = (
         dict(text)
@@ -53,31 +55,41 @@ def _texts(assessment: ImpactAssessment, text: str | Mapping[str, str]) -> dict[
             _("Unknown language: %(codes)s. Choose among %(offered)s.")
             % {"codes": ", ".join(unknown), "offered": ", ".join(interface_languages())},
             422,
-            "text",
+            field,
         )
     return {code: (value or "").strip() for code, value in values.items()}
 
 
 def save_summary(
-    assessment: ImpactAssessment, actor: User, text: str | Mapping[str, str]
+    assessment: ImpactAssessment,
+    actor: User,
+    text: str | Mapping[str, str],
+    title: str | Mapping[str, str] | None = None,
 ) -> PublicSummary:
     """Write or change the summary; a change withdraws approval and publication.
 
-    ``text`` is ``{language: text}`` (the form: one box per city language) or one text in
-    the city's first language. Languages it does not name keep their text.
+    ``text`` and ``title`` are ``{language: text}`` (the form: one box per city language) or
+    one text in the city's first language. Languages they do not name keep their text; a
+    summary given no title at all is titled with the assessment's working title in the
+    city's first language.
     """
     held = held_capabilities(actor, assessment)
     if not {"edit", "review"} & held:
         raise ImpactError(_("Your role does not allow this change."), 403)
     values = _texts(assessment, text)
+    titles = _texts(assessment, title, "title") if title is not None else {}
     with transaction.atomic():
         summary = PublicSummary.objects.filter(assessment=assessment).first()
-        before = translations(summary, "text") if summary is not None else {}
+        before = {name: translations(summary, name) if summary else {} for name in SUMMARY_TEXTS}
         if summary is None:
             summary = PublicSummary(assessment=assessment)
         set_translations(summary, "text", values)
-        after = translations(summary, "text")
-        if not after:
+        set_translations(summary, "title", titles)
+        if not translations(summary, "title"):
+            first = assessment.organisation.content_languages[0]
+            set_translations(summary, "title", {first: assessment.title[:200]})
+        after = {name: translations(summary, name) for name in SUMMARY_TEXTS}
+        if not after["text"]:
             raise ImpactError(_("Write the summary."), 422, "text")
         changed = before != after
         was_public = summary.is_public
@@ -102,9 +114,15 @@ def save_summary(
             action="update",
             obj=summary,
             changes={
-                "text_changed": changed,
+                "text_changed": before["text"] != after["text"],
+                "title_changed": before["title"] != after["title"],
                 "languages_changed": sorted(
-                    code for code in {*before, *after} if before.get(code) != after.get(code)
+                    {
+                        code
+                        for name in SUMMARY_TEXTS
+                        for code in {*before[name], *after[name]}
+                        if before[name].get(code) != after[name].get(code)
+                    }
                 ),
                 "withdrawn_from_public": was_public and changed,
             },
@@ -113,9 +131,14 @@ def save_summary(
 
 
 def summary_gaps(summary: PublicSummary) -> list[str]:
-    """The city's languages the summary has no text in yet, in the city's order."""
+    """The city's languages the summary has no title or no text in yet, in the city's order."""
     languages = summary.assessment.organisation.content_languages
-    return missing_languages(summary, ["text"], languages).get("text", [])
+    missing = {
+        code
+        for gaps in missing_languages(summary, SUMMARY_TEXTS, languages).values()
+        for code in gaps
+    }
+    return [code for code in languages if code in missing]
 
 
 def gaps_fingerprint(gaps: list[str]) -> str:

@@ -23,7 +23,7 @@ from cityrights.core.translation import field_names, language_name
 
 from .. import services
 from ..forms import CloseConditionForm, ConditionForm, DecisionForm, ReassessmentForm, SummaryForm
-from ..models import Condition, PublicSummary, Status
+from ..models import SUMMARY_TEXTS, Condition, ImpactAssessment, PublicSummary, Status
 from .assessments import detail_context
 from .common import attach, caps, get_assessment
 from .risks import risk_context
@@ -217,9 +217,7 @@ def summary(request: StaffRequest, pk: int) -> HttpResponse:
     form = SummaryForm(
         request.POST if request.POST.get("action") == "save" else None,
         organisation=request.organisation,
-        initial={column: getattr(current, column) for column in field_names("text")}
-        if current
-        else {},
+        initial=_summary_initial(assessment, current),
     )
     status = 200
     problem = ""
@@ -231,7 +229,10 @@ def summary(request: StaffRequest, pk: int) -> HttpResponse:
             if action == "save":
                 if form.is_valid():
                     services.save_summary(
-                        assessment, request.user, form.cleaned_translations("text")
+                        assessment,
+                        request.user,
+                        form.cleaned_translations("text"),
+                        title=form.cleaned_translations("title"),
                     )
                     messages.success(request, _("The summary was saved."))
                     return redirect(request.path)
@@ -280,6 +281,16 @@ def summary(request: StaffRequest, pk: int) -> HttpResponse:
         },
         status=status,
     )
+
+
+def _summary_initial(assessment: ImpactAssessment, current: PublicSummary | None) -> dict[str, str]:
+    """The summary's boxes as stored; a first summary's title proposes the working title."""
+    if current is None:
+        first = assessment.organisation.content_languages[0]
+        return {f"title_{first}": assessment.title[:200]}
+    return {
+        column: getattr(current, column) for name in SUMMARY_TEXTS for column in field_names(name)
+    }
 
 
 def _summary_languages(current: PublicSummary | None) -> dict[str, Any]:
