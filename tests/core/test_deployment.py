@@ -268,6 +268,7 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
         "ALLOWED_HOSTS": HOST,
         "CSRF_TRUSTED_ORIGINS": f"https://{HOST}",
         "CITYRIGHTS_BASE_URL": f"https://{HOST}",
+        "CITYRIGHTS_DEFAULT_FROM": f"Digital rights <rights@{HOST}>",
         "CITYRIGHTS_DATA_DIR": str(directory),
         "CITYRIGHTS_STATIC_ROOT": str(directory / "static-root"),
         "CITYRIGHTS_EMAIL_URL": f"smtp+plain://127.0.0.1:{mail.port}",
@@ -281,17 +282,25 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
     assert [c[:2] for c in commands] == [
         ["cityrights", "migrate"],
         ["cityrights", "collectstatic"],
+        ["cityrights", "create-keys"],
         ["cityrights", "check"],
         ["cityrights", "createsuperuser"],
+        ["cityrights", "create-city"],
     ], commands
     for command in commands:
-        extra = {"check": ["--fail-level", "WARNING"], "createsuperuser": ["--noinput"]}
+        extra = {
+            "check": ["--fail-level", "WARNING"],
+            "createsuperuser": ["--noinput"],
+            # The README's example administrator is this deployment's operator.
+            "create-city": ["--admin", OPERATOR[0]],
+        }
         output = _run(
             [str(bin_dir / command[0]), *command[1:], *extra.get(command[1], [])], environment
         )
         if command[1] == "check":
             assert "no issues" in output, output
-    _run([str(bin_dir / "cityrights"), "demo"], environment)
+    # Something to show: a test installation, so the demo is loaded deliberately.
+    _run([str(bin_dir / "cityrights"), "demo", "--into-production"], environment)
 
     port = free_port()
     gunicorn = readme_gunicorn()
@@ -360,6 +369,9 @@ def test_public_staff_admin_api_and_static_files_are_served(deployment):
     admin = operator.get("/admin/")
     assert admin.status == 200
     pages["/admin/"] = admin.text
+    # The README's first city, administered by the operator it named.
+    assert operator.get("/manage/brussels/").status == 200
+    assert visitor.get("/cities/brussels/").status == 200
 
     listing = visitor.get("/api/v1/register/demo-city/entries")
     assert listing.status == 200
@@ -393,6 +405,9 @@ def test_plain_http_is_sent_to_https_and_health_checks_are_not(deployment):
     assert answer.status == 301
     assert answer.headers["Location"] == f"https://{HOST}/cities/demo-city/"
     assert direct.get("/healthz").status == 200
+    ready = direct.get("/readyz")
+    assert ready.status == 200, ready.text
+    assert json.loads(ready.text) == {"status": "ok", "database": "ok", "cache": "ok", "keys": "ok"}
 
 
 # Kept last: it stops the server to read complete logs.

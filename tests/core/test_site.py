@@ -6,6 +6,7 @@ import logging
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from django.test import Client, override_settings
@@ -155,27 +156,94 @@ PRODUCTION = {
     "DJANGO_SETTINGS_MODULE": "cityrights.settings.production",
     "SECRET_KEY": "k" * 20 + "-production-secret-for-the-deploy-check-0123456789",
     "ALLOWED_HOSTS": "rights.example.org",
+    "CITYRIGHTS_BASE_URL": "https://rights.example.org",
+    "CITYRIGHTS_DEFAULT_FROM": "Digital rights <rights@rights.example.org>",
+    "CITYRIGHTS_TRUSTED_PROXIES": "1",
+    "CITYRIGHTS_EMAIL_URL": "smtp://mailer:secret@mail.example.org:587",
 }
 
 
-def test_production_profile_passes_check_deploy(tmp_path):
-    result = _run_cli(
-        "check",
-        "--deploy",
-        "--fail-level",
-        "WARNING",
+def production(folder: Path, **extra: str) -> dict[str, str]:
+    """The production profile's environment as the README sets it, with ``folder`` for data."""
+    return {
         **PRODUCTION,
-        CITYRIGHTS_EMAIL_URL="smtp://mailer:secret@mail.example.org:587",
-        CITYRIGHTS_DATA_DIR=str(tmp_path),
-    )
+        "CITYRIGHTS_DATA_DIR": str(folder),
+        "DATABASE_URL": f"sqlite:///{folder / 'cityrights.sqlite3'}",
+        # The keys in the data folder, whatever this process was told.
+        "CITYRIGHTS_KEY_DIR": "",
+        "CITYRIGHTS_CONSENT_KEY_DIR": "",
+        **extra,
+    }
+
+
+def test_production_profile_passes_check_deploy(tmp_path):
+    created = _run_cli("create-keys", **production(tmp_path))
+    assert created.returncode == 0, created.stderr
+    assert "Created ledger-ed25519.pem" in created.stdout
+    assert "Created identifier-pepper.key" in created.stdout
+    result = _run_cli("check", "--deploy", "--fail-level", "WARNING", **production(tmp_path))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+    again = _run_cli("create-keys", **production(tmp_path))
+    assert "nothing was created" in again.stdout
+
+
+def test_check_deploy_names_missing_keys_and_production_never_makes_new_ones(tmp_path):
+    """A service started without its key folder must not sign or hash with new keys."""
+    result = _run_cli("check", "--deploy", **production(tmp_path))
+    assert result.returncode == 1
+    assert "cityrights.E002" in result.stderr
+    assert "ledger-ed25519.pem" in result.stderr and "identifier-pepper.key" in result.stderr
+    assert "cityrights create-keys" in result.stderr
+    shown = _run_cli("signing-key", **production(tmp_path))
+    assert shown.returncode != 0
+    assert "Key file missing" in shown.stderr and "Restore the key folder" in shown.stderr
+    assert not (tmp_path / "keys" / "ledger-ed25519.pem").exists()
+
+
+@pytest.mark.parametrize(
+    ("extra", "check", "words"),
+    [
+        ({"CITYRIGHTS_BASE_URL": "http://127.0.0.1:8000"}, "E003", "CITYRIGHTS_BASE_URL"),
+        ({"CITYRIGHTS_DEFAULT_FROM": "x <no-reply@localhost>"}, "W001", "CITYRIGHTS_DEFAULT_FROM"),
+        ({"CITYRIGHTS_TRUSTED_PROXIES": "0"}, "W002", "CITYRIGHTS_TRUSTED_PROXIES=1"),
+    ],
+)
+def test_check_deploy_catches_an_incomplete_environment(tmp_path, extra, check, words):
+    _run_cli("create-keys", **production(tmp_path))
+    result = _run_cli(
+        "check", "--deploy", "--fail-level", "WARNING", **production(tmp_path, **extra)
+    )
+    assert result.returncode == 1
+    assert f"cityrights.{check}" in result.stderr and words in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("missing", "words"),
+    [("CITYRIGHTS_DATA_DIR", "Set CITYRIGHTS_DATA_DIR"), ("DATABASE_URL", "Set DATABASE_URL")],
+)
+def test_production_refuses_to_guess_where_its_data_is(tmp_path, missing, words):
+    environment = production(tmp_path)
+    del environment[missing]
+    result = _run_cli("check", **environment)
+    assert result.returncode != 0
+    assert words in result.stderr
+    relative = _run_cli("check", **production(tmp_path, CITYRIGHTS_DATA_DIR="var"))
+    assert "absolute path" in relative.stderr
+
+
+def test_the_demo_is_never_loaded_into_production_by_accident(tmp_path):
+    result = _run_cli("demo", **production(tmp_path))
+    assert result.returncode != 0
+    assert "--into-production" in result.stderr
 
 
 @pytest.mark.parametrize("url", [None, "console://"])
 def test_check_deploy_refuses_mail_printed_to_the_log(tmp_path, url):
+    environment = production(tmp_path)
+    del environment["CITYRIGHTS_EMAIL_URL"]
     extra = {"CITYRIGHTS_EMAIL_URL": url} if url else {}
-    result = _run_cli("check", "--deploy", **PRODUCTION, CITYRIGHTS_DATA_DIR=str(tmp_path), **extra)
+    result = _run_cli("check", "--deploy", **environment, **extra)
     assert result.returncode == 1
     assert "cityrights.E001" in result.stderr
     assert "console.EmailBackend prints every message to the server log" in result.stderr
@@ -222,9 +290,7 @@ def test_forwarded_proto_is_believed_only_behind_a_configured_proxy(tmp_path, pr
         "from django.conf import settings as s;"
         "h = s.SECURE_PROXY_SSL_HEADER; print(h[0] if h else h)"
     )
-    result = _settings_in_child(
-        code, **PRODUCTION, CITYRIGHTS_TRUSTED_PROXIES=proxies, CITYRIGHTS_DATA_DIR=str(tmp_path)
-    )
+    result = _settings_in_child(code, **production(tmp_path, CITYRIGHTS_TRUSTED_PROXIES=proxies))
     assert result.stdout.split() == [expected], result.stderr
 
 
@@ -252,12 +318,7 @@ def test_production_uses_argon2_and_secure_cookies(tmp_path):
         "print(s.PASSWORD_HASHERS[0], s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE,"
         " s.SECURE_HSTS_SECONDS, s.DEBUG)"
     )
-    result = _settings_in_child(
-        code,
-        DJANGO_SETTINGS_MODULE="cityrights.settings.production",
-        SECRET_KEY="x" * 60,
-        CITYRIGHTS_DATA_DIR=str(tmp_path),
-    )
+    result = _settings_in_child(code, **production(tmp_path, SECRET_KEY="x" * 60))
     assert result.stdout.split() == [
         "django.contrib.auth.hashers.Argon2PasswordHasher",
         "True",

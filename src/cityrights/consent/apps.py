@@ -22,7 +22,9 @@ class ConsentConfig(AppConfig):
         from cityrights.core.models import ApiKey
         from cityrights.core.registry import LinkableKind, NavLink, registry
 
-        from . import check_route, panels, report, services
+        from . import check_route, keys, panels, report, services
+
+        keys.register()
 
         report.register(registry)
         registry.add_nav_link(NavLink(_("Consent"), "consent:staff_agreements", "view", 30))

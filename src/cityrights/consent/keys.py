@@ -28,6 +28,17 @@ from cityrights.core import signing
 MASTER_KEY_FILE = "subject-master.key"
 PEPPER_FILE = "identifier-pepper.key"
 
+
+def _new_secret() -> bytes:
+    return secrets.token_bytes(32)
+
+
+def register() -> None:
+    """Name the app's secret files to the installation (``create-keys``, ``check --deploy``)."""
+    signing.register_secret(MASTER_KEY_FILE, _new_secret)
+    signing.register_secret(PEPPER_FILE, _new_secret)
+
+
 _lock = threading.Lock()
 _cache: dict[tuple[str, str], bytes] = {}
 
@@ -57,7 +68,7 @@ def _secret(name: str) -> bytes:
     with _lock:
         cached = _cache.get(cache_key)
         if cached is None:
-            cached = signing.read_or_create_secret(name, lambda: secrets.token_bytes(32))
+            cached = signing.read_or_create_secret(name, _new_secret)
             if len(cached) != 32:
                 raise RuntimeError(f"{signing.key_dir() / name} must hold exactly 32 bytes")
             _cache[cache_key] = cached

@@ -37,7 +37,18 @@ Secret files
     :func:`read_or_create_secret` creates a file of random bytes exclusively
     with mode 0600 (a concurrent creator's file wins) in the key folder. Apps
     use it for their own secrets (the consent app's subject master key and
-    identifier pepper).
+    identifier pepper) and name them with :func:`register_secret`.
+
+Never a new key in place of a lost one
+    A key that is missing where one was expected (a key folder not restored, a
+    service started from another folder, a typo in ``CITYRIGHTS_KEY_DIR``) must not
+    be replaced silently: a new pepper matches no resident's identifier (every
+    consent check would answer "no consent on record"), a new signing key signs
+    checkpoints nobody can check against the published keys. With
+    ``CITYRIGHTS_CREATE_KEYS`` off (the production profile) a missing key file
+    raises :class:`MissingKeyError` naming the file; a new installation creates its
+    keys once with ``cityrights create-keys``, and ``check --deploy`` lists the
+    files that are missing (``cityrights.E002``).
 """
 
 from __future__ import annotations
@@ -108,6 +119,10 @@ _lock = threading.Lock()
 _cache: dict[tuple[str, str], object] = {}
 
 
+class MissingKeyError(RuntimeError):
+    """A key file is missing and may not be created here (see the module docstring)."""
+
+
 class KeyFormatError(ValueError):
     """A key (PEM or JWK) that cannot be read; the message says why."""
 
@@ -137,16 +152,65 @@ def _create_exclusive(path: Path, data: bytes) -> None:
         handle.write(data)
 
 
+def may_create_keys() -> bool:
+    """Whether a missing key file may be created on first use (not in production)."""
+    return bool(getattr(settings, "CITYRIGHTS_CREATE_KEYS", True))
+
+
+def missing_key_message(paths: list[Path]) -> str:
+    names = ", ".join(str(path) for path in paths)
+    return (
+        f"Key file missing: {names}. Restore the key folder from your backup (or point "
+        "CITYRIGHTS_KEY_DIR / CITYRIGHTS_DATA_DIR at it); only for a new installation, "
+        "create the keys with `cityrights create-keys`."
+    )
+
+
 def read_or_create_secret(name: str, make: Callable[[], bytes]) -> bytes:
-    """The bytes of the secret file ``name`` in :func:`key_dir`, created from ``make()`` if absent.
+    """The bytes of the secret file ``name`` in :func:`key_dir`, created from ``make()`` if absent
+    and :func:`may_create_keys` (else :class:`MissingKeyError`).
 
     The file is created exclusively with mode 0600, so two processes starting
     at once agree on one secret. Results are not cached here; callers cache.
     """
     path = key_dir() / name
     if not path.exists():
+        if not may_create_keys():
+            raise MissingKeyError(missing_key_message([path]))
         _create_exclusive(path, make())
     return path.read_bytes()
+
+
+#: The apps' secret files (name → how a new one is made), see :func:`register_secret`.
+_SECRETS: dict[str, Callable[[], bytes]] = {}
+
+
+def register_secret(name: str, make: Callable[[], bytes]) -> None:
+    """Name a secret file an app keeps in the key folder, so that ``create-keys`` makes it and
+    ``check --deploy`` misses it."""
+    _SECRETS[name] = make
+
+
+def key_files() -> dict[str, Callable[[], bytes]]:
+    """Every key file of the installation: the signing key and the apps' secrets."""
+    return {SIGNING_KEY_FILE: lambda: private_key_to_pem(generate_private_key()), **_SECRETS}
+
+
+def missing_key_files() -> list[Path]:
+    folder = key_dir()
+    return [folder / name for name in key_files() if not (folder / name).exists()]
+
+
+def create_missing_keys() -> list[Path]:
+    """Create the key files that are missing (a new installation); the paths created."""
+    created = []
+    for name, make in key_files().items():
+        path = key_dir() / name
+        if not path.exists():
+            _create_exclusive(path, make())
+            created.append(path)
+    forget_cached_keys()
+    return created
 
 
 def forget_cached_keys() -> None:

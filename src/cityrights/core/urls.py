@@ -10,6 +10,7 @@ app_name = "core"
 urlpatterns = [
     path("", public.home, name="home"),
     path("healthz", public.healthz, name="healthz"),
+    path("readyz", public.readyz, name="readyz"),
     # The installation's public signing keys (core.signing.JWKS_PATH)
     path(".well-known/jwks.json", keys.jwks, name="jwks"),
     # Accounts

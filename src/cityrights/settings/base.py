@@ -49,6 +49,8 @@ SECRET_KEY = env("SECRET_KEY", "dev-only-insecure-key-change-me-" + "x" * 32)
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# A missing key file is created on first use (development, tests); production refuses.
+CITYRIGHTS_CREATE_KEYS = env_bool("CITYRIGHTS_CREATE_KEYS", True)
 CITYRIGHTS_BASE_URL = env("CITYRIGHTS_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import mimetypes
+import os
+import time
 
+from django.core.cache import cache
 from django.db import connection
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -11,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
+from .. import signing
 from ..colours import readable_text_colour
 from ..models import Organisation
 from ..registry import registry
@@ -76,11 +80,48 @@ def logo(request: HttpRequest, org: str) -> FileResponse:
 
 @require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Liveness and database check for load balancers. Says nothing about people."""
+    """Liveness and database check. Says nothing about people. (``/readyz`` checks more.)"""
+    if not _database_answers():
+        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def _database_answers() -> bool:
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except Exception:
-        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+        return False
+    return True
+
+
+def _cache_answers() -> bool:
+    """A value written to the shared cache reads back (sessions' throttles, the page cache)."""
+    key = f"cityrights:readyz:{os.getpid()}"
+    try:
+        written = str(time.monotonic_ns())
+        cache.set(key, written, 30)
+        return bool(cache.get(key) == written)
+    except Exception:
+        return False
+
+
+@require_safe
+def readyz(request: HttpRequest) -> JsonResponse:
+    """Whether this process can serve: the database, the shared cache and the key files.
+
+    ``/healthz`` asks the database only (and is the floor of the load benchmark); a load
+    balancer should send traffic only where this answers 200. A missing key file would make
+    consent checks answer "no consent on record": the process is not ready, it is misplaced.
+    """
+    parts = {
+        "database": "ok" if _database_answers() else "unavailable",
+        "cache": "ok" if _cache_answers() else "unavailable",
+        # Where keys are made on first use (development), a missing one is not a fault.
+        "keys": "ok" if signing.may_create_keys() or not signing.missing_key_files() else "missing",
+    }
+    ready = all(value == "ok" for value in parts.values())
+    return JsonResponse(
+        {"status": "ok" if ready else "error", **parts}, status=200 if ready else 503
+    )

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core import mail
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.test.utils import override_settings
 
 from cityrights.core import demo
@@ -20,7 +20,21 @@ HELD_MAIL = "django.core.mail.backends.locmem.EmailBackend"
 class Command(BaseCommand):
     help = "Create the demo city with one account per role (safe to run again)."
 
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--into-production",
+            action="store_true",
+            help="load the demo although this is the production profile (a test installation)",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
+        if getattr(settings, "CITYRIGHTS_PRODUCTION", False) and not options["into_production"]:
+            # Its accounts share a published password and its partner key is in the docs.
+            raise CommandError(
+                "This is the production profile: the demo's accounts share a published password "
+                "and its partner API key is in the documentation. Load it only into a test "
+                "installation, with --into-production."
+            )
         with override_settings(EMAIL_BACKEND=HELD_MAIL):
             mail.outbox = []
             context = demo.load()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from cityrights.core import signing
 
@@ -23,7 +23,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if options["rotate"]:
+        try:
+            self._handle(rotate=options["rotate"])
+        except signing.MissingKeyError as error:
+            raise CommandError(str(error)) from error
+
+    def _handle(self, *, rotate: bool) -> None:
+        if rotate:
             old, new = signing.rotate_signing_key()
             self.stdout.write(self.style.SUCCESS(f"Retired key {old}; now signing with {new}."))
             self.stdout.write(
