@@ -407,3 +407,9 @@ def test_a_language_the_site_does_not_offer_is_a_form_error(resident):
 def test_the_account_page_needs_a_login():
     response = Client().post("/accounts/", {"name": "X", "language": "nl"})
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_sign_up_preselects_the_language_the_page_is_read_in():
+    html = Client().get("/accounts/signup/", HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert '<option value="nl" selected>' in html
+    assert '<option value="en" selected>' not in html

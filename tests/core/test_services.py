@@ -43,6 +43,20 @@ def test_adding_a_new_person_creates_the_account_and_welcomes_it(city_a, mailout
     assert event.changes == {"role": "editor", "department": "Mobility"}
 
 
+def test_a_new_colleague_of_a_dutch_speaking_city_is_welcomed_in_dutch(city_a, mailoutbox):
+    """Until they choose a language under My account, the city's first language is theirs."""
+    city_a.city.default_language = "nl"
+    city_a.city.save()
+    membership = services.add_member(
+        organisation=city_a.city,
+        actor=city_a.users["admin"],
+        email="nieuw@city-a.example",
+        role=Role.VIEWER,
+    )
+    assert membership.user.language == "nl"
+    assert "wachtwoord" in mailoutbox[0].body  # "password" in the Dutch welcome
+
+
 def test_adding_an_existing_account_sends_no_welcome(city_a, city_b, mailoutbox):
     someone = city_b.users["viewer"]
     membership = services.add_member(

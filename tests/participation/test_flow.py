@@ -21,15 +21,15 @@ pytestmark = pytest.mark.django_db
 BASE = "/cities/city-a/participation/consultations/declaration/"
 
 
-def _post_comment(client, path, **data):
-    form = client.get(path).context["form"]
+def _post_comment(client, path, HTTP_ACCEPT_LANGUAGE="en", **data):
+    form = client.get(path, HTTP_ACCEPT_LANGUAGE=HTTP_ACCEPT_LANGUAGE).context["form"]
     payload = {"started": form.fields["started"].initial, "website": "", **data}
     import time
 
     from django.core import signing
 
     payload["started"] = signing.dumps(time.time() - 30, salt="participation.form-started")
-    return client.post(path, payload)
+    return client.post(path, payload, HTTP_ACCEPT_LANGUAGE=HTTP_ACCEPT_LANGUAGE)
 
 
 def test_the_draft_shows_the_city_languages_side_by_side(bilingual):
@@ -61,6 +61,30 @@ def test_a_resident_comments_replies_and_supports_once(consultation, resident):
     assert Support.objects.count() == 1
     comment.refresh_from_db()
     assert comment.support_count == 1
+
+
+def test_a_visitor_without_an_account_lands_on_the_section_and_reads_the_e_mail_notice(
+    city_a, django_capture_on_commit_callbacks
+):
+    """The comment waits for its link: its own page would be "not found" until then."""
+    make_consultation(city_a, anonymous=True)
+    client = Client()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _post_comment(
+            client,
+            BASE + "sections/inclusion/",
+            body="Think of older people.",
+            email="visitor@example.org",
+            name="Vi",
+            HTTP_ACCEPT_LANGUAGE="nl",
+        )
+    assert response.status_code == 302
+    assert response["Location"].endswith(BASE + "sections/inclusion/")
+    landed = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="nl")
+    assert landed.status_code == 200
+    assert "We stuurden u een e-mail" in landed.content.decode()
+    assert Comment.objects.get().status != CommentStatus.VISIBLE
+    assert mail.outbox[-1].to == ["visitor@example.org"]
 
 
 @pytest.mark.parametrize(

@@ -82,9 +82,7 @@ class SignupForm(forms.Form):
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         help_text=_("We send a link to this address; with it you choose your password."),
     )
-    language = forms.ChoiceField(
-        label=_("Preferred language"), choices=settings.LANGUAGES, initial="en"
-    )
+    language = forms.ChoiceField(label=_("Preferred language"), choices=settings.LANGUAGES)
 
 
 class AccountForm(forms.Form):

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
@@ -30,6 +31,7 @@ def send_welcome(user: User, organisation: Organisation) -> None:
         "uid": urlsafe_base64_encode(force_bytes(user.pk)),
         "token": default_token_generator.make_token(user),
     }
-    subject = render_to_string("registration/welcome_subject.txt", context).strip()
-    body = render_to_string("registration/welcome_email.txt", context)
+    with translation.override(user.language or organisation.default_language):
+        subject = render_to_string("registration/welcome_subject.txt", context).strip()
+        body = render_to_string("registration/welcome_email.txt", context)
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])

@@ -99,7 +99,10 @@ def add_member(
             user = User.objects.filter(email__iexact=email).first()
             created = user is None
             if user is None:
-                user = User.objects.create_user(email=email, name=name)
+                # Until they choose one under My account: the city's first language.
+                user = User.objects.create_user(
+                    email=email, name=name, language=organisation.default_language
+                )
             membership = Membership.objects.create(
                 user=user, organisation=organisation, role=role, department=department
             )

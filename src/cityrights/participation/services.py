@@ -685,7 +685,9 @@ def publish_response(
 
 
 def _commenters(consultation: Consultation) -> dict[str, str]:
-    """E-mail address → language of everyone with a visible comment (nothing else is kept)."""
+    """E-mail address → language of everyone with a visible comment (nothing else is kept):
+    the language they commented in, which is the one they read the consultation in (an
+    account's stored language is only the fallback)."""
     people: dict[str, str] = {}
     rows = consultation.comments.filter(status=CommentStatus.VISIBLE).values_list(
         "email", "language", "author__email", "author__language"
@@ -693,7 +695,7 @@ def _commenters(consultation: Consultation) -> dict[str, str]:
     for email, language, account_email, account_language in rows:
         address = account_email or email
         if address:
-            people.setdefault(address.lower(), account_language or language or "en")
+            people.setdefault(address.lower(), language or account_language or "en")
     return people
 
 

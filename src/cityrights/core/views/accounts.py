@@ -28,6 +28,7 @@ from ..forms import (
     ThrottledLoginForm,
 )
 from ..tenancy import UserRequest
+from ..translation import current_language
 
 
 class LoginView(auth_views.LoginView):
@@ -78,7 +79,8 @@ def admin_login(request: HttpRequest) -> HttpResponse:
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("core:account")
-    form = SignupForm(request.POST or None)
+    # The language preselected is the one the page is read in (the e-mails' language).
+    form = SignupForm(request.POST or None, initial={"language": current_language()})
     status = 200
     if request.method == "POST" and form.is_valid():
         try:

@@ -194,6 +194,15 @@ def _submit(
     else:
         messages.success(request, _("Thank you, your comment is published."))
     target = comment.parent or comment
+    if token and target is comment:
+        # Not shown until its link is opened: back to the section, where the message is read
+        # (the comment's own page would be "not found" until then).
+        return redirect(
+            reverse(
+                "participation:section",
+                kwargs={"org": org(request).slug, "slug": consultation.slug, "key": section.key},
+            )
+        )
     return redirect(
         reverse(
             "participation:comment",
