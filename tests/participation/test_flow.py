@@ -284,6 +284,12 @@ def test_the_response_links_changes_to_comments_and_tells_commenters(
     mail.outbox.clear()
     client = city_a.client_for("admin")
     url = f"/manage/city-a/participation/consultations/{consultation.pk}/response/"
+    # Sections are named by their headings in the officer's language, never by their keys.
+    staff_page = client.get(url, HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert "<strong>Inclusion NL</strong>: " in staff_page
+    assert "<td>Inclusion NL</td>" in staff_page
+    assert '<option value="inclusion">Inclusion NL</option>' in staff_page
+    assert ">inclusion<" not in staff_page and "inclusion: " not in staff_page
     assert city_a.client_for("viewer").post(url, {"form": "publish"}).status_code == 403
     with django_capture_on_commit_callbacks(execute=True):
         published = client.post(url, {"form": "publish"})

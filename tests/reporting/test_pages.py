@@ -227,3 +227,15 @@ def test_section_titles_follow_the_readers_language(brussels):
     with translation.override("nl"):
         missing = services.missing_translations(AnnualReport.objects.get())
     assert missing == [f"Het commentaar bij “{dutch[key]}” heeft geen tekst in het Nederlands."]
+
+
+def test_workflow_confirmations_are_in_the_officers_language(city_a):
+    editor, reviewer = city_a.client_for("editor"), city_a.client_for("reviewer")
+    editor.post(STAFF + "reports/", {"year": YEAR})
+    report = AnnualReport.objects.get()
+    base = f"{STAFF}reports/{report.pk}/"
+    editor.post(base + "texts/", {"foreword_en": "Our year."})
+    approved = reviewer.post(base + "approve/", follow=True, HTTP_ACCEPT_LANGUAGE="fr")
+    assert "Le rapport est approuvé. Il peut maintenant être publié." in approved.content.decode()
+    published = reviewer.post(base + "publish/", follow=True, HTTP_ACCEPT_LANGUAGE="nl")
+    assert "Het rapport is gepubliceerd, ondertekend en vastgezet." in published.content.decode()

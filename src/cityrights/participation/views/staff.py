@@ -443,7 +443,8 @@ def _sections_of_final(consultation: Consultation) -> list[tuple[str, str]]:
     version = services._final_or_latest(consultation)
     if version is None:
         return []
-    return [(s.key, f"{s.key}: {s.heading}") for s in version.sections.all()]
+    # The heading in the reader's language: the key is an address, not a name.
+    return [(s.key, s.heading or s.key) for s in version.sections.all()]
 
 
 @org_view("view")
@@ -486,6 +487,7 @@ def response(request: StaffRequest, pk: int) -> HttpResponse:
             "intro_form": intro,
             "change_form": change,
             "changes": document.changes.prefetch_related("comments") if document else [],
+            "headings": dict(_sections_of_final(consultation)),
             "page": page,
             "missing": comments.filter(outcome="").count(),
             "may_edit": "edit" in caps(request)

@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cityrights.core.errors import refuse
@@ -106,10 +106,10 @@ def report(request: StaffRequest, pk: int) -> HttpResponse:
 
 
 DONE = {
-    "refresh": _lazy("The figures were taken again from the records."),
-    "approve": _lazy("The report is approved. It can now be published."),
-    "return": _lazy("The report is a draft again."),
-    "publish": _lazy("The report is published, signed and frozen."),
+    "refresh": gettext_lazy("The figures were taken again from the records."),
+    "approve": gettext_lazy("The report is approved. It can now be published."),
+    "return": gettext_lazy("The report is a draft again."),
+    "publish": gettext_lazy("The report is published, signed and frozen."),
 }
 
 
