@@ -186,3 +186,18 @@ def test_each_meaning_of_an_ambiguous_word_has_its_own_translation(
     with override(language):
         found = gettext(text) if context is None else pgettext(context, text)
     assert found == expected
+
+
+def test_a_single_risk_is_counted_in_the_singular():
+    from django.utils.translation import ngettext, override
+
+    one, many = (
+        "%(n)d risk placed by likelihood (left to right) and severity (bottom to top).",
+        "%(n)d risks placed by likelihood (left to right) and severity (bottom to top).",
+    )
+    with override("fr"):
+        assert ngettext(one, many, 1) % {"n": 1} == (
+            "1 risque placé selon la probabilité (de gauche à droite) et la gravité (de bas en "
+            "haut)."
+        )
+        assert ngettext(one, many, 3).startswith("%(n)d risques placés")

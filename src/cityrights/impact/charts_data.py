@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from cityrights.core import charts
 
@@ -55,8 +56,10 @@ def matrix(
     severity = content.severity_labels(template, language)
     title = _("Risks after mitigation") if residual else _("Risks before mitigation")
     total = sum(counts.values())
-    description = _(
-        "%(n)d risks placed by likelihood (left to right) and severity (bottom to top)."
+    description = ngettext(
+        "%(n)d risk placed by likelihood (left to right) and severity (bottom to top).",
+        "%(n)d risks placed by likelihood (left to right) and severity (bottom to top).",
+        total,
     ) % {"n": total}
 
     def chart_band(lk: int, sv: int) -> str:
