@@ -239,3 +239,30 @@ def test_workflow_confirmations_are_in_the_officers_language(city_a):
     assert "Le rapport est approuvé. Il peut maintenant être publié." in approved.content.decode()
     published = reviewer.post(base + "publish/", follow=True, HTTP_ACCEPT_LANGUAGE="nl")
     assert "Het rapport is gepubliceerd, ondertekend en vastgezet." in published.content.decode()
+
+
+@pytest.mark.parametrize(("staff_view", "linked"), [(False, False), (True, True)])
+def test_residents_get_no_link_to_a_staff_page(staff_view, linked):
+    """A resident following "where this figure comes from" to a staff page would meet the
+    log-in form: they read where it comes from instead; staff keep the link."""
+    from django.template.loader import render_to_string
+
+    from cityrights.core.report import Figure
+
+    figures = [
+        Figure(
+            key="questions",
+            label="Questions",
+            value=3,
+            note="Counted.",
+            url="/manage/x/",
+            staff_only=True,
+        ),
+        Figure(key="entries", label="Entries", value=9, note="Counted.", url="/cities/x/"),
+    ]
+    html = render_to_string(
+        "reporting/includes/figures.html", {"figures": figures, "staff_view": staff_view}
+    )
+    assert ('href="/manage/x/"' in html) is linked
+    assert ("It comes from a page for the city's staff." in html) is not linked
+    assert 'href="/cities/x/"' in html

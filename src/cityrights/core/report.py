@@ -97,7 +97,7 @@ class Figure:
     year); ``suppressed`` is set instead when a count exists but is too small to publish
     (the value is then ``None`` as well, never stored). ``url`` is the live page the figure
     comes from (a site path or an absolute address); ``staff_only`` says that page is for
-    the city's staff, so public pages can say so next to the link.
+    the city's staff: public pages name it instead of linking residents to a log-in form.
     """
 
     key: str

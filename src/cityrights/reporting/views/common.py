@@ -15,13 +15,14 @@ from ..content import ReportView
 
 
 def render_body(
-    request: HttpRequest, view: ReportView, report: Any, *, downloads: bool
+    request: HttpRequest, view: ReportView, report: Any, *, downloads: bool, staff_view: bool
 ) -> SafeString:
     """The report's body in the document's language, interface words included.
 
     A reader of the French interface who opens the Dutch text reads the headings, the
     "how this is computed" notes and the table of contents in Dutch as well, and the block
-    carries ``lang="nl"`` (WCAG 3.1.2).
+    carries ``lang="nl"`` (WCAG 3.1.2). Residents (not ``staff_view``) get no link to a
+    staff page, where they would only meet the log-in form.
     """
     foreign = view.language != current_language()
     with translation.override(view.language):
@@ -33,6 +34,7 @@ def render_body(
                 "organisation": report.organisation,
                 "downloads": downloads,
                 "foreign": foreign,
+                "staff_view": staff_view,
             },
             request=request,
         )

@@ -76,7 +76,7 @@ def _page_parts(request: OrgRequest, report: AnnualReport) -> dict[str, Any]:
             "languages": view.languages,
             "corrects_version": view.corrects_version,
             "correction_reason": view.correction_reason,
-            "body": str(render_body(request, view, report, downloads=True)),
+            "body": str(render_body(request, view, report, downloads=True, staff_view=False)),
         }
         cache.set(key, parts, timeout=None)
     return parts

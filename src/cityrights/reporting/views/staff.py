@@ -93,7 +93,7 @@ def _report_page(request: OrgRequest, found: AnnualReport, status: int = 200) ->
             "missing": [] if found.is_published else services.missing_translations(found),
             "held": capabilities(request.user, organisation),
             "latest_published": selectors.published_version(organisation, found.year),
-            "body": render_body(request, view, found, downloads=False),
+            "body": render_body(request, view, found, downloads=False, staff_view=True),
         },
         status=status,
     )
