@@ -5,9 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import pytest
 from django.test import Client
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from cityrights.register.models import Entry
 from cityrights.reporting import services
@@ -156,6 +159,12 @@ def test_the_pdf_has_a_table_of_contents_with_page_numbers(city_a):
     line = next(line for line in contents.splitlines() if "Transparency register" in line)
     assert line.rstrip().endswith(str(start))
     assert Client().get(PUBLIC + f"{YEAR}/v1/report-de.pdf").status_code == 404
+    # The cover's moments in the reader's words and the city's time, not ISO 8601 UTC.
+    cover = pages[0]
+    assert not re.search(r"\d{4}-\d\d-\d\dT\d\d:\d\d", cover), cover
+    report = AnnualReport.objects.get()
+    taken = timezone.localtime(report.figures_taken_at)
+    assert f"Figures taken {date_format(taken, 'DATETIME_FORMAT')}" in cover, cover
 
 
 @pytest.mark.parametrize("who", ["anonymous", "resident"])
