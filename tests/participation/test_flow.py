@@ -346,6 +346,18 @@ def test_exports_leave_personal_data_out_of_the_public_ones(open_anonymous, resi
         pdf_pages(Client().get(base + "comments.pdf", HTTP_ACCEPT_LANGUAGE="nl").content)
     )
     assert "taken_up" not in text and "Overgenomen" in text
+    # Headings and reasons in the reader's language too, in every export.
+    Comment.objects.update(outcome_reason_en="The park gets wifi.", outcome_reason_nl="Wifi.")
+    dutch = Client().get(base + "comments.csv", HTTP_ACCEPT_LANGUAGE="nl")
+    [row] = csv.DictReader(io.StringIO(dutch.content.decode("utf-8-sig")))
+    assert (row["section_heading"], row["outcome_reason"]) == ("Inclusion NL", "Wifi.")
+    english = Client().get(base + "comments.csv", HTTP_ACCEPT_LANGUAGE="en")
+    [row] = csv.DictReader(io.StringIO(english.content.decode("utf-8-sig")))
+    assert (row["section_heading"], row["outcome_reason"]) == ("Inclusion", "The park gets wifi.")
+    text = " ".join(
+        pdf_pages(Client().get(base + "comments.pdf", HTTP_ACCEPT_LANGUAGE="nl").content)
+    )
+    assert "Inclusion NL" in text and "Wifi." in text
 
 
 def test_the_final_text_shows_the_comments_of_every_version(consultation, resident, city_a):

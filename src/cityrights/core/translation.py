@@ -239,8 +239,14 @@ def order_text(name: str, language: str | None = None, prefix: str = "") -> Any:
     return order_text_in(name, fallback_order(language), prefix)
 
 
-def order_text_in(name: str, languages: Sequence[str], prefix: str = "") -> Any:
-    """The expression of :func:`order_text` for an explicit language order.
+def order_text_in(
+    name: str,
+    languages: Sequence[str],
+    prefix: str = "",
+    output_field: Field[Any, Any] | None = None,
+) -> Any:
+    """The expression of :func:`order_text` for an explicit language order (give
+    ``output_field`` for a text column: a ``TextField`` does not mix with the empty default).
 
     An index that serves a sorted list declares it with the same order (one index per
     order a reader can have, see ``register.models.Entry.Meta``): PostgreSQL uses an
@@ -249,8 +255,11 @@ def order_text_in(name: str, languages: Sequence[str], prefix: str = "") -> Any:
     from django.db.models import F, Value
     from django.db.models.functions import Coalesce, NullIf
 
-    columns = [NullIf(F(prefix + to_attribute(name, code)), Value("")) for code in languages]
-    return Coalesce(*columns, Value("")) if len(columns) > 1 else columns[0]
+    kind: dict[str, Any] = {"output_field": output_field} if output_field is not None else {}
+    columns = [
+        NullIf(F(prefix + to_attribute(name, code)), Value(""), **kind) for code in languages
+    ]
+    return Coalesce(*columns, Value(""), **kind) if len(columns) > 1 else columns[0]
 
 
 def in_any_language(name: str, value: str, lookup: str = "icontains", prefix: str = "") -> Any:

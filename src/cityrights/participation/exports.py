@@ -20,11 +20,17 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+from django.db.models import TextField
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from cityrights.core import pdf
-from cityrights.core.translation import city_languages, translations
+from cityrights.core.translation import (
+    city_languages,
+    fallback_order,
+    order_text_in,
+    translations,
+)
 
 from .markdown import plain_text
 from .models import Answer, Comment, CommentStatus, Consultation, Outcome
@@ -47,19 +53,31 @@ PUBLIC_COLUMNS = [
 STAFF_COLUMNS = [*PUBLIC_COLUMNS, "name_shown", "email", "language"]
 
 
+def _reading_order(consultation: Consultation) -> tuple[str, ...]:
+    """The languages a reader of the export gets texts in: theirs, then the city's."""
+    with city_languages(consultation.organisation.content_languages):
+        return fallback_order()
+
+
 def comment_rows(consultation: Consultation, *, public: bool) -> Iterator[dict[str, Any]]:
-    language = consultation.organisation.default_language
+    """The comments with their section's heading and the outcome's reason in the reader's
+    language (the active one), else the city's first language that has them."""
+    languages = _reading_order(consultation)
     rows = (
         Comment.objects.filter(
             consultation=consultation,
             status__in=[CommentStatus.VISIBLE, CommentStatus.HIDDEN],
         )
         .order_by("section__version__number", "section__position", "created_at", "id")
+        .annotate(
+            heading_read=order_text_in("heading", languages, prefix="section__"),
+            reason_read=order_text_in("outcome_reason", languages, output_field=TextField()),
+        )
         .values_list(
             "pk",
             "parent_id",
             "section__key",
-            f"section__heading_{language}",
+            "heading_read",
             "quote",
             "body",
             "created_at",
@@ -68,7 +86,7 @@ def comment_rows(consultation: Consultation, *, public: bool) -> Iterator[dict[s
             "status",
             "hidden_reason",
             "outcome",
-            f"outcome_reason_{language}",
+            "reason_read",
             "author_name",
             "email",
             "author__email",
@@ -124,8 +142,14 @@ def comment_rows(consultation: Consultation, *, public: bool) -> Iterator[dict[s
 
 
 def answer_rows(consultation: Consultation) -> Iterator[dict[str, Any]]:
-    """Counted answers, one row per answer; nothing says who gave them."""
-    language = consultation.organisation.default_language
+    """Counted answers, one row per answer; nothing says who gave them. Questions and
+    choices in the reader's language, else the city's."""
+    languages = _reading_order(consultation)
+
+    def read(obj: Any, name: str) -> str:
+        texts = translations(obj, name)
+        return next((texts[code] for code in languages if texts.get(code)), str(obj))
+
     answers = (
         Answer.objects.filter(submission__consultation=consultation, submission__is_counted=True)
         .select_related("question")
@@ -137,11 +161,8 @@ def answer_rows(consultation: Consultation) -> Iterator[dict[str, Any]]:
         number = numbers.setdefault(answer.submission_id, len(numbers) + 1)
         yield {
             "respondent": number,
-            "question": translations(answer.question, "text").get(language, str(answer.question)),
-            "choices": "; ".join(
-                translations(choice, "label").get(language, str(choice))
-                for choice in answer.choices.all()
-            ),
+            "question": read(answer.question, "text"),
+            "choices": "; ".join(read(choice, "label") for choice in answer.choices.all()),
             "text": answer.text,
         }
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC
 from typing import Any
 
 from django import template
@@ -57,5 +58,5 @@ def moment(value: Any) -> str:
     if found is None:
         return str(value or "")
     if timezone.is_naive(found):
-        found = timezone.make_aware(found, timezone.UTC)
+        found = found.replace(tzinfo=UTC)
     return date_format(timezone.localtime(found), "DATETIME_FORMAT", use_l10n=True)
