@@ -428,3 +428,23 @@ def test_procurement_requirements_left_out_need_a_reason(city_a):
             details=details,
             answers={"made-up": {"included": True}},
         )
+
+
+def test_the_exported_screening_gives_its_reasons_in_the_readers_language(city_a):
+    """Stored in English (the service's words); the export, like the page, in the reader's."""
+    from cityrights.impact import exports
+
+    template = services.latest_template(TemplateKind.SCREENING).template
+    answers = {q.key: "no" for q in template.questions}
+    answers["personal-data"] = "yes"
+    screening = services.screen(
+        city_a.city, city_a.users["editor"], project="Parking app", answers=answers
+    )
+    assessment = services.create_assessment(
+        city_a.city, city_a.users["editor"], title="Parking app", kind="dpia", screening=screening
+    )
+    english = exports.assessment_json(assessment, "en")["screening"]["reasons"]
+    french = exports.assessment_json(assessment, "fr")["screening"]["reasons"]
+    assert english == list(screening.reasons)
+    assert len(french) == 1 and french != english
+    assert french == list(content.screen(answers, template, "fr").reasons)

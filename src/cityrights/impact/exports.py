@@ -127,7 +127,7 @@ def assessment_json(assessment: ImpactAssessment, language: str = "en") -> dict[
             "version": assessment.template.version,
             "content_hash": assessment.template.content_hash,
         },
-        "screening": _screening(assessment),
+        "screening": _screening(assessment, language),
         "sections": sections,
         "general_comments": [
             {"by": _person(c.author), "at": _iso(c.created_at), "text": c.body}
@@ -175,17 +175,24 @@ def assessment_json(assessment: ImpactAssessment, language: str = "en") -> dict[
     }
 
 
-def _screening(assessment: ImpactAssessment) -> dict[str, Any] | None:
+def _screening(assessment: ImpactAssessment, language: str) -> dict[str, Any] | None:
+    """The screening; its reasons said in ``language`` as the screening page says them (the
+    row keeps them in the language of whoever screened), the stored words if the template
+    can no longer tell."""
     screening = assessment.screening
     if screening is None:
         return None
+    try:
+        reasons = content.screen(screening.answers, screening.template.template, language).reasons
+    except ValueError:
+        reasons = screening.reasons
     return {
         "project": screening.project,
         "template": str(screening.template),
         "answers": screening.answers,
         "needed": screening.needed,
         "kind": screening.kind,
-        "reasons": screening.reasons,
+        "reasons": list(reasons),
         "screened_at": _iso(screening.screened_at),
     }
 
