@@ -454,3 +454,16 @@ def test_mix_stays_between_its_ends(first: str, second: str, weight: float) -> N
         a, b, c = (int(x[i : i + 2], 16) for x in (first, second, blended))
         assert min(a, b) <= c <= max(a, b)
     assert mix(first, second, 0) == first and mix(first, second, 1) == second
+
+
+@pytest.mark.parametrize(("language", "shown"), [("en", "57.9"), ("fr", "57,9"), ("nl", "57,9")])
+def test_chart_values_are_written_as_the_data_table_beside_them(language, shown) -> None:
+    """A French reader read "60.4" in the chart next to "60,4" in its table."""
+    from django.utils import translation
+
+    with translation.override(language):
+        svg = charts.bar_chart(["Inclusion"], [57.94], title="Scores", max_value=100)
+    assert f">{shown}<" in svg
+    assert ">57.9<" not in svg or language == "en"
+    # Coordinates stay numbers SVG reads, whatever the language.
+    assert re.search(r'x="\d+(\.\d)?"', svg)

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -191,7 +192,7 @@ def measurement_chart(action: RoadmapAction, measurements: list) -> str:
     from cityrights.core import charts
 
     return charts.line_chart(
-        labels=[m.date.isoformat() for m in measurements],
+        labels=[date_format(m.date, "SHORT_DATE_FORMAT") for m in measurements],
         series=[
             charts.Series(action.kpi_name or _("Measured value"), [m.value for m in measurements])
         ],

@@ -16,6 +16,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from django.utils.formats import get_format
+
 Number = float | int
 ValueFormat = str | Callable[[float], str] | None
 MarkerShape = Literal["circle", "square", "triangle", "diamond"]
@@ -90,13 +92,24 @@ def _default_format(value: float) -> str:
     return "0" if text == "-0" else text
 
 
+_DECIMAL_POINT = re.compile(r"(?<=\d)\.(?=\d)")
+
+
+def _localised(text: str) -> str:
+    """A number Python wrote ("57.9") in the reader's notation ("57,9" in French and Dutch),
+    as the chart's data table beside it writes it."""
+    separator = str(get_format("DECIMAL_SEPARATOR"))
+    return text if separator == "." else _DECIMAL_POINT.sub(separator, text)
+
+
 def _format(value: float, value_format: ValueFormat) -> str:
-    """Format a value with a ``str.format`` pattern, a callable, or the default (1 decimal)."""
+    """Format a value with a ``str.format`` pattern, a callable, or the default (1 decimal),
+    with the decimal separator of the active language."""
     if value_format is None:
-        return _default_format(value)
+        return _localised(_default_format(value))
     if callable(value_format):
-        return str(value_format(value))
-    return str(value_format).format(value)
+        return _localised(str(value_format(value)))
+    return _localised(str(value_format).format(value))
 
 
 def _check_value(value: object, where: str) -> float | None:
