@@ -55,3 +55,45 @@ def test_the_dashboard_shows_words_not_codes(city_a):
     log = city_a.client_for("admin").get("/manage/city-a/audit/").content.decode()
     assert "started the review" in log
     assert ">start_review<" not in log
+
+
+@pytest.mark.django_db
+def test_the_log_names_records_fields_choices_and_languages_in_the_readers_words(city_a):
+    """A French officer read "participation.comment · outcome : — → taken_up" and raw
+    dictionaries; the event keeps the codes, the page says them in words."""
+    from django.test import Client
+
+    from cityrights.core.models import AuditEvent
+
+    AuditEvent.objects.create(
+        organisation=city_a.city,
+        actor=city_a.users["admin"],
+        action="update",
+        object_type="participation.comment",
+        object_id="45",
+        object_repr="comment #45",
+        changes={
+            "outcome": {"from": "", "to": "taken_up"},
+            "outcome_reason": {"from": {}, "to": {"fr": "Vu.", "nl": "Gezien."}},
+            "languages_changed": ["fr", "nl"],
+        },
+    )
+    AuditEvent.objects.create(
+        organisation=city_a.city,
+        actor=city_a.users["admin"],
+        action="update",
+        object_type="assessment.roadmapaction",
+        object_id="1",
+        object_repr="action",
+        changes={"title_fr": {"from": "", "to": "Former"}, "gone_field": 3, "final": False},
+    )
+    client = city_a.client_for("admin")
+    page = client.get("/manage/city-a/audit/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "participation.comment" not in page.split("<table")[1]
+    assert "Commentaire · comment #45" in page
+    assert "Repris" in page  # the outcome's label
+    assert "Français: Vu.; Néerlandais: Gezien." in page
+    assert "titre (français)" in page.lower()
+    assert "gone field</strong>: 3" in page  # what cannot be named stays as recorded
+    assert "final</strong>: non" in page
+    assert "{'fr'" not in page and "taken_up" not in page.split("<table")[1]

@@ -409,16 +409,28 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_repr}"
 
+    @property
+    def object_type_label(self) -> str:
+        """The kind of record in words ("Comment", not ``participation.comment``)."""
+        from .audit_words import object_type_label
+
+        return object_type_label(self.object_type)
+
     def change_lines(self) -> list[tuple[str, str]]:
-        """Readable ``(field, change)`` pairs for the log page."""
+        """Readable ``(field, change)`` pairs for the log page, in the reader's language:
+        field labels, choice labels and language names (``core.audit_words``)."""
+        from .audit_words import field_label, value_text
+
+        kind = self.object_type
         lines = []
         for field, value in (self.changes or {}).items():
+            label = field_label(kind, field)
             if isinstance(value, dict) and set(value) == {"from", "to"}:
-                old = "—" if value["from"] in (None, "") else value["from"]
-                new = "—" if value["to"] in (None, "") else value["to"]
-                lines.append((field, f"{old} → {new}"))
+                old = value_text(kind, field, value["from"])
+                new = value_text(kind, field, value["to"])
+                lines.append((label, f"{old} → {new}"))
             else:
-                lines.append((field, "—" if value in (None, "") else str(value)))
+                lines.append((label, value_text(kind, field, value)))
         return lines
 
     def save(self, *args: Any, **kwargs: Any) -> None:

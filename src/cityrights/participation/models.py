@@ -121,6 +121,8 @@ class PhaseChange(models.Model):
     by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
 
     class Meta:
+        verbose_name = _("phase change")
+        verbose_name_plural = _("phase changes")
         ordering = ["at", "id"]
 
     def __str__(self) -> str:
@@ -144,6 +146,8 @@ class DraftVersion(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("draft version")
+        verbose_name_plural = _("draft versions")
         ordering = ["consultation", "number"]
         constraints = [
             models.UniqueConstraint(
@@ -192,6 +196,8 @@ class DraftSection(models.Model):
     comment_count = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
+        verbose_name = _("draft section")
+        verbose_name_plural = _("draft sections")
         ordering = ["version", "position", "id"]
         constraints = [
             models.UniqueConstraint(fields=["version", "key"], name="participation_section_key")
@@ -257,6 +263,8 @@ class Comment(models.Model):
     notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
         ordering = ["created_at", "id"]
         indexes = [
             models.Index(
@@ -293,6 +301,8 @@ class Support(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("support of a comment")
+        verbose_name_plural = _("supports of comments")
         constraints = [
             models.UniqueConstraint(fields=["comment", "user"], name="participation_one_support")
         ]
@@ -322,6 +332,8 @@ class Report(models.Model):
     handled_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("report of a comment")
+        verbose_name_plural = _("reports of comments")
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
@@ -349,6 +361,8 @@ class Question(models.Model):
     help = TranslatedField(models.CharField(_("explanation"), max_length=300, blank=True))
 
     class Meta:
+        verbose_name = _("consultation question")
+        verbose_name_plural = _("consultation questions")
         ordering = ["consultation", "position", "id"]
 
     def __str__(self) -> str:
@@ -365,6 +379,8 @@ class Choice(models.Model):
     label = TranslatedField(models.CharField(_("choice"), max_length=200, blank=True))
 
     class Meta:
+        verbose_name = _("answer choice")
+        verbose_name_plural = _("answer choices")
         ordering = ["question", "position", "id"]
 
     def __str__(self) -> str:
@@ -386,6 +402,8 @@ class Submission(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("set of answers")
+        verbose_name_plural = _("sets of answers")
         constraints = [
             models.UniqueConstraint(
                 fields=["consultation", "user"],
@@ -403,6 +421,10 @@ class Answer(models.Model):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
     choices = models.ManyToManyField(Choice, blank=True, related_name="answers")
     text = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
 
     def __str__(self) -> str:
         return f"answer to question #{self.question_id}"
@@ -426,6 +448,10 @@ class ResponseDocument(models.Model):
     )
     notified_count = models.PositiveIntegerField(default=0)
 
+    class Meta:
+        verbose_name = _("response to the consultation")
+        verbose_name_plural = _("responses to consultations")
+
     @property
     def is_published(self) -> bool:
         return self.published_at is not None
@@ -444,6 +470,8 @@ class ResponseChange(models.Model):
     comments = models.ManyToManyField(Comment, blank=True, related_name="changes")
 
     class Meta:
+        verbose_name = _("change in the final text")
+        verbose_name_plural = _("changes in the final text")
         ordering = ["document", "position", "id"]
 
     def __str__(self) -> str:
@@ -496,6 +524,8 @@ class ParticipantProfile(models.Model):
     created_at = models.DateField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("participant profile")
+        verbose_name_plural = _("participant profiles")
         constraints = [
             models.UniqueConstraint(
                 fields=["consultation", "participant_hash"], name="participation_one_profile"
@@ -518,6 +548,8 @@ class PopulationShare(models.Model):
     source = models.CharField(_("source"), max_length=200, blank=True)
 
     class Meta:
+        verbose_name = _("population share")
+        verbose_name_plural = _("population shares")
         ordering = ["dimension", "value"]
         constraints = [
             models.UniqueConstraint(
@@ -563,6 +595,8 @@ class PrinciplesVersion(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("version of the principles")
+        verbose_name_plural = _("versions of the principles")
         ordering = ["organisation", "-number"]
         constraints = [
             models.UniqueConstraint(
@@ -592,6 +626,8 @@ class ApprovalStep(models.Model):
     note = TranslatedField(models.CharField(_("note"), max_length=300, blank=True))
 
     class Meta:
+        verbose_name = _("approval step")
+        verbose_name_plural = _("approval steps")
         ordering = ["version", "decided_on", "position", "id"]
 
     def __str__(self) -> str:
@@ -607,6 +643,8 @@ class Signatory(models.Model):
     office = TranslatedField(models.CharField(_("office"), max_length=200, blank=True))
 
     class Meta:
+        verbose_name = _("signatory")
+        verbose_name_plural = _("signatories")
         ordering = ["version", "position", "id"]
 
     def __str__(self) -> str:
@@ -621,6 +659,8 @@ class PrincipleSection(models.Model):
     title = TranslatedField(models.CharField(_("title"), max_length=200, blank=True))
 
     class Meta:
+        verbose_name = _("section of the principles")
+        verbose_name_plural = _("sections of the principles")
         ordering = ["version", "position", "id"]
 
     def __str__(self) -> str:
@@ -639,6 +679,8 @@ class Principle(models.Model):
     text = TranslatedField(models.TextField(_("text"), blank=True))
 
     class Meta:
+        verbose_name = _("principle")
+        verbose_name_plural = _("principles")
         ordering = ["section", "position", "id"]
 
     def __str__(self) -> str:
@@ -665,6 +707,8 @@ class PrincipleAction(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("action of a principle")
+        verbose_name_plural = _("actions of principles")
         ordering = ["principle_key", "id"]
         indexes = [
             models.Index(fields=["organisation", "principle_key"], name="participation_action_key")
@@ -709,6 +753,8 @@ class DataInitiative(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("data initiative")
+        verbose_name_plural = _("data initiatives")
         ordering = ["-starts_on", "id"]
         constraints = [
             models.UniqueConstraint(
@@ -734,6 +780,8 @@ class InitiativeRole(models.Model):
     role = models.CharField(max_length=30, choices=CitizenRole.choices)
 
     class Meta:
+        verbose_name = _("citizen role of an initiative")
+        verbose_name_plural = _("citizen roles of initiatives")
         ordering = ["initiative", "role"]
         constraints = [
             models.UniqueConstraint(fields=["initiative", "role"], name="participation_role_once")
@@ -749,6 +797,8 @@ class InitiativeLink(models.Model):
     record_id = models.CharField(_("record"), max_length=40)
 
     class Meta:
+        verbose_name = _("link of an initiative")
+        verbose_name_plural = _("links of initiatives")
         ordering = ["initiative", "kind", "id"]
         constraints = [
             models.UniqueConstraint(

@@ -128,6 +128,14 @@ def fields_with_errors(form: Any) -> list[Any]:
 
 
 @register.filter
+def audit_type(object_type: str) -> str:
+    """An audit event's object type in words (``core.audit_words``)."""
+    from ..audit_words import object_type_label
+
+    return object_type_label(str(object_type))
+
+
+@register.filter
 def audit_action(code: str) -> str:
     """An audit action code in words (``core.audit_actions``)."""
     from ..audit_actions import action_label
