@@ -61,7 +61,6 @@ def test_the_dashboard_shows_words_not_codes(city_a):
 def test_the_log_names_records_fields_choices_and_languages_in_the_readers_words(city_a):
     """A French officer read "participation.comment · outcome : — → taken_up" and raw
     dictionaries; the event keeps the codes, the page says them in words."""
-    from django.test import Client
 
     from cityrights.core.models import AuditEvent
 

@@ -275,3 +275,23 @@ def test_residents_get_no_link_to_a_staff_page(staff_view, linked):
     assert ('href="/manage/x/"' in html) is linked
     assert ("It comes from a page for the city's staff." in html) is not linked
     assert 'href="/cities/x/"' in html
+
+
+def test_a_report_drawn_up_before_the_city_changed_languages_asks_for_fresh_figures(city_a):
+    """Approving it would publish an English version nobody could see or edit any more."""
+    editor = city_a.client_for("editor")
+    editor.post(STAFF + "reports/", {"year": YEAR})
+    report = AnnualReport.objects.get()
+    assert set(report.sections) == {"en"}
+    city_a.city.default_language = "fr"
+    city_a.city.additional_languages = "nl"
+    city_a.city.save()
+    report = AnnualReport.objects.get()
+    assert services.missing_translations(report)[0] == (
+        "The report was drawn up in English, which the city no longer writes in: take the "
+        "figures again."
+    )
+    services.refresh_figures(report=report, actor=city_a.users["editor"])
+    report = AnnualReport.objects.get()
+    assert set(report.sections) == {"fr", "nl"}
+    assert not any("drawn up" in problem for problem in services.missing_translations(report))

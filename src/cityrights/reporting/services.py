@@ -252,6 +252,17 @@ def missing_translations(report: AnnualReport) -> list[str]:
     """What still lacks a city language before approval, in words (empty when complete)."""
     languages = _languages(report.organisation)
     problems = []
+    # Drawn up before the city changed its languages: a version in a language it no longer
+    # writes would be published with texts nobody could see or edit on the texts page.
+    stale = [code for code in report.sections if code not in languages]
+    if stale:
+        problems.append(
+            _(
+                "The report was drawn up in %(languages)s, which the city no longer writes in: "
+                "take the figures again."
+            )
+            % {"languages": ", ".join(language_name(code) for code in stale)}
+        )
     foreword = translations(report, "foreword")
     if not foreword:
         problems.append(_("The foreword is empty."))
