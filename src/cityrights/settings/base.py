@@ -43,7 +43,7 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env(name, default).split(",") if item.strip()]
 
 
-DATA_DIR = Path(env("CITYRIGHTS_DATA_DIR", str(Path.cwd() / "var"))).resolve()
+DATA_DIR = Path(env("CITYRIGHTS_DATA_DIR") or str(Path.cwd() / "var")).resolve()
 
 SECRET_KEY = env("SECRET_KEY", "dev-only-insecure-key-change-me-" + "x" * 32)
 DEBUG = env_bool("DEBUG", False)
@@ -116,7 +116,7 @@ TEMPLATES = [
 
 DATABASES = {
     "default": dj_database_url.parse(
-        env("DATABASE_URL", f"sqlite:///{DATA_DIR / 'cityrights.sqlite3'}"),
+        env("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'cityrights.sqlite3'}",  # empty: unset
         conn_max_age=int(env("CITYRIGHTS_DB_CONN_MAX_AGE", "60")),
         conn_health_checks=True,
     )
