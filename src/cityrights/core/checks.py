@@ -44,16 +44,8 @@ def keys_are_in_place(app_configs: Any = None, **kwargs: Any) -> list[CheckMessa
     missing = signing.missing_key_files()
     if not missing:
         return []
-    return [
-        Error(
-            f"Key files missing in {signing.key_dir()}: "
-            + ", ".join(path.name for path in missing)
-            + ".",
-            hint="Restore the key folder from your backup, or point CITYRIGHTS_KEY_DIR / "
-            "CITYRIGHTS_DATA_DIR at it. Only for a new installation: `cityrights create-keys`.",
-            id="cityrights.E002",
-        )
-    ]
+    # The same words as the error a process meets at the first missing key.
+    return [Error(signing.missing_key_message(missing), id="cityrights.E002")]
 
 
 _LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "0.0.0.0", ""}  # noqa: S104  # compared, not bound

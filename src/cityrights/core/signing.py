@@ -193,7 +193,7 @@ def register_secret(name: str, make: Callable[[], bytes]) -> None:
 
 def key_files() -> dict[str, Callable[[], bytes]]:
     """Every key file of the installation: the signing key and the apps' secrets."""
-    return {SIGNING_KEY_FILE: lambda: private_key_to_pem(generate_private_key()), **_SECRETS}
+    return {SIGNING_KEY_FILE: _new_signing_key_pem, **_SECRETS}
 
 
 def missing_key_files() -> list[Path]:
@@ -246,6 +246,10 @@ def private_key_from_pem(data: bytes, password: bytes | None = None) -> Ed25519P
     if not isinstance(key, Ed25519PrivateKey):
         raise KeyFormatError("the PEM key is not an Ed25519 key")
     return key
+
+
+def _new_signing_key_pem() -> bytes:
+    return private_key_to_pem(generate_private_key())
 
 
 def public_key_to_pem(key: Ed25519PublicKey) -> bytes:
@@ -389,9 +393,7 @@ def signing_key() -> SigningKey:
     with _lock:
         cached = _cache.get(cache_key)
         if cached is None:
-            pem = read_or_create_secret(
-                SIGNING_KEY_FILE, lambda: private_key_to_pem(generate_private_key())
-            )
+            pem = read_or_create_secret(SIGNING_KEY_FILE, _new_signing_key_pem)
             try:
                 cached = _signing_key_from_pem(pem)
             except KeyFormatError as exc:
@@ -441,7 +443,7 @@ def rotate_signing_key() -> tuple[str, str]:
     path = key_dir() / SIGNING_KEY_FILE
     fresh = key_dir() / f".{SIGNING_KEY_FILE}.new"
     fresh.unlink(missing_ok=True)
-    _create_exclusive(fresh, private_key_to_pem(generate_private_key()))
+    _create_exclusive(fresh, _new_signing_key_pem())
     os.replace(fresh, path)
     forget_cached_keys()
     return old.kid, signing_key().kid
