@@ -25,6 +25,7 @@ from cityrights.core.report import (
     Figure,
     ReportSection,
     Table,
+    day_words,
     end_of,
     report_date,
 )
@@ -285,7 +286,7 @@ def roadmap_section(organisation: Organisation, year: int) -> ReportSection | No
     note_state = _(
         "Roadmap actions made on or before %(day)s, with their status on the day these figures "
         "were taken."
-    ) % {"day": day.isoformat()}
+    ) % {"day": day_words(day)}
     figures = [
         Figure("actions", _("Roadmap actions"), len(actions), "", note_state, url, True),
         Figure(
@@ -303,7 +304,7 @@ def roadmap_section(organisation: Organisation, year: int) -> ReportSection | No
             states.count("on-track"),
             "",
             _("Planned or in progress, and either due after %(day)s or without a due date.")
-            % {"day": day.isoformat()},
+            % {"day": day_words(day)},
             url,
             True,
         ),
@@ -312,7 +313,7 @@ def roadmap_section(organisation: Organisation, year: int) -> ReportSection | No
             _("Late"),
             states.count("late"),
             "",
-            _("Planned or in progress, with a due date before %(day)s.") % {"day": day.isoformat()},
+            _("Planned or in progress, with a due date before %(day)s.") % {"day": day_words(day)},
             url,
             True,
         ),
@@ -359,7 +360,7 @@ def roadmap_section(organisation: Organisation, year: int) -> ReportSection | No
                 "Indicators of roadmap actions that have a target and at least one measurement "
                 "taken on or before %(day)s."
             )
-            % {"day": day.isoformat()},
+            % {"day": day_words(day)},
             url,
             True,
         )

@@ -29,6 +29,7 @@ from cityrights.core.report import (
     ReportSection,
     Table,
     counted,
+    day_words,
     end_of,
     period,
     report_date,
@@ -208,7 +209,7 @@ def consent_section(organisation: Organisation, year: int) -> ReportSection | No
                     "checkpoint of %(day)s or before; the signature was checked against the "
                     "published keys when these figures were taken."
                 )
-                % {"day": day.isoformat()},
+                % {"day": day_words(day)},
                 LATEST_CHECKPOINT_PATH,
             )
         )

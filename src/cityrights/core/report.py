@@ -37,6 +37,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, Literal, TypeVar
 
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from . import charts
 
@@ -417,6 +418,12 @@ def report_date(year: int) -> date:
     on this day, so this year's live dashboard and a past year's report read the same way.
     """
     return min(date(year, 12, 31), timezone.localdate())
+
+
+def day_words(day: date) -> str:
+    """``day`` as the report's reader writes a date ("7 décembre 2026", "7 december 2026"), in
+    the active language: the notes under the figures are read, not parsed."""
+    return date_format(day, "DATE_FORMAT")
 
 
 def period(year: int) -> tuple[datetime, datetime]:

@@ -31,6 +31,7 @@ from cityrights.core.report import (
     Figure,
     ReportSection,
     Table,
+    day_words,
     end_of,
     period,
     report_date,
@@ -116,7 +117,7 @@ def impact_section(organisation: Organisation, year: int) -> ReportSection | Non
             url=url,
             staff_only=True,
         )
-    on_day = _("on %(day)s") % {"day": day.isoformat()}
+    on_day = _("on %(day)s") % {"day": day_words(day)}
     figures = (
         Figure(
             "screened",

@@ -29,6 +29,7 @@ from cityrights.core.report import (
     Figure,
     ReportSection,
     Table,
+    day_words,
     end_of,
     period,
     report_date,
@@ -90,7 +91,7 @@ def transparency_section(organisation: Organisation, year: int) -> ReportSection
             % {"year": year},
             url=catalogue,
         )
-    on_day = _("on %(day)s") % {"day": day.isoformat()}
+    on_day = _("on %(day)s") % {"day": day_words(day)}
     figures = [
         Figure(
             "entries",
