@@ -400,7 +400,7 @@ def test_procurement_requirements_left_out_need_a_reason(city_a):
     checklist = services.latest_checklist()
     key = checklist.checklist.requirements[0].key
     details = {
-        "tender": "Parking sensors 2026",
+        "tender": {"en": "Parking sensors 2026"},
         "reference": "T-1",
         "department": None,
         "public": True,
@@ -411,14 +411,14 @@ def test_procurement_requirements_left_out_need_a_reason(city_a):
             city_a.city,
             city_a.users["editor"],
             details=details,
-            answers={key: {"included": False, "reason": ""}},
+            answers={key: {"included": False, "reasons": {"en": " "}}},
         )
     assert refused.value.field == key
     saved = services.save_procurement(
         city_a.city,
         city_a.users["editor"],
         details=details,
-        answers={key: {"included": False, "reason": "Not relevant for hardware."}},
+        answers={key: {"included": False, "reasons": {"en": "Not relevant for hardware."}}},
     )
     assert saved.answers[key]["included"] is False
     with pytest.raises(ImpactError):

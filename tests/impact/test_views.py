@@ -420,25 +420,25 @@ def test_procurement_checklist(city_a):
     first, second = checklist.requirements[0].key, checklist.requirements[1].key
     editor = city_a.client_for("editor")
     data = {
-        "tender": "Sensor tender",
+        "tender_en": "Sensor tender",
         "reference": "T-9",
         "department": "",
         "entry": entry.pk,
         "public": "on",
         f"{first}-included": "yes",
         f"{second}-included": "no",
-        f"{second}-reason": "",
+        f"{second}-reason-en": "",
     }
     response = editor.post(url("procurement_new", city_a), data)
     assert response.status_code == 422
-    assert f'id="id_{second}-reason_errors"' in response.content.decode()
-    data[f"{second}-reason"] = "The supplier's hardware has no such option."
+    assert f'id="id_{second}-reason-en_errors"' in response.content.decode()
+    data[f"{second}-reason-en"] = "The supplier's hardware has no such option."
     response = editor.post(url("procurement_new", city_a), data)
     assert response.status_code == 302
     procurement = Procurement.objects.get()
     assert procurement.answers[second] == {
         "included": False,
-        "reason": "The supplier's hardware has no such option.",
+        "reasons": {"en": "The supplier's hardware has no such option."},
     }
     body = city_a.client_for("viewer").get(procurement.get_absolute_url()).content.decode()
     assert "The supplier&#x27;s hardware has no such option." in body

@@ -442,13 +442,34 @@ PROJECTS: list[dict[str, Any]] = [
 ]
 
 PROCUREMENT: dict[str, Any] = {
-    "tender": "Parking-bay sensor network 2025",
+    "tender": {
+        "en": "Parking-bay sensor network 2025",
+        "fr": "Réseau de capteurs de places de stationnement 2025",
+        "nl": "Sensornetwerk voor parkeerplaatsen 2025",
+    },
     "reference": "MOB-2025-014",
     "entry": "Parking-bay occupancy sensors",
     "department": "mobility",
     "not_included": {
-        "source-code-escrow": "The sensors are standard hardware; the city only needs the "
-        "data interface, which is open.",
+        "source-code-escrow": {
+            "en": "The sensors are standard hardware; the city only needs the data interface, "
+            "which is open.",
+            "fr": "Les capteurs sont du matériel courant ; la ville n'a besoin que de leur "
+            "interface de données, qui est ouverte.",
+            "nl": "De sensoren zijn gangbare apparatuur; de stad heeft alleen de "
+            "gegevensinterface nodig, en die is open.",
+        },
+    },
+    "included": {
+        "en": "Written into the tender and the contract.",
+        "fr": "Inscrit dans l'appel d'offres et dans le contrat.",
+        "nl": "Opgenomen in de aanbesteding en in het contract.",
+    },
+    "left_for_later": {
+        "en": "Left to the next tender, when the city's policy on this is adopted.",
+        "fr": "Reporté au prochain appel d'offres, une fois la politique de la ville adoptée.",
+        "nl": "Uitgesteld tot de volgende aanbesteding, zodra het beleid van de stad is "
+        "aangenomen.",
     },
 }
 
@@ -486,34 +507,38 @@ def load(context: DemoContext) -> None:
         if ImpactAssessment.objects.filter(organisation=city, title=project["title"]).exists():
             continue
         _build(context, project, editor, reviewer)
-    if not Procurement.objects.filter(organisation=city, tender=PROCUREMENT["tender"]).exists():
-        checklist = services.latest_checklist()
-        answers = {}
-        for requirement in content.requirements_of(checklist.checklist):
-            reason = PROCUREMENT["not_included"].get(requirement.key)
-            answers[requirement.key] = (
-                {"included": False, "reason": reason}
-                if reason
-                else {"included": True, "reason": "Written into the tender and the contract."}
-            )
-        if not any(not a["included"] for a in answers.values()):
-            last = content.requirements_of(checklist.checklist)[-1].key
-            answers[last] = {
-                "included": False,
-                "reason": "Left to the next tender, when the city's policy on this is adopted.",
-            }
-        services.save_procurement(
-            city,
-            editor,
-            details={
-                "tender": PROCUREMENT["tender"],
-                "reference": PROCUREMENT["reference"],
-                "department": context.departments[PROCUREMENT["department"]],
-                "entry": _entry(context, PROCUREMENT["entry"]),
-                "public": True,
-            },
-            answers=answers,
+    tender = PROCUREMENT["tender"]["en"]
+    if not Procurement.objects.filter(
+        in_any_language("tender", tender, "exact"), organisation=city
+    ):
+        _procurement(context, editor)
+
+
+def _procurement(context: DemoContext, editor: Any) -> None:
+    checklist = services.latest_checklist()
+    answers = {}
+    for requirement in content.requirements_of(checklist.checklist):
+        reasons = PROCUREMENT["not_included"].get(requirement.key)
+        answers[requirement.key] = (
+            {"included": False, "reasons": reasons}
+            if reasons
+            else {"included": True, "reasons": PROCUREMENT["included"]}
         )
+    if not any(not a["included"] for a in answers.values()):
+        last = content.requirements_of(checklist.checklist)[-1].key
+        answers[last] = {"included": False, "reasons": PROCUREMENT["left_for_later"]}
+    services.save_procurement(
+        context.city,
+        editor,
+        details={
+            "tender": PROCUREMENT["tender"],
+            "reference": PROCUREMENT["reference"],
+            "department": context.departments[PROCUREMENT["department"]],
+            "entry": _entry(context, PROCUREMENT["entry"]),
+            "public": True,
+        },
+        answers=answers,
+    )
 
 
 def _build(context: DemoContext, project: dict[str, Any], editor: Any, reviewer: Any) -> None:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cityrights.core.forms import choice_field, model_choice_field
 from cityrights.core.models import Organisation, Role, User
-from cityrights.core.translation import TranslatedFormMixin, field_names
+from cityrights.core.translation import TranslatedFormMixin, field_names, language_name
 
 from . import content
 from .models import SUMMARY_TEXTS, AssessmentKind, Band, Decision, MitigationStatus, Status
@@ -388,9 +388,12 @@ class SearchForm(forms.Form):
 
 
 class ProcurementForm(forms.Form):
-    """A tender's details and, per requirement, whether it was included and why not."""
+    """A tender's details and, per requirement, whether it was included and why not.
 
-    tender = forms.CharField(label=_("Tender name"), max_length=200)
+    The tender's name and each reason are written in every language of the city (residents
+    read them on the register entry); the first language is required, the others are
+    listed as missing on the procurement's page until written."""
+
     reference = forms.CharField(label=_("Tender reference"), max_length=100, required=False)
     department: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label=_("Department"), queryset=None, required=False, empty_label=_("(none)")
@@ -419,6 +422,19 @@ class ProcurementForm(forms.Form):
 
         model_choice_field(self, "department").queryset = organisation.departments.all()
         model_choice_field(self, "entry").queryset = selectors.register_entries(organisation)
+        self.languages = organisation.content_languages
+        several = len(self.languages) > 1
+
+        def label(text: Any, code: str) -> str:
+            return f"{text} ({language_name(code)})" if several else text
+
+        for code in self.languages:
+            self.fields[f"tender_{code}"] = forms.CharField(
+                label=label(_("Tender name"), code),
+                max_length=200,
+                required=code == self.languages[0],
+                widget=forms.TextInput(attrs={"lang": code}),
+            )
         self.requirements = list(content.requirements_of(checklist))
         for requirement in self.requirements:
             given = answers.get(requirement.key, {})
@@ -430,25 +446,38 @@ class ProcurementForm(forms.Form):
                 required=False,
                 initial="yes" if included is True else "no" if included is False else "",
             )
-            self.fields[f"{requirement.key}-reason"] = forms.CharField(
-                label=_("Why not, or how it was included"),
-                required=False,
-                max_length=TEXT_MAX,
-                widget=forms.Textarea(attrs={"rows": 2}),
-                initial=given.get("reason", ""),
-                help_text=_("Required when the requirement was not included."),
-            )
+            reasons = given.get("reasons") or {}
+            for code in self.languages:
+                self.fields[f"{requirement.key}-reason-{code}"] = forms.CharField(
+                    label=label(_("Why not, or how it was included"), code),
+                    required=False,
+                    max_length=TEXT_MAX,
+                    widget=forms.Textarea(attrs={"rows": 2, "lang": code}),
+                    initial=reasons.get(code, ""),
+                    help_text=_("Required when the requirement was not included.")
+                    if code == self.languages[0]
+                    else "",
+                )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or self.cleaned_data
+        first = self.languages[0]
         for requirement in self.requirements:
             included = data.get(f"{requirement.key}-included")
-            reason = (data.get(f"{requirement.key}-reason") or "").strip()
+            reason = (data.get(f"{requirement.key}-reason-{first}") or "").strip()
             if included == "no" and not reason:
                 self.add_error(
-                    f"{requirement.key}-reason", _("Say why this requirement was not included.")
+                    f"{requirement.key}-reason-{first}",
+                    _("Say why this requirement was not included."),
                 )
         return data
+
+    def _reasons(self, key: str) -> dict[str, str]:
+        found = {
+            code: (self.cleaned_data.get(f"{key}-reason-{code}") or "").strip()
+            for code in self.languages
+        }
+        return {code: text for code, text in found.items() if text}
 
     def answers(self) -> dict[str, dict[str, Any]]:
         result: dict[str, dict[str, Any]] = {}
@@ -457,13 +486,29 @@ class ProcurementForm(forms.Form):
             if included in ("yes", "no"):
                 result[requirement.key] = {
                     "included": included == "yes",
-                    "reason": (self.cleaned_data.get(f"{requirement.key}-reason") or "").strip(),
+                    "reasons": self._reasons(requirement.key),
                 }
         return result
 
     def details(self) -> dict[str, Any]:
-        names = ["tender", "reference", "department", "public", "entry"]
-        return {name: self.cleaned_data.get(name) for name in names}
+        names = ["reference", "department", "public", "entry"]
+        found: dict[str, Any] = {name: self.cleaned_data.get(name) for name in names}
+        found["tender"] = {
+            code: self.cleaned_data.get(f"tender_{code}") or "" for code in self.languages
+        }
+        return found
 
-    def requirement_rows(self) -> list[tuple[Any, Any, Any]]:
-        return [(r, self[f"{r.key}-included"], self[f"{r.key}-reason"]) for r in self.requirements]
+    def tender_fields(self) -> list[Any]:
+        """The tender's name, one input per language of the city."""
+        return [self[f"tender_{code}"] for code in self.languages]
+
+    def requirement_rows(self) -> list[tuple[Any, Any, list[Any]]]:
+        """Per requirement: the requirement, its yes/no input and its reason inputs."""
+        return [
+            (
+                r,
+                self[f"{r.key}-included"],
+                [self[f"{r.key}-reason-{code}"] for code in self.languages],
+            )
+            for r in self.requirements
+        ]

@@ -20,7 +20,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cityrights.core.models import Department, Organisation
-from cityrights.core.translation import Shown, TranslatedField, shown
+from cityrights.core.translation import (
+    Shown,
+    TranslatedField,
+    shown,
+    shown_from_mapping,
+    translations,
+)
 from cityrights.register.models import Entry
 
 from .workflow import Decision as DecisionValue
@@ -563,7 +569,7 @@ class Procurement(models.Model):
         on_delete=models.PROTECT,
         related_name="procurements",
     )
-    tender = models.CharField(_("tender name"), max_length=200)
+    tender = TranslatedField(models.CharField(_("tender name"), max_length=200, blank=True))
     reference = models.CharField(_("tender reference"), max_length=100, blank=True)
     entry = models.ForeignKey(
         Entry,
@@ -585,7 +591,7 @@ class Procurement(models.Model):
         _("requirements"),
         default=dict,
         blank=True,
-        help_text=_('Per requirement key: {"included": true/false, "reason": "…"}.'),
+        help_text=_('Per requirement key: {"included": true/false, "reasons": {"en": "…"}}.'),
     )
     public = models.BooleanField(
         _("show on the public register page"),
@@ -604,7 +610,25 @@ class Procurement(models.Model):
         verbose_name_plural = _("procurements")
 
     def __str__(self) -> str:
-        return self.tender
+        return str(self.tender)
+
+    def reason(self, key: str, language: str | None = None) -> Shown:
+        """Why requirement ``key`` was left out (or how it was included), in the reader's
+        language with the city's fallback; residents read it on the register entry."""
+        given = self.answers.get(key) or {}
+        return shown_from_mapping(given.get("reasons") or {}, language)
+
+    def missing_languages(self) -> list[str]:
+        """The city's languages in which the tender's name or a reason has no text yet."""
+        languages = self.organisation.content_languages
+        texts = [translations(self, "tender")] + [
+            given.get("reasons") or {} for given in self.answers.values()
+        ]
+        return [
+            code
+            for code in languages
+            if any(filled and not (filled.get(code) or "").strip() for filled in texts)
+        ]
 
     def get_absolute_url(self) -> str:
         return reverse("impact:procurement", kwargs={"org": self.organisation.slug, "pk": self.pk})

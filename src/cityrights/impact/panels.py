@@ -37,7 +37,7 @@ def _procurement_rows(procurements: Any, lang: str) -> list[dict[str, Any]]:
                 {
                     "title": content.text(requirement.title, lang),
                     "included": None if given is None else given.get("included"),
-                    "reason": "" if given is None else given.get("reason", ""),
+                    "reason": "" if given is None else procurement.reason(requirement.key, lang),
                 }
             )
         rows.append({"procurement": procurement, "items": items})

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cityrights.core import audit
+from cityrights.core.translation import (
+    field_names,
+    interface_languages,
+    language_name,
+    set_translations,
+)
 
 from .. import content
 from ..models import Procurement, ProcurementChecklistVersion
@@ -20,12 +26,17 @@ if TYPE_CHECKING:
 
 
 def validate_procurement_answers(
-    checklist: ProcurementChecklistVersion, answers: Mapping[str, Any]
+    checklist: ProcurementChecklistVersion,
+    answers: Mapping[str, Any],
+    languages: Sequence[str] = (),
 ) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
-    """Clean per-requirement answers; a requirement left out needs a reason."""
+    """Clean per-requirement answers ``{"included": bool, "reasons": {language: text}}``; a
+    requirement left out needs its reason in the city's first language (``languages[0]``,
+    or any language when none is given)."""
     cleaned: dict[str, dict[str, Any]] = {}
     errors: dict[str, str] = {}
     keys = {req.key for req in content.requirements_of(checklist.checklist)}
+    codes = interface_languages()
     for key in sorted(set(answers) - keys):
         errors[key] = _("Unknown requirement.")
     for key in keys:
@@ -33,16 +44,23 @@ def validate_procurement_answers(
         if item is None:
             continue
         included = item.get("included")
-        reason = str(item.get("reason") or "").strip()
+        given = item.get("reasons") or {}
+        if not isinstance(given, Mapping) or set(given) - set(codes):
+            errors[key] = _("Give the reasons per language (%(languages)s).") % {
+                "languages": ", ".join(codes)
+            }
+            continue
+        reasons = {code: str(text).strip() for code, text in given.items() if str(text).strip()}
         if included in (None, ""):
             continue
         if included not in (True, False):
             errors[key] = _("Answer yes or no.")
             continue
-        if not included and not reason:
+        first = languages[0] if languages else None
+        if not included and (not reasons or (first is not None and first not in reasons)):
             errors[key] = _("Say why this requirement was not included.")
             continue
-        cleaned[key] = {"included": included, "reason": reason}
+        cleaned[key] = {"included": included, "reasons": reasons}
     return cleaned, errors
 
 
@@ -55,7 +73,16 @@ def save_procurement(
     answers: Mapping[str, Any],
 ) -> Procurement:
     checklist = procurement.checklist if procurement else latest_checklist()
-    cleaned, errors = validate_procurement_answers(checklist, answers)
+    languages = organisation.content_languages
+    cleaned, errors = validate_procurement_answers(checklist, answers, languages)
+    names = {code: text.strip() for code, text in (details.get("tender") or {}).items() if text}
+    if not names.get(languages[0]):
+        raise ImpactError(
+            _("Give the tender's name in %(language)s.")
+            % {"language": language_name(languages[0])},
+            422,
+            "tender",
+        )
     if errors:
         key, message = next(iter(errors.items()))
         raise ImpactError(message, 422, key)
@@ -65,10 +92,12 @@ def save_procurement(
             procurement = Procurement(
                 organisation=organisation, checklist=checklist, created_by=actor
             )
-        fields = ["tender", "reference", "department", "public", "entry", "answers"]
+        fields = [*field_names("tender"), "reference", "department", "public", "entry", "answers"]
         before = {} if created else audit.snapshot(procurement, fields)
         for name, value in details.items():
-            setattr(procurement, name, value)
+            if name != "tender":
+                setattr(procurement, name, value)
+        set_translations(procurement, "tender", {code: names.get(code, "") for code in languages})
         procurement.answers = cleaned
         procurement.save()
         audit.record(

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from cityrights.core.tenancy import StaffRequest, org_view
+from cityrights.core.translation import language_name, translations
 
 from .. import content, selectors, services
 from ..forms import ProcurementForm
@@ -54,9 +55,20 @@ def procurement(request: StaffRequest, pk: int) -> HttpResponse:
         return render(
             request,
             "impact/procurement_view.html",
-            {"procurement": found, "rows": requirement_rows(found, language())},
+            {
+                "procurement": found,
+                "rows": requirement_rows(found, language()),
+                "missing_languages": _missing(found),
+            },
         )
     return _edit(request, found)
+
+
+def _missing(procurement: Procurement | None) -> str:
+    """The city's languages the tender's name or a reason lacks, named for the notice."""
+    if procurement is None:
+        return ""
+    return ", ".join(language_name(code) for code in procurement.missing_languages())
 
 
 def requirement_rows(procurement: Procurement, lang: str) -> list[dict[str, object]]:
@@ -69,7 +81,7 @@ def requirement_rows(procurement: Procurement, lang: str) -> list[dict[str, obje
                 "title": content.text(requirement.title, lang),
                 "description": content.text(getattr(requirement, "description", None), lang),
                 "included": given.get("included"),
-                "reason": given.get("reason", ""),
+                "reason": procurement.reason(requirement.key, lang),
             }
         )
     return rows
@@ -85,7 +97,7 @@ def _edit(request: StaffRequest, found: Procurement | None) -> HttpResponse:
     initial: dict[str, Any] = {"public": True}
     if found is not None:
         initial = {
-            "tender": found.tender,
+            **{f"tender_{code}": value for code, value in translations(found, "tender").items()},
             "reference": found.reference,
             "department": found.department_id,
             "entry": found.entry_id,
@@ -111,7 +123,10 @@ def _edit(request: StaffRequest, found: Procurement | None) -> HttpResponse:
                     answers=form.answers(),
                 )
             except services.ImpactError as error:
-                key = f"{error.field}-reason" if error.field else None
+                first = organisation.content_languages[0]
+                key = {"tender": f"tender_{first}"}.get(
+                    error.field or "", f"{error.field}-reason-{first}"
+                )
                 form.add_error(key if key in form.fields else None, error.message)
                 status = error.status
             else:
@@ -126,13 +141,19 @@ def _edit(request: StaffRequest, found: Procurement | None) -> HttpResponse:
             "title": content.text(requirement.title, lang),
             "description": content.text(getattr(requirement, "description", None), lang),
             "included": included,
-            "reason": reason,
+            "reasons": reasons,
         }
-        for requirement, included, reason in form.requirement_rows()
+        for requirement, included, reasons in form.requirement_rows()
     ]
     return render(
         request,
         "impact/procurement_edit.html",
-        {"form": form, "procurement": found, "checklist": checklist, "rows": rows},
+        {
+            "form": form,
+            "procurement": found,
+            "checklist": checklist,
+            "rows": rows,
+            "missing_languages": _missing(found),
+        },
         status=status,
     )
