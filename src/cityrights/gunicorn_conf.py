@@ -11,6 +11,9 @@ What it changes from gunicorn's defaults, and why:
 * **Gunicorn believes no forwarded headers.** Whether a request came over HTTPS is
   decided by Django, which trusts ``X-Forwarded-Proto`` only when
   ``CITYRIGHTS_TRUSTED_PROXIES`` says a proxy is in front.
+* **One clock in the log.** Each worker runs in the city's time zone (Django sets ``TZ``
+  from ``TIME_ZONE`` when it loads the settings), but the master never loads them and wrote
+  its lines in the machine's zone, usually UTC: it is set to the same zone here.
 * **No control socket**: it would be created in the home directory and clash between
   two instances on one machine; cityrights does not need ``gunicornc``.
 
@@ -19,11 +22,17 @@ Command-line options given after ``--config`` still override these values.
 
 from __future__ import annotations
 
+import os
+import time
 from typing import Any
 
 from gunicorn import glogging
 
 from cityrights.core.logging import RedactPersonalData
+from cityrights.settings import DEFAULT_TIME_ZONE
+
+os.environ["TZ"] = os.environ.get("CITYRIGHTS_TIME_ZONE") or DEFAULT_TIME_ZONE
+time.tzset()
 
 wsgi_app = "cityrights.wsgi"
 accesslog = "-"

@@ -257,7 +257,9 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
     directory = tmp_path_factory.mktemp("production")
     database_url, drop_database = _database(directory)
     mail = MailSink()
+    # TZ: Django set it in this process from the test settings; a server's shell has none.
     drop = {"DJANGO_ALLOW_ASYNC_UNSAFE", "DJANGO_SETTINGS_MODULE", "SECRET_KEY", "DATABASE_URL"}
+    drop.add("TZ")
     environment = {
         **{
             k: v for k, v in os.environ.items() if k not in drop and not k.startswith("CITYRIGHTS_")
@@ -491,6 +493,13 @@ def test_nothing_personal_reaches_the_logs(deployment):
     assert link is not None
     reset_path = link.group(1)
     uid, token = reset_path.rstrip("/").split("/")[-2:]
+
+    # One clock: gunicorn's master, its access log and the app's lines give the same offset
+    # (the master wrote UTC while the workers wrote the city's time).
+    offsets = set(re.findall(r"^\[[^\]]*? ([+-]\d{4})\]", logs, re.MULTILINE))
+    assert len(offsets) == 1, offsets
+    assert re.search(r"^\[[^\]]+\] \[\d+\] \[INFO\] Booting worker", logs, re.MULTILINE)
+    assert re.search(r"^\[[^\]]+\] WARNING django\.request Not Found", logs, re.MULTILINE)
 
     # Everything was logged (the access log has a line per request) …
     assert '"GET /manage/demo-city/register/ HTTP/1.1" 200' in logs

@@ -25,6 +25,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from cityrights.settings import DEFAULT_TIME_ZONE
+
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -164,7 +166,7 @@ PASSWORD_HASHERS = [
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French")), ("nl", _("Dutch"))]
 # Each app keeps its own catalogue in <app>/locale (see `make messages`).
-TIME_ZONE = env("CITYRIGHTS_TIME_ZONE", "Europe/Brussels")
+TIME_ZONE = env("CITYRIGHTS_TIME_ZONE", DEFAULT_TIME_ZONE)
 USE_I18N = True
 # European date and time formats for English (Django's default English is American).
 FORMAT_MODULE_PATH = ["cityrights.formats"]
@@ -319,7 +321,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "filters": {"redact": {"()": "cityrights.core.logging.RedactPersonalData"}},
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        # The time as gunicorn writes it, with its offset: one clock in the whole log.
+        "plain": {
+            "format": "[%(asctime)s] %(levelname)s %(name)s %(message)s",
+            "datefmt": "%Y-%m-%d %H:%M:%S %z",
+        },
     },
     "handlers": {
         "console": {
