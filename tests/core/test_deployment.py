@@ -288,6 +288,7 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
         ["cityrights", "check"],
         ["cityrights", "createsuperuser"],
         ["cityrights", "create-city"],
+        ["cityrights", "sendtestemail"],
     ], commands
     for command in commands:
         extra = {
@@ -301,6 +302,8 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
         )
         if command[1] == "check":
             assert "no issues" in output, output
+    # The README's test mail reached the mail server.
+    assert [message["To"] for message in mail.messages] == ["it@brussels.example"]
     # Something to show: a test installation, so the demo is loaded deliberately.
     _run([str(bin_dir / "cityrights"), "demo", "--into-production"], environment)
 
