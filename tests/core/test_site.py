@@ -419,3 +419,19 @@ def test_a_form_refused_by_the_csrf_check_gets_the_citys_page_in_the_visitors_la
     html = response.content.decode()
     assert "Het formulier kon niet worden verstuurd" in html
     assert "/cities/city-a/theme.css" in html and "CSRF" not in html
+
+
+def test_a_command_without_a_settings_profile_says_it_runs_the_development_one(tmp_path):
+    """A crontab line that forgot the environment file: cron mails what the job writes to
+    standard error, and that now says which profile and which folder the job used."""
+    environment = {
+        "CITYRIGHTS_DATA_DIR": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'cityrights.sqlite3'}",
+    }
+    unset = _run_cli("check", **environment)
+    assert unset.returncode == 0, unset.stderr
+    assert "DJANGO_SETTINGS_MODULE is not set" in unset.stderr
+    assert "cityrights.settings.dev" in unset.stderr
+    chosen = _run_cli("check", DJANGO_SETTINGS_MODULE="cityrights.settings.dev", **environment)
+    assert chosen.returncode == 0, chosen.stderr
+    assert "DJANGO_SETTINGS_MODULE" not in chosen.stderr
