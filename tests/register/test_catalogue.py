@@ -248,3 +248,29 @@ def test_a_search_without_matches_says_so_from_one_query(register):
         html = Client().get(f"{BASE}?q=nothing-like-this").content.decode()
     assert "0 entries" in html
     assert len([q for q in queries if 'FROM "register_entry"' in q["sql"]]) == 1
+
+
+def test_the_filter_lists_mark_the_chosen_option_and_follow_a_publication(register, city_a):
+    """Each worker keeps the filter lists under the facets' key: a visitor's choice is marked
+    in them, another visitor's list is not, and a new department appears once published."""
+    import re
+
+    from cityrights.core.models import Department
+
+    def chosen(html: str) -> list[str]:
+        return re.findall(r'<option value="([^"]*)"[^>]*\bselected\b', html)
+
+    def departments(html: str) -> list[str]:
+        block = re.search(r'<select[^>]*name="department".*?</select>', html, re.S).group(0)
+        return re.findall(r'<option value="([^"]+)"', block)
+
+    html = Client().get(f"{BASE}?department=social&kind=algorithm&risk=high").content.decode()
+    assert {"social", "algorithm", "high"} <= set(chosen(html))
+    plain = Client().get(BASE).content.decode()
+    assert not {"social", "algorithm", "high"} & set(chosen(plain))
+    assert "social" in departments(plain) and "soc" not in departments(plain)
+    # A value that begins another one is not taken for it.
+    assert "social" not in chosen(Client().get(f"{BASE}?department=soc").content.decode())
+    parks = Department.objects.create(organisation=city_a.city, slug="parks", name_en="Parks")
+    make_entry(city_a, name="Park benches", kind="dataset", locations=0, department=parks)
+    assert "parks" in departments(Client().get(BASE).content.decode())

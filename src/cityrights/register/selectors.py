@@ -521,13 +521,15 @@ def facets(organisation: Organisation) -> dict[str, Any]:
     on every request. Each worker keeps the facets it read under the same key
     (``core.publiccache.local_values``), so a visit costs the stamp's query alone instead of
     a round trip to the shared cache and unpickling the facets. Do not change what it returns.
+    Its ``"key"`` names it: a key for what a page derives from the facets alone (the
+    catalogue's filter lists).
     """
-    key = f"cityrights:register:facets:3:{content_stamp(organisation)}"
+    key = f"cityrights:register:facets:4:{content_stamp(organisation)}"
 
     def shared() -> dict[str, Any]:
         found: dict[str, Any] | None = cache.get(key)
         if found is None:
-            found = _facets(organisation)
+            found = {**_facets(organisation), "key": key}
             cache.set(key, found, 3600)
         return found
 
