@@ -152,3 +152,21 @@ def test_the_migration_keeps_texts_in_the_citys_first_language_and_back(city_a):
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
     executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def test_a_change_without_names_keeps_them_and_a_plain_name_is_the_first_language(brussels):
+    _first, second = _keys()
+    editor = brussels.users["editor"]
+    made = services.save_procurement(
+        brussels.city, editor, details={"tender": "Capteurs"}, answers={}
+    )
+    assert (made.tender_fr, made.tender_nl) == ("Capteurs", "")
+    services.save_procurement(
+        brussels.city,
+        editor,
+        procurement=made,
+        details={"public": False},
+        answers={second: {"included": False, "reasons": REASON}},
+    )
+    made.refresh_from_db()
+    assert (made.tender_fr, made.public) == ("Capteurs", False)

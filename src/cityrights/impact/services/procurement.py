@@ -14,6 +14,7 @@ from cityrights.core.translation import (
     interface_languages,
     language_name,
     set_translations,
+    translations,
 )
 
 from .. import content
@@ -64,6 +65,19 @@ def validate_procurement_answers(
     return cleaned, errors
 
 
+def _tender_names(
+    details: Mapping[str, Any], procurement: Procurement | None, languages: Sequence[str]
+) -> dict[str, str]:
+    """The tender's name per language from ``details`` (a text alone is the city's first
+    language); without one, an existing procurement keeps its names."""
+    given = details.get("tender")
+    if given is None:
+        return translations(procurement, "tender") if procurement is not None else {}
+    if isinstance(given, str):
+        given = {languages[0]: given}
+    return {code: str(text).strip() for code, text in given.items() if str(text or "").strip()}
+
+
 def save_procurement(
     organisation: Organisation,
     actor: User,
@@ -75,7 +89,7 @@ def save_procurement(
     checklist = procurement.checklist if procurement else latest_checklist()
     languages = organisation.content_languages
     cleaned, errors = validate_procurement_answers(checklist, answers, languages)
-    names = {code: text.strip() for code, text in (details.get("tender") or {}).items() if text}
+    names = _tender_names(details, procurement, languages)
     if not names.get(languages[0]):
         raise ImpactError(
             _("Give the tender's name in %(language)s.")
