@@ -3,20 +3,20 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django.views.decorators.csrf import csrf_exempt
-from django.views.i18n import set_language
 from django.views.static import serve
 
 from cityrights.api import api
 from cityrights.consent import check_route
-from cityrights.core.views.accounts import admin_login
+from cityrights.core.views.accounts import admin_login, set_language
 from cityrights.core.views.api_docs import api_reference
 
 urlpatterns = [
     # Choosing a language needs no CSRF token: a forged choice only changes the language of
-    # the next pages (and Django redirects to this site only), while a token in the switcher
-    # of every page would make every public page personal and so impossible to cache.
-    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
+    # the next pages (and Django redirects to this site only; a logged-in person's account
+    # language changes only from this site, whose session cookie is SameSite=Lax), while a
+    # token in the switcher of every page would make every public page personal and so
+    # impossible to cache.
+    path("i18n/setlang/", set_language, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     # Before the admin's own URLs: operators log in through the site's throttled log-in.
     path("admin/login/", admin_login, name="admin_login"),

@@ -159,6 +159,26 @@ def test_language_switcher_sets_the_language():
     assert "Inloggen" in client.get("/").content.decode()
 
 
+@pytest.mark.django_db
+def test_a_logged_in_person_who_switches_keeps_the_language_for_their_e_mails(resident):
+    """The account page promises that e-mails follow the pages' language: a resident who
+    switched to Dutch got their training confirmations in English."""
+    client = Client(enforce_csrf_checks=True)  # the switcher carries no token
+    client.force_login(resident)
+    assert resident.language != "nl"
+    response = client.post("/i18n/setlang/", {"language": "nl", "next": "/"})
+    assert response.status_code == 302
+    resident.refresh_from_db()
+    assert resident.language == "nl"
+    client.post("/i18n/setlang/", {"language": "xx", "next": "/"})
+    resident.refresh_from_db()
+    assert resident.language == "nl"
+    # A visitor's choice touches no account.
+    Client().post("/i18n/setlang/", {"language": "fr", "next": "/"})
+    resident.refresh_from_db()
+    assert resident.language == "nl"
+
+
 #: Words that are a verb on one page and a noun on another. Django merges every app's
 #: catalogue into one, where the first app's translation of a text wins: each meaning has its
 #: own context, so a column of differences never reads "Modifier" and a sign-up button never

@@ -85,6 +85,14 @@ def update_account(user: User, *, name: str, language: str) -> None:
     user.save(update_fields=["name", "language"])
 
 
+def remember_language(user: User, language: str) -> None:
+    """Keep the language a person chose in the switcher as their account's: the pages and
+    every message the site sends them then speak it (a language not offered is ignored)."""
+    if language in dict(settings.LANGUAGES) and language != user.language:
+        user.language = language
+        user.save(update_fields=["language"])
+
+
 def _link(name: str, **kwargs: str) -> str:
     return settings.CITYRIGHTS_BASE_URL + reverse(name, kwargs=kwargs)
 

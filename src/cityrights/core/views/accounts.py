@@ -16,7 +16,9 @@ from django.urls import reverse, reverse_lazy
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
+from django.views.i18n import set_language as django_set_language
 
 from .. import accounts, throttling
 from ..errors import ServiceError, refuse
@@ -58,6 +60,21 @@ class LoginView(auth_views.LoginView):
             response.status_code = 429
             response["Retry-After"] = str(form.wait)
         return response
+
+
+@csrf_exempt  # see cityrights.urls: the switcher of a cacheable page carries no token
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's language switch, and for a logged-in person their account's language too:
+    the account page promises that e-mails follow the language the pages are read in, and a
+    resident who switched to Dutch got their confirmations in English.
+
+    A forged choice cannot reach an account: the session cookie is ``SameSite=Lax``, so a
+    POST from another site arrives without it, as an anonymous visitor's."""
+    response = django_set_language(request)
+    user = getattr(request, "user", None)
+    if request.method == "POST" and user is not None and user.is_authenticated:
+        accounts.remember_language(user, str(request.POST.get("language", "")))
+    return response
 
 
 def admin_login(request: HttpRequest) -> HttpResponse:
