@@ -381,6 +381,15 @@ def test_pdf_and_json_exports(city_a, decided):
     assert decided.title in pages[0]
     assert any(data["conditions"][0]["text"] in page for page in pages)
     assert f"1 / {len(pages)}" in pages[0]
+    # Moments and the template as people write them, not as the JSON keeps them.
+    assert data["exported_at"][:10] not in pages[0]
+    assert "hria-dpia v1" not in " ".join(pages)
+    dutch = pdf_pages(
+        city_a.client_for("viewer")
+        .get(url("export_pdf", city_a, pk=decided.pk), HTTP_ACCEPT_LANGUAGE="nl")
+        .content
+    )
+    assert "versie 1" in " ".join(dutch)
 
 
 def test_repository_filters(city_a):

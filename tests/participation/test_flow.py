@@ -358,6 +358,14 @@ def test_exports_leave_personal_data_out_of_the_public_ones(open_anonymous, resi
         pdf_pages(Client().get(base + "comments.pdf", HTTP_ACCEPT_LANGUAGE="nl").content)
     )
     assert "Inclusion NL" in text and "Wifi." in text
+    # The day each comment was written as a Dutch reader writes dates, not in ISO form.
+    from django.utils import timezone
+    from django.utils.formats import date_format
+    from django.utils.translation import override
+
+    with override("nl"):
+        today = date_format(timezone.localdate(), "DATE_FORMAT")
+    assert today in text and timezone.localdate().isoformat() not in text
 
 
 def test_the_final_text_shows_the_comments_of_every_version(consultation, resident, city_a):

@@ -68,6 +68,21 @@ class VersionedData(models.Model):
     def __str__(self) -> str:
         return f"{self.key} v{self.version}"
 
+    def content(self) -> Any:
+        """The parsed template or checklist of this snapshot (each kind says which)."""
+        raise NotImplementedError
+
+    @property
+    def display_name(self) -> str:
+        """The title in the reader's language and the version, where staff and documents
+        name the snapshot ("Évaluation d'impact…, version 1"): the key is for software."""
+        from cityrights.core.translation import current_language
+
+        from . import content
+
+        title = content.text(self.content().title, current_language()) or self.title
+        return _("%(title)s, version %(version)s") % {"title": title, "version": self.version}
+
     def parsed(self, parse: Any) -> Any:
         key = self.snapshot_hash or self.content_hash
         cached = _PARSED.get(key)
@@ -98,6 +113,9 @@ class TemplateVersion(VersionedData):
             return self.parsed(content.screening_from_data)
         return self.parsed(content.assessment_from_data)
 
+    def content(self) -> Any:
+        return self.template
+
 
 class ProcurementChecklistVersion(VersionedData):
     """One loaded version of the human-rights requirements for tenders."""
@@ -114,6 +132,9 @@ class ProcurementChecklistVersion(VersionedData):
         from . import content
 
         return self.parsed(content.checklist_from_data)
+
+    def content(self) -> Any:
+        return self.checklist
 
 
 class AssessmentKind(models.TextChoices):

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
+from datetime import UTC
 from typing import Any
 
 from django import template
 from django.contrib.messages import get_messages
 from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
 
 from .. import feedback as feedback_places
@@ -141,3 +146,28 @@ def audit_action(code: str) -> str:
     from ..audit_actions import action_label
 
     return action_label(str(code))
+
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+@register.filter
+def moment(value: Any) -> str:
+    """A moment kept as ISO 8601 ("2026-12-07T11:58:43Z", an export's or a signed document's
+    time) as its readers write it: local time, in the language's date format ("7 décembre
+    2026 12:58"). Anything that is not such a moment is shown as it is."""
+    found = parse_datetime(str(value or ""))
+    if found is None:
+        return str(value or "")
+    if timezone.is_naive(found):
+        found = found.replace(tzinfo=UTC)
+    return date_format(timezone.localtime(found), "DATETIME_FORMAT", use_l10n=True)
+
+
+@register.filter
+def iso_day(value: Any) -> str:
+    """A day kept as ISO 8601 ("2026-12-07", an export row's) as its readers write it ("7
+    december 2026"). Anything that is not such a day is shown as it is."""
+    text = str(value or "")
+    found = parse_date(text) if _ISO_DAY.fullmatch(text) else None
+    return text if found is None else date_format(found, "DATE_FORMAT", use_l10n=True)

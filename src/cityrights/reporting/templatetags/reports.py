@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC
 from typing import Any
 
 from django import template
-from django.utils import timezone
-from django.utils.dateparse import parse_datetime
-from django.utils.formats import date_format, number_format
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from cityrights.core.report import SUPPRESSED
+from cityrights.core.templatetags.cityrights import moment as core_moment
 
 register = template.Library()
 
@@ -49,14 +47,5 @@ def is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-@register.filter
-def moment(value: Any) -> str:
-    """A moment the signed document keeps as ISO 8601 UTC ("2026-12-07T11:58:43Z"), as its
-    readers write it: local time, in the language's date format ("7 décembre 2026 12:58").
-    Anything that is not such a moment is shown as it is."""
-    found = parse_datetime(str(value or ""))
-    if found is None:
-        return str(value or "")
-    if timezone.is_naive(found):
-        found = found.replace(tzinfo=UTC)
-    return date_format(timezone.localtime(found), "DATETIME_FORMAT", use_l10n=True)
+#: The report documents' moments, written as every page writes an export's time.
+register.filter("moment", core_moment)
