@@ -288,6 +288,8 @@ def test_the_response_links_changes_to_comments_and_tells_commenters(
     staff_page = client.get(url, HTTP_ACCEPT_LANGUAGE="nl").content.decode()
     assert "<strong>Inclusion NL</strong>: " in staff_page
     assert "<td>Inclusion NL</td>" in staff_page
+    # The comment keeps the language it was written in, for screen readers.
+    assert '<td lang="en">Add libraries.</td>' in staff_page
     assert '<option value="inclusion">Inclusion NL</option>' in staff_page
     assert ">inclusion<" not in staff_page and "inclusion: " not in staff_page
     assert city_a.client_for("viewer").post(url, {"form": "publish"}).status_code == 403

@@ -24,6 +24,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.utils import translation
+
 from cityrights.core.demo import DEMO_PASSWORD, DemoContext
 from cityrights.core.models import User
 from cityrights.core.registry import registry
@@ -839,18 +841,20 @@ def _open_consultation(context: DemoContext, residents: list[User]) -> None:
     services.publish_version(version=version, actor=admin)
     services.move_phase(consultation=consultation, actor=admin, to_phase=Phase.DISCUSSION)
     first = version.sections.get(key="signs")
-    for n, text in enumerate(
+    for n, (language, text) in enumerate(
         [
-            "The QR code should also work without a smartphone: print a short text.",
-            "Des panneaux aussi en braille, s'il vous plaît.",
+            ("en", "The QR code should also work without a smartphone: print a short text."),
+            ("fr", "Des panneaux aussi en braille, s'il vous plaît."),
         ]
     ):
-        contributions.submit_comment(
-            consultation=consultation,
-            section=first,
-            participant=Participant(user=residents[n], rate_limited=False, client=f"demo-o{n}"),
-            body=text,
-        )
+        # A comment is in the language of the page it was written on.
+        with translation.override(language):
+            contributions.submit_comment(
+                consultation=consultation,
+                section=first,
+                participant=Participant(user=residents[n], rate_limited=False, client=f"demo-o{n}"),
+                body=text,
+            )
 
 
 def _population_and_profiles(
