@@ -96,3 +96,34 @@ def test_the_log_names_records_fields_choices_and_languages_in_the_readers_words
     assert "gone field</strong>: 3" in page  # what cannot be named stays as recorded
     assert "final</strong>: non" in page
     assert "{'fr'" not in page and "taken_up" not in page.split("<table")[1]
+
+
+def test_keys_an_app_records_beside_its_fields_are_named_too(city_a):
+    """A Dutch officer read "section", "comments", "notified" and "from"/"to" in English."""
+    from cityrights.core.models import AuditEvent
+
+    AuditEvent.objects.create(
+        organisation=city_a.city,
+        actor=city_a.users["admin"],
+        action="update",
+        object_type="participation.consultation",
+        object_id="2",
+        object_repr="consultation",
+        changes={"section": "signs", "comments": [3, 4], "notified": 2},
+    )
+    AuditEvent.objects.create(
+        organisation=city_a.city,
+        actor=city_a.users["admin"],
+        action="update",
+        object_type="participation.comment",
+        object_id="3",
+        object_repr="comment #3",
+        changes={"reason": {"from": {"nl": "Oud."}, "to": ""}},
+    )
+    page = city_a.client_for("admin").get("/manage/city-a/audit/", HTTP_ACCEPT_LANGUAGE="nl")
+    table = page.content.decode().split("<table")[1]
+    for word in ("onderdeel</strong>", "opmerkingen</strong>", "verwittigde personen</strong>"):
+        assert word in table
+    assert "reden</strong>" in table
+    for raw in ("section</strong>", "comments</strong>", "notified</strong>", "reason</strong>"):
+        assert raw not in table

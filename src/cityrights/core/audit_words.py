@@ -16,10 +16,26 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Field, Model
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from .translation import interface_languages, language_name
 
 _TRANSLATED_COLUMN = re.compile(r"^(?P<base>.+)_(?P<code>[a-z]{2})$")
+
+
+def _known_keys() -> dict[str, str]:
+    """Keys the apps record that are no model field (a phase's move, a change's comments,
+    how many people a response was sent to), in the reader's language."""
+    return {
+        "from": pgettext("audit log: a value before a change", "from"),
+        "to": pgettext("audit log: a value after a change", "to"),
+        "section": pgettext("audit log", "section"),
+        "comments": pgettext("audit log", "comments"),
+        "reason": pgettext("audit log", "reason"),
+        "notified": pgettext("audit log", "people told"),
+        "sections": pgettext("audit log", "sections"),
+        "languages": pgettext("audit log", "languages"),
+    }
 
 
 def _model(object_type: str) -> type[Model] | None:
@@ -57,7 +73,7 @@ def field_label(object_type: str, name: str) -> str:
         return f"{label} ({language_name(found['code'])})"
     if field is not None:
         return str(field.verbose_name)
-    return name.replace("_", " ")
+    return _known_keys().get(name) or name.replace("_", " ")
 
 
 def value_text(object_type: str, name: str, value: Any) -> str:
@@ -69,8 +85,10 @@ def value_text(object_type: str, name: str, value: Any) -> str:
         return _("yes") if value else _("no")
     codes = interface_languages()
     if isinstance(value, dict):
+        keys = _known_keys()
         return "; ".join(
-            f"{language_name(key) if key in codes else key}: {value_text(object_type, '', item)}"
+            f"{language_name(key) if key in codes else keys.get(key, key)}: "
+            + value_text(object_type, name if key in ("from", "to") else "", item)
             for key, item in value.items()
         )
     if isinstance(value, list):
