@@ -206,6 +206,8 @@ def test_pdf_report(city_a, finished, version):
     assert "self-assessment 2025" in pages[0]
     assert any("Train all editors" in page for page in pages)
     assert f"1 / {len(pages)}" in pages[0] and f"{len(pages)} / {len(pages)}" in pages[-1]
+    # The framework by its title and version, not by its key.
+    assert "guide-2022 v1" not in pages[0] and ", version 1" in pages[0]
     html = __import__("cityrights.assessment.views.results", fromlist=["x"]).report_html(
         None, finished, "en"
     )

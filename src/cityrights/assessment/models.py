@@ -68,6 +68,16 @@ class FrameworkVersion(models.Model):
         return f"{self.key} v{self.version}"
 
     @property
+    def display_name(self) -> str:
+        """The framework's title in the reader's language and the version, where pages and
+        reports name it ("Gids 2022, versie 1"): the key is for software and files."""
+        from cityrights.core.datafiles import text
+        from cityrights.core.translation import current_language
+
+        title = text(self.framework.title, current_language()) or self.title
+        return _("%(title)s, version %(version)s") % {"title": title, "version": self.version}
+
+    @property
     def framework(self) -> Framework:
         """The immutable framework object of this snapshot (built once per process)."""
         from .framework import framework_from_data
