@@ -22,6 +22,7 @@ from cityrights.consent.api import router as consent_router
 from cityrights.core.api import router as core_router
 from cityrights.core.api_auth import AUTH
 from cityrights.core.errors import STATUS_CODES, STATUS_DESCRIPTIONS, ErrorOut, ServiceError
+from cityrights.core.views.api_docs import DESCRIPTION as API_DESCRIPTION
 from cityrights.impact.api import router as impact_router
 from cityrights.participation.api import router as participation_router
 from cityrights.register.api import router as register_router
@@ -78,11 +79,7 @@ class CityrightsAPI(NinjaAPI):
 api = CityrightsAPI(
     title="cityrights API",
     version=__version__,
-    description=(
-        "Machine access to a city's digital-rights data. People authenticate with "
-        "their session; software with an organisation's API key, sent as "
-        "`Authorization: Bearer crk_…` or `X-API-Key: crk_…`."
-    ),
+    description=API_DESCRIPTION,
     auth=AUTH,
     urls_namespace="api-v1",
     openapi_url="/openapi.json",

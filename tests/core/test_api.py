@@ -40,6 +40,19 @@ def test_the_reference_describes_every_field_of_the_error_body_in_the_readers_la
 
 
 @pytest.mark.django_db
+def test_the_reference_gives_its_own_words_in_the_readers_language_and_the_document_english():
+    """A Dutch officer read the API's description, the refusals and "yes" in English."""
+    dutch = Client().get("/api/v1/docs", HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    for words in ("Machinetoegang tot de gegevens", "Geen sessie en geen geldige API-sleutel"):
+        assert words in dutch
+    assert "No session and no valid API key" not in dutch
+    assert "Machine access to a city" not in dutch
+    assert "<td>ja</td>" in dutch and "<td>yes</td>" not in dutch
+    document = Client().get("/api/v1/openapi.json", HTTP_ACCEPT_LANGUAGE="nl").json()
+    assert document["info"]["description"].startswith("Machine access to a city")
+
+
+@pytest.mark.django_db
 def test_key_is_stored_hashed_and_shown_once(city_a):
     key, secret = ApiKey.issue(city_a.city, "sensor hub", ["read"])
     assert secret.startswith(f"crk_{key.prefix}_")

@@ -31,6 +31,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
+from django.utils.translation import gettext_noop
 from pydantic import BaseModel, Field
 
 if TYPE_CHECKING:
@@ -119,16 +120,18 @@ class ErrorOut(BaseModel):
 
 
 #: What each refusal status means in the OpenAPI document.
+#: What each refusal means, in the OpenAPI document (English) and, translated when shown, on
+#: the API reference page.
 STATUS_DESCRIPTIONS = {
-    400: "Malformed input, or text that cannot be stored (NUL): `field` names it",
-    401: "No session and no valid API key",
-    403: "Not allowed for this person or key",
-    404: "Not found, or not visible to the caller",
-    409: "Not possible in the current state",
-    413: "The body is larger than the limit (`limit`, in bytes)",
-    415: "The body is not JSON",
-    422: "A value is not acceptable: `field` or `details` say which",
-    429: "Too many requests; try again later",
+    400: gettext_noop("Malformed input, or text that cannot be stored (NUL): `field` names it"),
+    401: gettext_noop("No session and no valid API key"),
+    403: gettext_noop("Not allowed for this person or key"),
+    404: gettext_noop("Not found, or not visible to the caller"),
+    409: gettext_noop("Not possible in the current state"),
+    413: gettext_noop("The body is larger than the limit (`limit`, in bytes)"),
+    415: gettext_noop("The body is not JSON"),
+    422: gettext_noop("A value is not acceptable: `field` or `details` say which"),
+    429: gettext_noop("Too many requests; try again later"),
 }
 
 

@@ -12,9 +12,29 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_safe
 
 METHODS = ("get", "post", "put", "patch", "delete")
+
+#: The API's description: English in the OpenAPI document, translated on the reference page.
+#: Any text of the document marked with ``gettext_noop`` is shown translated there too (the
+#: page passes each summary, description and refusal through ``gettext``).
+DESCRIPTION = gettext_noop(
+    "Machine access to a city's digital-rights data. People authenticate with their session; "
+    "software with an organisation's API key, sent as `Authorization: Bearer crk_…` or "
+    "`X-API-Key: crk_…`."
+)
+
+
+def _words(text: str) -> str:
+    """A text of the OpenAPI document in the reader's language when it has a translation."""
+    return _(text) if text else ""
+
+
+def _yes_no(value: bool) -> str:
+    return _("yes") if value else _("no")
 
 
 def _resolve(schema: dict[str, Any], components: dict[str, Any]) -> dict[str, Any]:
@@ -28,9 +48,9 @@ def _type_label(schema: dict[str, Any]) -> str:
     if "$ref" in schema:
         return schema["$ref"].rsplit("/", 1)[1]
     if "anyOf" in schema:
-        return " or ".join(_type_label(option) for option in schema["anyOf"])
+        return _(" or ").join(_type_label(option) for option in schema["anyOf"])
     if schema.get("type") == "array":
-        return f"list of {_type_label(schema.get('items', {}))}"
+        return _("list of %(type)s") % {"type": _type_label(schema.get("items", {}))}
     return str(schema.get("type", "object"))
 
 
@@ -43,8 +63,8 @@ def _fields(schema: dict[str, Any], components: dict[str, Any]) -> list[dict[str
         {
             "name": name,
             "type": _type_label(prop),
-            "required": "yes" if name in required else "no",
-            "description": prop.get("description", prop.get("title", "")),
+            "required": _yes_no(name in required),
+            "description": _words(prop.get("description", prop.get("title", ""))),
         }
         for name, prop in schema.get("properties", {}).items()
     ]
@@ -66,7 +86,7 @@ def build_reference(document: dict[str, Any]) -> list[dict[str, Any]]:
                 responses.append(
                     {
                         "status": status,
-                        "description": response.get("description", ""),
+                        "description": _words(response.get("description", "")),
                         "fields": _fields(content.get("schema", {}), components),
                     }
                 )
@@ -76,8 +96,8 @@ def build_reference(document: dict[str, Any]) -> list[dict[str, Any]]:
                     "id": operation.get("operationId", f"{method}-{path}"),
                     "method": method.upper(),
                     "path": path,
-                    "summary": operation.get("summary", ""),
-                    "description": operation.get("description", ""),
+                    "summary": _words(operation.get("summary", "")),
+                    "description": _words(operation.get("description", "")),
                     "public": operation.get("security") is None and "security" not in document,
                     "secured": bool(operation.get("security")),
                     "parameters": [
@@ -85,8 +105,8 @@ def build_reference(document: dict[str, Any]) -> list[dict[str, Any]]:
                             "name": p["name"],
                             "in": p.get("in", ""),
                             "type": _type_label(p.get("schema", {})),
-                            "required": "yes" if p.get("required") else "no",
-                            "description": p.get("description", ""),
+                            "required": _yes_no(bool(p.get("required"))),
+                            "description": _words(p.get("description", "")),
                         }
                         for p in operation.get("parameters", [])
                     ],
@@ -102,8 +122,10 @@ def api_reference(request: HttpRequest) -> HttpResponse:
     from cityrights.api import api
 
     document = json.loads(json.dumps(api.get_openapi_schema(path_prefix="/api/v1")))
+    info = document.get("info", {})
+    info["description"] = _words(info.get("description", ""))
     return render(
         request,
         "core/api_docs.html",
-        {"info": document.get("info", {}), "groups": build_reference(document)},
+        {"info": info, "groups": build_reference(document)},
     )
