@@ -48,6 +48,7 @@ def test_the_reference_gives_its_own_words_in_the_readers_language_and_the_docum
     assert "No session and no valid API key" not in dutch
     assert "Machine access to a city" not in dutch
     assert "<td>ja</td>" in dutch and "<td>yes</td>" not in dutch
+    assert "Mag ik de gegevens van deze persoon gebruiken?" in dutch  # a route's summary
     document = Client().get("/api/v1/openapi.json", HTTP_ACCEPT_LANGUAGE="nl").json()
     assert document["info"]["description"].startswith("Machine access to a city")
 

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext_noop
 from ninja import Router, Schema
 from ninja.errors import HttpError
 from pydantic import Field, StrictInt, StrictStr
@@ -135,7 +136,9 @@ def _results(cycle: AssessmentCycle, result: AssessmentResult) -> ResultsOut:
     )
 
 
-@router.get("/{org}/cycles", response=list[CycleOut], summary="Assessment cycles of a city")
+@router.get(
+    "/{org}/cycles", response=list[CycleOut], summary=gettext_noop("Assessment cycles of a city")
+)
 def list_cycles(request: HttpRequest, org: str) -> list[CycleOut]:
     organisation = _organisation(org)
     require(request, organisation, "view")
@@ -153,7 +156,9 @@ def list_cycles(request: HttpRequest, org: str) -> list[CycleOut]:
     ]
 
 
-@router.get("/{org}/cycles/{year}/results", response=ResultsOut, summary="Scores of a cycle")
+@router.get(
+    "/{org}/cycles/{year}/results", response=ResultsOut, summary=gettext_noop("Scores of a cycle")
+)
 def cycle_results(request: HttpRequest, org: str, year: int) -> ResultsOut:
     organisation = _organisation(org)
     require(request, organisation, "view")
@@ -165,7 +170,7 @@ def cycle_results(request: HttpRequest, org: str, year: int) -> ResultsOut:
     "/public/{org}/cycles/{year}/results",
     response=ResultsOut,
     auth=None,
-    summary="Scores of a published cycle (no login)",
+    summary=gettext_noop("Scores of a published cycle (no login)"),
 )
 def public_results(request: HttpRequest, org: str, year: int) -> ResultsOut:
     organisation = _organisation(org)
@@ -179,7 +184,7 @@ def public_results(request: HttpRequest, org: str, year: int) -> ResultsOut:
     "/{org}/cycles/{year}/answers/{question}",
     response=AnswerOut,
     openapi_extra=refusals(409),
-    summary="Answer one question as the calling person",
+    summary=gettext_noop("Answer one question as the calling person"),
 )
 def put_answer(
     request: HttpRequest, org: str, year: int, question: str, payload: AnswerIn

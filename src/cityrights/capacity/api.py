@@ -22,6 +22,7 @@ from django.conf import settings
 from django.db.models import Count, Q
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_noop
 from ninja import Router, Schema
 from ninja.errors import HttpError
 from pydantic import Field
@@ -237,7 +238,9 @@ def _programme(programme: Programme) -> ProgrammeOut:
     "/certificates/{code}",
     response=CertificateStatusOut,
     auth=None,
-    summary="Check a certificate by its code (name, programme, kind, date, status only)",
+    summary=gettext_noop(
+        "Check a certificate by its code (name, programme, kind, date, status only)"
+    ),
 )
 def certificate_status(request: HttpRequest, code: str) -> CertificateStatusOut:
     found = (
@@ -263,7 +266,7 @@ def certificate_status(request: HttpRequest, code: str) -> CertificateStatusOut:
     "/credentials/verify",
     response=VerifyOut,
     auth=None,
-    summary="Verify an Open Badges credential (signature, claims, revocation)",
+    summary=gettext_noop("Verify an Open Badges credential (signature, claims, revocation)"),
 )
 def verify_credential(request: HttpRequest, payload: VerifyIn) -> VerifyOut:
     result = credentials.verify(payload.credential)
@@ -280,7 +283,7 @@ def verify_credential(request: HttpRequest, payload: VerifyIn) -> VerifyOut:
     "/organisations/{slug}/public-programmes",
     response=list[ProgrammeOut],
     auth=None,
-    summary="Programmes for young people and residents, with modules and sessions",
+    summary=gettext_noop("Programmes for young people and residents, with modules and sessions"),
 )
 def public_programmes(request: HttpRequest, slug: str) -> list[ProgrammeOut]:
     organisation = _organisation(slug)
@@ -297,7 +300,7 @@ def public_programmes(request: HttpRequest, slug: str) -> list[ProgrammeOut]:
 @router.get(
     "/organisations/{slug}/programmes",
     response=list[ProgrammeSummaryOut],
-    summary="Every programme of the city",
+    summary=gettext_noop("Every programme of the city"),
 )
 def programmes(request: HttpRequest, slug: str) -> list[ProgrammeSummaryOut]:
     organisation = _organisation(slug)
@@ -308,7 +311,7 @@ def programmes(request: HttpRequest, slug: str) -> list[ProgrammeSummaryOut]:
 @router.get(
     "/organisations/{slug}/programmes/{pk}",
     response=ProgrammeOut,
-    summary="One programme with its rules, modules and sessions",
+    summary=gettext_noop("One programme with its rules, modules and sessions"),
 )
 def programme(request: HttpRequest, slug: str, pk: int) -> ProgrammeOut:
     organisation = _organisation(slug)
@@ -319,7 +322,7 @@ def programme(request: HttpRequest, slug: str, pk: int) -> ProgrammeOut:
 @router.get(
     "/organisations/{slug}/sessions",
     response=list[SessionOut],
-    summary="Sessions of the city, by start (optionally from and to a day)",
+    summary=gettext_noop("Sessions of the city, by start (optionally from and to a day)"),
 )
 def sessions(
     request: HttpRequest, slug: str, start: IsoDate | None = None, end: IsoDate | None = None
@@ -341,7 +344,7 @@ def sessions(
 @router.get(
     "/organisations/{slug}/sessions/{pk}/attendance",
     response=list[AttendanceOut],
-    summary="Who registered for a session and who attended",
+    summary=gettext_noop("Who registered for a session and who attended"),
 )
 def attendance(request: HttpRequest, slug: str, pk: int) -> list[AttendanceOut]:
     organisation = _organisation(slug)
@@ -358,7 +361,7 @@ def attendance(request: HttpRequest, slug: str, pk: int) -> list[AttendanceOut]:
 @router.post(
     "/organisations/{slug}/programmes/{pk}/attendance",
     response=ImportOut,
-    summary="Import attendance from CSV text, all rows or none",
+    summary=gettext_noop("Import attendance from CSV text, all rows or none"),
 )
 def import_attendance(request: HttpRequest, slug: str, pk: int, payload: ImportIn) -> ImportOut:
     organisation = _organisation(slug)
@@ -396,7 +399,7 @@ def import_attendance(request: HttpRequest, slug: str, pk: int, payload: ImportI
 @router.get(
     "/organisations/{slug}/survey-rounds",
     response=list[RoundOut],
-    summary="Survey rounds and how many answered (never what one person answered)",
+    summary=gettext_noop("Survey rounds and how many answered (never what one person answered)"),
 )
 def survey_rounds(request: HttpRequest, slug: str) -> list[RoundOut]:
     organisation = _organisation(slug)
@@ -422,7 +425,7 @@ def survey_rounds(request: HttpRequest, slug: str) -> list[RoundOut]:
 @router.get(
     "/organisations/{slug}/survey-rounds/{pk}/results",
     response=dict[str, Any],
-    summary="A closed round's aggregates, every group under five people suppressed",
+    summary=gettext_noop("A closed round's aggregates, every group under five people suppressed"),
 )
 def survey_results(request: HttpRequest, slug: str, pk: int) -> dict[str, Any]:
     organisation = _organisation(slug)
@@ -443,7 +446,9 @@ def survey_results(request: HttpRequest, slug: str, pk: int) -> dict[str, Any]:
 @router.get(
     "/organisations/{slug}/figures",
     response=FiguresOut,
-    summary="The year's figures: survey response and needs, sessions, participants, certificates",
+    summary=gettext_noop(
+        "The year's figures: survey response and needs, sessions, participants, certificates"
+    ),
 )
 def year_figures(request: HttpRequest, slug: str, year: int) -> FiguresOut:
     organisation = _organisation(slug)

@@ -17,6 +17,7 @@ from datetime import date, datetime
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext_noop
 from ninja import Path, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import BaseModel, Field
@@ -124,7 +125,7 @@ def _json(data: object) -> HttpResponse:
     "/check",
     response=CheckOut,
     auth=keycache.AUTH,
-    summary="May I use this person's data?",
+    summary=gettext_noop("May I use this person's data?"),
     openapi_extra=refusals(404),
 )
 def check(request: HttpRequest, payload: CheckIn) -> HttpResponse:
@@ -140,7 +141,7 @@ def check(request: HttpRequest, payload: CheckIn) -> HttpResponse:
     "/check/batch",
     response=BatchOut,
     auth=keycache.AUTH,
-    summary="Many checks in one request",
+    summary=gettext_noop("Many checks in one request"),
     openapi_extra=refusals(404),
 )
 def check_batch(request: HttpRequest, payload: BatchIn) -> HttpResponse:
@@ -181,7 +182,7 @@ class AgreementOut(Schema):
 @router.get(
     "/agreements",
     response=list[AgreementOut],
-    summary="The published terms you receive data under, in every language",
+    summary=gettext_noop("The published terms you receive data under, in every language"),
 )
 def agreements(request: HttpRequest) -> list[dict]:
     key = require_scope(request, "consent:check")
@@ -204,13 +205,15 @@ class WebhookCreated(WebhookOut):
     secret: str = Field(description="Shown once: verify each notice's HMAC signature with it.")
 
 
-@router.get("/webhooks", response=list[WebhookOut], summary="Your webhooks")
+@router.get("/webhooks", response=list[WebhookOut], summary=gettext_noop("Your webhooks"))
 def webhooks(request: HttpRequest) -> list[Webhook]:
     key = require_scope(request, "webhooks")
     return list(Webhook.objects.filter(recipient=key.organisation).order_by("id"))
 
 
-@router.post("/webhooks", response={201: WebhookCreated}, summary="Register a webhook")
+@router.post(
+    "/webhooks", response={201: WebhookCreated}, summary=gettext_noop("Register a webhook")
+)
 def webhook_create(request: HttpRequest, payload: WebhookIn) -> Status:
     key = require_scope(request, "webhooks")
     hook, secret = services.create_webhook(key.organisation, payload.url, actor=None, via_key=key)
@@ -222,7 +225,9 @@ def webhook_create(request: HttpRequest, payload: WebhookIn) -> Status:
     )
 
 
-@router.delete("/webhooks/{webhook_id}", response={204: None}, summary="Switch a webhook off")
+@router.delete(
+    "/webhooks/{webhook_id}", response={204: None}, summary=gettext_noop("Switch a webhook off")
+)
 def webhook_delete(request: HttpRequest, webhook_id: int) -> Status:
     key = require_scope(request, "webhooks")
     hook = Webhook.objects.filter(pk=webhook_id, recipient=key.organisation).first()
@@ -285,7 +290,7 @@ def _checkpoint(size: int) -> Checkpoint:
     return cp
 
 
-@router.get("/jwks.json", auth=None, summary="Public keys for receipts (JWKS)")
+@router.get("/jwks.json", auth=None, summary=gettext_noop("Public keys for receipts (JWKS)"))
 def jwks(request: HttpRequest) -> dict:
     """The installation's JWKS, the same document as ``/.well-known/jwks.json``."""
     return signing.jwks()

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_noop
 from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field, field_validator
@@ -116,7 +117,7 @@ def _visible_org(request: HttpRequest, slug: str) -> Organisation:
     return organisation
 
 
-@router.get("/me", response=MeOut, summary="Who is calling")
+@router.get("/me", response=MeOut, summary=gettext_noop("Who is calling"))
 def me(request: HttpRequest) -> MeOut:
     who = principal(request)
     if who.key is not None:

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.translation import gettext_noop
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 from pydantic import Field
@@ -129,7 +130,9 @@ def _out(assessment: ImpactAssessment, open_conditions: int | None = None) -> As
     "/organisations/{slug}/public-summaries",
     response=list[PublicSummaryOut],
     auth=None,
-    summary="The published summaries of the city's impact assessments, in every language",
+    summary=gettext_noop(
+        "The published summaries of the city's impact assessments, in every language"
+    ),
 )
 def public_summaries(
     request: HttpRequest,
@@ -178,7 +181,7 @@ def _check_choice(value: str, allowed: list[str], name: str) -> None:
 @router.get(
     "/organisations/{slug}/assessments",
     response=list[AssessmentOut],
-    summary="Search the city's impact assessments",
+    summary=gettext_noop("Search the city's impact assessments"),
 )
 def assessments(request: HttpRequest, slug: str, filters: Query[Filters]) -> list[AssessmentOut]:
     organisation = _organisation(slug)
@@ -212,7 +215,7 @@ def _assessment(request: HttpRequest, slug: str, pk: int, capability: str) -> Im
 @router.get(
     "/organisations/{slug}/assessments/{pk}",
     response=AssessmentOut,
-    summary="One impact assessment",
+    summary=gettext_noop("One impact assessment"),
 )
 def assessment(request: HttpRequest, slug: str, pk: int) -> AssessmentOut:
     return _out(_assessment(request, slug, pk, "view"))
@@ -221,7 +224,7 @@ def assessment(request: HttpRequest, slug: str, pk: int) -> AssessmentOut:
 @router.get(
     "/organisations/{slug}/assessments/{pk}/export",
     response=dict[str, Any],
-    summary="The complete assessment as JSON",
+    summary=gettext_noop("The complete assessment as JSON"),
 )
 def export(
     request: HttpRequest,
@@ -238,7 +241,9 @@ def export(
     "/organisations/{slug}/assessments/{pk}/decision",
     response=AssessmentOut,
     openapi_extra=refusals(409),
-    summary="Decide on an assessment under review (a reviewer who took no part in it)",
+    summary=gettext_noop(
+        "Decide on an assessment under review (a reviewer who took no part in it)"
+    ),
     description=(
         "Refused with 403 `separation_of_duties` to anyone who created the version, answered "
         "or changed any of it, submitted it or was named its project lead, whatever their "

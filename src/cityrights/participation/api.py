@@ -14,6 +14,7 @@ from datetime import date, datetime
 from django.conf import settings
 from django.db.models import Q
 from django.http import HttpRequest
+from django.utils.translation import gettext_noop
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
@@ -192,7 +193,7 @@ def _summary(consultation: Consultation) -> dict:
     "/{org}/consultations",
     response=list[ConsultationSummaryOut],
     auth=None,
-    summary="A city's consultations (open and ended)",
+    summary=gettext_noop("A city's consultations (open and ended)"),
 )
 def list_consultations(request: HttpRequest, org: str) -> list[dict]:
     organisation = _organisation(request, org)
@@ -203,7 +204,7 @@ def list_consultations(request: HttpRequest, org: str) -> list[dict]:
     "/{org}/consultations/{slug}",
     response=ConsultationOut,
     auth=None,
-    summary="A consultation: timeline and the published versions of its draft",
+    summary=gettext_noop("A consultation: timeline and the published versions of its draft"),
 )
 def consultation_detail(request: HttpRequest, org: str, slug: str) -> dict:
     consultation = _consultation(request, org, slug)
@@ -246,7 +247,7 @@ def consultation_detail(request: HttpRequest, org: str, slug: str) -> dict:
     "/{org}/consultations/{slug}/comments",
     response=CommentPageOut,
     auth=None,
-    summary="A consultation's comments, without personal data",
+    summary=gettext_noop("A consultation's comments, without personal data"),
 )
 def list_comments(
     request: HttpRequest,
@@ -363,7 +364,7 @@ def _principles(organisation: Organisation, version: PrinciplesVersion) -> dict:
     "/{org}/principles",
     response=PrinciplesOut,
     auth=None,
-    summary="The city's adopted digital-rights principles and their actions",
+    summary=gettext_noop("The city's adopted digital-rights principles and their actions"),
 )
 def principles(request: HttpRequest, org: str) -> dict:
     organisation = _organisation(request, org)
@@ -377,7 +378,7 @@ def principles(request: HttpRequest, org: str) -> dict:
     "/{org}/initiatives",
     response=list[InitiativeOut],
     auth=None,
-    summary="The city's data initiatives, optionally for one citizen role",
+    summary=gettext_noop("The city's data initiatives, optionally for one citizen role"),
 )
 def initiatives(request: HttpRequest, org: str, role: str = "") -> list[dict]:
     organisation = _organisation(request, org)

@@ -12,7 +12,7 @@ from datetime import date, datetime
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_noop
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
@@ -171,7 +171,7 @@ def _summary(entry: Entry) -> dict:
     "/{org}/entries",
     response=EntryPage,
     auth=None,
-    summary="Published register entries, with search, filters and pagination",
+    summary=gettext_noop("Published register entries, with search, filters and pagination"),
 )
 def list_entries(
     request: HttpRequest,
@@ -221,7 +221,10 @@ def list_entries(
 
 
 @router.get(
-    "/{org}/entries/{code}", response=EntryOut, auth=None, summary="One published register entry"
+    "/{org}/entries/{code}",
+    response=EntryOut,
+    auth=None,
+    summary=gettext_noop("One published register entry"),
 )
 def entry_detail(request: HttpRequest, org: str, code: str) -> EntryOut:
     organisation = _organisation(request, org)
