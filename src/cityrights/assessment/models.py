@@ -71,11 +71,9 @@ class FrameworkVersion(models.Model):
     def display_name(self) -> str:
         """The framework's title in the reader's language and the version, where pages and
         reports name it ("Gids 2022, versie 1"): the key is for software and files."""
-        from cityrights.core.datafiles import text
-        from cityrights.core.translation import current_language
+        from cityrights.core.datafiles import snapshot_name
 
-        title = text(self.framework.title, current_language()) or self.title
-        return _("%(title)s, version %(version)s") % {"title": title, "version": self.version}
+        return snapshot_name(self.framework.title, self.title, self.version)
 
     @property
     def framework(self) -> Framework:

@@ -517,6 +517,18 @@ def content_files(root: Path = PACKAGE_DIR) -> list[Path]:
     return found
 
 
+def snapshot_name(title: Mapping[str, str] | str | None, stored_title: str, version: int) -> str:
+    """A loaded file's snapshot as pages and documents name it: its title in the reader's
+    language and its version ("Gids 2022, versie 1"). The key ("guide-2022 v1") is for
+    software and files; ``stored_title`` stands in when the file has no title."""
+    from django.utils.translation import gettext
+
+    from .translation import current_language
+
+    shown = text(title, current_language()) or stored_title
+    return gettext("%(title)s, version %(version)s") % {"title": shown, "version": version}
+
+
 def texts_of(
     data: Any, path: tuple[str | int, ...] = ()
 ) -> Iterator[tuple[str, Mapping[str, str]]]:

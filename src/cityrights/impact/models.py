@@ -76,12 +76,9 @@ class VersionedData(models.Model):
     def display_name(self) -> str:
         """The title in the reader's language and the version, where staff and documents
         name the snapshot ("Évaluation d'impact…, version 1"): the key is for software."""
-        from cityrights.core.translation import current_language
+        from cityrights.core.datafiles import snapshot_name
 
-        from . import content
-
-        title = content.text(self.content().title, current_language()) or self.title
-        return _("%(title)s, version %(version)s") % {"title": title, "version": self.version}
+        return snapshot_name(self.content().title, self.title, self.version)
 
     def parsed(self, parse: Any) -> Any:
         key = self.snapshot_hash or self.content_hash
