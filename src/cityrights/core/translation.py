@@ -156,15 +156,27 @@ class Shown(str):
     @property
     def is_foreign(self) -> bool:
         """Whether the text is in another language than the page."""
-        return bool(self.language) and self.language != current_language()
+        return self.foreign_on(current_language())
+
+    def foreign_on(self, page: str) -> bool:
+        """Whether the text is in another language than ``page`` (for code that renders
+        many texts for one page and asks for its language once)."""
+        return bool(self.language) and self.language != page
 
     @property
     def lang_attribute(self) -> str:
         """`` lang="nl"`` for a foreign text, else nothing (for block elements)."""
-        return format_html(' lang="{}"', self.language) if self.is_foreign else ""
+        return self.lang_attribute_on(current_language())
+
+    def lang_attribute_on(self, page: str) -> str:
+        return format_html(' lang="{}"', self.language) if self.foreign_on(page) else ""
 
     def __html__(self) -> str:
-        if self.is_foreign:
+        return self.html_on(current_language())
+
+    def html_on(self, page: str) -> str:
+        """The text escaped, in ``<span lang>`` when it is not in ``page``'s language."""
+        if self.foreign_on(page):
             return format_html('<span lang="{}">{}</span>', self.language, self.text)
         return conditional_escape(self.text)
 

@@ -101,7 +101,9 @@ WSGI_APPLICATION = "cityrights.wsgi.application"
 
 TEMPLATES = [
     {
-        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        # Django's, aware that core/templating replaces the i18n and static libraries.
+        "BACKEND": "cityrights.core.templating.backend.Templates",
+        "NAME": "django",  # the alias Django's backend has (render(..., using="django"))
         "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
@@ -112,6 +114,12 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "cityrights.core.context_processors.cityrights",
             ],
+            # Django's own tags, keeping answers that cannot change (core/templating).
+            "libraries": {
+                "i18n": "cityrights.core.templating.i18n",
+                "static": "cityrights.core.templating.static",
+            },
+            "builtins": ["cityrights.core.templating.urls"],
         },
     }
 ]

@@ -106,6 +106,8 @@ class Card:
     risk: SafeString
     department: SafeString  # the department's name as HTML (the same for many cards)
     summary: Shown
+    #: The page's language, asked once for every card (``Shown`` would ask per text).
+    page: str
 
     def __html__(self) -> SafeString:
         # The markup format_html gave, written with escape() on the plain texts (the
@@ -116,11 +118,12 @@ class Card:
             withdrawn = f' <span class="badge">{escape(label)}</span>'
         return mark_safe(
             '<li class="card">\n'
-            f'    <h3><a href="{escape(self.url)}">{conditional_escape(self.name)}</a></h3>\n'
+            f'    <h3><a href="{escape(self.url)}">{self.name.html_on(self.page)}</a></h3>\n'
             f'    <p class="entry-meta"><span class="badge">{escape(self.kind)}</span>'
             f' <span class="badge">{escape(self.status)}</span>'
             f"{withdrawn} {self.risk} · {self.department}</p>\n"
-            f"    <p{self.summary.lang_attribute}>{escape(first_words(self.summary.text))}</p>\n"
+            f"    <p{self.summary.lang_attribute_on(self.page)}>"
+            f"{escape(first_words(self.summary.text))}</p>\n"
             "  </li>"
         )
 
@@ -154,12 +157,15 @@ def catalogue_cards(rows: Iterable[tuple[Any, ...]], organisation_slug: str) -> 
     departments: dict[int, SafeString] = {}
     codes = interface_languages()
     size = len(codes)
+    page = current_language()
     cards = []
     for code, kind, status, risk_level, state, department_id, *texts in rows:
         department = departments.get(department_id)
         if department is None:
             names = dict(zip(codes, texts[2 * size :], strict=True))
-            department = departments[department_id] = conditional_escape(shown_from_mapping(names))
+            department = departments[department_id] = mark_safe(
+                shown_from_mapping(names, page).html_on(page)
+            )
         risk = risks.get(risk_level)
         if risk is None:
             # "Risk: high" once per risk level rather than a {% blocktranslate %} per card,
@@ -169,13 +175,16 @@ def catalogue_cards(rows: Iterable[tuple[Any, ...]], organisation_slug: str) -> 
         cards.append(
             Card(
                 url=f"{base}{code}/",
-                name=shown_from_mapping(dict(zip(codes, texts[:size], strict=True))),
+                name=shown_from_mapping(dict(zip(codes, texts[:size], strict=True)), page),
                 kind=kinds.get(kind, kind),
                 status=statuses.get(status, status),
                 retired=state == State.RETIRED,
                 risk=risk,
                 department=department,
-                summary=shown_from_mapping(dict(zip(codes, texts[size : 2 * size], strict=True))),
+                summary=shown_from_mapping(
+                    dict(zip(codes, texts[size : 2 * size], strict=True)), page
+                ),
+                page=page,
             )
         )
     return cards
