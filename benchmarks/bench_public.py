@@ -312,6 +312,10 @@ def report_consent(runs, durable: bool, flush_ms: float) -> bool:
     return ok
 
 
+#: The floor (``/healthz``, req/s) on the machine where issue 17 set its targets.
+ISSUE_FLOOR = 2160
+
+
 def report(title, floor, floor_again, results, cached) -> bool:
     ok = True
     best = max(floor[0], floor_again[0])
@@ -331,7 +335,13 @@ def report(title, floor, floor_again, results, cached) -> bool:
             target = "target ≥ 50 % of floor, p99 ≤ 100 ms"
         elif label in {"register entry", "register catalogue"}:
             good = rate >= 300
-            target = "target ≥ 300 req/s"
+            # The target was set on a machine whose floor was 2,160 req/s; the same share of
+            # this run's floor says whether the code kept up where the machine did not.
+            scaled = 300 * best / ISSUE_FLOOR
+            target = (
+                f"target ≥ 300 req/s (at this run's floor: ≥ {scaled:.0f}, "
+                f"{'met' if rate >= scaled else 'missed'})"
+            )
         else:
             good, target = True, ""
         ok &= good
