@@ -9,6 +9,7 @@ module as the ``i18n`` library, so templates keep ``{% load i18n %}``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import template
@@ -23,44 +24,47 @@ register.tags.update(django_i18n.register.tags)
 register.filters.update(django_i18n.register.filters)
 
 
-class KeptTranslateNode(django_i18n.TranslateNode):
+class _KeptText:
+    """Renders through Django's node once per (language, escaping), then gives that back."""
+
+    asvar: str | None
+    kept: Kept[tuple[str | None, bool]]
+
+    def kept_render(self, context: Any, render: Callable[[], str]) -> str:
+        key = (get_language(), context.autoescape)
+        value = self.kept.get(key)
+        if value is None:
+            output = render()
+            value = context[self.asvar] if self.asvar else output
+            self.kept.put(key, value)
+        if self.asvar:
+            context[self.asvar] = value
+            return ""
+        return value
+
+
+class KeptTranslateNode(_KeptText, django_i18n.TranslateNode):
     """``{% translate "fixed text" %}`` (optionally ``context "…"``, ``as name``)."""
 
     def __init__(self, node: django_i18n.TranslateNode) -> None:
         self.__dict__.update(node.__dict__)
-        self.kept: Kept[tuple[str | None, bool]] = Kept()
+        self.kept = Kept()
 
     def render(self, context: Any) -> str:
-        key = (get_language(), context.autoescape)
-        value = self.kept.get(key)
-        if value is None:
-            output = super().render(context)
-            value = context[self.asvar] if self.asvar else output
-            self.kept.put(key, value)
-        if self.asvar:
-            context[self.asvar] = value
-            return ""
-        return value
+        return self.kept_render(context, lambda: super(KeptTranslateNode, self).render(context))
 
 
-class KeptBlockTranslateNode(django_i18n.BlockTranslateNode):
+class KeptBlockTranslateNode(_KeptText, django_i18n.BlockTranslateNode):
     """``{% blocktranslate %}fixed text{% endblocktranslate %}``, without variables."""
 
     def __init__(self, node: django_i18n.BlockTranslateNode) -> None:
         self.__dict__.update(node.__dict__)
-        self.kept: Kept[tuple[str | None, bool]] = Kept()
+        self.kept = Kept()
 
     def render(self, context: Any, nested: bool = False) -> str:
-        key = (get_language(), context.autoescape)
-        value = self.kept.get(key)
-        if value is None:
-            output = super().render(context, nested)
-            value = context[self.asvar] if self.asvar else output
-            self.kept.put(key, value)
-        if self.asvar:
-            context[self.asvar] = value
-            return ""
-        return value
+        return self.kept_render(
+            context, lambda: super(KeptBlockTranslateNode, self).render(context, nested)
+        )
 
 
 @register.tag("translate")
