@@ -1,6 +1,8 @@
 """Public pages under a spike: gunicorn on PostgreSQL, wrk against each page, next to /healthz.
 
 Run: ``python benchmarks/bench_public.py [--url postgres://…/cr_public_bench] [--seconds 10]``
+(``--pages entry,catalogue`` measures those pages only: copy the script into another checkout
+to compare two versions of the code on the same machine, one run after the other).
 
 The database named in ``--url`` is dropped and created again. It gets a city with 10,000
 published register entries and 20,000 places (the register benchmark's loader) and the demo
@@ -360,6 +362,12 @@ def main() -> int:
     parser.add_argument(
         "--consent-only", action="store_true", help="measure the consent check only"
     )
+    parser.add_argument(
+        "--pages",
+        default="",
+        help="only the pages whose label contains one of these comma-separated words "
+        "(e.g. 'entry,catalogue'), and no consent check: to compare two versions of the code",
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         print("wrk is not installed (Debian: apt-get install wrk)", file=sys.stderr)
@@ -369,6 +377,12 @@ def main() -> int:
     Path(settings_dir, "bench_public_settings.py").write_text(SETTINGS)
     os.environ["CITYRIGHTS_KEY_DIR"] = key_dir
     pages = load(args.url, pages=not args.consent_only)
+    if args.pages:
+        words = [word.strip() for word in args.pages.split(",") if word.strip()]
+        pages = [(label, path) for label, path in pages if any(w in label for w in words)]
+        if not pages:
+            print(f"--pages {args.pages!r}: no page's label has these words", file=sys.stderr)
+            return 2
     script = consent_script(settings_dir)
     print(f"load average before the run: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
     ok = True
@@ -377,6 +391,9 @@ def main() -> int:
         cached = measure(args.url, settings_dir, key_dir, pages, args.seconds, cached=True)
         ok &= report("Uncached (every visit rendered):", *uncached, cached=False)
         ok &= report("Cached (public cache on, warm):", *cached, cached=True)
+    if args.pages:
+        print(f"\nload average after the run: {os.getloadavg()[0]:.2f}")
+        return 0 if ok else 1
     flush_ms = commit_ms(args.url)
     for durable in (True, False):
         runs = measure_consent(args.url, settings_dir, key_dir, script, args.seconds, durable)
