@@ -54,6 +54,33 @@ def test_the_reference_gives_its_own_words_in_the_readers_language_and_the_docum
 
 
 @pytest.mark.django_db
+def test_the_reference_gives_route_and_field_descriptions_in_the_readers_language():
+    """What a route does and what each field means, in Dutch; the document keeps the English."""
+    dutch = Client().get("/api/v1/docs", HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert "De persoon ziet elke controle." in dutch  # POST /consent/check's description
+    assert "DPV-IRI van het doeleinde." in dutch  # a field of its body
+    assert "Een grootte van een controlepunt, hoogstens <code>second</code>" in dutch  # a parameter
+    for english in ("Every check is shown to the person", "DPV purpose IRI.", "A checkpoint size"):
+        assert english not in dutch
+    document = Client().get("/api/v1/openapi.json", HTTP_ACCEPT_LANGUAGE="nl").json()
+    check = document["paths"]["/api/v1/consent/check"]["post"]
+    assert check["description"].endswith(
+        "*no consent on record*. Every check is shown to the person."
+    )
+    purpose = document["components"]["schemas"]["CheckIn"]["properties"]["purpose"]
+    assert purpose["description"] == "DPV purpose IRI."
+
+
+@pytest.mark.django_db
+def test_the_reference_explains_the_error_body_once():
+    """Each refusal's table points at the "Errors" section instead of repeating its fields."""
+    page = Client().get("/api/v1/docs").content.decode()
+    assert "Machine code:" not in page  # ErrorOut's own field descriptions, not listed
+    assert page.count('<a href="#api-errors">') > 100  # each operation's 4xx answers
+    assert 'id="api-errors"' in page
+
+
+@pytest.mark.django_db
 def test_key_is_stored_hashed_and_shown_once(city_a):
     key, secret = ApiKey.issue(city_a.city, "sensor hub", ["read"])
     assert secret.startswith(f"crk_{key.prefix}_")

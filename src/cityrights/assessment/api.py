@@ -67,7 +67,7 @@ class ResultsOut(Schema):
 
 class AnswerIn(Schema):
     value: StrictInt | Annotated[StrictStr, Field(max_length=20)] = Field(
-        description="1..5, 'dont_know', 'not_applicable' or '' to clear"
+        description=gettext_noop("1..5, 'dont_know', 'not_applicable' or '' to clear")
     )
     evidence_text: str = Field(default="", max_length=5000)
     evidence_link: str = Field(default="", max_length=500)

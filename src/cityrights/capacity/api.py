@@ -97,10 +97,14 @@ class AttendanceOut(Schema):
 
 
 class ImportIn(Schema):
-    csv: str = Field(max_length=1024 * 1024, description="the file's text: header, then rows")
+    csv: str = Field(
+        max_length=1024 * 1024, description=gettext_noop("the file's text: header, then rows")
+    )
     session: int | None = Field(
         default=None,
-        description="the session the rows are for; without it every row names a session",
+        description=gettext_noop(
+            "the session the rows are for; without it every row names a session"
+        ),
     )
 
 
@@ -114,8 +118,10 @@ class CertificateStatusOut(Schema):
     code: str
     status: str
     name: str = Field(
-        description="The name on the certificate; empty once the holder deleted their account "
-        "(the certificate still counts and verifies, the city no longer keeps the name)."
+        description=gettext_noop(
+            "The name on the certificate; empty once the holder deleted their account "
+            "(the certificate still counts and verifies, the city no longer keeps the name)."
+        )
     )
     programme: Texts
     kind: str

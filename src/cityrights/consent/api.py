@@ -46,22 +46,27 @@ class IdentifierIn(BaseModel):
 
 class CheckIn(BaseModel):
     subject: str | None = Field(
-        default=None, max_length=64, description="The pseudonymous subject id (subj-…)."
+        default=None,
+        max_length=64,
+        description=gettext_noop("The pseudonymous subject id (subj-…)."),
     )
     identifier: IdentifierIn | None = Field(
-        default=None, description="Or an identifier you know the person by (hashed on our side)."
+        default=None,
+        description=gettext_noop("Or an identifier you know the person by (hashed on our side)."),
     )
-    agreement: str = Field(min_length=1, max_length=80, description="The agreement's short name.")
-    purpose: str = Field(min_length=1, max_length=200, description="DPV purpose IRI.")
+    agreement: str = Field(
+        min_length=1, max_length=80, description=gettext_noop("The agreement's short name.")
+    )
+    purpose: str = Field(min_length=1, max_length=200, description=gettext_noop("DPV purpose IRI."))
     categories: list[str] = Field(
-        min_length=1, max_length=50, description="DPV personal-data category IRIs."
+        min_length=1, max_length=50, description=gettext_noop("DPV personal-data category IRIs.")
     )
 
 
 class CheckOut(Schema):
-    decision: str = Field(description="permit or deny")
+    decision: str = Field(description=gettext_noop("permit or deny"))
     reason: str
-    event_id: int | None = Field(description="The ledger event that decides, if any.")
+    event_id: int | None = Field(description=gettext_noop("The ledger event that decides, if any."))
     agreement: str
     agreement_version: int | None
     expires_at: datetime | None
@@ -126,14 +131,14 @@ def _json(data: object) -> HttpResponse:
     response=CheckOut,
     auth=keycache.AUTH,
     summary=gettext_noop("May I use this person's data?"),
+    description=gettext_noop(
+        "Permit or deny, with the reason and the ledger event that decides.\n\n"
+        "An unknown person gets the same answer as a person who never consented:\n"
+        "*no consent on record*. Every check is shown to the person."
+    ),
     openapi_extra=refusals(404),
 )
 def check(request: HttpRequest, payload: CheckIn) -> HttpResponse:
-    """Permit or deny, with the reason and the ledger event that decides.
-
-    An unknown person gets the same answer as a person who never consented:
-    *no consent on record*. Every check is shown to the person.
-    """
     return _json(_decide(request, [_item(payload)], batch=False)[0])
 
 
@@ -157,24 +162,34 @@ def check_batch(request: HttpRequest, payload: BatchIn) -> HttpResponse:
 
 # --- the partner's agreements ----------------------------------------------------------------
 class AgreementOut(Schema):
-    agreement: str = Field(description="The short name the check routes take.")
+    agreement: str = Field(description=gettext_noop("The short name the check routes take."))
     agreement_uid: str
     title: dict[str, str] = Field(
-        description='Every language the city wrote it in, e.g. {"fr": "…", "nl": "…"}.'
+        description=gettext_noop(
+            'Every language the city wrote it in, e.g. {"fr": "…", "nl": "…"}.'
+        )
     )
-    legal_basis: str = Field(description="DPV or GDPR legal basis IRI.")
+    legal_basis: str = Field(description=gettext_noop("DPV or GDPR legal basis IRI."))
     consent_based: bool
-    languages: list[str] = Field(description="The city's languages, its first language first.")
-    version: int = Field(description="The current published version.")
-    purposes: list[str] = Field(description="DPV purpose IRIs.")
-    data_categories: list[str] = Field(description="DPV personal-data category IRIs.")
-    description: dict[str, str] = Field(description="The terms residents read, per language.")
-    retention: dict[str, str] = Field(description="How long you keep the data, per language.")
+    languages: list[str] = Field(
+        description=gettext_noop("The city's languages, its first language first.")
+    )
+    version: int = Field(description=gettext_noop("The current published version."))
+    purposes: list[str] = Field(description=gettext_noop("DPV purpose IRIs."))
+    data_categories: list[str] = Field(description=gettext_noop("DPV personal-data category IRIs."))
+    description: dict[str, str] = Field(
+        description=gettext_noop("The terms residents read, per language.")
+    )
+    retention: dict[str, str] = Field(
+        description=gettext_noop("How long you keep the data, per language.")
+    )
     expires_on: date | None
     consent_valid_days: int | None
     text_hash: str = Field(
-        description="SHA-256 (hex) of the canonical JSON of every language's description and "
-        "retention: the textHash receipts of schema 3 state."
+        description=gettext_noop(
+            "SHA-256 (hex) of the canonical JSON of every language's description and "
+            "retention: the textHash receipts of schema 3 state."
+        )
     )
     published_at: datetime | None
 
@@ -202,7 +217,9 @@ class WebhookOut(Schema):
 
 
 class WebhookCreated(WebhookOut):
-    secret: str = Field(description="Shown once: verify each notice's HMAC signature with it.")
+    secret: str = Field(
+        description=gettext_noop("Shown once: verify each notice's HMAC signature with it.")
+    )
 
 
 @router.get("/webhooks", response=list[WebhookOut], summary=gettext_noop("Your webhooks"))
@@ -242,14 +259,16 @@ def webhook_delete(request: HttpRequest, webhook_id: int) -> Status:
 class CheckpointOut(Schema):
     origin: str
     size: int
-    root: str = Field(description="Merkle root, hex")
+    root: str = Field(description=gettext_noop("Merkle root, hex"))
     time: str
     key_id: str
-    signature: str = Field(description="Ed25519 signature, base64")
-    note: str = Field(description="The C2SP signed note")
+    signature: str = Field(description=gettext_noop("Ed25519 signature, base64"))
+    note: str = Field(description=gettext_noop("The C2SP signed note"))
     prev_hash: str = Field(
-        description="SHA-256 (hex) of the previous checkpoint's note, as signed in the note's "
-        "prev line; empty for checkpoints signed before checkpoints were chained"
+        description=gettext_noop(
+            "SHA-256 (hex) of the previous checkpoint's note, as signed in the note's "
+            "prev line; empty for checkpoints signed before checkpoints were chained"
+        )
     )
 
 
@@ -259,7 +278,7 @@ class InclusionOut(Schema):
     leaf_hash: str
     leaf_index: int
     tree_size: int
-    audit_path: list[str] = Field(description="Hex hashes, nearest sibling first")
+    audit_path: list[str] = Field(description=gettext_noop("Hex hashes, nearest sibling first"))
     checkpoint: CheckpointOut
 
 
@@ -290,9 +309,15 @@ def _checkpoint(size: int) -> Checkpoint:
     return cp
 
 
-@router.get("/jwks.json", auth=None, summary=gettext_noop("Public keys for receipts (JWKS)"))
+@router.get(
+    "/jwks.json",
+    auth=None,
+    summary=gettext_noop("Public keys for receipts (JWKS)"),
+    description=gettext_noop(
+        "The installation's JWKS, the same document as ``/.well-known/jwks.json``."
+    ),
+)
 def jwks(request: HttpRequest) -> dict:
-    """The installation's JWKS, the same document as ``/.well-known/jwks.json``."""
     return signing.jwks()
 
 
@@ -321,13 +346,20 @@ def checkpoint_at(request: HttpRequest, size: int = Path(..., ge=0, le=MAX_ID)) 
     return _checkpoint_out(_checkpoint(size))
 
 
-@router.get("/proofs/inclusion", response=InclusionOut, auth=None, openapi_extra=refusals(404, 409))
+@router.get(
+    "/proofs/inclusion",
+    response=InclusionOut,
+    auth=None,
+    description=gettext_noop(
+        "Audit path of an event against a checkpoint (default: the latest that covers it)."
+    ),
+    openapi_extra=refusals(404, 409),
+)
 def proof_inclusion(
     request: HttpRequest,
     event_id: int = Query(..., ge=1, le=MAX_ID),
     tree_size: int | None = Query(None, ge=0, le=MAX_ID),
 ) -> InclusionOut:
-    """Audit path of an event against a checkpoint (default: the latest that covers it)."""
     event = LedgerEvent.objects.filter(pk=event_id).first()
     if event is None:
         raise HttpError(404, f"There is no ledger event {event_id}.")
@@ -355,16 +387,25 @@ def proof_inclusion(
     )
 
 
-@router.get("/proofs/consistency", response=ConsistencyOut, auth=None, openapi_extra=refusals(404))
+@router.get(
+    "/proofs/consistency",
+    response=ConsistencyOut,
+    auth=None,
+    description=gettext_noop(
+        "Proof that the ledger at checkpoint ``first`` is a prefix of the one at ``second``."
+        "\n\n``first`` larger than ``second`` is a 422."
+    ),
+    openapi_extra=refusals(404),
+)
 def proof_consistency(
     request: HttpRequest,
-    first: int = Query(..., ge=0, le=MAX_ID, description="A checkpoint size, at most `second`"),
-    second: int = Query(..., ge=0, le=MAX_ID, description="A checkpoint size, at least `first`"),
+    first: int = Query(
+        ..., ge=0, le=MAX_ID, description=gettext_noop("A checkpoint size, at most `second`")
+    ),
+    second: int = Query(
+        ..., ge=0, le=MAX_ID, description=gettext_noop("A checkpoint size, at least `first`")
+    ),
 ) -> ConsistencyOut:
-    """Proof that the ledger at checkpoint ``first`` is a prefix of the one at ``second``.
-
-    ``first`` larger than ``second`` is a 422.
-    """
     if first > second:
         raise HttpError(422, "first must not be larger than second.")
     a, b = _checkpoint(first), _checkpoint(second)

@@ -43,10 +43,12 @@ class OrganisationOut(Schema):
     country: str
     website: str
     postal_address: str = Field(
-        description="Where residents can write, in the language asked for, else the city's."
+        description=gettext_noop(
+            "Where residents can write, in the language asked for, else the city's."
+        )
     )
     postal_addresses: dict[str, str] = Field(
-        description="The postal address in every language that has one."
+        description=gettext_noop("The postal address in every language that has one.")
     )
 
     @staticmethod
@@ -62,8 +64,12 @@ class OrganisationOut(Schema):
 class DepartmentOut(Schema):
     id: int
     slug: str
-    name: str = Field(description="The name in the language asked for, else the city's.")
-    names: dict[str, str] = Field(description="The name in every language that has one.")
+    name: str = Field(
+        description=gettext_noop("The name in the language asked for, else the city's.")
+    )
+    names: dict[str, str] = Field(
+        description=gettext_noop("The name in every language that has one.")
+    )
 
 
 def _department_out(department: Department, organisation: Organisation) -> DepartmentOut:
@@ -78,12 +84,16 @@ def _department_out(department: Department, organisation: Organisation) -> Depar
 
 class DepartmentIn(Schema):
     name: str = Field(
-        default="", max_length=200, description="The name in the city's first language."
+        default="",
+        max_length=200,
+        description=gettext_noop("The name in the city's first language."),
     )
     names: dict[str, str] = Field(
         default_factory=dict,
-        description='The name per language, e.g. {"fr": "Mobilité", "nl": "Mobiliteit"}; '
-        "languages not given keep their text.",
+        description=gettext_noop(
+            'The name per language, e.g. {"fr": "Mobilité", "nl": "Mobiliteit"}; '
+            "languages not given keep their text."
+        ),
     )
     slug: str = Field(default="", max_length=60, pattern=r"^[-a-z0-9]*$")
     contact_email: str = Field(default="", max_length=254)
@@ -136,9 +146,13 @@ def me(request: HttpRequest) -> MeOut:
     return MeOut(kind=kind, name=str(who.user), memberships=memberships)
 
 
-@router.get("/organisations", response=list[OrganisationOut], auth=None)
+@router.get(
+    "/organisations",
+    response=list[OrganisationOut],
+    auth=None,
+    description=gettext_noop("Public cities and the organisations that work with them."),
+)
 def organisations(request: HttpRequest) -> list[Organisation]:
-    """Public cities and the organisations that work with them."""
     return list(selectors.public_organisations())
 
 

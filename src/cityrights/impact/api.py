@@ -79,7 +79,9 @@ class ConditionIn(Schema):
 
 
 class DecisionIn(Schema):
-    decision: str = Field(description="approve, approve_with_conditions, on_hold or reject")
+    decision: str = Field(
+        description=gettext_noop("approve, approve_with_conditions, on_hold or reject")
+    )
     reasons: str = Field(min_length=1, max_length=10_000)
     conditions: list[ConditionIn] = Field(default_factory=list, max_length=20)
     reassessment_due: IsoDate | None = None
@@ -92,7 +94,7 @@ class Filters(Schema):
         default="", max_length=40, json_schema_extra={"enum": ["", *Decision.values]}
     )
     risk: str = Field(default="", max_length=40, json_schema_extra={"enum": ["", *Band.values]})
-    department: str = Field(default="", max_length=60, description="department slug")
+    department: str = Field(default="", max_length=60, description=gettext_noop("department slug"))
     right: str = Field(default="", max_length=60)
     limit: int = Field(default=50, ge=1, le=500)
     offset: int = Field(default=0, ge=0, le=MAX_ID)
@@ -133,15 +135,17 @@ def _out(assessment: ImpactAssessment, open_conditions: int | None = None) -> As
     summary=gettext_noop(
         "The published summaries of the city's impact assessments, in every language"
     ),
+    description=gettext_noop(
+        "Only summaries a reviewer approved and published; drafts never appear."
+    ),
 )
 def public_summaries(
     request: HttpRequest,
     slug: str,
-    lang: str = Query("", pattern="^(|en|fr|nl)$", description="en, fr or nl"),
+    lang: str = Query("", pattern="^(|en|fr|nl)$", description=gettext_noop("en, fr or nl")),
     limit: int = Query(50, ge=1, le=500),
     offset: int = Query(0, ge=0, le=MAX_ID),
 ) -> list[PublicSummaryOut]:
-    """Only summaries a reviewer approved and published; drafts never appear."""
     organisation = Organisation.objects.filter(slug=slug, is_public=True).first()
     if organisation is None:
         raise HttpError(404, f"No public city with the slug '{shown(slug)}'.")
@@ -244,7 +248,7 @@ def export(
     summary=gettext_noop(
         "Decide on an assessment under review (a reviewer who took no part in it)"
     ),
-    description=(
+    description=gettext_noop(
         "Refused with 403 `separation_of_duties` to anyone who created the version, answered "
         "or changed any of it, submitted it or was named its project lead, whatever their "
         "role; with 403 `forbidden` to a role without review and to API keys."

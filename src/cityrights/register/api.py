@@ -172,6 +172,10 @@ def _summary(entry: Entry) -> dict:
     response=EntryPage,
     auth=None,
     summary=gettext_noop("Published register entries, with search, filters and pagination"),
+    description=gettext_noop(
+        "Filters take the same values as the catalogue page (purposes and categories as IRIs)."
+        "\n\nAn unknown kind, status, risk or area is ignored, as on the page."
+    ),
 )
 def list_entries(
     request: HttpRequest,
@@ -188,10 +192,6 @@ def list_entries(
     page: int = Query(1, ge=1, le=MAX_PAGE),
     page_size: int = Query(20, ge=1, le=MAX_PAGE_SIZE),
 ) -> EntryPage:
-    """Filters take the same values as the catalogue page (purposes and categories as IRIs).
-
-    An unknown kind, status, risk or area is ignored, as on the page.
-    """
     organisation = _organisation(request, org)
     filters = selectors.Filters.from_query(
         {

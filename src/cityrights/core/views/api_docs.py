@@ -28,6 +28,10 @@ DESCRIPTION = gettext_noop(
 )
 
 
+#: The schema of every refusal (``core.errors.ErrorOut``).
+ERROR_BODY = "#/components/schemas/ErrorOut"
+
+
 def _words(text: str) -> str:
     """A text of the OpenAPI document in the reader's language when it has a translation."""
     return _(text) if text else ""
@@ -64,7 +68,7 @@ def _fields(schema: dict[str, Any], components: dict[str, Any]) -> list[dict[str
             "name": name,
             "type": _type_label(prop),
             "required": _yes_no(name in required),
-            "description": _words(prop.get("description", prop.get("title", ""))),
+            "description": _words(prop.get("description", "")),
         }
         for name, prop in schema.get("properties", {}).items()
     ]
@@ -83,11 +87,16 @@ def build_reference(document: dict[str, Any]) -> list[dict[str, Any]]:
             responses = []
             for status, response in operation.get("responses", {}).items():
                 content = response.get("content", {}).get("application/json", {})
+                schema = content.get("schema", {})
+                # A refusal's body is the same everywhere: the "Errors" section explains it
+                # once rather than each of the two hundred refusal tables repeating it.
+                error_body = schema.get("$ref") == ERROR_BODY
                 responses.append(
                     {
                         "status": status,
                         "description": _words(response.get("description", "")),
-                        "fields": _fields(content.get("schema", {}), components),
+                        "error_body": error_body,
+                        "fields": [] if error_body else _fields(schema, components),
                     }
                 )
             tag = (operation.get("tags") or ["general"])[0]
