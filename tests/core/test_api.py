@@ -245,3 +245,35 @@ def test_the_reference_renders_the_markdown_of_descriptions():
     assert "`" not in prose
     descriptions = [part.split("</div>", 1)[0] for part in page.split('"api-description"')[1:]]
     assert any("<code>" in description for description in descriptions)
+
+
+def test_no_two_api_schemas_share_a_name():
+    """The OpenAPI document keys schemas by class name: a second ``DepartmentOut`` silently
+    replaced the first, and the departments routes were documented with the wrong shape."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    from pydantic import BaseModel
+
+    import cityrights
+
+    owners: dict[str, list[str]] = {}
+    for module_info in pkgutil.walk_packages(cityrights.__path__, "cityrights."):
+        if not module_info.name.endswith((".api", ".api_types", ".errors")):
+            continue
+        module = importlib.import_module(module_info.name)
+        for name, value in vars(module).items():
+            mine = inspect.isclass(value) and value.__module__ == module.__name__
+            if mine and issubclass(value, BaseModel):
+                owners.setdefault(name, []).append(module.__name__)
+    assert owners, "no schema found"
+    assert {name: places for name, places in owners.items() if len(places) > 1} == {}
+
+
+@pytest.mark.django_db
+def test_the_departments_route_documents_the_departments_own_shape():
+    document = Client().get("/api/v1/openapi.json").json()
+    schema = document["components"]["schemas"]["DepartmentOut"]
+    assert set(schema["properties"]) == {"id", "slug", "name", "names"}
+    assert "EntryDepartmentOut" in document["components"]["schemas"]

@@ -37,7 +37,11 @@ class TermOut(Schema):
     label: str
 
 
-class DepartmentOut(Schema):
+class EntryDepartmentOut(Schema):
+    """The department an entry names (its own name in the OpenAPI document: core.api has
+    the departments' own ``DepartmentOut``, and two schemas of one name overwrite each
+    other there)."""
+
     slug: str
     name: str
     #: The name in every language that has one.
@@ -62,7 +66,7 @@ class EntrySummaryOut(Schema):
     name: str
     kind: str
     summary: str
-    department: DepartmentOut
+    department: EntryDepartmentOut
     status: str
     risk_level: str
     withdrawn: bool
@@ -154,7 +158,7 @@ def _summary(entry: Entry) -> dict:
         "name": entry.name,
         "kind": entry.kind,
         "summary": entry.summary,
-        "department": DepartmentOut(
+        "department": EntryDepartmentOut(
             slug=entry.department.slug,
             name=entry.department.name,
             names=translations(entry.department, "name"),
