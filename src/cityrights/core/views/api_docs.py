@@ -28,6 +28,9 @@ DESCRIPTION = gettext_noop(
 )
 
 
+#: django-ninja's own descriptions of a success, which the page shows translated as well.
+SUCCESS_WORDS = (gettext_noop("OK"), gettext_noop("Created"), gettext_noop("No Content"))
+
 #: The schema of every refusal (``core.errors.ErrorOut``).
 ERROR_BODY = "#/components/schemas/ErrorOut"
 
