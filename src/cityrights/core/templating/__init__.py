@@ -20,6 +20,7 @@ see fresh answers.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from typing import Any, Generic, TypeVar
 
 from django.core.signals import setting_changed
@@ -70,6 +71,28 @@ class Kept(Generic[K]):
         if len(self.values) >= self.size:
             self.values.clear()  # a page's own arguments (an entry's code) would grow it
         self.values[key] = value
+
+
+class KeptRender:
+    """For a node whose ``render`` may set ``asvar``: what Django's render gave under
+    ``key``, kept and given back (or set as ``asvar``) on the next render. An empty answer
+    (a URL that did not resolve under ``as``) is not kept: Django is asked again."""
+
+    asvar: str | None
+    kept: Kept[Hashable]
+
+    def kept_render(self, context: Any, key: Hashable, render: Callable[[], str]) -> str:
+        value = self.kept.get(key)
+        if value is None:
+            output = render()
+            value = context[self.asvar] if self.asvar else output
+            if not value:
+                return output
+            self.kept.put(key, value)
+        if self.asvar:
+            context[self.asvar] = value
+            return ""
+        return value
 
 
 def fixed(expression: FilterExpression | None) -> bool:

@@ -9,7 +9,6 @@ module as the ``i18n`` library, so templates keep ``{% load i18n %}``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django import template
@@ -17,33 +16,19 @@ from django.template.base import Node, Parser, Token, TokenType
 from django.templatetags import i18n as django_i18n
 from django.utils.translation import get_language
 
-from . import Kept, fixed
+from . import Kept, KeptRender, fixed
 
 register = template.Library()
 register.tags.update(django_i18n.register.tags)
 register.filters.update(django_i18n.register.filters)
 
 
-class _KeptText:
-    """Renders through Django's node once per (language, escaping), then gives that back."""
-
-    asvar: str | None
-    kept: Kept[tuple[str | None, bool]]
-
-    def kept_render(self, context: Any, render: Callable[[], str]) -> str:
-        key = (get_language(), context.autoescape)
-        value = self.kept.get(key)
-        if value is None:
-            output = render()
-            value = context[self.asvar] if self.asvar else output
-            self.kept.put(key, value)
-        if self.asvar:
-            context[self.asvar] = value
-            return ""
-        return value
+def _text_key(context: Any) -> tuple[str | None, bool]:
+    """A fixed text's rendering differs only with the language and the escaping."""
+    return (get_language(), context.autoescape)
 
 
-class KeptTranslateNode(_KeptText, django_i18n.TranslateNode):
+class KeptTranslateNode(KeptRender, django_i18n.TranslateNode):
     """``{% translate "fixed text" %}`` (optionally ``context "…"``, ``as name``)."""
 
     def __init__(self, node: django_i18n.TranslateNode) -> None:
@@ -51,10 +36,11 @@ class KeptTranslateNode(_KeptText, django_i18n.TranslateNode):
         self.kept = Kept()
 
     def render(self, context: Any) -> str:
-        return self.kept_render(context, lambda: super(KeptTranslateNode, self).render(context))
+        render = super().render
+        return self.kept_render(context, _text_key(context), lambda: render(context))
 
 
-class KeptBlockTranslateNode(_KeptText, django_i18n.BlockTranslateNode):
+class KeptBlockTranslateNode(KeptRender, django_i18n.BlockTranslateNode):
     """``{% blocktranslate %}fixed text{% endblocktranslate %}``, without variables."""
 
     def __init__(self, node: django_i18n.BlockTranslateNode) -> None:
@@ -62,9 +48,8 @@ class KeptBlockTranslateNode(_KeptText, django_i18n.BlockTranslateNode):
         self.kept = Kept()
 
     def render(self, context: Any, nested: bool = False) -> str:
-        return self.kept_render(
-            context, lambda: super(KeptBlockTranslateNode, self).render(context, nested)
-        )
+        render = super().render
+        return self.kept_render(context, _text_key(context), lambda: render(context, nested))
 
 
 @register.tag("translate")

@@ -17,7 +17,7 @@ from django.template import defaulttags
 from django.template.base import Node, Parser, Token
 from django.urls import get_script_prefix, get_urlconf
 
-from . import Kept
+from . import Kept, KeptRender
 
 register = template.Library()
 
@@ -25,7 +25,7 @@ register = template.Library()
 KEYS = (str, int)
 
 
-class KeptURLNode(defaulttags.URLNode):
+class KeptURLNode(KeptRender, defaulttags.URLNode):
     def __init__(self, node: defaulttags.URLNode) -> None:
         self.__dict__.update(node.__dict__)
         self.kept: Kept[Hashable] = Kept(size=64)
@@ -53,17 +53,8 @@ class KeptURLNode(defaulttags.URLNode):
             get_urlconf(),
             context.autoescape,
         )
-        url = self.kept.get(key)
-        if url is None:
-            output = super().render(context)
-            url = context[self.asvar] if self.asvar else output
-            if not url:  # no match under ``as``: not kept, the resolver says so each time
-                return output
-            self.kept.put(key, url)
-        if self.asvar:
-            context[self.asvar] = url
-            return ""
-        return url
+        render = super().render
+        return self.kept_render(context, key, lambda: render(context))
 
 
 @register.tag("url")
