@@ -15,6 +15,7 @@ from django.test import override_settings
 from django.urls import clear_script_prefix, set_script_prefix
 from django.utils import translation
 
+from cityrights.core.templating.blocks import KeptExtendsNode
 from cityrights.core.templating.i18n import KeptBlockTranslateNode, KeptTranslateNode
 from cityrights.core.templating.static import KeptStaticNode
 from cityrights.core.templating.urls import KeptURLNode
@@ -24,7 +25,10 @@ OURS = {
         "i18n": "cityrights.core.templating.i18n",
         "static": "cityrights.core.templating.static",
     },
-    "builtins": ["cityrights.core.templating.urls"],
+    "builtins": [
+        "cityrights.core.templating.urls",
+        "cityrights.core.templating.blocks",
+    ],
 }
 
 SNIPPETS = [
@@ -110,6 +114,8 @@ def test_the_sites_templates_use_the_kept_tags() -> None:
     template = engine.get_template("base.html")
     kinds = {type(node) for node in template.nodelist.get_nodes_by_type(object)}
     assert {KeptTranslateNode, KeptStaticNode, KeptURLNode} <= kinds
+    entry = engine.get_template("register/entry.html")
+    assert type(entry.nodelist[0]) is KeptExtendsNode
 
 
 def test_a_kept_url_follows_its_arguments_past_the_table_size() -> None:
@@ -183,3 +189,101 @@ def test_the_backend_reports_every_other_name_used_twice() -> None:
     warnings = backend.check()
     assert [w.id for w in warnings] == ["templates.W003"]
     assert "'tz'" in warnings[0].msg
+
+
+# Template inheritance: Django's extends and ours, over the same chains of templates.
+CHAIN = {
+    "root.html": (
+        "<title>{% block title %}Root{% endblock %}</title>"
+        "{% block body %}<main>{% block content %}root content{% endblock %}</main>"
+        "{% block aside %}{% endblock %}{% endblock %}"
+        "{% if show %}{% block optional %}optional{% endblock %}{% endif %}"
+    ),
+    "leading.html": "  \n{% extends 'root.html' %}{% block title %}Lead{% endblock %}",
+    "middle.html": (
+        "{% extends 'root.html' %}{% block title %}Middle · {{ block.super }}{% endblock %}"
+        "{% block aside %}<aside>middle</aside>{% endblock %}"
+    ),
+    "page.html": (
+        "{% extends 'middle.html' %}{% block title %}Page · {{ block.super }}{% endblock %}"
+        "{% block content %}{{ block.super }} + page{% include 'part.html' %}{% endblock %}"
+    ),
+    "part.html": "{% extends 'leaf.html' %}{% block leaf %}[part]{% endblock %}",
+    "leaf.html": "<i>{% block leaf %}leaf{% endblock %}</i>",
+    "variable.html": "{% extends parent %}{% block content %}by variable{% endblock %}",
+    "no-tags.html": "only text",
+    "of-text.html": "{% extends 'no-tags.html' %}{% block content %}never shown{% endblock %}",
+}
+
+INHERITANCE = [
+    ("root.html", {}),
+    ("root.html", {"show": True}),
+    ("leading.html", {}),
+    ("middle.html", {"show": True}),
+    ("page.html", {"show": True}),
+    ("page.html", {}),
+    ("variable.html", {"parent": "middle.html"}),
+    ("variable.html", {"parent": "page.html"}),
+    ("of-text.html", {}),
+]
+
+
+def chain_engine(ours: bool) -> Engine:
+    options: dict = OURS if ours else DJANGOS
+    loaders = [("django.template.loaders.locmem.Loader", CHAIN)]
+    return Engine(loaders=[("django.template.loaders.cached.Loader", loaders)], **options)
+
+
+@pytest.mark.parametrize(("name", "values"), INHERITANCE)
+def test_extends_renders_as_djangos_own(name: str, values: dict) -> None:
+    django_engine, our_engine = chain_engine(ours=False), chain_engine(ours=True)
+    expected = django_engine.get_template(name).render(Context(values))
+    for _round in range(3):  # the second and third from the blocks listed once
+        assert our_engine.get_template(name).render(Context(values)) == expected
+    assert "<title>" in expected or expected == "only text"  # a page, not an empty answer
+
+
+def test_extends_takes_a_template_object_as_parent() -> None:
+    django_engine, our_engine = chain_engine(ours=False), chain_engine(ours=True)
+    for _round in range(2):
+        got = our_engine.get_template("variable.html").render(
+            Context({"parent": our_engine.get_template("middle.html")})
+        )
+        expected = django_engine.get_template("variable.html").render(
+            Context({"parent": django_engine.get_template("middle.html")})
+        )
+        assert (
+            got
+            == expected
+            == "<title>Middle · Root</title><main>by variable</main><aside>middle</aside>"
+        )
+
+
+def test_a_template_loaded_again_has_its_blocks_listed_again() -> None:
+    from cityrights.core.templating.blocks import KeptExtendsNode, root_blocks
+
+    templates = dict(CHAIN)
+    loaders = [("django.template.loaders.locmem.Loader", templates)]
+    engine = Engine(loaders=[("django.template.loaders.cached.Loader", loaders)], **OURS)
+    page = engine.get_template("middle.html")
+    assert isinstance(page.nodelist[0], KeptExtendsNode)
+    assert page.render(Context()).startswith("<title>Middle · Root</title>")
+    first_root = engine.get_template("root.html")
+    assert set(root_blocks(first_root) or {}) == {"title", "body", "content", "aside", "optional"}
+    assert root_blocks(engine.get_template("page.html")) is None  # it extends: not a root
+
+    templates["root.html"] = (
+        "<h1>{% block title %}{% endblock %}</h1>{% block footer %}f{% endblock %}"
+    )
+    engine.template_loaders[0].reset()  # as a changed file is picked up in development
+    assert engine.get_template("middle.html").render(Context()) == "<h1>Middle · </h1>f"
+    assert set(root_blocks(engine.get_template("root.html")) or {}) == {"title", "footer"}
+
+
+def test_extends_more_than_once_is_still_refused() -> None:
+    from django.template import TemplateSyntaxError
+
+    with pytest.raises(TemplateSyntaxError, match="more than once"):
+        Engine(**OURS).from_string("{% extends 'a.html' %}{% extends 'b.html' %}")
+    with pytest.raises(TemplateSyntaxError, match="must be the first tag"):
+        Engine(**OURS).from_string("{% if x %}{% endif %}{% extends 'a.html' %}")

@@ -119,7 +119,10 @@ TEMPLATES = [
                 "i18n": "cityrights.core.templating.i18n",
                 "static": "cityrights.core.templating.static",
             },
-            "builtins": ["cityrights.core.templating.urls"],
+            "builtins": [
+                "cityrights.core.templating.urls",
+                "cityrights.core.templating.blocks",
+            ],
         },
     }
 ]

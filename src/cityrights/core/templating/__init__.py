@@ -11,7 +11,9 @@ registered in ``settings.TEMPLATES`` in place of Django's, that keep each answer
   template, per language and escaping;
 * ``static`` (library): ``static`` with a quoted path;
 * ``urls`` (builtin): ``url``, per view name, arguments, namespace, script prefix and
-  URL configuration, in a bounded table.
+  URL configuration, in a bounded table;
+* ``blocks`` (builtin): ``extends``, which lists the root template's blocks once per
+  compiled template instead of walking its tree on every render.
 
 What is kept is dropped when a setting it depends on changes (``setting_changed``, as
 Django drops its own translation and resolver caches), so tests that override settings
