@@ -10,7 +10,7 @@ import jwt
 import pytest
 from django.test import Client
 
-from cityrights.consent import ledger, merkle, services
+from cityrights.consent import issuing, ledger, merkle, services
 from cityrights.consent.checkpoints import SignedCheckpoint, verify_checkpoint
 from cityrights.consent.events import event_leaf
 from cityrights.consent.models import LedgerEvent
@@ -140,3 +140,18 @@ def test_a_paper_receipt_names_its_witness(sharing, city_a):
     assert payload["events"][0]["method"] == "paper"
     assert payload["events"][0]["witness"] == "Wanda Witness"
     assert "Paula" not in json.dumps(payload)
+
+
+def test_a_signed_receipt_keeps_the_official_name_whatever_the_local_names(sharing, resident):
+    city = sharing.city
+    city.local_name_en, city.local_name_fr = "Town of A", "Ville A"
+    city.save()
+    client = Client()
+    client.force_login(resident)
+    client.post(f"/cities/city-a/my-data/agreements/{sharing.study.pk}/", {"action": "grant"})
+    event = services.subject_for_user(city, resident).events.get()
+    for language in ("en", "fr"):
+        payload = issuing.payload_for(event, language)
+        assert payload["parties"]["controller"]["name"] == "City A"
+    page = client.get(f"/cities/city-a/my-data/receipts/{event.pk}/").content.decode()
+    assert "City A confirms this change" in page  # the page shows what the receipt says

@@ -74,3 +74,12 @@ def test_the_migration_keeps_the_address_in_the_citys_first_language():
     executor.migrate(executor.loader.graph.leaf_nodes())
     ghent = Organisation.objects.get(slug="ghent")
     assert (ghent.postal_address_nl, ghent.postal_address_en) == ("Stadhuis", "")
+
+
+def test_the_api_gives_the_official_name_and_the_local_names(brussels):
+    city = brussels.city
+    city.local_name_fr, city.local_name_nl = "Bruxelles", "Brussel"
+    city.save()
+    found = Client().get("/api/v1/organisations/city-a", HTTP_ACCEPT_LANGUAGE="nl").json()
+    assert found["name"] == "City A"
+    assert found["local_names"] == {"fr": "Bruxelles", "nl": "Brussel"}

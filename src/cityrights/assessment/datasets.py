@@ -42,7 +42,7 @@ def cycle_dataset(organisation: Organisation, cycle: AssessmentCycle) -> dcat.Da
                     "The digital-rights maturity of %(city)s in %(year)s for each area and pillar "
                     "of the framework, as validated and published by the city."
                 )
-                % {"city": organisation.name, "year": year}
+                % {"city": organisation.shown_name, "year": year}
             ),
         ),
         landing_page=page,

@@ -38,7 +38,13 @@ class MeOut(Schema):
 
 class OrganisationOut(Schema):
     slug: str
-    name: str
+    name: str = Field(description=gettext_noop("The official name, as on signed documents."))
+    local_names: dict[str, str] = Field(
+        description=gettext_noop(
+            "The name as residents write it, in every language where it differs from the "
+            "official name."
+        )
+    )
     kind: str
     country: str
     website: str
@@ -59,6 +65,10 @@ class OrganisationOut(Schema):
     @staticmethod
     def resolve_postal_addresses(organisation: Organisation) -> dict[str, str]:
         return translations(organisation, "postal_address")
+
+    @staticmethod
+    def resolve_local_names(organisation: Organisation) -> dict[str, str]:
+        return translations(organisation, "local_name")
 
 
 class DepartmentOut(Schema):

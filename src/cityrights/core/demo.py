@@ -69,6 +69,10 @@ POSTAL_ADDRESS = {
     "nl": "Stadhuis van Demostad\nBureau Digitale Rechten\nGrote Markt 1\n1000 Demostad\nBelgië",
 }
 
+#: Demo City's name where French and Dutch readers write it differently (the official name,
+#: on signed documents, stays "Demo City").
+LOCAL_NAME = {"fr": "Ville-Démo", "nl": "Demostad"}
+
 ACCOUNTS = [
     ("admin@demo-city.example", "Amira Haddad", Role.ADMIN, "digital"),
     ("editor@demo-city.example", "Erik Janssens", Role.EDITOR, "mobility"),
@@ -110,6 +114,9 @@ def load() -> DemoContext:
     )
     if not translations(city, "postal_address"):
         set_translations(city, "postal_address", POSTAL_ADDRESS)
+        city.save()
+    if not translations(city, "local_name"):
+        set_translations(city, "local_name", LOCAL_NAME)
         city.save()
     departments = {}
     for slug, names in DEPARTMENTS:

@@ -164,9 +164,10 @@ class MembershipForm(forms.ModelForm):
 
 
 class ThemeForm(TranslatedFormMixin, forms.ModelForm):
-    """The organisation's settings; its postal address has one box per city language."""
+    """The organisation's settings; its local name and postal address have one box per
+    city language."""
 
-    translated_fields = ("postal_address",)
+    translated_fields = ("local_name", "postal_address")
 
     additional_languages = forms.MultipleChoiceField(
         label=_("Other languages of the city's texts"),

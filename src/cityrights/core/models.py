@@ -20,9 +20,10 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from translated_fields import to_attribute
 
 from .colours import contrast_ratio
-from .translation import TranslatedField, order_text, translations
+from .translation import TranslatedField, current_language, order_text, translations
 
 LOGO_MAX_BYTES = 1_048_576
 HEX_COLOUR = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Enter a colour as #RRGGBB."))
@@ -127,6 +128,21 @@ class Organisation(models.Model):
 
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("short name in addresses"), max_length=60, unique=True)
+    #: The name residents read in each language ("Bruxelles", "Brussel") where it differs
+    #: from the official ``name``; pages show it (:attr:`shown_name`), while what is signed
+    #: or frozen (receipts, certificates, annual reports, exports' publisher) keeps
+    #: ``name``, so a later rename of one language cannot change a signed document.
+    local_name = TranslatedField(
+        models.CharField(
+            _("local name"),
+            max_length=200,
+            blank=True,
+            help_text=_(
+                "The name as residents write it in this language, if it differs from the "
+                "official name. Pages show it; signed documents keep the official name."
+            ),
+        )
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind.choices)
     city = models.ForeignKey(
         "self",
@@ -226,6 +242,14 @@ class Organisation(models.Model):
             errors["city"] = _("A city cannot belong to another city.")
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def shown_name(self) -> str:
+        """The name for a reader of the active language: the city's name in that language
+        where it wrote one, else the official name (never another language's name: a Dutch
+        reader of a city named only in French reads the official name)."""
+        local = getattr(self, to_attribute("local_name", current_language()), "")
+        return local.strip() or self.name
 
     @property
     def content_languages(self) -> tuple[str, ...]:

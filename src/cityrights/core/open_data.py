@@ -79,7 +79,7 @@ def city_catalogue(organisation: Organisation) -> dcat.Catalogue:
         organisation,
         iri=page + "#catalogue",
         title=dcat.in_languages(
-            languages, lambda: _("Open data of %(city)s") % {"city": organisation.name}
+            languages, lambda: _("Open data of %(city)s") % {"city": organisation.shown_name}
         ),
         description=dcat.in_languages(
             languages,
@@ -89,7 +89,7 @@ def city_catalogue(organisation: Organisation) -> dcat.Catalogue:
                     "technology register, the figures of its annual reports and the results "
                     "it chose to make public, with the files to download."
                 )
-                % {"city": organisation.name}
+                % {"city": organisation.shown_name}
             ),
         ),
         homepage=page,

@@ -39,6 +39,7 @@ DEPARTMENT_FIELDS = [*field_names("name"), "slug", "contact_email"]
 #: What an administrator may change in the organisation's settings page.
 SETTINGS_FIELDS = [
     "name",
+    *field_names("local_name"),
     "default_language",
     "additional_languages",
     "is_public",

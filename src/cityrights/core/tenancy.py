@@ -87,7 +87,7 @@ def org_view(capability: str | None = None) -> Callable[[View], View]:
                 if not can(request.user, organisation, capability):
                     raise PermissionDenied(
                         _("Your account has no role in %(org)s that allows this.")
-                        % {"org": organisation.name}
+                        % {"org": organisation.shown_name}
                     )
             # Writes made here are the city's own for the public cache (``publiccache``).
             with city_languages(organisation.content_languages), city_scope(organisation):

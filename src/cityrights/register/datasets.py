@@ -131,7 +131,8 @@ def register_dataset(organisation: Organisation) -> dcat.Dataset:
     return dcat.Dataset(
         iri=register_dataset_iri(organisation),
         title=dcat.in_languages(
-            languages, lambda: _("Technology register of %(city)s") % {"city": organisation.name}
+            languages,
+            lambda: _("Technology register of %(city)s") % {"city": organisation.shown_name},
         ),
         description=dcat.in_languages(
             languages,
@@ -141,7 +142,7 @@ def register_dataset(organisation: Organisation) -> dcat.Dataset:
                     "%(city)s uses: what each does, with which data, on which legal basis and "
                     "which department answers for it."
                 )
-                % {"city": organisation.name}
+                % {"city": organisation.shown_name}
             ),
         ),
         landing_page=city_url(organisation, "register:catalogue"),
@@ -233,13 +234,14 @@ def register_catalogue(organisation: Organisation) -> dcat.Catalogue:
         organisation,
         iri=city_url(organisation, "register:export_dcat", fmt="ttl") + "#catalogue",
         title=dcat.in_languages(
-            languages, lambda: _("Technology register of %(city)s") % {"city": organisation.name}
+            languages,
+            lambda: _("Technology register of %(city)s") % {"city": organisation.shown_name},
         ),
         description=dcat.in_languages(
             languages,
             lambda: (
                 _("The register of %(city)s and the datasets it lists, described in DCAT-AP.")
-                % {"city": organisation.name}
+                % {"city": organisation.shown_name}
             ),
         ),
         homepage=city_url(organisation, "register:catalogue"),

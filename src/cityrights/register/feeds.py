@@ -69,7 +69,9 @@ class RegisterFeed(Feed):
         return cast(OrgRequest, request).organisation  # set by org_view around the feed
 
     def title(self, organisation: Organisation) -> str:
-        return _("%(city)s: changes in the transparency register") % {"city": organisation.name}
+        return _("%(city)s: changes in the transparency register") % {
+            "city": organisation.shown_name
+        }
 
     def subtitle(self, organisation: Organisation) -> str:
         return _("Every publication, update and withdrawal of a register entry.")

@@ -79,7 +79,7 @@ def report_dataset(report: AnnualReport) -> dcat.Dataset:
             languages,
             lambda: (
                 _("Digital-rights report %(year)s of %(city)s")
-                % {"year": year, "city": organisation.name}
+                % {"year": year, "city": organisation.shown_name}
             ),
         ),
         description=_texts(
