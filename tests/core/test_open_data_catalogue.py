@@ -92,7 +92,7 @@ def test_the_catalogue_and_page_gather_every_app_and_only_what_is_published(demo
     # The page, in the reader's language, with the catalogue downloads.
     page = Client(headers={"accept-language": "fr"}).get(PAGE).content.decode()
     assert "Données ouvertes" in page
-    assert "Registre des technologies de Demo City" in page
+    assert "Registre des technologies de Ville-Démo" in page  # the French name
     assert f'href="{PAGE}catalogue.ttl"' in page
     assert f'href="{PAGE}catalogue.jsonld"' in page
     assert "register.csv" in page
