@@ -46,6 +46,7 @@ def test_adding_a_new_person_creates_the_account_and_welcomes_it(city_a, mailout
 def test_a_new_colleague_of_a_dutch_speaking_city_is_welcomed_in_dutch(city_a, mailoutbox):
     """Until they choose a language under My account, the city's first language is theirs."""
     city_a.city.default_language = "nl"
+    city_a.city.local_name_nl = "Stad A"
     city_a.city.save()
     membership = services.add_member(
         organisation=city_a.city,
@@ -55,6 +56,7 @@ def test_a_new_colleague_of_a_dutch_speaking_city_is_welcomed_in_dutch(city_a, m
     )
     assert membership.user.language == "nl"
     assert "wachtwoord" in mailoutbox[0].body  # "password" in the Dutch welcome
+    assert "Stad A" in mailoutbox[0].subject and "City A" not in mailoutbox[0].body
 
 
 def test_adding_an_existing_account_sends_no_welcome(city_a, city_b, mailoutbox):
