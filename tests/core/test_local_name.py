@@ -33,6 +33,7 @@ def test_the_settings_form_has_one_local_name_box_per_city_language(brussels):
     html = admin.get(SETTINGS).content.decode()
     assert 'name="local_name_fr"' in html and 'name="local_name_nl"' in html
     assert 'name="local_name_en"' not in html  # English is not one of the city's languages
+    assert "Official name" in html and "signed documents keep the official name" in html
     response = admin.post(SETTINGS, {**FORM, "local_name_fr": "Bruxelles", "local_name_nl": ""})
     assert response.status_code == 302  # a local name is optional in every language
     brussels.city.refresh_from_db()

@@ -187,6 +187,13 @@ class ThemeForm(TranslatedFormMixin, forms.ModelForm):
             "primary_colour": forms.TextInput(attrs={"type": "color"}),
             "accent_colour": forms.TextInput(attrs={"type": "color"}),
         }
+        labels = {"name": _("Official name")}
+        help_texts = {
+            "name": _(
+                "As in the city's legal documents. Consent receipts, certificates and annual "
+                "reports carry it, whatever the reader's language."
+            )
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
