@@ -60,6 +60,24 @@ def test_pages_show_the_name_of_the_readers_language_else_the_official_one(bruss
     assert "<h1>Digitale rechten in City A</h1>" in dutch
 
 
+def test_a_name_kept_for_a_language_the_city_dropped_is_not_shown(brussels):
+    """The settings page hides the box of a language the city no longer writes in; what
+    cannot be seen there or corrected must not be shown to residents either."""
+    city = brussels.city
+    city.local_name_fr, city.local_name_nl = "Braine-l'Alleud", "Eigenbrakel"
+    city.save()
+    admin = brussels.client_for("admin")
+    # The form as the browser sends it: the boxes still filled, Dutch unticked.
+    unticked = {**FORM, "additional_languages": [], "local_name_fr": "Braine-l'Alleud"}
+    assert admin.post(SETTINGS, {**unticked, "local_name_nl": "Eigenbrakel"}).status_code == 302
+    city.refresh_from_db()
+    assert city.local_name_nl == "Eigenbrakel"  # kept, should Dutch come back
+    dutch = Client().get(HOME, HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert "Eigenbrakel" not in dutch and "<h1>Digitale rechten in City A</h1>" in dutch
+    french = Client().get(HOME, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "<h1>Droits numériques à Braine-l&#x27;Alleud</h1>" in french
+
+
 def test_the_open_data_titles_carry_the_name_of_each_language(brussels):
     city = brussels.city
     city.local_name_fr, city.local_name_nl = "Bruxelles", "Brussel"

@@ -247,8 +247,13 @@ class Organisation(models.Model):
     def shown_name(self) -> str:
         """The name for a reader of the active language: the city's name in that language
         where it wrote one, else the official name (never another language's name: a Dutch
-        reader of a city named only in French reads the official name)."""
-        local = getattr(self, to_attribute("local_name", current_language()), "")
+        reader of a city named only in French reads the official name). Only the city's
+        own languages count: a name kept for a language the city no longer writes in (the
+        settings page no longer shows its box) is not shown either."""
+        language = current_language()
+        if language not in self.content_languages:
+            return self.name
+        local = getattr(self, to_attribute("local_name", language), "")
         return local.strip() or self.name
 
     @property
