@@ -41,3 +41,15 @@ def test_demo_register_is_rich_and_idempotent():
     count = Entry.objects.count()
     demo.load()
     assert Entry.objects.count() == count
+
+
+def test_the_demo_history_says_first_publication_in_the_readers_language():
+    """The demo publishes without a note, so the history and the feed say it in each
+    reader's language (found in a Dutch walkthrough: the English words were stored)."""
+    from django.utils import translation
+
+    demo.load()
+    firsts = EntryVersion.objects.filter(entry__organisation__slug="demo-city", number=1)
+    assert firsts.count() >= 20 and not firsts.exclude(change_summary="").exists()
+    with translation.override("nl"):
+        assert firsts.first().change_shown() == "Eerste publicatie."

@@ -790,7 +790,8 @@ def load(context: Any) -> None:
         entry = services.submit(entry, actor=editor)
         if final == "in_review":
             continue
-        entry = _publish(entry, reviewer, "First publication.")
+        # No note: the history says "First publication." in each reader's language.
+        entry = _publish(entry, reviewer, "")
         if final == "retired":
             services.retire(entry, actor=reviewer, reason=spec["retire_reason"])
             continue
