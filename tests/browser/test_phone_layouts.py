@@ -145,3 +145,26 @@ def test_pages_load_without_a_console_error_and_have_an_icon(page, demo_city):
         icon = page.locator("link[rel='icon']").get_attribute("href")
         assert icon and page.request.get(icon).ok
     assert errors == []
+
+
+def test_long_dutch_words_and_names_wrap_on_a_phone(page, demo_city):
+    """Dutch makes one-word labels ("Gegevensbeschermingseffectbeoordeling", a radio choice
+    of the new impact assessment) and a city may have a long one-word name: neither may
+    widen the page (found in a Dutch walkthrough at 375 px)."""
+    city = demo_city.city
+    city.local_name_nl = "Sint-" + "Pieters" * 8 + "Woluwe"  # one word, wider than a phone
+    city.save()
+    login_as(page, User.objects.get(email="editor@demo-city.example"))
+    from django.conf import settings
+
+    url = page.context._impl_obj._options.get("baseURL")
+    page.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": "nl", "url": url}])
+    page.set_viewport_size(PHONE)
+    for path in ("/manage/demo-city/impact/new/", "/cities/demo-city/register/"):
+        page.goto(path)
+        assert page.locator("html").get_attribute("lang") == "nl"
+        measured = page.evaluate(MEASURE)
+        assert measured["scroll"] <= measured["width"], (path, measured["culprits"])
+        assert page.locator(".brand").inner_text().startswith("Sint-Pieters")
+        if "impact" in path:
+            assert page.get_by_text("Gegevensbeschermingseffectbeoordeling").count() == 1

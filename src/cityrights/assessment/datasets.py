@@ -56,7 +56,7 @@ def cycle_dataset(organisation: Organisation, cycle: AssessmentCycle) -> dcat.Da
                     )
                 ),
                 "csv",
-                dcat.in_languages(languages, lambda: _("Scores (CSV)")),
+                dcat.in_languages(languages, lambda: _("Scores per area and pillar")),
                 dcat.in_languages(
                     languages,
                     lambda: _(
