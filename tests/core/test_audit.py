@@ -43,6 +43,33 @@ def test_new_member_gets_a_welcome_mail_with_a_password_link(city_a, mailoutbox)
 
 
 @pytest.mark.django_db
+def test_the_administrator_chooses_the_new_members_language(city_a, mailoutbox):
+    """A French-speaking colleague of an English-speaking city is welcomed in French and
+    reads their pages in French; the form offers the city's default language first."""
+    client = city_a.client_for("admin")
+    form = client.get("/manage/city-a/members/").context["form"]
+    assert form["language"].value() == city_a.city.default_language == "en"
+    client.post(
+        "/manage/city-a/members/",
+        {"email": "francophone@city-a.example", "role": "viewer", "language": "fr"},
+    )
+    membership = Membership.objects.get(user__email="francophone@city-a.example")
+    assert membership.user.language == "fr"
+    assert "mot de passe" in mailoutbox[0].body
+
+
+@pytest.mark.django_db
+def test_an_unknown_language_is_refused_on_its_field(city_a, mailoutbox):
+    response = city_a.client_for("admin").post(
+        "/manage/city-a/members/",
+        {"email": "someone@city-a.example", "role": "viewer", "language": "xx"},
+    )
+    assert response.status_code == 200 and "language" in response.context["form"].errors
+    assert mailoutbox == []
+    assert not Membership.objects.filter(user__email="someone@city-a.example").exists()
+
+
+@pytest.mark.django_db
 def test_last_admin_cannot_be_removed_or_demoted(city_a):
     admin_membership = Membership.objects.get(user=city_a.users["admin"])
     client = city_a.client_for("admin")

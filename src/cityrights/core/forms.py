@@ -144,11 +144,21 @@ class MemberAddForm(forms.Form):
     department: forms.ModelChoiceField[Department] = forms.ModelChoiceField(
         label=_("Department"), queryset=Department.objects.none(), required=False
     )
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=settings.LANGUAGES,
+        required=False,  # the city's default language when left out
+        help_text=_(
+            "For a new account: the language of the welcome e-mail and of their pages, "
+            "until they choose another under My account."
+        ),
+    )
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.organisation = organisation
         model_choice_field(self, "department").queryset = organisation.departments.all()
+        self.fields["language"].initial = organisation.default_language
 
 
 class MembershipForm(forms.ModelForm):

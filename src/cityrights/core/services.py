@@ -88,8 +88,13 @@ def add_member(
     role: str,
     name: str = "",
     department: Department | None = None,
+    language: str = "",
 ) -> Membership:
-    """Give the person with ``email`` a role; an account is created (and welcomed) if none."""
+    """Give the person with ``email`` a role; an account is created (and welcomed) if none.
+
+    A new account reads its pages and its welcome e-mail in ``language`` (the city's
+    default language if none is given); an existing account keeps its own choice.
+    """
     email = email.strip().lower()
     _check_department(organisation, department)
     refusal = ServiceError(_("This person is already a member."), 409, "email")
@@ -100,9 +105,9 @@ def add_member(
             user = User.objects.filter(email__iexact=email).first()
             created = user is None
             if user is None:
-                # Until they choose one under My account: the city's first language.
+                # Until they choose one under My account.
                 user = User.objects.create_user(
-                    email=email, name=name, language=organisation.default_language
+                    email=email, name=name, language=language or organisation.default_language
                 )
             membership = Membership.objects.create(
                 user=user, organisation=organisation, role=role, department=department
