@@ -13,6 +13,9 @@ CSRF and the view, so that no view, form, selector or API route needs its own pa
   of it is read, with a 413 that names the limit: ``DATA_UPLOAD_MAX_MEMORY_SIZE`` for forms
   and JSON, ``CITYRIGHTS_MAX_UPLOAD_BYTES`` for uploads, or a view's own
   :func:`upload_limit` (a logo form need not read 10 MB to refuse a 2 MB logo).
+* **Line breaks.** Browsers send every line break of a text area as CRLF; form fields are
+  given to the view with LF, as the API, the importers and the demo write them, so that
+  saving a form unchanged records no change and the API never shows ``\r\n``.
 * **Content type.** The API takes JSON bodies only: anything else is a 415.
 * **Method.** A method an API route does not take is a JSON 405 (Django's is plain text).
 
@@ -159,6 +162,21 @@ def passes_unread(request: HttpRequest) -> bool:
     return _is_json(request.content_type or "") and _first_in_json(request.body) is None
 
 
+def _lf_line_breaks(request: HttpRequest) -> None:
+    """Give the view the form's fields with LF line breaks (a lone CR too, as old Macs
+    wrote); the form is copied only when a field holds a CR."""
+    fields = request.POST
+    if not any("\r" in value for _name, values in fields.lists() for value in values):
+        return
+    normalised = fields.copy()
+    for name, values in fields.lists():
+        normalised.setlist(
+            name, [value.replace("\r\n", "\n").replace("\r", "\n") for value in values]
+        )
+    normalised._mutable = False
+    request.POST = normalised  # type: ignore[assignment]
+
+
 class InputGuardMiddleware:
     """Refuse unstorable text, oversized bodies and non-JSON API bodies before the view.
 
@@ -235,6 +253,8 @@ class InputGuardMiddleware:
                 return self._too_large(request, settings.DATA_UPLOAD_MAX_MEMORY_SIZE, None)
             except MultiPartParserError:
                 return refusal(request, 400, _("The form data could not be read."))
+            if field is None:
+                _lf_line_breaks(request)
         return None if field is None else self._unstorable(request, field)
 
     @staticmethod
