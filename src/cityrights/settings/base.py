@@ -127,6 +127,9 @@ TEMPLATES = [
     }
 ]
 
+#: Text boxes without ``maxlength``: a longer text is refused with a message, not cut.
+FORM_RENDERER = "cityrights.core.formrenderer.FormRenderer"
+
 DATABASES = {
     "default": dj_database_url.parse(
         env("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'cityrights.sqlite3'}",  # empty: unset
