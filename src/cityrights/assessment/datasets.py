@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cityrights.core import dcat
+from cityrights.core.elision import fill
 from cityrights.core.models import Organisation
 from cityrights.core.open_data import absolute
 
@@ -37,12 +38,12 @@ def cycle_dataset(organisation: Organisation, cycle: AssessmentCycle) -> dcat.Da
         ),
         description=dcat.in_languages(
             languages,
-            lambda: (
+            lambda: fill(
                 _(
-                    "The digital-rights maturity of %(city)s in %(year)s for each area and pillar "
-                    "of the framework, as validated and published by the city."
-                )
-                % {"city": organisation.shown_name, "year": year}
+                    "The digital-rights maturity of %(city)s in %(year)s for each area and "
+                    "pillar of the framework, as validated and published by the city."
+                ),
+                {"city": organisation.shown_name, "year": year},
             ),
         ),
         landing_page=page,

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from . import dcat
+from .elision import fill
 from .models import Organisation
 from .registry import registry
 
@@ -79,17 +80,17 @@ def city_catalogue(organisation: Organisation) -> dcat.Catalogue:
         organisation,
         iri=page + "#catalogue",
         title=dcat.in_languages(
-            languages, lambda: _("Open data of %(city)s") % {"city": organisation.shown_name}
+            languages, lambda: fill(_("Open data of %(city)s"), {"city": organisation.shown_name})
         ),
         description=dcat.in_languages(
             languages,
-            lambda: (
+            lambda: fill(
                 _(
                     "Every dataset %(city)s publishes about its digital-rights work: its "
-                    "technology register, the figures of its annual reports and the results "
-                    "it chose to make public, with the files to download."
-                )
-                % {"city": organisation.shown_name}
+                    "technology register, the figures of its annual reports and the "
+                    "results it chose to make public, with the files to download."
+                ),
+                {"city": organisation.shown_name},
             ),
         ),
         homepage=page,

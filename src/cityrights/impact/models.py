@@ -17,8 +17,10 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from cityrights.core.elision import fill
 from cityrights.core.models import Department, Organisation
 from cityrights.core.translation import (
     Shown,
@@ -177,7 +179,7 @@ class Screening(models.Model):
         verbose_name_plural = _("screenings")
 
     def __str__(self) -> str:
-        return _("Screening of %(project)s") % {"project": self.project}
+        return fill(gettext("Screening of %(project)s"), {"project": self.project})
 
 
 class Status(models.TextChoices):
@@ -559,7 +561,7 @@ class PublicSummary(models.Model):
         ]
 
     def __str__(self) -> str:
-        return _("Summary of %(title)s") % {"title": self.assessment.title}
+        return fill(gettext("Summary of %(title)s"), {"title": self.assessment.title})
 
     @property
     def is_public(self) -> bool:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cityrights.core import dcat, vocab
+from cityrights.core.elision import fill
 from cityrights.core.models import Organisation
 from cityrights.core.open_data import absolute, catalogue, city_url, contact
 from cityrights.core.translation import language_name
@@ -132,7 +133,7 @@ def register_dataset(organisation: Organisation) -> dcat.Dataset:
         iri=register_dataset_iri(organisation),
         title=dcat.in_languages(
             languages,
-            lambda: _("Technology register of %(city)s") % {"city": organisation.shown_name},
+            lambda: fill(_("Technology register of %(city)s"), {"city": organisation.shown_name}),
         ),
         description=dcat.in_languages(
             languages,
@@ -235,13 +236,13 @@ def register_catalogue(organisation: Organisation) -> dcat.Catalogue:
         iri=city_url(organisation, "register:export_dcat", fmt="ttl") + "#catalogue",
         title=dcat.in_languages(
             languages,
-            lambda: _("Technology register of %(city)s") % {"city": organisation.shown_name},
+            lambda: fill(_("Technology register of %(city)s"), {"city": organisation.shown_name}),
         ),
         description=dcat.in_languages(
             languages,
-            lambda: (
-                _("The register of %(city)s and the datasets it lists, described in DCAT-AP.")
-                % {"city": organisation.shown_name}
+            lambda: fill(
+                _("The register of %(city)s and the datasets it lists, described in DCAT-AP."),
+                {"city": organisation.shown_name},
             ),
         ),
         homepage=city_url(organisation, "register:catalogue"),

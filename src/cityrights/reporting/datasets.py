@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cityrights.core import dcat
+from cityrights.core.elision import fill
 from cityrights.core.models import Organisation
 from cityrights.core.open_data import absolute
 from cityrights.core.translation import language_name
@@ -77,9 +78,9 @@ def report_dataset(report: AnnualReport) -> dcat.Dataset:
         iri=page + "#report",
         title=_texts(
             languages,
-            lambda: (
-                _("Digital-rights report %(year)s of %(city)s")
-                % {"year": year, "city": organisation.shown_name}
+            lambda: fill(
+                _("Digital-rights report %(year)s of %(city)s"),
+                {"year": year, "city": organisation.shown_name},
             ),
         ),
         description=_texts(

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from cityrights.core import audit, duties
 from cityrights.core import services as core_services
+from cityrights.core.elision import fill
 from cityrights.core.errors import refuse
 from cityrights.core.models import ApiKey, Organisation
 from cityrights.core.permissions import can
@@ -315,8 +316,13 @@ def partner_key_revoke(request: StaffRequest, pk: int) -> HttpResponse:
     if core_services.revoke_api_key(key=key, actor=request.user):
         messages.success(
             request,
-            _("The key %(prefix)s of %(partner)s was revoked: its software is refused from now on.")
-            % {"prefix": f"crk_{key.prefix}", "partner": key.organisation.name},
+            fill(
+                _(
+                    "The key %(prefix)s of %(partner)s was revoked: its software is refused "
+                    "from now on."
+                ),
+                {"prefix": f"crk_{key.prefix}", "partner": key.organisation.name},
+            ),
         )
     return redirect("consent:staff_partners", org=city.slug)
 
@@ -330,8 +336,10 @@ def partner_webhooks_off(request: StaffRequest, pk: int) -> HttpResponse:
     count = services.switch_off_partner_webhooks(city=city, partner=partner, actor=request.user)
     messages.success(
         request,
-        _("%(count)d webhooks of %(partner)s were switched off.")
-        % {"count": count, "partner": partner.name},
+        fill(
+            _("%(count)d webhooks of %(partner)s were switched off."),
+            {"count": count, "partner": partner.name},
+        ),
     )
     return redirect("consent:staff_partners", org=city.slug)
 

@@ -12,10 +12,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.template.base import Node, Parser, Token, TokenType
+from django.template.base import Node, Parser, Token, TokenType, render_value_in_context
 from django.templatetags import i18n as django_i18n
+from django.utils import translation
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
+from ..elision import could_elide, elide
 from . import Kept, KeptRender, fixed
 
 register = template.Library()
@@ -52,6 +55,44 @@ class KeptBlockTranslateNode(KeptRender, django_i18n.BlockTranslateNode):
         return self.kept_render(context, _text_key(context), lambda: render(context, nested))
 
 
+class ElidingBlockTranslateNode(django_i18n.BlockTranslateNode):
+    """``{% blocktranslate with city=… %}…of {{ city }}{% endblocktranslate %}``: in French,
+    "de Ixelles" is written "d'Ixelles" (``core.elision``).
+
+    Django renders the tag; only a French message with "de", "que"… before a placeholder
+    is formatted again, with the elided message and the same values.
+    """
+
+    def __init__(self, node: django_i18n.BlockTranslateNode) -> None:
+        self.__dict__.update(node.__dict__)
+
+    def render(self, context: Any, nested: bool = False) -> str:
+        result = super().render(context, nested)
+        if self.plural or not (get_language() or "").startswith("fr"):
+            return result
+        singular, names = self.render_token_list(self.singular)
+        if self.message_context:
+            message = translation.pgettext(self.message_context.resolve(context), singular)
+        else:
+            message = translation.gettext(singular)
+        if not could_elide(message):
+            return result
+        with context.push(
+            {name: value.resolve(context) for name, value in self.extra_context.items()}
+        ):
+            values = {
+                name: render_value_in_context(context.get(name, ""), context) for name in names
+            }
+        try:
+            elided = elide(message, values) % values
+        except (KeyError, ValueError):  # a broken translation: Django's rendering stands
+            return result
+        if self.asvar:
+            context[self.asvar] = SafeString(elided)
+            return ""
+        return elided
+
+
 @register.tag("translate")
 @register.tag("trans")
 def do_translate(parser: Parser, token: Token) -> Node:
@@ -79,4 +120,6 @@ def do_block_translate(parser: Parser, token: Token) -> Node:
         and all(t.token_type == TokenType.TEXT for t in node.singular)
     ):
         return KeptBlockTranslateNode(node)
+    if isinstance(node, django_i18n.BlockTranslateNode) and not node.plural:
+        return ElidingBlockTranslateNode(node)
     return node
