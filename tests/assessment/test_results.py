@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from cityrights.assessment import selectors, services
 from cityrights.assessment.models import AssessmentCycle, CoalitionSharing, RoadmapAction
@@ -277,3 +278,35 @@ def test_demo_loads_twice_with_two_validated_cycles_an_open_one_and_a_benchmark(
     assert {"sofia@demo-city.example", "omar@demo-city.example"} <= started
     coverage = selectors.result_of(open_cycle).coverage
     assert 0 < coverage.visible - coverage.unanswered < coverage.visible
+
+
+def test_the_coalition_lists_its_cities_by_the_names_the_reader_reads(version):
+    """Sorted by the name in the reader's language, accents aside, not by official name."""
+    coalition = Organisation.objects.create(slug="coal", name="Coalition", kind="coalition")
+    names = [
+        ("Ixelles", {"local_name_nl": "Elsene"}),
+        ("Bruxelles", {"local_name_nl": "Brussel"}),
+        ("Écaussinnes", {}),
+        ("Anderlecht", {}),
+        ("Forest", {"local_name_nl": "Vorst"}),
+    ]
+    for index, (name, local) in enumerate(names):
+        city = Organisation.objects.create(
+            slug=f"peer-{index}",
+            name=name,
+            kind="city",
+            default_language="fr",
+            additional_languages="nl",
+            **local,
+        )
+        admin = User.objects.create_user(f"admin@peer-{index}.example", "x" * 12)
+        Membership.objects.create(user=admin, organisation=city, role=Role.ADMIN)
+        validated_cycle(city, version, 2025, admin, value=3)
+        CoalitionSharing.objects.create(city=city, coalition=coalition)
+
+    def listed(language: str) -> list[str]:
+        with translation.override(language):
+            return [city.shown_name for city, _cycle in selectors.coalition_members_view(coalition)]
+
+    assert listed("fr") == ["Anderlecht", "Bruxelles", "Écaussinnes", "Forest", "Ixelles"]
+    assert listed("nl") == ["Anderlecht", "Brussel", "Écaussinnes", "Elsene", "Vorst"]

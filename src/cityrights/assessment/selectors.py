@@ -17,6 +17,7 @@ from cityrights.core import duties
 from cityrights.core.models import Organisation, OrganisationKind
 from cityrights.core.permissions import can, membership_for
 from cityrights.core.prepared import PreparedQuery
+from cityrights.core.translation import alphabetical
 
 from .framework import Framework
 from .models import (
@@ -357,5 +358,7 @@ def coalition_members_view(coalition: Organisation) -> list[tuple[Organisation, 
     latest = latest_validated_scores(ids)
     cities = {city.pk: city for city in Organisation.objects.filter(pk__in=ids)}
     rows = [(cities[city_id], cycle) for city_id, cycle in latest.items() if city_id in cities]
-    rows.sort(key=lambda row: row[0].name)
+    # In the reader's alphabet: by the names they read ("Elsene" for a Dutch reader of
+    # Ixelles), accents aside ("Écaussinnes" among the E).
+    rows.sort(key=lambda row: (alphabetical(row[0].shown_name), row[0].pk))
     return rows

@@ -24,6 +24,7 @@ the ``{% translated %}`` tag of ``core.templatetags.cityrights``.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -40,6 +41,7 @@ from translated_fields import to_attribute
 __all__ = [
     "Shown",
     "TranslatedField",
+    "alphabetical",
     "city_languages",
     "current_language",
     "fallback_order",
@@ -238,6 +240,13 @@ def TranslatedField(
 def field_names(name: str, languages: Sequence[str] | None = None) -> list[str]:
     """The column names of translated field ``name``: ``["title_en", "title_fr", …]``."""
     return [to_attribute(name, code) for code in (languages or interface_languages())]
+
+
+def alphabetical(text: str) -> str:
+    """A key that sorts names as a reader's index does: case and accents aside."""
+    return "".join(
+        c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
+    ).casefold()
 
 
 def order_text(name: str, language: str | None = None, prefix: str = "") -> Any:
