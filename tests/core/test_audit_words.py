@@ -93,8 +93,8 @@ def test_the_log_names_records_fields_choices_and_languages_in_the_readers_words
     assert "Repris" in page  # the outcome's label
     assert "Français: Vu.; Néerlandais: Gezien." in page
     assert "titre (français)" in page.lower()
-    assert "gone field</strong>: 3" in page  # what cannot be named stays as recorded
-    assert "final</strong>: non" in page
+    assert "gone field</strong>\u00a0: 3" in page  # what cannot be named stays as recorded
+    assert "final</strong>\u00a0: non" in page
     assert "{'fr'" not in page and "taken_up" not in page.split("<table")[1]
 
 
