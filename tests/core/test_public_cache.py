@@ -406,7 +406,7 @@ def test_the_purge_command_renders_every_page_again(city_a):
 
 # --- every cached page of the demo city: never a draft, never stale -------------------
 
-HREF = re.compile(r'(?:href|src)="(/cities/demo-city/[^"#]*)"')
+HREF = re.compile(r'(?:href|src|data-geojson)="(/cities/demo-city/[^"#]*)"')
 #: Pages the demo city has no record for (no published annual report, no badge).
 NOT_IN_DEMO = {"reporting:report", "reporting:version", "reporting:json", "reporting:pdf"}
 NOT_IN_DEMO |= {"reporting:section_data", "capacity:achievement"}

@@ -17,6 +17,7 @@ from cityrights.register import exports, importing, selectors, services
 from cityrights.register.models import Entry, EntryVersion, Location, State
 
 from .conftest import entry_data
+from .test_visibility import body
 
 M = "/manage/city-a/register/"
 
@@ -270,13 +271,32 @@ def test_the_map_layer_speaks_the_readers_language(brussels):
     from django.utils import translation
 
     with translation.override("nl"):
-        dutch = json.loads(selectors.map_geojson(brussels.city))
+        dutch = json.loads(selectors.places_geojson(brussels.city, map_layer=True))
     with translation.override("fr"):
-        french = json.loads(selectors.map_geojson(brussels.city))
+        french = json.loads(selectors.places_geojson(brussels.city, map_layer=True))
     assert dutch["features"][0]["properties"]["name"] == "Geluidsmeters"
     assert french["features"][0]["properties"]["name"] == "Sonomètres"
     # No Dutch description: the city's first language stands in.
     assert dutch["features"][0]["properties"]["description"] == "Place du Marché"
+
+
+def test_the_map_layer_carries_what_the_map_shows_and_the_export_everything(brussels):
+    """The map's layer is lean (it is what a phone downloads to open the map); the open-data
+    file, which the map page links to, has every language, the kind, status and entry."""
+    entry = french_entry(brussels, name={"fr": "Sonomètres", "nl": "Geluidsmeters"})
+    publish_seen(entry, brussels.users["reviewer"])
+    client = Client()
+    layer = json.loads(body(client.get("/cities/city-a/register/map/locations.geojson")))
+    (feature,) = layer["features"]
+    assert set(feature["properties"]) == {"name", "description", "url"}
+    assert feature["geometry"]["type"] == "Point" and feature["id"]
+    export = json.loads(body(client.get("/cities/city-a/register/open-data/locations.geojson")))
+    (full,) = export["features"]
+    assert full["geometry"] == feature["geometry"] and full["id"] == feature["id"]
+    assert full["properties"]["names"] == {"fr": "Sonomètres", "nl": "Geluidsmeters"}
+    assert {"kind", "status", "entry", "descriptions"} <= set(full["properties"])
+    page = client.get("/cities/city-a/register/map/").content.decode()
+    assert 'href="/cities/city-a/register/open-data/locations.geojson"' in page
 
 
 @pytest.mark.django_db(transaction=True)

@@ -472,15 +472,18 @@ def content_stamp(organisation: Organisation) -> str:
     return f"{organisation.pk}:{text}:{everywhere or 0}:{city or 0}"
 
 
-def map_geojson(organisation: Organisation) -> str:
-    """The map layer as GeoJSON text, cached until the city's public content next changes."""
+def places_geojson(organisation: Organisation, *, map_layer: bool = False) -> str:
+    """Every published place as GeoJSON text: the open-data file, or with ``map_layer`` the
+    map's lean layer (``exports.iter_geojson``); cached until the city's public content next
+    changes."""
     stamp = content_stamp(organisation)
-    key = f"cityrights:register:geojson:{current_language()}:{stamp}"
+    kind = "layer" if map_layer else "full"
+    key = f"cityrights:register:geojson:{kind}:{current_language()}:{stamp}"
     text = cache.get(key)
     if text is None:
         from .exports import geojson_text
 
-        text = geojson_text(map_records(organisation))
+        text = geojson_text(map_records(organisation), map_layer=map_layer)
         cache.set(key, text, 3600)
     return text
 

@@ -446,8 +446,8 @@ def map_view(request: OrgRequest) -> HttpResponse:
     return maps.allow_tiles(response, shown)
 
 
-def _geojson(request: OrgRequest) -> HttpResponse:
-    text = selectors.map_geojson(request.organisation)
+def _geojson(request: OrgRequest, *, map_layer: bool = False) -> HttpResponse:
+    text = selectors.places_geojson(request.organisation, map_layer=map_layer)
     response = HttpResponse(text, content_type=exports.GEOJSON_MEDIA_TYPE)
     response["Cache-Control"] = "public, max-age=60"
     return response
@@ -456,8 +456,9 @@ def _geojson(request: OrgRequest) -> HttpResponse:
 @require_safe
 @org_view()
 def locations_geojson(request: OrgRequest) -> HttpResponse:
-    """The map's data layer: every location of every published entry (RFC 7946)."""
-    return _geojson(request)
+    """The map's data layer: every location of every published entry (RFC 7946), with what
+    the map shows in the reader's language; ``export_geojson`` is the full open-data file."""
+    return _geojson(request, map_layer=True)
 
 
 def _qr_response(url: str, fmt: str, title: str) -> HttpResponse:
