@@ -112,6 +112,7 @@ def assessment_json(assessment: ImpactAssessment, language: str = "en") -> dict[
         "assessment": {
             "id": assessment.pk,
             "title": assessment.title,
+            "language": assessment.working_language,
             "kind": assessment.kind,
             "status": assessment.status,
             "department": str(assessment.department) if assessment.department else None,

@@ -9,13 +9,19 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cityrights.core.forms import choice_field, model_choice_field
 from cityrights.core.models import Organisation, Role, User
-from cityrights.core.translation import TranslatedFormMixin, field_names, language_name
+from cityrights.core.translation import (
+    TranslatedFormMixin,
+    current_language,
+    field_names,
+    language_name,
+)
 
 from . import content
 from .models import SUMMARY_TEXTS, AssessmentKind, Band, Decision, MitigationStatus, Status
@@ -116,11 +122,22 @@ class AssessmentForm(forms.Form):
         empty_label=_("(not in the register yet)"),
         help_text=_("The system in the transparency register that this assessment is about."),
     )
+    language = forms.ChoiceField(
+        label=_("Working language"),
+        choices=settings.LANGUAGES,
+        required=False,  # the city's first language when left out
+        help_text=_(
+            "The language the team writes this assessment in. Pages in another language "
+            "mark its texts, so that screen readers read them correctly."
+        ),
+    )
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         from . import selectors
 
+        if not self.is_bound and not self.initial.get("language"):
+            self.fields["language"].initial = current_language()
         model_choice_field(self, "department").queryset = organisation.departments.all()
         model_choice_field(self, "author").queryset = editor_members(organisation)
         model_choice_field(self, "entry").queryset = selectors.register_entries(organisation)

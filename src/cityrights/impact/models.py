@@ -232,6 +232,17 @@ class ImpactAssessment(models.Model):
         related_name="assessments",
     )
     title = models.CharField(_("title"), max_length=200)
+    #: The team writes an assessment in one language (its answers, risks, mitigations,
+    #: conditions, comments and reasons); a page in another language marks those texts
+    #: with it, so a screen reader reads them with the right voice (WCAG 3.1.2). Blank for
+    #: assessments begun before it was recorded: the city's first language, as for titles.
+    language = models.CharField(
+        _("working language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("The language the team writes this assessment in."),
+    )
     entry = models.ForeignKey(
         Entry,
         verbose_name=_("register entry"),
@@ -320,6 +331,11 @@ class ImpactAssessment(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def working_language(self) -> str:
+        """The language its working texts are written in (the city's first if not recorded)."""
+        return self.language or self.organisation.default_language
 
     def get_absolute_url(self) -> str:
         return reverse("impact:detail", kwargs={"org": self.organisation.slug, "pk": self.pk})

@@ -134,7 +134,7 @@ def overdue_conditions(organisation: Organisation) -> QuerySet[Condition]:
             closed_at__isnull=True,
             due__lt=timezone.localdate(),
         )
-        .select_related("assessment")
+        .select_related("assessment__organisation")
         .order_by("due", "id")
     )
 

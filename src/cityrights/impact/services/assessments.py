@@ -30,6 +30,7 @@ def create_assessment(
     screening: Screening | None = None,
     entry: Any = None,
     template: TemplateVersion | None = None,
+    language: str = "",
 ) -> ImpactAssessment:
     if kind not in {AssessmentKind.DPIA, AssessmentKind.HRIA, AssessmentKind.BOTH}:
         raise ImpactError(_("Choose the kind of assessment."), 422, "kind")
@@ -43,6 +44,7 @@ def create_assessment(
             author=author or actor,
             screening=screening,
             template=template,
+            language=language,
         )
         if entry is not None:
             assessment.entry = entry
@@ -68,7 +70,8 @@ def create_assessment(
 def update_details(
     assessment: ImpactAssessment, actor: User, changes: Mapping[str, Any]
 ) -> ImpactAssessment:
-    """Change title, kind, department, project lead or register entry of a draft.
+    """Change title, kind, department, project lead, register entry or working language of
+    a draft.
 
     Whoever changes something takes part in the version; a newly named project lead does
     too, and the one named before stays on the list (naming someone else removes nobody).
@@ -76,7 +79,9 @@ def update_details(
     require_capability(actor, assessment, "edit")
     require_draft(assessment)
     fields = [
-        name for name in ("title", "kind", "department", "author", "entry") if name in changes
+        name
+        for name in ("title", "kind", "department", "author", "entry", "language")
+        if name in changes
     ]
     with transaction.atomic():
         before = audit.snapshot(assessment, fields)

@@ -181,6 +181,7 @@ def _create_from_form(
             author=form.cleaned_data["author"],
             screening=screening,
             entry=form.cleaned_data.get("entry"),
+            language=form.cleaned_data.get("language") or "",
         )
     except services.ImpactError as error:
         attach(form, error)
@@ -281,15 +282,15 @@ def edit(request: StaffRequest, pk: int) -> HttpResponse:
         "department": assessment.department_id,
         "author": assessment.author_id,
         "entry": getattr(assessment, "entry_id", None),
+        "language": assessment.working_language,
     }
     form = AssessmentForm(request.POST or None, organisation=organisation, initial=initial)
     if request.method == "POST" and form.is_valid():
+        changes = dict(form.cleaned_data)
+        if not changes.get("language"):
+            changes.pop("language", None)  # a form without the field keeps the language
         try:
-            services.update_details(
-                assessment,
-                request.user,
-                dict(form.cleaned_data),
-            )
+            services.update_details(assessment, request.user, changes)
         except services.ImpactError as error:
             attach(form, error)
         else:
