@@ -8,17 +8,13 @@ from django.test import Client
 
 from cityrights.core.models import AuditEvent
 
-SETTINGS = "/manage/city-a/settings/"
+from .test_local_name import FORM, SETTINGS
 
 
 def _settings_form(address: str) -> dict[str, object]:
+    """The settings page of a French and Dutch city as the browser sends it."""
     return {
-        "name": "City A",
-        "default_language": "fr",
-        "additional_languages": ["nl"],
-        "is_public": "on",
-        "primary_colour": "#1d4f91",
-        "accent_colour": "#8a1c4a",
+        **FORM,
         "postal_address_fr": address,
         "postal_address_nl": "Stadhuis\rGrote Markt 1",  # a lone CR, as old Macs wrote
     }
