@@ -9,6 +9,7 @@ from datetime import timedelta
 from unittest import mock
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.cache import cache
 from django.test import Client, override_settings
@@ -413,3 +414,18 @@ def test_sign_up_preselects_the_language_the_page_is_read_in():
     html = Client().get("/accounts/signup/", HTTP_ACCEPT_LANGUAGE="nl").content.decode()
     assert '<option value="nl" selected>' in html
     assert '<option value="en" selected>' not in html
+
+
+def test_after_logging_in_the_pages_speak_the_accounts_language(city_a):
+    """A Dutch-speaking colleague with a French browser read French after logging in,
+    although their account page promised Dutch (found by the walkthrough)."""
+    editor = city_a.users["editor"]
+    editor.language = "nl"
+    editor.save()
+    client = Client(HTTP_ACCEPT_LANGUAGE="fr")
+    assert 'lang="fr"' in client.get(LOGIN).content.decode()
+    answer = attempt(client, editor.email, PASSWORD)
+    assert answer.status_code == 302
+    assert answer.cookies[settings.LANGUAGE_COOKIE_NAME].value == "nl"
+    page = client.get("/manage/city-a/")
+    assert page["Content-Language"] == "nl" and '<html lang="nl"' in page.content.decode()

@@ -33,6 +33,20 @@ from ..tenancy import UserRequest
 from ..translation import current_language
 
 
+def keep_language(response: HttpResponse, language: str) -> None:
+    """Make the browser's next pages speak ``language`` (the cookie the switcher sets)."""
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+
+
 class LoginView(auth_views.LoginView):
     """The one log-in page; a successful log-in makes this browser a known device."""
 
@@ -51,7 +65,12 @@ class LoginView(auth_views.LoginView):
 
     def form_valid(self, form: ThrottledLoginForm) -> HttpResponse:  # type: ignore[override]
         response = super().form_valid(form)
-        throttling.remember_device(self.request, response, form.get_user().email)
+        user = form.get_user()
+        throttling.remember_device(self.request, response, user.email)
+        # From here on the pages speak the account's language, as its page promises (a
+        # Dutch-speaking colleague with a French browser read French after logging in).
+        if user.language in dict(settings.LANGUAGES):
+            keep_language(response, user.language)
         return response
 
     def form_invalid(self, form: ThrottledLoginForm) -> HttpResponse:  # type: ignore[override]
@@ -150,16 +169,7 @@ def account(request: UserRequest) -> HttpResponse:
             messages.success(request, _("Your account was saved."))
         response = redirect("core:account")
         # The pages follow the language chosen for the e-mails (as the switcher sets it).
-        response.set_cookie(
-            settings.LANGUAGE_COOKIE_NAME,
-            language,
-            max_age=settings.LANGUAGE_COOKIE_AGE,
-            path=settings.LANGUAGE_COOKIE_PATH,
-            domain=settings.LANGUAGE_COOKIE_DOMAIN,
-            secure=settings.LANGUAGE_COOKIE_SECURE,
-            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-        )
+        keep_language(response, language)
         return response
     memberships = user.memberships.select_related("organisation", "department")
     return render(
