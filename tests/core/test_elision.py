@@ -24,6 +24,7 @@ from cityrights.core.open_data import city_catalogue
         ("Uccle", True),
         ("Ottignies-Louvain-la-Neuve", True),
         ("ixelles", True),
+        ("Œudeghien", True),
         ("Ypres", True),
         ("Yvoir", True),
         ("Yaoundé", False),  # a Y before a vowel is a consonant

@@ -70,3 +70,14 @@ def test_a_french_form_error_summary_spaces_its_colons(city_a):
     html = response.content.decode()
     assert response.status_code == 200
     assert re.search(r"</a>\u00a0: ", html), html[html.find("errorsummary") :][:400]
+
+
+def test_labels_built_in_code_space_their_colon_in_french():
+    from cityrights.core.translation import labelled
+
+    with translation.override("fr"):
+        assert (
+            labelled("Principes adoptés sans action", 2) == "Principes adoptés sans action\u00a0: 2"
+        )
+    with translation.override("nl"):
+        assert labelled("Principes", 2) == "Principes: 2"

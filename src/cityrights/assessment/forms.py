@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from cityrights.core.forms import choice_field, model_choice_field
 from cityrights.core.input import unstorable_path
 from cityrights.core.models import Organisation, Role, User
-from cityrights.core.translation import TranslatedFormMixin, field_names
+from cityrights.core.translation import TranslatedFormMixin, field_names, labelled
 
 from .framework import Framework, Question
 from .models import (
@@ -124,7 +124,7 @@ def value_choices(framework: Framework, question: Question | None, language: str
     for level in framework.scale.levels:
         label = f"{level.number} · {level.name.get_text(language)}"
         if question is not None:
-            label += f": {question.descriptor(level.number).get_text(language)}"
+            label = labelled(label, question.descriptor(level.number).get_text(language))
         choices.append((str(level.number), label))
     choices.append((DONT_KNOW, str(_("Don't know"))))
     choices.append((NOT_APPLICABLE, str(_("Not applicable"))))

@@ -49,7 +49,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cityrights.core import signing
-from cityrights.core.translation import city_languages, shown
+from cityrights.core.translation import city_languages, labelled, shown
 
 from .models import STATUS_LIST_SIZE, Certificate, CertificateKind, Programme
 
@@ -157,7 +157,7 @@ def achievement(programme: Programme, kind: str, language: str) -> dict[str, Any
         "id": achievement_url(programme, kind),
         "type": ["Achievement"],
         "achievementType": ACHIEVEMENT_TYPES[CertificateKind(kind)],
-        "name": f"{kind_name}: {title}",
+        "name": labelled(kind_name, title),
         "description": description or title,
         "criteria": {"narrative": criteria_text(programme, kind, language)},
         "creator": issuer_profile(programme.organisation),

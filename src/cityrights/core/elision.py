@@ -23,7 +23,7 @@ from django.utils.translation import get_language
 #: A word that elides, a space, then a placeholder: ``de %(city)s``.
 _BEFORE_VALUE = re.compile(r"\b((?:[Dd]|[Qq]u|[Ll]orsqu|[Pp]uisqu|[Jj]usqu)e) %\((\w+)\)s")
 
-_VOWELS = frozenset("aeiou")
+_VOWELS = frozenset("aeiouœæ")  # Œ and Æ have no decomposition: "d'Œudeghien"
 
 
 def begins_with_vowel_sound(text: str) -> bool:

@@ -34,7 +34,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Field
 from django.utils.html import conditional_escape, format_html
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from translated_fields import TranslatedField as _TranslatedField
 from translated_fields import to_attribute
 
@@ -48,6 +48,7 @@ __all__ = [
     "field_names",
     "in_any_language",
     "interface_languages",
+    "labelled",
     "language_name",
     "missing_languages",
     "order_text",
@@ -240,6 +241,12 @@ def TranslatedField(
 def field_names(name: str, languages: Sequence[str] | None = None) -> list[str]:
     """The column names of translated field ``name``: ``["title_en", "title_fr", …]``."""
     return [to_attribute(name, code) for code in (languages or interface_languages())]
+
+
+def labelled(label: str, value: object) -> str:
+    """``label: value`` as the active language writes it ("Code : F1" in French, with the
+    non-breaking space Django's catalogue gives the colon)."""
+    return f"{label}{gettext(':')} {value}"
 
 
 def alphabetical(text: str) -> str:

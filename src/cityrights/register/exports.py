@@ -29,6 +29,7 @@ from django.utils import translation
 from django.utils.translation import gettext_noop
 
 from cityrights.core import vocab
+from cityrights.core.translation import labelled
 from cityrights.register.records import (
     CONTENT_LANGUAGES,
     CSV_HEADERS,
@@ -410,7 +411,7 @@ def _risk_lines(facts: AssessmentFacts, lang: str) -> list[str]:
     lines = []
     with translation.override(lang):
         for risk in facts.risks:
-            line = f"{_in(risk.right, lang)}: {' '.join(risk.description.split())}"
+            line = labelled(_in(risk.right, lang), " ".join(risk.description.split()))
             if risk.mitigations:
                 measures = "; ".join(" ".join(m.split()) for m in risk.mitigations)
                 line += " " + translation.gettext("Measures: %(measures)s.") % {

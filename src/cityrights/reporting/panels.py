@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from cityrights.core.registry import Section, registry
+from cityrights.core.translation import labelled
 
 from . import selectors
 
@@ -24,7 +25,7 @@ def staff_panel(request: HttpRequest, organisation: Organisation) -> Section | N
     if not organisation.is_city:
         return None
     alerts = registry.alerts(organisation)
-    lines = tuple(f"{alert.title}: {alert.count}" for alert in alerts[:5])
+    lines = tuple(labelled(alert.title, alert.count) for alert in alerts[:5])
     if not alerts:
         lines = (_("No alert: nothing is overdue or waiting too long."),)
     total = sum(alert.count for alert in alerts)
