@@ -35,6 +35,7 @@ def test_the_holder_downloads_a_pdf_with_the_verification_address(city_a):
     assert "Learner 0" in text
     assert "Certificat de réussite" in text
     assert f"/v/{certificate.code}" in text
+    assert PdfReader(io.BytesIO(response.content)).trailer["/Root"]["/Lang"] == "fr"
     stranger = Client()
     stranger.force_login(people[0].__class__.objects.create_user("other@example.org", "x"))
     assert (

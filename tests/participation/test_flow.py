@@ -341,13 +341,14 @@ def test_exports_leave_personal_data_out_of_the_public_ones(open_anonymous, resi
     # For people, the PDF says what became of a comment in words, in the reader's language.
     from cityrights.participation.models import Comment
 
-    from ..printing import pdf_pages
+    from ..printing import pdf_pages, pdf_reader
 
     Comment.objects.update(outcome="taken_up")
-    text = " ".join(
-        pdf_pages(Client().get(base + "comments.pdf", HTTP_ACCEPT_LANGUAGE="nl").content)
-    )
+    dutch_pdf = Client().get(base + "comments.pdf", HTTP_ACCEPT_LANGUAGE="nl").content
+    text = " ".join(pdf_pages(dutch_pdf))
     assert "taken_up" not in text and "Overgenomen" in text
+    # The document says which language it is in (it said "en" whatever the reader's).
+    assert pdf_reader(dutch_pdf).trailer["/Root"]["/Lang"] == "nl"
     # Headings and reasons in the reader's language too, in every export.
     Comment.objects.update(outcome_reason_en="The park gets wifi.", outcome_reason_nl="Wifi.")
     dutch = Client().get(base + "comments.csv", HTTP_ACCEPT_LANGUAGE="nl")

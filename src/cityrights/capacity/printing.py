@@ -59,7 +59,11 @@ def certificates_pdf(certificates: Iterable[Certificate], language: str) -> byte
     with translation.override(language), city_languages(organisation.content_languages):
         html = render_to_string(
             "capacity/certificate_pdf.html",
-            {"pages": [_page(c) for c in items], "organisation": organisation},
+            {
+                "pages": [_page(c) for c in items],
+                "organisation": organisation,
+                "language": language,
+            },
         )
     return pdf.render(html, stylesheets=[STYLESHEET], page=PAGE)
 

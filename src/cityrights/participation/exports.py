@@ -27,6 +27,7 @@ from django.utils import timezone
 from cityrights.core import pdf
 from cityrights.core.translation import (
     city_languages,
+    current_language,
     fallback_order,
     order_text_in,
     translations,
@@ -224,6 +225,7 @@ def to_pdf(consultation: Consultation, *, public: bool, base_url: str | None = N
                 "public": public,
                 "answers": list(answer_rows(consultation)),
                 "generated": timezone.now(),
+                "language": current_language(),  # no request here: no LANGUAGE_CODE
             },
         )
     return pdf.render(html, stylesheets=["participation/print.css"], base_url=base_url)
