@@ -313,13 +313,11 @@ def update_settings(
             field, problems = next(iter(error.message_dict.items()))
             raise ServiceError(problems[0], 422, field) from error
         current.save()
-        audit.record(
-            actor=actor,
-            organisation=current,
-            action="update",
-            obj=current,
-            changes=audit.diff(before, audit.snapshot(current, SETTINGS_FIELDS)),
-        )
+        changes = audit.diff(before, audit.snapshot(current, SETTINGS_FIELDS))
+        if changes:  # saving the page unchanged is not an event of the log
+            audit.record(
+                actor=actor, organisation=current, action="update", obj=current, changes=changes
+            )
     return current
 
 
