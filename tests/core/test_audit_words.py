@@ -91,7 +91,7 @@ def test_the_log_names_records_fields_choices_and_languages_in_the_readers_words
     assert "participation.comment" not in page.split("<table")[1]
     assert "Commentaire · comment #45" in page
     assert "Repris" in page  # the outcome's label
-    assert "Français: Vu.; Néerlandais: Gezien." in page
+    assert "français\u00a0: Vu.; néerlandais\u00a0: Gezien." in page
     assert "titre (français)" in page.lower()
     assert "gone field</strong>\u00a0: 3" in page  # what cannot be named stays as recorded
     assert "final</strong>\u00a0: non" in page

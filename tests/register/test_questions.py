@@ -45,6 +45,25 @@ def test_question_is_stored_and_sent_to_the_contact_point(
     assert published.name in message.subject
 
 
+def test_the_contact_point_reads_the_citys_language_and_learns_the_residents(
+    published, city_a, django_capture_on_commit_callbacks
+):
+    """A Dutch question to a French-speaking city: the message to staff is French and says
+    the resident wrote in Dutch (it was all Dutch; found by the walkthrough)."""
+    city_a.city.default_language, city_a.city.additional_languages = "fr", "nl"
+    city_a.city.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        dutch = post(Client(HTTP_ACCEPT_LANGUAGE="nl"), published, message="Hoe lang bewaard?")
+        assert dutch.status_code == 302
+    (message,) = mail.outbox
+    assert "Un habitant" in message.body and "Hoe lang bewaard?" in message.body
+    assert "néerlandais" in message.body
+    assert "Een inwoner" not in message.body
+    with django_capture_on_commit_callbacks(execute=True):
+        assert post(Client(HTTP_ACCEPT_LANGUAGE="fr"), published).status_code == 302
+    assert "néerlandais" not in mail.outbox[1].body  # same language: nothing to say
+
+
 def test_honeypot_rejects_robots(published):
     response = post(Client(), published, website="http://spam.example")
     assert response.status_code == 200

@@ -18,7 +18,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from .translation import interface_languages, language_name
+from .translation import interface_languages, labelled, language_name
 
 _TRANSLATED_COLUMN = re.compile(r"^(?P<base>.+)_(?P<code>[a-z]{2})$")
 
@@ -87,8 +87,10 @@ def value_text(object_type: str, name: str, value: Any) -> str:
     if isinstance(value, dict):
         keys = _known_keys()
         return "; ".join(
-            f"{language_name(key) if key in codes else keys.get(key, key)}: "
-            + value_text(object_type, name if key in ("from", "to") else "", item)
+            labelled(
+                language_name(key) if key in codes else str(keys.get(key, key)),
+                value_text(object_type, name if key in ("from", "to") else "", item),
+            )
             for key, item in value.items()
         )
     if isinstance(value, list):

@@ -93,13 +93,20 @@ def _content_language(active: str | None, codes: tuple[str, ...], default: str) 
     return base if base in codes else default
 
 
-def language_name(code: str) -> str:
-    """The language's name in the active language ("French", "Français", "Frans")."""
-    from django.utils.translation import gettext
+#: Interface languages that write language names in lower case ("en néerlandais").
+LOWER_CASE_LANGUAGE_NAMES = frozenset({"fr"})
 
+
+def language_name(code: str) -> str:
+    """The language's name as a sentence of the active language writes it: "French",
+    "Frans", and in French "français" ("PDF en néerlandais", "Nom (français)"), since
+    French, unlike English and Dutch, writes language names in lower case."""
     for known, name in settings.LANGUAGES:
         if known == code:
-            return gettext(str(name))
+            found = gettext(str(name))
+            if current_language() in LOWER_CASE_LANGUAGE_NAMES:
+                return found[:1].lower() + found[1:]
+            return found
     return code
 
 

@@ -20,13 +20,14 @@ from django.core.mail import EmailMessage
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
 from django.db.models import TextField, Value
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cityrights.core import audit, duties, throttling
 from cityrights.core.errors import ServiceError
 from cityrights.core.permissions import can
 from cityrights.core.translation import (
+    current_language,
     field_names,
     language_name,
     missing_fingerprint,
@@ -727,15 +728,24 @@ def ask(entry: Entry, *, message: str, contact_email: str, client: str) -> Quest
         throttling.hit("register-question", client, window=QUESTION_WINDOW_SECONDS)
         recipient = entry.contact_address
         if recipient:
-            context = {
-                "question": question,
-                "entry": entry,
-                "base_url": settings.CITYRIGHTS_BASE_URL,
-            }
-            subject = _("Question about “%(name)s” in the register") % {"name": entry.name}
+            # The contact point is the city's: it reads the city's first language, told
+            # which language the resident wrote in when that is another.
+            asked_in = current_language()
+            city = entry.organisation
+            with translation.override(city.default_language):
+                context = {
+                    "question": question,
+                    "entry": entry,
+                    "base_url": settings.CITYRIGHTS_BASE_URL,
+                    "asked_in": ""
+                    if asked_in == city.default_language
+                    else language_name(asked_in),
+                }
+                subject = _("Question about “%(name)s” in the register") % {"name": entry.name}
+                body = render_to_string("register/question_email.txt", context)
             mail = EmailMessage(
                 subject=subject.replace("\n", " ")[:200],
-                body=render_to_string("register/question_email.txt", context),
+                body=body,
                 from_email=settings.DEFAULT_FROM_EMAIL,
                 to=[recipient],
                 reply_to=[question.contact_email] if question.contact_email else None,
