@@ -3,7 +3,9 @@
 Every tag and filter of ``django.templatetags.i18n``, except that a ``translate`` or
 ``blocktranslate`` whose message is fixed in the template (a quoted string, no filter, no
 variable, no plural) keeps what it rendered per language and escaping. Tags with a
-variable or a plural render as Django renders them. ``settings.TEMPLATES`` names this
+variable or a plural render as Django renders them, and in French a ``blocktranslate``
+with variables elides "de" and "que" before a value that begins with a vowel
+(``core.elision``: "Données ouvertes d'Ixelles"). ``settings.TEMPLATES`` names this
 module as the ``i18n`` library, so templates keep ``{% load i18n %}``.
 """
 
