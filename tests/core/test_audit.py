@@ -40,6 +40,7 @@ def test_new_member_gets_a_welcome_mail_with_a_password_link(city_a, mailoutbox)
     )
     assert len(mailoutbox) == 1
     assert "/accounts/password/reset/" in mailoutbox[0].body
+    assert "within 3 days" in mailoutbox[0].body  # how long the link works
 
 
 @pytest.mark.django_db

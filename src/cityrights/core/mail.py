@@ -30,6 +30,8 @@ def send_welcome(user: User, organisation: Organisation) -> None:
         "domain": domain,
         "uid": urlsafe_base64_encode(force_bytes(user.pk)),
         "token": default_token_generator.make_token(user),
+        # How long the link works (Django's password-reset tokens), so nobody waits too long.
+        "days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
     }
     with translation.override(user.language or organisation.default_language):
         subject = render_to_string("registration/welcome_subject.txt", context).strip()
